@@ -1,0 +1,121 @@
+# lantern — build, run and test. `make run` and `make check` are the two commands (README.md).
+
+CC ?= cc
+PKGS := fcgi sqlite3 libxml-2.0 libqrencode libsodium jansson
+DEB_PACKAGES := pkg-config libfcgi-dev libsqlite3-dev sqlite3 libxml2-dev libxml2-utils libqrencode-dev \
+	libsodium-dev libjansson-dev libcmocka-dev zbar-tools nginx-light chromium wrk tzdata clang \
+	libclang-rt-14-dev
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wvla
+CFLAGS ?= -O2 -g
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+APP_SRC := $(wildcard app/*.c)
+LIB_SRC := $(filter-out app/main.c,$(APP_SRC)) build/gen/migrations.c
+SQL := $(sort $(wildcard app/sql/*.sql))
+OBJ := $(patsubst %.c,build/obj/%.o,$(notdir $(LIB_SRC)))
+SAN_OBJ := $(patsubst %.c,build/san/%.o,$(notdir $(LIB_SRC)))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
+UNIT_SAN_BIN := $(patsubst tests/unit/%.c,build/tests-san/%,$(UNIT_SRC))
+
+vpath %.c app build/gen
+
+.PHONY: all deps run check test-unit test-unit-san test-http test-browser lint clean
+all: bin/lantern assets
+
+include app/assets/assets.mk
+
+# ---- dependencies: Debian packages (apt-get) and npm packages (from the lock file) ----
+deps: node_modules/.installed
+	@missing=""; for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	command -v node >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# ---- the program ----
+# Each app/sql/NNN_name.sql becomes one entry of the migrations[] table, as a C string.
+build/gen/migrations.c: $(SQL) Makefile
+	@mkdir -p $(@D)
+	@set -e; { \
+	  echo '/* Generated from app/sql by the Makefile; do not edit. */'; \
+	  echo '#include "migrations.h"'; \
+	  echo 'const struct migration migrations[] = {'; \
+	  for f in $(SQL); do \
+	    base=$$(basename $$f .sql); \
+	    printf '\t{%d, "%s",\n' "$$(expr $${base%%_*} + 0)" "$${base#*_}"; \
+	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t "/' -e 's/$$/\\n"/' $$f; \
+	    printf '\t},\n'; \
+	  done; \
+	  echo '};'; \
+	  echo 'const int migrations_count = sizeof migrations / sizeof migrations[0];'; \
+	} > $@.tmp; mv $@.tmp $@
+
+build/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+build/san/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -MMD -MP -c $< -o $@
+
+bin/lantern: build/obj/main.o $(OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+bin/lantern-san: build/san/main.o $(SAN_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+
+-include $(wildcard build/obj/*.d build/san/*.d)
+
+# ---- running ----
+RUN_DIR ?= var/demo
+run: deps all
+	@mkdir -p $(RUN_DIR)
+	bin/lantern --db $(RUN_DIR)/lantern.db init
+	bin/lantern --db $(RUN_DIR)/lantern.db demo
+	@echo "Open http://127.0.0.1:8080 (Ctrl-C stops)"
+	nginx/run --port 8080 --data $(CURDIR)/$(RUN_DIR)
+
+# ---- tests ----
+build/tests/%: tests/unit/%.c $(OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
+
+build/tests-san/%: tests/unit/%.c $(SAN_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
+
+test-unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+# The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-unit-san: $(UNIT_SAN_BIN)
+	@set -e; for t in $(UNIT_SAN_BIN); do echo "== $$t (asan+ubsan)"; ASAN_OPTIONS=detect_leaks=1 $$t; done
+
+# Black-box tests through the real nginx and FastCGI server; the server runs under the sanitizers.
+test-http: all bin/lantern-san
+	LANTERN_BIN=$(CURDIR)/bin/lantern-san node --test --test-concurrency=1 tests/http/
+
+test-browser: all
+	node --test --test-concurrency=1 tests/browser/
+
+lint:
+	@tests/lint.sh
+
+check: deps all lint test-unit test-unit-san test-http test-browser
+	@echo "make check: all tests passed"
+
+clean:
+	rm -rf build bin

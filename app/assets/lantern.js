@@ -1,0 +1,88 @@
+// lantern front-end script.
+//
+// Load with <script type="module" src="/assets/VERSION/lantern.js"></script>:
+// the CSP forbids inline script, so this does what GOV.UK's page template does
+// in an inline <script>. Module scripts run after the document is parsed, so
+// document.body exists here; browsers that cannot run modules get the no-JS
+// versions of the components, as GOV.UK Frontend intends.
+
+import { initAll } from './govuk-frontend.min.js'
+
+// GOV.UK Frontend styles its JavaScript-enhanced components under
+// `.js-enabled`, and only initialises when `.govuk-frontend-supported` is set.
+document.body.classList.add('js-enabled', 'govuk-frontend-supported')
+
+initAll()
+
+// Auto-refresh: an element with data-lantern-refresh="N" (seconds) and
+// data-lantern-src="URL" (same origin) has its content replaced by the body of
+// URL every N seconds (used for the rotating QR code). Nothing happens when no
+// element has these attributes. A failed fetch keeps the current content and
+// tries again at the next tick; while the page is hidden, fetching pauses and
+// resumes at once when it is shown again.
+
+const MIN_REFRESH_SECONDS = 1
+
+function refreshUrl (element) {
+  const src = element.getAttribute('data-lantern-src')
+  if (!src) return null
+  let url
+  try {
+    url = new URL(src, document.baseURI)
+  } catch {
+    return null
+  }
+  return url.origin === window.location.origin ? url : null
+}
+
+function startRefresh (element) {
+  const seconds = Number.parseFloat(element.getAttribute('data-lantern-refresh'))
+  const url = refreshUrl(element)
+  if (!Number.isFinite(seconds) || seconds <= 0 || !url) return
+
+  const delay = Math.max(seconds, MIN_REFRESH_SECONDS) * 1000
+  let timer = null
+  let busy = false
+
+  async function refresh () {
+    timer = null
+    if (document.hidden) return // resumed by visibilitychange
+    busy = true
+    try {
+      const response = await fetch(url, {
+        mode: 'same-origin',
+        credentials: 'same-origin',
+        cache: 'no-store',
+        redirect: 'follow'
+      })
+      // A redirect (for example to the sign-in page) is not the content.
+      if (response.ok && !response.redirected) {
+        element.innerHTML = await response.text()
+      }
+    } catch {
+      // Network error: keep what is shown and try again at the next tick.
+    } finally {
+      busy = false
+      schedule()
+    }
+  }
+
+  function schedule () {
+    if (timer === null && !busy && !document.hidden) {
+      timer = window.setTimeout(refresh, delay)
+    }
+  }
+
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden) {
+      if (timer !== null) window.clearTimeout(timer)
+      timer = null
+    } else if (timer === null && !busy) {
+      refresh()
+    }
+  })
+
+  schedule()
+}
+
+document.querySelectorAll('[data-lantern-refresh][data-lantern-src]').forEach(startRefresh)

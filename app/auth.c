@@ -1,0 +1,325 @@
+/* auth.c — passwords, browser sessions, API tokens, CSRF tokens and server secrets. The only user
+ * of libsodium. Session and API tokens are random; the database keeps only their BLAKE2b hashes. */
+#include "auth.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+
+/* OWASP's argon2id floor (19 MiB, 2 passes): keeps the server's memory small under parallel sign-ins. */
+enum { PWHASH_OPS = 2, PWHASH_MEM = 19 << 20, SECRET_LEN = 32, TOKEN_BYTES = 32, HASH_LEN = 32 };
+
+static unsigned char server_key[SECRET_LEN];
+static char dummy_hash[crypto_pwhash_STRBYTES];
+
+static const char *const role_names[ROLE__MAX] = {"admin", "trainer", "school", "practitioner", "campaign", "analyst"};
+static const char *const role_labels[ROLE__MAX] = {"Programme admin", "Trainer",      "School lead",
+						   "Practitioner",    "Campaign lead", "Analyst"};
+
+const char *role_name(enum role r)
+{
+	return r < ROLE__MAX ? role_names[r] : "unknown";
+}
+
+const char *role_label(enum role r)
+{
+	return r < ROLE__MAX ? role_labels[r] : "Unknown";
+}
+
+int role_parse(const char *s)
+{
+	for (int i = 0; s && i < ROLE__MAX; i++)
+		if (strcmp(s, role_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int auth_init(void)
+{
+	if (sodium_init() < 0)
+		return -1;
+	/* Unknown e-mails are checked against this, so a miss costs as long as a hit. */
+	char random_pw[33];
+	randombytes_buf(random_pw, 32);
+	for (int i = 0; i < 32; i++)
+		random_pw[i] = (char)('a' + ((unsigned char)random_pw[i] % 26));
+	random_pw[32] = '\0';
+	return crypto_pwhash_str(dummy_hash, random_pw, 32, PWHASH_OPS, PWHASH_MEM);
+}
+
+static const char SQL_SECRET_GET[] = "SELECT value FROM secrets WHERE name = 'server-key'";
+static const char SQL_SECRET_PUT[] = "INSERT OR IGNORE INTO secrets (name, value) VALUES ('server-key', ?)";
+
+int auth_load_secrets(struct db *db)
+{
+	char hex[2 * SECRET_LEN + 1];
+	unsigned char fresh[SECRET_LEN];
+	randombytes_buf(fresh, sizeof fresh);
+	sodium_bin2hex(hex, sizeof hex, fresh, sizeof fresh);
+	if (db_exec(db, SQL_SECRET_PUT, "s", hex) != DB_OK)
+		return -1;
+	struct db_stmt *st = db_query(db, SQL_SECRET_GET, "");
+	int rc = -1;
+	if (db_next(st)) {
+		const char *v = db_col_text(st, 0);
+		size_t got = 0;
+		if (v && sodium_hex2bin(server_key, sizeof server_key, v, strlen(v), NULL, &got, NULL) == 0 &&
+		    got == SECRET_LEN)
+			rc = 0;
+	}
+	db_done(st);
+	return rc;
+}
+
+char *auth_hash_password(const char *password)
+{
+	char out[crypto_pwhash_STRBYTES];
+	if (crypto_pwhash_str(out, password, strlen(password), PWHASH_OPS, PWHASH_MEM) != 0)
+		return NULL;
+	return xstrdup(out);
+}
+
+bool auth_check_password(const char *hash, const char *password)
+{
+	return hash && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+static void token_hash(const char *token, unsigned char out[HASH_LEN])
+{
+	crypto_generichash(out, HASH_LEN, (const unsigned char *)token, strlen(token), NULL, 0);
+}
+
+char *auth_random_token(struct arena *a, size_t n)
+{
+	unsigned char raw[64];
+	if (n > sizeof raw)
+		n = sizeof raw;
+	randombytes_buf(raw, n);
+	size_t len = sodium_base64_encoded_len(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char *out = arena_alloc(a, len);
+	sodium_bin2base64(out, len, raw, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return out;
+}
+
+void auth_hmac_hex(const char *purpose, const char *msg, char out[65])
+{
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_state st;
+	crypto_auth_hmacsha256_init(&st, server_key, sizeof server_key);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)purpose, strlen(purpose) + 1);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)msg, strlen(msg));
+	crypto_auth_hmacsha256_final(&st, mac);
+	sodium_bin2hex(out, 65, mac, sizeof mac);
+}
+
+static const char SQL_LOGIN_USER[] =
+	"SELECT id, password_hash, active, locked_until FROM users WHERE email = ?";
+static const char SQL_LOGIN_FAILED[] =
+	"UPDATE users SET failed_logins = CASE WHEN failed_logins + 1 >= ?1 THEN 0 ELSE failed_logins + 1 END,"
+	" locked_until = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 ELSE locked_until END WHERE id = ?3";
+static const char SQL_LOGIN_OK[] = "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?";
+
+enum login_result auth_login(struct db *db, const char *email, const char *password, int64_t *user_id)
+{
+	struct db_stmt *st = db_query(db, SQL_LOGIN_USER, "s", email);
+	if (!db_next(st)) {
+		auth_check_password(dummy_hash, password);
+		return LOGIN_BAD;
+	}
+	int64_t id = db_col_int64(st, 0);
+	char *hash = db_col_null(st, 1) ? NULL : xstrdup(db_col_text(st, 1));
+	bool active = db_col_int(st, 2) != 0;
+	int64_t locked_until = db_col_int64(st, 3);
+	db_done(st);
+
+	int64_t now = now_utc();
+	enum login_result result;
+	if (locked_until > now) {
+		result = LOGIN_LOCKED;
+	} else if (!auth_check_password(hash ? hash : dummy_hash, password) || hash == NULL) {
+		db_exec(db, SQL_LOGIN_FAILED, "iII", (int)LOGIN_FAILURES_BEFORE_LOCK, now + LOGIN_LOCK_SECONDS, id);
+		result = LOGIN_BAD;
+	} else if (!active) {
+		result = LOGIN_INACTIVE;
+	} else {
+		db_exec(db, SQL_LOGIN_OK, "I", id);
+		*user_id = id;
+		result = LOGIN_OK;
+	}
+	free(hash);
+	return result;
+}
+
+static const char SQL_SESSION_NEW[] =
+	"INSERT INTO login_sessions (token_hash, user_id, csrf, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)";
+static const char SQL_SESSION_PURGE[] = "DELETE FROM login_sessions WHERE created_at < ? OR last_seen_at < ?";
+
+static const char *hash_hex(struct arena *a, const char *token)
+{
+	unsigned char h[HASH_LEN];
+	token_hash(token, h);
+	char *hex = arena_alloc(a, 2 * HASH_LEN + 1);
+	sodium_bin2hex(hex, 2 * HASH_LEN + 1, h, HASH_LEN);
+	return hex;
+}
+
+int auth_session_start(struct db *db, struct resp *o, int64_t user_id)
+{
+	int64_t now = now_utc();
+	const char *token = auth_random_token(o->arena, TOKEN_BYTES);
+	const char *csrf = auth_random_token(o->arena, TOKEN_BYTES);
+	db_exec(db, SQL_SESSION_PURGE, "II", now - SESSION_ABSOLUTE_SECONDS, now - SESSION_IDLE_SECONDS);
+	if (db_exec(db, SQL_SESSION_NEW, "sIsII", hash_hex(o->arena, token), user_id, csrf, now, now) != DB_OK)
+		return -1;
+	resp_cookie(o, SESSION_COOKIE, token, -1);
+	return 0;
+}
+
+static const char SQL_SESSION_END[] = "DELETE FROM login_sessions WHERE token_hash = ?";
+static const char SQL_SESSION_END_USER[] = "DELETE FROM login_sessions WHERE user_id = ?";
+
+void auth_session_end(const struct req *r, struct resp *o)
+{
+	const char *token = req_cookie(r, SESSION_COOKIE);
+	if (token)
+		db_exec(r->db, SQL_SESSION_END, "s", hash_hex(r->arena, token));
+	resp_cookie(o, SESSION_COOKIE, "", 0);
+}
+
+void auth_sessions_revoke_user(struct db *db, int64_t user_id)
+{
+	db_exec(db, SQL_SESSION_END_USER, "I", user_id);
+}
+
+static const char SQL_SESSION_USER[] =
+	"SELECT u.id, u.email, u.name, u.role, coalesce(u.org_id, 0), u.school_urn, s.csrf, s.created_at,"
+	" s.last_seen_at FROM login_sessions s JOIN users u ON u.id = s.user_id"
+	" WHERE s.token_hash = ? AND u.active = 1";
+static const char SQL_SESSION_TOUCH[] = "UPDATE login_sessions SET last_seen_at = ? WHERE token_hash = ?";
+static const char SQL_TOKEN_USER[] =
+	"SELECT u.id, u.email, u.name, u.role, coalesce(u.org_id, 0), u.school_urn, t.id, t.last_used_at"
+	" FROM api_tokens t JOIN users u ON u.id = t.user_id"
+	" WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active = 1";
+static const char SQL_TOKEN_TOUCH[] = "UPDATE api_tokens SET last_used_at = ? WHERE id = ?";
+
+static struct user *user_from_row(struct arena *a, struct db_stmt *st)
+{
+	struct user *u = arena_alloc(a, sizeof *u);
+	u->id = db_col_int64(st, 0);
+	u->email = arena_strdup(a, db_col_text(st, 1));
+	u->name = arena_strdup(a, db_col_text(st, 2));
+	int role = role_parse(db_col_text(st, 3));
+	u->role = role < 0 ? ROLE__MAX : (enum role)role;
+	u->org_id = db_col_int64(st, 4);
+	u->school_urn = arena_strdup(a, db_col_text(st, 5));
+	return u;
+}
+
+static int identify_by_token(struct req *r)
+{
+	const char *h = r->authorization;
+	if (h == NULL || strncmp(h, "Bearer ", 7) != 0 || strlen(h + 7) < 16 || strlen(h + 7) > 128)
+		return 0;
+	const char *hash = hash_hex(r->arena, h + 7);
+	struct db_stmt *st = db_query(r->db, SQL_TOKEN_USER, "s", hash);
+	if (!db_next(st))
+		return 401;
+	r->user = user_from_row(r->arena, st);
+	int64_t token_id = db_col_int64(st, 6), last_used = db_col_int64(st, 7);
+	db_done(st);
+	r->via_token = true;
+	int64_t now = now_utc();
+	/* Recording use costs a durable write: once an hour is enough to show a token is alive. */
+	if (now - last_used > 3600)
+		db_exec(r->db, SQL_TOKEN_TOUCH, "II", now, token_id);
+	return 0;
+}
+
+static void identify_by_cookie(struct req *r)
+{
+	const char *token = req_cookie(r, SESSION_COOKIE);
+	if (token == NULL || strlen(token) < 16 || strlen(token) > 128)
+		return;
+	const char *hash = hash_hex(r->arena, token);
+	struct db_stmt *st = db_query(r->db, SQL_SESSION_USER, "s", hash);
+	if (!db_next(st))
+		return;
+	int64_t now = now_utc();
+	int64_t created = db_col_int64(st, 7), seen = db_col_int64(st, 8);
+	if (now - created > SESSION_ABSOLUTE_SECONDS || now - seen > SESSION_IDLE_SECONDS) {
+		db_done(st);
+		return;
+	}
+	r->user = user_from_row(r->arena, st);
+	r->csrf = arena_strdup(r->arena, db_col_text(st, 6));
+	db_done(st);
+	/* Sliding expiry without a write on every page view. */
+	if (now - seen > 300)
+		db_exec(r->db, SQL_SESSION_TOUCH, "Is", now, hash);
+}
+
+int auth_identify(struct req *r)
+{
+	if (str_starts(r->path, "/api/")) {
+		int rc = identify_by_token(r);
+		return rc ? rc : (r->user == NULL && r->authorization ? 401 : 0);
+	}
+	identify_by_cookie(r);
+	return 0;
+}
+
+static const char SQL_TOKEN_NEW[] =
+	"INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)";
+static const char SQL_TOKEN_REVOKE[] =
+	"UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL";
+
+const char *auth_token_create(struct db *db, struct arena *a, int64_t user_id, const char *name)
+{
+	char *token = arena_printf(a, "lt_%s", auth_random_token(a, TOKEN_BYTES));
+	if (db_exec(db, SQL_TOKEN_NEW, "IssI", user_id, name, hash_hex(a, token), now_utc()) != DB_OK)
+		return NULL;
+	return token;
+}
+
+bool auth_token_revoke(struct db *db, int64_t user_id, int64_t token_id)
+{
+	return db_exec(db, SQL_TOKEN_REVOKE, "III", now_utc(), token_id, user_id) == DB_OK && db_changes(db) == 1;
+}
+
+enum { ANON_CSRF_SECONDS = 12 * 3600 };
+
+const char *auth_csrf_token(const struct req *r)
+{
+	if (r->user && r->csrf)
+		return r->csrf;
+	char ts[24], mac[65];
+	snprintf(ts, sizeof ts, "%lld", (long long)now_utc());
+	auth_hmac_hex("csrf-anonymous", ts, mac);
+	return arena_printf(r->arena, "%s.%s", ts, mac);
+}
+
+bool auth_csrf_valid(const struct req *r, const char *token)
+{
+	if (token == NULL || strlen(token) > 128)
+		return false;
+	if (r->user && r->csrf)
+		return str_equal_ct(token, r->csrf);
+	const char *dot = strchr(token, '.');
+	if (dot == NULL || dot - token > 20)
+		return false;
+	char ts[24], mac[65];
+	memcpy(ts, token, (size_t)(dot - token));
+	ts[dot - token] = '\0';
+	char *end;
+	long long t = strtoll(ts, &end, 10);
+	if (*end != '\0' || end == ts)
+		return false;
+	int64_t age = now_utc() - t;
+	if (age < -60 || age > ANON_CSRF_SECONDS)
+		return false;
+	auth_hmac_hex("csrf-anonymous", ts, mac);
+	return str_equal_ct(dot + 1, mac);
+}

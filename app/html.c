@@ -1,0 +1,418 @@
+/* html.c — the escaping writer and the page layout, in GOV.UK Design System markup (without the
+ * crown and GDS Transport, which are GOV.UK's own). */
+#include "html.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "auth.h"
+
+/* Where Exit this page goes: a busy, neutral site. */
+#define EXIT_DESTINATION "https://www.bbc.co.uk/weather"
+
+static const char *asset_version = "dev";
+
+void html_set_asset_version(const char *v)
+{
+	if (v && *v && strlen(v) < 64 && strspn(v, "0123456789abcdefABCDEF-_.") == strlen(v))
+		asset_version = v;
+}
+
+const char *html_asset_version(void)
+{
+	return asset_version;
+}
+
+void html_raw(struct resp *o, const char *s, size_t n)
+{
+	buf_append(&o->body, s, n);
+}
+
+void html_escape_into(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		return;
+	const char *run = s;
+	for (; *s; s++) {
+		const char *rep;
+		switch (*s) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		buf_append(b, run, (size_t)(s - run));
+		buf_puts(b, rep);
+		run = s + 1;
+	}
+	buf_append(b, run, (size_t)(s - run));
+}
+
+void url_encode_into(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-_.~", *p)) {
+			buf_putc(b, (char)*p);
+		} else {
+			char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+			buf_append(b, e, 3);
+		}
+	}
+}
+
+void html_text(struct resp *o, const char *s)
+{
+	html_escape_into(&o->body, s);
+}
+
+void html_format(struct resp *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	const char *run = fmt;
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%')
+			continue;
+		buf_append(&o->body, run, (size_t)(p - run));
+		switch (*++p) {
+		case 'h':
+			html_escape_into(&o->body, va_arg(ap, const char *));
+			break;
+		case 'u':
+			url_encode_into(&o->body, va_arg(ap, const char *));
+			break;
+		case 'd':
+			buf_printf(&o->body, "%d", va_arg(ap, int));
+			break;
+		case 'D':
+			buf_printf(&o->body, "%lld", (long long)va_arg(ap, int64_t));
+			break;
+		case '%':
+			buf_putc(&o->body, '%');
+			break;
+		default:
+			die("htmlf: unknown conversion in \"%s\"", fmt);
+		}
+		run = p + 1;
+	}
+	buf_puts(&o->body, run);
+	va_end(ap);
+}
+
+void form_error(struct form_errors *fe, const char *field, const char *message)
+{
+	if (fe->n < FORM_MAX_ERRORS && form_error_for(fe, field) == NULL) {
+		fe->e[fe->n].field = field;
+		fe->e[fe->n].message = message;
+		fe->n++;
+	}
+}
+
+const char *form_error_for(const struct form_errors *fe, const char *field)
+{
+	for (int i = 0; fe && i < fe->n; i++)
+		if (strcmp(fe->e[i].field, field) == 0)
+			return fe->e[i].message;
+	return NULL;
+}
+
+/* Navigation per role: one table, so every feature adds its pages in one place. */
+static const struct nav_item {
+	unsigned roles;
+	const char *href;
+	const char *label;
+} nav_items[] = {
+	{R_ANY_USER, "/", "Home"},
+	{R_ADMIN, "/admin/users", "Users"},
+	{R_ADMIN, "/admin/organisations", "Organisations"},
+	{R_ANY_USER, "/account", "Your account"},
+};
+
+static void header(const struct req *r, struct resp *o, const struct page *p)
+{
+	html_lit(o, "<header class=\"govuk-template__header\"><div class=\"govuk-generic-header\">"
+		    "<div class=\"govuk-generic-header__container govuk-width-container\">"
+		    "<div class=\"govuk-generic-header__logo\">"
+		    "<a href=\"/\" class=\"govuk-generic-header__homepage-link\">lantern</a></div></div></div>");
+	if (r->user == NULL) {
+		html_lit(o, "</header>");
+		return;
+	}
+	html_lit(o, "<div class=\"govuk-service-navigation\" "
+		    "data-module=\"govuk-service-navigation\"><div class=\"govuk-width-container\">"
+		    "<div class=\"govuk-service-navigation__container\">"
+		    "<nav aria-label=\"Menu\" class=\"govuk-service-navigation__wrapper\">"
+		    "<button type=\"button\" class=\"govuk-service-navigation__toggle govuk-js-service-navigation-toggle\" "
+		    "aria-controls=\"navigation\" hidden aria-hidden=\"true\">Menu</button>"
+		    "<ul class=\"govuk-service-navigation__list\" id=\"navigation\">");
+	unsigned mask = 1u << r->user->role;
+	for (size_t i = 0; i < ARRAY_LEN(nav_items); i++) {
+		const struct nav_item *n = &nav_items[i];
+		if (!(n->roles & mask))
+			continue;
+		bool active = p->nav && strcmp(p->nav, n->href) == 0;
+		if (active)
+			htmlf(o, "<li class=\"govuk-service-navigation__item govuk-service-navigation__item--active\">"
+				 "<a class=\"govuk-service-navigation__link\" href=\"%h\" aria-current=\"page\">"
+				 "<strong class=\"govuk-service-navigation__active-fallback\">%h</strong></a></li>",
+			      n->href, n->label);
+		else
+			htmlf(o, "<li class=\"govuk-service-navigation__item\"><a class=\"govuk-service-navigation__link\" "
+				 "href=\"%h\">%h</a></li>",
+			      n->href, n->label);
+	}
+	html_lit(o, "<li class=\"govuk-service-navigation__item\">"
+		    "<form method=\"post\" action=\"/logout\" class=\"lantern-inline-form\">");
+	html_csrf(r, o);
+	html_lit(o, "<button class=\"govuk-service-navigation__link lantern-link-button\">Sign out</button>"
+		    "</form></li></ul></nav></div></div></div></header>");
+}
+
+static void exit_this_page(struct resp *o)
+{
+	htmlf(o, "<div class=\"govuk-exit-this-page\" data-module=\"govuk-exit-this-page\">"
+		    "<a href=\"%h\" role=\"button\" draggable=\"false\" "
+		    "class=\"govuk-button govuk-button--warning govuk-exit-this-page__button "
+		    "govuk-js-exit-this-page-button\" data-module=\"govuk-button\" rel=\"nofollow noreferrer\">"
+		    "<span class=\"govuk-visually-hidden\">Emergency</span> Exit this page</a></div>",
+	      EXIT_DESTINATION);
+}
+
+void page_begin(const struct req *r, struct resp *o, const struct page *p)
+{
+	bool has_errors = p->errors && p->errors->n > 0;
+	htmlf(o, "<!DOCTYPE html>\n<html lang=\"%h\" dir=\"%h\" class=\"govuk-template\"><head>"
+		 "<meta charset=\"utf-8\"><title>%h%h – lantern</title>"
+		 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1, viewport-fit=cover\">"
+		 "<meta name=\"theme-color\" content=\"#106165\">"
+		 "<meta name=\"referrer\" content=\"no-referrer\">"
+		 "<link rel=\"icon\" href=\"/assets/%h/favicon.svg\" type=\"image/svg+xml\">"
+		 "<link rel=\"stylesheet\" href=\"/assets/%h/lantern.css\">"
+		 "<script type=\"module\" src=\"/assets/%h/lantern.js\"></script>"
+		 "</head><body class=\"govuk-template__body\">",
+	      p->lang ? p->lang : "en", p->dir ? p->dir : "ltr", has_errors ? "Error: " : "", p->title, asset_version,
+	      asset_version, asset_version);
+	html_lit(o, "<a href=\"#main-content\" class=\"govuk-skip-link\" data-module=\"govuk-skip-link\">"
+		    "Skip to main content</a>");
+	if (p->exit_this_page)
+		htmlf(o, "<a href=\"%h\" class=\"govuk-skip-link govuk-js-exit-this-page-skiplink\" "
+			 "rel=\"nofollow noreferrer\" data-module=\"govuk-skip-link\">Exit this page</a>",
+		      EXIT_DESTINATION);
+	header(r, o, p);
+	html_lit(o, "<div class=\"govuk-width-container\">");
+	if (p->exit_this_page)
+		exit_this_page(o);
+	if (p->back)
+		htmlf(o, "<a href=\"%h\" class=\"govuk-back-link\">Back</a>", p->back);
+	html_lit(o, "<main class=\"govuk-main-wrapper\" id=\"main-content\">");
+	html_lit(o, "<div class=\"govuk-grid-row\">");
+	if (p->wide)
+		html_lit(o, "<div class=\"govuk-grid-column-full\">");
+	else
+		html_lit(o, "<div class=\"govuk-grid-column-two-thirds\">");
+	if (has_errors)
+		html_error_summary(o, p->errors);
+}
+
+void page_end(const struct req *r, struct resp *o, const struct page *p)
+{
+	(void)r;
+	(void)p;
+	htmlf(o, "</div></div></main></div>"
+		 "<footer class=\"govuk-template__footer\"><div class=\"govuk-footer\"><div class=\"govuk-width-container\">"
+		 "<div class=\"govuk-footer__meta\"><div class=\"govuk-footer__meta-item govuk-footer__meta-item--grow\">"
+		 "<h2 class=\"govuk-visually-hidden\">Support links</h2>"
+		 "<ul class=\"govuk-footer__inline-list\">"
+		 "<li class=\"govuk-footer__inline-list-item\"><a class=\"govuk-footer__link\" href=\"/help\">"
+		 "Get help with domestic abuse</a></li></ul>"
+		 "<div class=\"govuk-footer__meta-custom\">lantern: domestic abuse training, awareness and "
+		 "prevention for Southend, Essex and Thurrock. In an emergency call 999.</div>"
+		 "</div></div></div></div></footer></body></html>\n");
+}
+
+int page_error(const struct req *r, struct resp *o, int status, const char *title, const char *message)
+{
+	resp_reset(o);
+	struct page p = {.title = title};
+	page_begin(r, o, &p);
+	htmlf(o, "<h1 class=\"govuk-heading-l\">%h</h1><p class=\"govuk-body\">%h</p>", title, message);
+	page_end(r, o, &p);
+	return status;
+}
+
+void html_csrf(const struct req *r, struct resp *o)
+{
+	htmlf(o, "<input type=\"hidden\" name=\"csrf\" value=\"%h\">", auth_csrf_token(r));
+}
+
+void html_form_begin(const struct req *r, struct resp *o, const char *action)
+{
+	htmlf(o, "<form method=\"post\" action=\"%h\" novalidate>", action);
+	html_csrf(r, o);
+}
+
+void html_form_end(struct resp *o)
+{
+	html_lit(o, "</form>");
+}
+
+void html_error_summary(struct resp *o, const struct form_errors *fe)
+{
+	if (fe == NULL || fe->n == 0)
+		return;
+	html_lit(o, "<div class=\"govuk-error-summary\" data-module=\"govuk-error-summary\"><div role=\"alert\">"
+		    "<h2 class=\"govuk-error-summary__title\">There is a problem</h2>"
+		    "<div class=\"govuk-error-summary__body\"><ul class=\"govuk-list govuk-error-summary__list\">");
+	for (int i = 0; i < fe->n; i++)
+		htmlf(o, "<li><a href=\"#%h\">%h</a></li>", fe->e[i].field, fe->e[i].message);
+	html_lit(o, "</ul></div></div></div>");
+}
+
+static const char *group_open(struct resp *o, const struct form_errors *fe, const struct field *f)
+{
+	const char *err = form_error_for(fe, f->name);
+	htmlf(o, "<div class=\"govuk-form-group%h\">", err ? " govuk-form-group--error" : "");
+	return err;
+}
+
+static void label_hint_error(struct resp *o, const struct field *f, const char *err)
+{
+	htmlf(o, "<label class=\"govuk-label\" for=\"%h\">%h</label>", f->name, f->label);
+	if (f->hint)
+		htmlf(o, "<div id=\"%h-hint\" class=\"govuk-hint\">%h</div>", f->name, f->hint);
+	if (err)
+		htmlf(o, "<p id=\"%h-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">"
+			 "Error:</span> %h</p>",
+		      f->name, err);
+}
+
+static void described_by(struct resp *o, const struct field *f, const char *err)
+{
+	if (!f->hint && !err)
+		return;
+	html_lit(o, " aria-describedby=\"");
+	if (f->hint)
+		htmlf(o, "%h-hint", f->name);
+	if (err)
+		htmlf(o, "%h%h-error", f->hint ? " " : "", f->name);
+	html_lit(o, "\"");
+}
+
+void html_input(struct resp *o, const struct form_errors *fe, const struct field *f)
+{
+	const char *err = group_open(o, fe, f);
+	label_hint_error(o, f, err);
+	htmlf(o, "<input class=\"govuk-input%h%h%h\" id=\"%h\" name=\"%h\" type=\"%h\" value=\"%h\" autocomplete=\"%h\"",
+	      f->width ? " " : "", f->width ? f->width : "", err ? " govuk-input--error" : "", f->name, f->name,
+	      f->type ? f->type : "text", f->value ? f->value : "", f->autocomplete ? f->autocomplete : "off");
+	if (f->inputmode)
+		htmlf(o, " inputmode=\"%h\"", f->inputmode);
+	if (f->type && strcmp(f->type, "email") == 0)
+		html_lit(o, " spellcheck=\"false\"");
+	described_by(o, f, err);
+	html_lit(o, "></div>");
+}
+
+void html_textarea(struct resp *o, const struct form_errors *fe, const struct field *f)
+{
+	const char *err = group_open(o, fe, f);
+	label_hint_error(o, f, err);
+	htmlf(o, "<textarea class=\"govuk-textarea%h\" id=\"%h\" name=\"%h\" rows=\"5\"", err ? " govuk-textarea--error" : "",
+	      f->name, f->name);
+	described_by(o, f, err);
+	htmlf(o, ">%h</textarea></div>", f->value ? f->value : "");
+}
+
+void html_select(struct resp *o, const struct form_errors *fe, const struct field *f, const struct option *opts,
+		 size_t nopts)
+{
+	const char *err = group_open(o, fe, f);
+	label_hint_error(o, f, err);
+	htmlf(o, "<select class=\"govuk-select%h\" id=\"%h\" name=\"%h\"", err ? " govuk-select--error" : "", f->name,
+	      f->name);
+	described_by(o, f, err);
+	html_lit(o, ">");
+	for (size_t i = 0; i < nopts; i++) {
+		bool sel = f->value && strcmp(f->value, opts[i].value) == 0;
+		htmlf(o, "<option value=\"%h\"%h>%h</option>", opts[i].value, sel ? " selected" : "", opts[i].label);
+	}
+	html_lit(o, "</select></div>");
+}
+
+void html_radios(struct resp *o, const struct form_errors *fe, const struct field *f, const struct option *opts,
+		 size_t nopts)
+{
+	const char *err = group_open(o, fe, f);
+	htmlf(o, "<fieldset class=\"govuk-fieldset\"");
+	described_by(o, f, err);
+	htmlf(o, "><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">%h</legend>", f->label);
+	if (f->hint)
+		htmlf(o, "<div id=\"%h-hint\" class=\"govuk-hint\">%h</div>", f->name, f->hint);
+	if (err)
+		htmlf(o, "<p id=\"%h-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">"
+			 "Error:</span> %h</p>",
+		      f->name, err);
+	html_lit(o, "<div class=\"govuk-radios\" data-module=\"govuk-radios\">");
+	for (size_t i = 0; i < nopts; i++) {
+		bool sel = f->value && strcmp(f->value, opts[i].value) == 0;
+		/* The first radio carries the field's own id so the error summary link lands on it. */
+		const char *id = i == 0 ? f->name : NULL;
+		htmlf(o, "<div class=\"govuk-radios__item\"><input class=\"govuk-radios__input\" id=\"%h%h%h\" name=\"%h\" "
+			 "type=\"radio\" value=\"%h\"%h><label class=\"govuk-label govuk-radios__label\" for=\"%h%h%h\">%h"
+			 "</label></div>",
+		      f->name, id ? "" : "-", id ? "" : opts[i].value, f->name, opts[i].value, sel ? " checked" : "",
+		      f->name, id ? "" : "-", id ? "" : opts[i].value, opts[i].label);
+	}
+	html_lit(o, "</div></fieldset></div>");
+}
+
+void html_button(struct resp *o, const char *label)
+{
+	htmlf(o, "<button type=\"submit\" class=\"govuk-button\" data-module=\"govuk-button\">%h</button>", label);
+}
+
+void html_button_secondary(struct resp *o, const char *label)
+{
+	htmlf(o, "<button type=\"submit\" class=\"govuk-button govuk-button--secondary\" data-module=\"govuk-button\">"
+		 "%h</button>",
+	      label);
+}
+
+void html_button_warning(struct resp *o, const char *label)
+{
+	htmlf(o, "<button type=\"submit\" class=\"govuk-button govuk-button--warning\" data-module=\"govuk-button\">"
+		 "%h</button>",
+	      label);
+}
+
+void html_post_button(const struct req *r, struct resp *o, const char *action, const char *label, bool warning)
+{
+	html_form_begin(r, o, action);
+	if (warning)
+		html_button_warning(o, label);
+	else
+		html_button_secondary(o, label);
+	html_form_end(o);
+}
+
+void html_notice(struct resp *o, const char *heading, const char *text)
+{
+	htmlf(o, "<div class=\"govuk-notification-banner govuk-notification-banner--success\" role=\"alert\" "
+		 "aria-labelledby=\"notice-title\" data-module=\"govuk-notification-banner\">"
+		 "<div class=\"govuk-notification-banner__header\"><h2 class=\"govuk-notification-banner__title\" "
+		 "id=\"notice-title\">Success</h2></div><div class=\"govuk-notification-banner__content\">"
+		 "<h3 class=\"govuk-notification-banner__heading\">%h</h3>",
+	      heading);
+	if (text)
+		htmlf(o, "<p class=\"govuk-body\">%h</p>", text);
+	html_lit(o, "</div></div>");
+}
+
+void html_tag(struct resp *o, const char *text, const char *colour)
+{
+	htmlf(o, "<strong class=\"govuk-tag%h%h\">%h</strong>", colour ? " govuk-tag--" : "", colour ? colour : "", text);
+}

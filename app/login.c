@@ -1,0 +1,86 @@
+/* login.c — the sign-in form, sign-in with throttling per account, and sign-out. */
+#include "login.h"
+
+#include <string.h>
+
+#include "auth.h"
+#include "html.h"
+#include "valid.h"
+
+/* Only local paths are followed after sign-in; anything else goes home. */
+static const char *safe_next(const char *next)
+{
+	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > 512)
+		return "/";
+	return next;
+}
+
+static int render(const struct req *r, struct resp *o, const char *email, const struct form_errors *fe, int status)
+{
+	struct page p = {.title = "Sign in", .errors = fe};
+	page_begin(r, o, &p);
+	html_lit(o, "<h1 class=\"govuk-heading-l\">Sign in to lantern</h1>");
+	const char *next = safe_next(req_form(r, "next") ? req_form(r, "next") : req_query(r, "next"));
+	html_form_begin(r, o, "/login");
+	htmlf(o, "<input type=\"hidden\" name=\"next\" value=\"%h\">", next);
+	html_input(o, fe, &(struct field){.name = "email", .label = "Email address", .value = email, .type = "email",
+					  .autocomplete = "username"});
+	html_input(o, fe, &(struct field){.name = "password", .label = "Password", .type = "password",
+					  .autocomplete = "current-password"});
+	html_button(o, "Sign in");
+	html_form_end(o);
+	html_lit(o, "<p class=\"govuk-body\">If you have forgotten your password, ask your programme admin to set a new "
+		    "one.</p>");
+	page_end(r, o, &p);
+	return status;
+}
+
+int login_form(const struct req *r, struct resp *o)
+{
+	if (r->user)
+		return resp_redirect(o, safe_next(req_query(r, "next")));
+	return render(r, o, "", NULL, 200);
+}
+
+int login_submit(const struct req *r, struct resp *o)
+{
+	const char *email = req_form(r, "email");
+	const char *password = req_form(r, "password");
+	struct form_errors fe = {0};
+	if (email == NULL || *email == '\0')
+		form_error(&fe, "email", "Enter your email address");
+	else if (!valid_email(email))
+		form_error(&fe, "email", "Enter an email address in the correct format, like name@example.org");
+	if (password == NULL || *password == '\0')
+		form_error(&fe, "password", "Enter your password");
+	else if (strlen(password) > PASSWORD_MAX)
+		form_error(&fe, "password", "Enter a correct email address and password");
+	if (fe.n)
+		return render(r, o, email, &fe, 400);
+
+	int64_t user_id = 0;
+	switch (auth_login(r->db, email, password, &user_id)) {
+	case LOGIN_OK:
+		break;
+	case LOGIN_LOCKED:
+		form_error(&fe, "email", "Too many failed attempts: this account is locked for 15 minutes");
+		return render(r, o, email, &fe, 429);
+	case LOGIN_INACTIVE:
+		form_error(&fe, "email", "This account has been deactivated; ask your programme admin");
+		return render(r, o, email, &fe, 403);
+	case LOGIN_BAD:
+	default:
+		form_error(&fe, "email", "Enter a correct email address and password");
+		return render(r, o, email, &fe, 401);
+	}
+	/* A fresh session id at sign-in: no session fixation. */
+	if (auth_session_start(r->db, o, user_id) != 0)
+		return page_error(r, o, 500, "Sorry, there is a problem with the service", "Try again later.");
+	return resp_redirect(o, safe_next(req_form(r, "next")));
+}
+
+int login_logout(const struct req *r, struct resp *o)
+{
+	auth_session_end(r, o);
+	return resp_redirect(o, "/login");
+}

@@ -1,0 +1,211 @@
+/* main.c — the command line: init, serve, user add, token create, demo, backup. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "html.h"
+#include "db.h"
+#include "demo.h"
+#include "server.h"
+#include "users.h"
+#include "util.h"
+#include "valid.h"
+
+static const char usage[] =
+	"usage:\n"
+	"  lantern --db PATH init                        create or migrate the database\n"
+	"  lantern --db PATH serve --socket PATH [--threads N] [--sendmail CMD]\n"
+	"  lantern --db PATH user add --email E --name N --role R [--org ID | --school URN]  (password on stdin)\n"
+	"  lantern --db PATH token create --email E      print a new API token for that user\n"
+	"  lantern --db PATH demo                        load a demonstration data set\n"
+	"  lantern --db PATH backup FILE                 online, consistent copy\n";
+
+/* Value of --name in argv[from..], or NULL. */
+static const char *opt(int argc, char **argv, int from, const char *name)
+{
+	for (int i = from; i + 1 < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+static struct db *open_current(const char *path)
+{
+	struct db *db = db_open(path, false);
+	if (db == NULL)
+		return NULL;
+	if (!db_is_current(db)) {
+		fprintf(stderr, "lantern: %s is not initialised or needs migrating: run lantern --db %s init\n", path, path);
+		db_close(db);
+		return NULL;
+	}
+	if (auth_load_secrets(db) != 0) {
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+static int cmd_init(const char *path)
+{
+	struct db *db = db_open(path, true);
+	if (db == NULL)
+		return 1;
+	int rc = db_migrate(db) == 0 && auth_load_secrets(db) == 0 ? 0 : 1;
+	db_close(db);
+	return rc;
+}
+
+static char *read_password(void)
+{
+	char line[PASSWORD_MAX + 2];
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	return xstrdup(line);
+}
+
+static int cmd_user_add(const char *path, int argc, char **argv)
+{
+	struct user_input in = {
+		.email = opt(argc, argv, 0, "--email"),
+		.name = opt(argc, argv, 0, "--name"),
+		.role = opt(argc, argv, 0, "--role"),
+		.org = opt(argc, argv, 0, "--org"),
+		.school = opt(argc, argv, 0, "--school"),
+	};
+	if (isatty(0))
+		fprintf(stderr, "Password: ");
+	char *password = read_password();
+	in.password = password;
+	struct db *db = open_current(path);
+	if (db == NULL) {
+		free(password);
+		return 1;
+	}
+	struct form_errors fe = {0};
+	int64_t id = users_save(db, 0, 0, &in, &fe);
+	for (int i = 0; i < fe.n; i++)
+		fprintf(stderr, "lantern: --%s: %s\n", strcmp(fe.e[i].field, "password") == 0 ? "password (stdin)" : fe.e[i].field,
+			fe.e[i].message);
+	if (id)
+		printf("added user %lld %s\n", (long long)id, in.email);
+	free(password);
+	db_close(db);
+	return id ? 0 : 1;
+}
+
+static const char SQL_USER_ID[] = "SELECT id FROM users WHERE email = ? AND active = 1";
+
+static int cmd_token_create(const char *path, int argc, char **argv)
+{
+	const char *email = opt(argc, argv, 0, "--email");
+	if (email == NULL) {
+		fputs("lantern: token create needs --email\n", stderr);
+		return 2;
+	}
+	struct db *db = open_current(path);
+	if (db == NULL)
+		return 1;
+	int64_t id = db_int(db, 0, SQL_USER_ID, "s", email);
+	int rc = 1;
+	if (id == 0) {
+		fprintf(stderr, "lantern: --email: no active user %s\n", email);
+	} else {
+		struct arena *a = arena_new();
+		const char *token = auth_token_create(db, a, id, "command line");
+		if (token) {
+			puts(token);
+			rc = 0;
+		}
+		arena_free(a);
+	}
+	db_close(db);
+	return rc;
+}
+
+static int cmd_serve(const char *path, int argc, char **argv)
+{
+	struct server_opts so = {.db_path = path, .socket_path = opt(argc, argv, 0, "--socket"), .threads = 4,
+				 .sendmail = opt(argc, argv, 0, "--sendmail")};
+	const char *threads = opt(argc, argv, 0, "--threads");
+	long long n;
+	if (threads) {
+		if (!valid_int(threads, 1, 64, &n)) {
+			fputs("lantern: --threads: give a number from 1 to 64\n", stderr);
+			return 2;
+		}
+		so.threads = (int)n;
+	}
+	if (so.socket_path == NULL) {
+		fputs("lantern: serve needs --socket PATH\n", stderr);
+		return 2;
+	}
+	return server_run(&so);
+}
+
+static int with_db(const char *path, int (*fn)(struct db *))
+{
+	struct db *db = open_current(path);
+	if (db == NULL)
+		return 1;
+	int rc = fn(db) == 0 ? 0 : 1;
+	db_close(db);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	/* Every date and time a person sees is in UK time; storage stays UTC. */
+	setenv("TZ", "Europe/London", 1);
+	tzset();
+	if (auth_init() != 0) {
+		fputs("lantern: cannot initialise libsodium\n", stderr);
+		return 1;
+	}
+	html_set_asset_version(getenv("LANTERN_ASSET_VERSION"));
+
+	const char *db_path = NULL;
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db_path = argv[++i];
+		else if (strcmp(argv[i], "--help") == 0) {
+			fputs(usage, stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "lantern: unknown option %s\n%s", argv[i], usage);
+			return 2;
+		}
+	}
+	if (i >= argc || db_path == NULL) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	const char *cmd = argv[i];
+	const char *sub = i + 1 < argc ? argv[i + 1] : "";
+	int rest = argc - i, code;
+	char **rargv = argv + i;
+	if (strcmp(cmd, "init") == 0)
+		code = cmd_init(db_path);
+	else if (strcmp(cmd, "serve") == 0)
+		code = cmd_serve(db_path, rest, rargv);
+	else if (strcmp(cmd, "user") == 0 && strcmp(sub, "add") == 0)
+		code = cmd_user_add(db_path, rest, rargv);
+	else if (strcmp(cmd, "token") == 0 && strcmp(sub, "create") == 0)
+		code = cmd_token_create(db_path, rest, rargv);
+	else if (strcmp(cmd, "demo") == 0)
+		code = with_db(db_path, demo_load);
+	else if (strcmp(cmd, "backup") == 0 && i + 1 < argc) {
+		struct db *db = open_current(db_path);
+		code = db && db_backup(db, argv[i + 1]) == 0 ? 0 : 1;
+		db_close(db);
+	} else {
+		fprintf(stderr, "lantern: unknown command %s\n%s", cmd, usage);
+		code = 2;
+	}
+	return code;
+}

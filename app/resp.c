@@ -1,0 +1,122 @@
+/* resp.c — status, headers and a buffered body, serialised CGI-style for libfcgi. Security
+ * headers that apply to every response are set by nginx; the app sets what varies per response. */
+#include "resp.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void resp_init(struct resp *o, struct arena *a)
+{
+	memset(o, 0, sizeof *o);
+	o->arena = a;
+	o->content_type = "text/html; charset=utf-8";
+	o->cache_control = "no-store";
+}
+
+void resp_free(struct resp *o)
+{
+	buf_free(&o->headers);
+	buf_free(&o->body);
+}
+
+void resp_reset(struct resp *o)
+{
+	buf_reset(&o->headers);
+	buf_reset(&o->body);
+	o->content_type = "text/html; charset=utf-8";
+	o->cache_control = "no-store";
+}
+
+void resp_header(struct resp *o, const char *name, const char *value)
+{
+	if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n"))
+		die("header injection attempt in %s", name);
+	buf_printf(&o->headers, "%s: %s\r\n", name, value);
+}
+
+void resp_cookie(struct resp *o, const char *name, const char *value, long max_age)
+{
+	char *line;
+	if (max_age >= 0)
+		line = arena_printf(o->arena, "%s=%s; Path=/; Max-Age=%ld; Secure; HttpOnly; SameSite=Lax", name, value,
+				    max_age);
+	else
+		line = arena_printf(o->arena, "%s=%s; Path=/; Secure; HttpOnly; SameSite=Lax", name, value);
+	resp_header(o, "Set-Cookie", line);
+}
+
+int resp_redirect(struct resp *o, const char *location)
+{
+	/* Only local paths: an open redirect would let a link on our domain lead anywhere. */
+	if (location[0] != '/' || location[1] == '/' || location[1] == '\\')
+		location = "/";
+	resp_header(o, "Location", location);
+	return 303;
+}
+
+int resp_json(struct resp *o, int status, json_t *j)
+{
+	o->content_type = "application/json";
+	buf_reset(&o->body);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(j);
+	if (s == NULL)
+		die("cannot serialise JSON");
+	buf_puts(&o->body, s);
+	buf_putc(&o->body, '\n');
+	free(s);
+	return status;
+}
+
+int resp_error(struct resp *o, int status, const char *message, const char *field)
+{
+	json_t *j = json_pack("{s:s}", "error", message);
+	if (field)
+		json_object_set_new(j, "field", json_string(field));
+	return resp_json(o, status, j);
+}
+
+int resp_text(struct resp *o, int status, const char *content_type, const char *text, size_t len)
+{
+	o->content_type = content_type;
+	buf_reset(&o->body);
+	buf_append(&o->body, text, len);
+	return status;
+}
+
+const char *resp_status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 303: return "See Other";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 410: return "Gone";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return status < 500 ? "Error" : "Internal Server Error";
+	}
+}
+
+void resp_serialize(const struct resp *o, int status, bool head_only, struct buf *out)
+{
+	buf_printf(out, "Status: %d %s\r\n", status, resp_status_text(status));
+	if (status != 204 && status != 304)
+		buf_printf(out, "Content-Type: %s\r\nContent-Length: %zu\r\n", o->content_type, o->body.len);
+	buf_printf(out, "Cache-Control: %s\r\n", o->cache_control);
+	if (o->headers.len)
+		buf_append(out, o->headers.data, o->headers.len);
+	buf_puts(out, "\r\n");
+	if (!head_only && status != 204 && status != 304 && o->body.len)
+		buf_append(out, o->body.data, o->body.len);
+}

@@ -1,0 +1,195 @@
+/* route.c — the only route table, and the dispatcher that applies the same rules to every route:
+ * who may call it, CSRF on every unsafe browser request, limits, and error answers. */
+#include "route.h"
+
+#include <string.h>
+
+#include "account.h"
+#include "auth.h"
+#include "db.h"
+#include "home.h"
+#include "html.h"
+#include "login.h"
+#include "organisations.h"
+#include "users.h"
+
+#define ANY R_ANY_USER
+#define STAFF (R_ADMIN | R_TRAINER)
+
+static const struct route routes[] = {
+	/* public, by choice */
+	{M_GET, "/healthz", R_PUBLIC, 0, home_healthz},
+	{M_GET, "/login", R_PUBLIC, 0, login_form},
+	{M_POST, "/login", R_PUBLIC, 0, login_submit},
+	{M_POST, "/logout", R_PUBLIC, 0, login_logout},
+
+	/* everyone signed in */
+	{M_GET, "/", ANY, 0, home_page},
+	{M_GET, "/account", ANY, 0, account_page},
+	{M_POST, "/account/password", ANY, 0, account_password},
+	{M_POST, "/account/tokens", ANY, 0, account_token_create},
+	{M_POST, "/account/tokens/{}/revoke", ANY, 0, account_token_revoke},
+
+	/* administration */
+	{M_GET, "/admin/users", R_ADMIN, 0, users_list_page},
+	{M_GET, "/admin/users/new", R_ADMIN, 0, users_new_page},
+	{M_POST, "/admin/users/new", R_ADMIN, 0, users_create},
+	{M_GET, "/admin/users/{}", R_ADMIN, 0, users_edit_page},
+	{M_POST, "/admin/users/{}", R_ADMIN, 0, users_update},
+	{M_GET, "/admin/organisations", R_ADMIN, 0, organisations_list_page},
+	{M_GET, "/admin/organisations/new", R_ADMIN, 0, organisations_new_page},
+	{M_POST, "/admin/organisations/new", R_ADMIN, 0, organisations_create},
+	{M_GET, "/admin/organisations/{}", R_ADMIN, 0, organisations_edit_page},
+	{M_POST, "/admin/organisations/{}", R_ADMIN, 0, organisations_update},
+
+	/* JSON API */
+	{M_GET, "/api/v1/me", ANY, 0, home_api_me},
+	{M_GET, "/api/v1/users", R_ADMIN, 0, users_api_list},
+	{M_POST, "/api/v1/users", R_ADMIN, 0, users_api_create},
+	{M_PUT, "/api/v1/users/{}", R_ADMIN, 0, users_api_update},
+	{M_GET, "/api/v1/organisations", R_ADMIN, 0, organisations_api_list},
+	{M_POST, "/api/v1/organisations", R_ADMIN, 0, organisations_api_create},
+	{M_GET, "/api/v1/areas", ANY, 0, home_api_areas},
+};
+
+static bool match(const char *pattern, const char *path, const char *params[], int *nparams, struct arena *a)
+{
+	int n = 0;
+	const char *p = pattern, *s = path;
+	while (*p && *s) {
+		if (p[0] == '{' && p[1] == '}') {
+			const char *end = strchr(s, '/');
+			size_t len = end ? (size_t)(end - s) : strlen(s);
+			if (len == 0 || n >= REQ_MAX_PARAMS)
+				return false;
+			if (params)
+				params[n] = a ? arena_strndup(a, s, len) : NULL;
+			n++;
+			p += 2;
+			s += len;
+		} else if (*p++ != *s++) {
+			return false;
+		}
+	}
+	if (*p || *s)
+		return false;
+	if (nparams)
+		*nparams = n;
+	return true;
+}
+
+static const struct route *find(enum method m, const char *path, const char *params[], int *nparams,
+				bool *path_exists, struct arena *a)
+{
+	if (m == M_HEAD)
+		m = M_GET;
+	*path_exists = false;
+	for (size_t i = 0; i < ARRAY_LEN(routes); i++) {
+		if (!match(routes[i].pattern, path, NULL, NULL, NULL))
+			continue;
+		*path_exists = true;
+		if (routes[i].method == m) {
+			match(routes[i].pattern, path, params, nparams, a);
+			return &routes[i];
+		}
+	}
+	return NULL;
+}
+
+const struct route *route_match(enum method m, const char *path, const char *params[], int *nparams,
+				bool *path_exists)
+{
+	return find(m, path, params, nparams, path_exists, NULL);
+}
+
+size_t route_body_limit(const char *method, const char *path)
+{
+	bool exists;
+	const struct route *rt = route_match(req_method(method), path ? path : "/", NULL, NULL, &exists);
+	return rt && (rt->flags & ROUTE_UPLOAD) ? REQ_MAX_UPLOAD : REQ_MAX_BODY;
+}
+
+bool route_is_api(const char *path)
+{
+	return path && str_starts(path, "/api/");
+}
+
+const char *route_log_name(const struct req *r)
+{
+	return r->route ? r->route->pattern : "-";
+}
+
+int route_error(const struct req *r, struct resp *o, int status, const char *message)
+{
+	resp_reset(o);
+	if (route_is_api(r->path))
+		return resp_error(o, status, message, NULL);
+	const char *title;
+	switch (status) {
+	case 403: title = "You cannot use this page"; break;
+	case 404: title = "Page not found"; break;
+	case 405: title = "That action is not available here"; break;
+	case 413: title = "What you sent is too large"; break;
+	case 429: title = "Too many requests"; break;
+	default: title = status >= 500 ? "Sorry, there is a problem with the service" : "There is a problem"; break;
+	}
+	return page_error(r, o, status, title, message);
+}
+
+/* Browsers say where a request came from; refuse unsafe requests that another site started. */
+static bool same_site(const struct req *r)
+{
+	if (r->sec_fetch_site)
+		return strcmp(r->sec_fetch_site, "same-origin") == 0 || strcmp(r->sec_fetch_site, "none") == 0;
+	return true;
+}
+
+int route_handle(struct req *r, struct resp *o, const struct req_raw *raw)
+{
+	const char *why = NULL;
+	r->path = raw->path && *raw->path ? raw->path : "/";
+	if (!utf8_valid(r->path, strlen(r->path)) || strlen(r->path) > 1024)
+		return route_error(r, o, 400, "The address is not valid.");
+	bool path_exists;
+	enum method m = req_method(raw->method);
+	r->route = find(m, r->path, r->params, &r->nparams, &path_exists, r->arena);
+	int status = req_parse(r, raw, &why);
+	if (status)
+		return route_error(r, o, status, why);
+	status = auth_identify(r);
+	if (status)
+		return route_error(r, o, status, "The API token is not valid or has been revoked.");
+	if (r->route == NULL) {
+		if (!path_exists)
+			return route_error(r, o, 404, "If you typed the web address, check it is correct.");
+		return route_error(r, o, 405, "This address does not accept that kind of request.");
+	}
+	const struct route *rt = r->route;
+	if (!(rt->roles & R_PUBLIC)) {
+		if (r->user == NULL) {
+			if (route_is_api(r->path))
+				return resp_error(o, 401, "Send an API token: Authorization: Bearer TOKEN.", NULL);
+			struct buf next = {0};
+			buf_puts(&next, "/login?next=");
+			url_encode_into(&next, r->path);
+			const char *loc = arena_strdup(r->arena, next.data);
+			buf_free(&next);
+			return resp_redirect(o, loc);
+		}
+		if (!(rt->roles & (1u << r->user->role)))
+			return route_error(r, o, 403, "Your account does not have access to this page.");
+	}
+	bool unsafe = m == M_POST || m == M_PUT || m == M_DELETE;
+	if (unsafe && !route_is_api(r->path)) {
+		if (!same_site(r) || !auth_csrf_valid(r, req_form(r, "csrf")))
+			return route_error(r, o, 403,
+					   "This form has expired or did not come from lantern. Go back, reload the page and "
+					   "try again.");
+	}
+	status = rt->handler(r, o);
+	if (db_request_end(r->db)) {
+		log_error("database failure during %s %s", req_method_name(m), rt->pattern);
+		return route_error(r, o, 500, "Try again later.");
+	}
+	return status;
+}

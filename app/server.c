@@ -1,0 +1,235 @@
+/* server.c — the FastCGI loop. Workers each own a SQLite connection; the main thread waits for
+ * SIGTERM/SIGINT and then closes the listening socket, so workers finish what they are doing and
+ * stop. libfcgi's own SIGTERM handling would fail reads of requests in flight, so it never sees one. */
+#include "server.h"
+
+#include <fcgiapp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "db.h"
+#include "outbox.h"
+#include "req.h"
+#include "resp.h"
+#include "route.h"
+#include "util.h"
+
+struct worker {
+	pthread_t thread;
+	int listen_fd;
+	const struct server_opts *opts;
+	struct db *db;
+	atomic_bool idle; /* waiting in accept: safe to poke */
+};
+
+static atomic_bool stopping;
+
+static double elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Reads exactly len bytes of body; -1 if the client sent less. */
+static char *read_body(FCGX_Stream *in, size_t len)
+{
+	char *body = xmalloc(len + 1);
+	size_t got = 0;
+	while (got < len) {
+		int n = FCGX_GetStr(body + got, (int)(len - got), in);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got != len) {
+		free(body);
+		return NULL;
+	}
+	body[len] = '\0';
+	return body;
+}
+
+static void handle(struct worker *w, FCGX_Request *fr, struct arena *arena)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct req r = {.arena = arena, .db = w->db};
+	struct resp o;
+	resp_init(&o, arena);
+	struct req_raw raw = {
+		.method = FCGX_GetParam("REQUEST_METHOD", fr->envp),
+		.path = FCGX_GetParam("DOCUMENT_URI", fr->envp),
+		.query = FCGX_GetParam("QUERY_STRING", fr->envp),
+		.cookie = FCGX_GetParam("HTTP_COOKIE", fr->envp),
+		.content_type = FCGX_GetParam("CONTENT_TYPE", fr->envp),
+		.authorization = FCGX_GetParam("HTTP_AUTHORIZATION", fr->envp),
+		.origin = FCGX_GetParam("HTTP_ORIGIN", fr->envp),
+		.sec_fetch_site = FCGX_GetParam("HTTP_SEC_FETCH_SITE", fr->envp),
+	};
+	if (raw.path == NULL)
+		raw.path = "/";
+	r.path = raw.path;
+
+	int status = 0;
+	char *body = NULL;
+	const char *clen = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
+	long long len = 0;
+	if (clen && *clen) {
+		char *end;
+		len = strtoll(clen, &end, 10);
+		if (*end != '\0' || len < 0)
+			status = route_error(&r, &o, 400, "The Content-Length header is not valid.");
+	}
+	if (!status && (size_t)len > route_body_limit(raw.method, raw.path))
+		status = route_error(&r, &o, 413, "The request body is larger than this address accepts.");
+	if (!status && len > 0) {
+		body = read_body(fr->in, (size_t)len);
+		if (body == NULL)
+			status = route_error(&r, &o, 400, "The request body was cut short.");
+		raw.body = body;
+		raw.body_len = (size_t)len;
+	}
+	if (!status)
+		status = route_handle(&r, &o, &raw);
+
+	struct buf out = {0};
+	resp_serialize(&o, status, r.method == M_HEAD, &out);
+	FCGX_PutStr(out.data, (int)out.len, fr->out);
+	buf_free(&out);
+	/* The pattern, not the path: paths can carry survey codes, certificate codes or tokens. */
+	log_info("%s %s %d %.1fms", req_method_name(r.method), route_log_name(&r), status, elapsed_ms(&t0));
+	req_free(&r);
+	resp_free(&o);
+	free(body);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	FCGX_Request fr;
+	if (FCGX_InitRequest(&fr, w->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+		die("cannot initialise a FastCGI request");
+	struct arena *arena = arena_new();
+	while (!atomic_load(&stopping)) {
+		atomic_store(&w->idle, true);
+		int rc = FCGX_Accept_r(&fr);
+		atomic_store(&w->idle, false);
+		if (rc < 0)
+			break;
+		handle(w, &fr, arena);
+		FCGX_Finish_r(&fr);
+		arena_clear(arena);
+	}
+	FCGX_Free(&fr, 1);
+	arena_free(arena);
+	return NULL;
+}
+
+static void on_poke(int sig)
+{
+	(void)sig;
+}
+
+/* Hands queued mail to the mail command every few seconds, until shutdown. */
+static void *mailer_main(void *arg)
+{
+	const struct server_opts *opts = arg;
+	struct db *db = db_open(opts->db_path, false);
+	if (db == NULL)
+		return NULL;
+	while (!atomic_load(&stopping)) {
+		outbox_flush(db, opts->sendmail);
+		for (int i = 0; i < 50 && !atomic_load(&stopping); i++)
+			usleep(100 * 1000);
+	}
+	db_close(db);
+	return NULL;
+}
+
+int server_run(const struct server_opts *opts)
+{
+	struct db *check = db_open(opts->db_path, false);
+	if (check == NULL)
+		return 1;
+	if (!db_is_current(check)) {
+		log_error("the database %s needs migrating: run lantern --db %s init", opts->db_path, opts->db_path);
+		db_close(check);
+		return 1;
+	}
+	if (auth_load_secrets(check) != 0) {
+		log_error("cannot load the server secrets");
+		db_close(check);
+		return 1;
+	}
+	db_close(check);
+
+	if (FCGX_Init() != 0)
+		die("FCGX_Init failed");
+	/* Our own no-op handler, installed after FCGX_Init and without SA_RESTART, so a poke makes a
+	 * blocked accept() return instead of libfcgi's handler flagging every read as failed. */
+	struct sigaction sa = {.sa_handler = on_poke};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	sigset_t stop_signals;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+
+	unlink(opts->socket_path);
+	mode_t old_umask = umask(0117);
+	int fd = FCGX_OpenSocket(opts->socket_path, 128);
+	umask(old_umask);
+	if (fd < 0) {
+		log_error("cannot listen on %s", opts->socket_path);
+		return 1;
+	}
+
+	int n = opts->threads;
+	struct worker *workers = xcalloc((size_t)n, sizeof *workers);
+	for (int i = 0; i < n; i++) {
+		workers[i].listen_fd = fd;
+		workers[i].opts = opts;
+		workers[i].db = db_open(opts->db_path, false);
+		if (workers[i].db == NULL)
+			die("cannot open the database for worker %d", i);
+		if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0)
+			die("cannot start worker %d", i);
+	}
+	pthread_t mailer;
+	pthread_create(&mailer, NULL, mailer_main, (void *)opts);
+	log_info("serving on %s with %d threads", opts->socket_path, n);
+
+	int sig = 0;
+	sigwait(&stop_signals, &sig);
+	log_info("signal %d: finishing requests in flight", sig);
+	atomic_store(&stopping, true);
+	/* Closing the listener wakes idle workers (accept fails) and refuses new connections;
+	 * busy workers finish their request and then see the flag. */
+	shutdown(fd, SHUT_RDWR);
+	for (int i = 0; i < n; i++) {
+		for (int tries = 0; pthread_tryjoin_np(workers[i].thread, NULL) != 0; tries++) {
+			if (tries % 10 == 0 && atomic_load(&workers[i].idle))
+				pthread_kill(workers[i].thread, SIGUSR1);
+			usleep(10 * 1000);
+		}
+		db_close(workers[i].db);
+	}
+	pthread_join(mailer, NULL);
+	close(fd);
+	unlink(opts->socket_path);
+	free(workers);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,72 @@
+/* db.h — the only door to SQLite: open, migrate, cached prepared statements, transactions.
+ *
+ * SQL lives as string literals in each feature's own file; db_query() prepares a literal once per
+ * connection (cached by its address) and binds values from a format string:
+ *   s text (NULL binds NULL)   i int   I int64_t   d double   n NULL (no argument)
+ * Reads that fail mark the connection failed; the dispatcher turns that into a clean 500. */
+#ifndef LANTERN_DB_H
+#define LANTERN_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct db;
+struct db_stmt;
+
+enum db_rc {
+	DB_OK = 0,
+	DB_CONSTRAINT, /* a UNIQUE, CHECK or foreign-key rule refused the write */
+	DB_BUSY,       /* another writer held the lock past the busy timeout */
+	DB_ERROR,
+};
+
+/* Opens (creating if asked) with WAL, synchronous=FULL, foreign keys and a busy timeout.
+ * Returns NULL and logs on failure. */
+struct db *db_open(const char *path, bool create);
+void db_close(struct db *db);
+
+/* Applies numbered migrations (user_version); returns 0 or -1. */
+int db_migrate(struct db *db);
+/* True when the schema is at the version this binary expects. */
+bool db_is_current(struct db *db);
+
+/* Resets, clears and binds a cached statement; a bad SQL literal is a bug and fatal. */
+struct db_stmt *db_query(struct db *db, const char *sql, const char *fmt, ...);
+/* Steps; true while there is a row. Errors log, mark the connection failed and end the loop. */
+bool db_next(struct db_stmt *st);
+/* Releases the statement's read snapshot; safe to call twice. */
+void db_done(struct db_stmt *st);
+
+int db_col_int(struct db_stmt *st, int col);
+int64_t db_col_int64(struct db_stmt *st, int col);
+double db_col_double(struct db_stmt *st, int col);
+bool db_col_null(struct db_stmt *st, int col);
+/* Valid until the next db_next/db_done on st; NULL for SQL NULL. */
+const char *db_col_text(struct db_stmt *st, int col);
+const void *db_col_blob(struct db_stmt *st, int col, int *len);
+
+/* Runs a statement that returns no rows. */
+enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...);
+/* First column of the first row as an integer, or fallback when there is no row. */
+int64_t db_int(struct db *db, int64_t fallback, const char *sql, const char *fmt, ...);
+int64_t db_last_id(struct db *db);
+int db_changes(struct db *db);
+
+/* BEGIN IMMEDIATE: take the write lock now, so check-then-write cannot race. */
+enum db_rc db_begin(struct db *db);
+enum db_rc db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* End of request: resets every statement, rolls back a transaction left open (a bug, logged),
+ * and returns whether any statement failed since the last call. */
+bool db_request_end(struct db *db);
+/* Marks the connection failed (a handler saw an unexpected result). */
+void db_fail(struct db *db);
+
+/* Online, consistent copy to path using SQLite's backup API; 0 or -1. */
+int db_backup(struct db *db, const char *path);
+
+/* Runs raw SQL from a trusted migration or test file (no binding); 0 or -1. */
+int db_exec_script(struct db *db, const char *sql);
+
+#endif

@@ -1,0 +1,94 @@
+/* html.h — the escaping HTML writer and the GOV.UK-style page layout and form parts.
+ *
+ * Text goes out escaped unless written with html_lit(), which only takes a string literal:
+ *   html_lit(o, "<p class=\"govuk-body\">");         literal markup
+ *   htmlf(o, "<a href=\"/courses/%u\">%h</a>", id, title);
+ * htmlf formats (literal only): %h escaped text, %u URL-encoded path/query component,
+ * %d int, %D int64_t, %% a percent sign. There is no way to print an unescaped variable. */
+#ifndef LANTERN_HTML_H
+#define LANTERN_HTML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "req.h"
+#include "resp.h"
+
+void html_raw(struct resp *o, const char *s, size_t n);
+#define html_lit(o, s) html_raw((o), "" s, sizeof(s) - 1)
+void html_text(struct resp *o, const char *s);
+void html_format(struct resp *o, const char *fmt, ...);
+#define htmlf(o, fmt, ...) html_format((o), "" fmt, ##__VA_ARGS__)
+/* Escapes s into buf (for building attribute values elsewhere). */
+void html_escape_into(struct buf *b, const char *s);
+void url_encode_into(struct buf *b, const char *s);
+
+/* The version string of the built assets, set once at start-up (from LANTERN_ASSET_VERSION). */
+void html_set_asset_version(const char *v);
+const char *html_asset_version(void);
+
+/* Field errors of a form, in the order they appear on the page. */
+enum { FORM_MAX_ERRORS = 24 };
+struct form_errors {
+	int n;
+	struct {
+		const char *field;
+		const char *message;
+	} e[FORM_MAX_ERRORS];
+};
+void form_error(struct form_errors *fe, const char *field, const char *message);
+const char *form_error_for(const struct form_errors *fe, const char *field);
+
+struct page {
+	const char *title;
+	const char *nav;                  /* href of the active navigation item */
+	const struct form_errors *errors; /* prefixes the title with "Error:" and shows the summary */
+	const char *lang;                 /* default "en" */
+	const char *dir;                  /* default "ltr" */
+	bool exit_this_page;              /* public help pages: show the Exit this page control */
+	bool wide;                        /* no two-thirds column */
+	const char *back;                 /* a back link href, if any */
+};
+
+void page_begin(const struct req *r, struct resp *o, const struct page *p);
+void page_end(const struct req *r, struct resp *o, const struct page *p);
+/* A whole page saying what went wrong; returns status. */
+int page_error(const struct req *r, struct resp *o, int status, const char *title, const char *message);
+
+/* Form parts in GOV.UK Design System markup. */
+struct field {
+	const char *name;
+	const char *label;
+	const char *value;
+	const char *hint;
+	const char *type;         /* input type; default "text" */
+	const char *autocomplete; /* default "off" */
+	const char *width;        /* e.g. "govuk-input--width-20" */
+	const char *inputmode;
+};
+struct option {
+	const char *value;
+	const char *label;
+};
+
+void html_form_begin(const struct req *r, struct resp *o, const char *action);
+void html_form_end(struct resp *o);
+void html_csrf(const struct req *r, struct resp *o);
+void html_error_summary(struct resp *o, const struct form_errors *fe);
+void html_input(struct resp *o, const struct form_errors *fe, const struct field *f);
+void html_textarea(struct resp *o, const struct form_errors *fe, const struct field *f);
+void html_select(struct resp *o, const struct form_errors *fe, const struct field *f, const struct option *opts,
+		 size_t nopts);
+void html_radios(struct resp *o, const struct form_errors *fe, const struct field *f, const struct option *opts,
+		 size_t nopts);
+void html_button(struct resp *o, const char *label);
+void html_button_secondary(struct resp *o, const char *label);
+void html_button_warning(struct resp *o, const char *label);
+/* One-button form posting to action (e.g. "Cancel booking"). */
+void html_post_button(const struct req *r, struct resp *o, const char *action, const char *label, bool warning);
+/* Green confirmation banner shown after a successful action (from the ?done= query). */
+void html_notice(struct resp *o, const char *heading, const char *text);
+void html_tag(struct resp *o, const char *text, const char *colour);
+
+#endif

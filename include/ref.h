@@ -1,0 +1,19 @@
+/* ref.h — reference data shipped with the schema: areas (a hierarchy) and sectors. */
+#ifndef LANTERN_REF_H
+#define LANTERN_REF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "html.h"
+
+struct db;
+struct arena;
+
+bool ref_area_exists(struct db *db, const char *id, bool leaf_only);
+bool ref_sector_exists(struct db *db, const char *id);
+/* Options for a select, in display order; returns the count. Allocated in the arena. */
+size_t ref_area_options(struct db *db, struct arena *a, bool leaf_only, const struct option **out);
+size_t ref_sector_options(struct db *db, struct arena *a, const struct option **out);
+
+#endif

@@ -1,0 +1,38 @@
+/* resp.h — a buffered response: status, headers and body are sent only when the handler returns,
+ * so a late failure can still become a clean error page. */
+#ifndef LANTERN_RESP_H
+#define LANTERN_RESP_H
+
+#include <jansson.h>
+
+#include "util.h"
+
+struct resp {
+	struct arena *arena;
+	const char *content_type;
+	const char *cache_control;
+	struct buf headers; /* extra "Name: value\r\n" lines */
+	struct buf body;
+};
+
+void resp_init(struct resp *o, struct arena *a);
+void resp_free(struct resp *o);
+/* Empties the body and extra headers, e.g. before an error page replaces a half-built one. */
+void resp_reset(struct resp *o);
+
+/* Adds a header; a value holding CR or LF is a bug and fatal (no header injection). */
+void resp_header(struct resp *o, const char *name, const char *value);
+/* Session cookies are always Secure, HttpOnly, SameSite=Lax and Path=/. max_age < 0: session. */
+void resp_cookie(struct resp *o, const char *name, const char *value, long max_age);
+
+/* Each returns the status for the handler to return. */
+int resp_redirect(struct resp *o, const char *location); /* 303 See Other */
+int resp_json(struct resp *o, int status, json_t *j);     /* steals j */
+int resp_error(struct resp *o, int status, const char *message, const char *field);
+int resp_text(struct resp *o, int status, const char *content_type, const char *text, size_t len);
+
+const char *resp_status_text(int status);
+/* Writes the whole HTTP response (CGI style: a Status header) to out. */
+void resp_serialize(const struct resp *o, int status, bool head_only, struct buf *out);
+
+#endif

@@ -1,0 +1,39 @@
+/* route.h — the one route table: method, pattern, the roles allowed and the handler. */
+#ifndef LANTERN_ROUTE_H
+#define LANTERN_ROUTE_H
+
+#include <stddef.h>
+
+#include "req.h"
+#include "resp.h"
+
+/* A handler returns the HTTP status; the body is already in o. */
+typedef int (*handler_fn)(const struct req *r, struct resp *o);
+
+enum route_flag {
+	ROUTE_UPLOAD = 1 << 0, /* accepts bodies up to REQ_MAX_UPLOAD */
+};
+
+struct route {
+	enum method method;
+	const char *pattern; /* "/api/v1/sessions/{}/bookings": {} matches one path segment */
+	unsigned roles;      /* R_* mask; R_PUBLIC opens it to everyone, by explicit choice */
+	unsigned flags;
+	handler_fn handler;
+};
+
+/* Finds the route for method and path, filling params; NULL if none. *path_exists tells a 405
+ * (the path is known for another method) from a 404. */
+const struct route *route_match(enum method m, const char *path, const char *params[], int *nparams,
+				bool *path_exists);
+/* Largest body the route for this request accepts. */
+size_t route_body_limit(const char *method, const char *path);
+/* Parses, authenticates, authorises and runs the handler; returns the status. */
+int route_handle(struct req *r, struct resp *o, const struct req_raw *raw);
+/* The error answer for status in the route's style (JSON under /api/, a page elsewhere). */
+int route_error(const struct req *r, struct resp *o, int status, const char *message);
+/* The pattern for logs: never the concrete path, which may carry codes or tokens. */
+const char *route_log_name(const struct req *r);
+bool route_is_api(const char *path);
+
+#endif

@@ -1,0 +1,65 @@
+/* util.h — memory that cannot fail, growable buffers, a request arena, logging and time. */
+#ifndef LANTERN_UTIL_H
+#define LANTERN_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation failure is fatal: the worker logs and exits rather than limp on. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns a malloc'd formatted string; caller frees. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer; always NUL-terminated after the first append. */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+void buf_append(struct buf *b, const char *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+/* Hands the buffer's memory to the caller (never NULL) and empties b. */
+char *buf_take(struct buf *b);
+
+/* A bump allocator freed in one go at the end of a request. */
+struct arena;
+struct arena *arena_new(void);
+void arena_free(struct arena *a);
+void arena_clear(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Wall-clock seconds since the epoch; tests may pin it with LANTERN_NOW. */
+int64_t now_utc(void);
+/* "2026-03-05T09:30:00+00:00" in Europe/London for a UTC instant, into out (>= 26 bytes). */
+void time_iso_local(int64_t t, char out[32]);
+/* "Thursday 5 March 2026, 9:30am" for pages, into out. */
+void time_human(int64_t t, char *out, size_t n);
+/* "5 March 2026" */
+void date_human(int64_t t, char *out, size_t n);
+
+/* Constant-time comparison of two NUL-terminated strings (length may leak). */
+bool str_equal_ct(const char *a, const char *b);
+bool str_starts(const char *s, const char *prefix);
+
+#endif

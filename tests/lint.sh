@@ -1,0 +1,22 @@
+#!/bin/sh
+# lint.sh — house rules a compiler cannot check (in the spirit of Fossil's codecheck):
+# each library has one owner module, HTML is only written raw from literals, no atoi.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+fail=0
+owner() { # pattern, the one file allowed to use it
+	hits=$(grep -ln "$1" app/*.c | grep -v "^$2$")
+	if [ -n "$hits" ]; then echo "lint: $1 used outside $2: $hits"; fail=1; fi
+}
+owner 'sqlite3_' app/db.c
+owner '#include <libxml' app/catalog.c
+owner 'QRcode_' app/qr.c
+owner 'crypto_\|randombytes_\|sodium_' app/auth.c
+owner 'FCGX_' app/server.c
+if grep -n '\batoi\s*(\|\batol\s*(' app/*.c; then echo "lint: use valid_int(), not atoi"; fail=1; fi
+# html_raw takes only what html_lit() makes from a literal; html.c itself is the writer.
+if grep -n 'html_raw(' app/*.c | grep -v '^app/html.c:'; then echo "lint: html_raw outside html.c: use html_lit or htmlf"; fail=1; fi
+# SQL is never built with printf: statements are literals with ? placeholders.
+if grep -nE '(printf|asprintf)\([^)]*"(SELECT|INSERT|UPDATE|DELETE) ' app/*.c; then echo "lint: SQL built with printf"; fail=1; fi
+[ $fail -eq 0 ] && echo "lint: ok"
+exit $fail
