@@ -1,4 +1,5 @@
 /* main.c — the command line: init, serve, user add, token create, demo, backup. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "catalog.h"
 #include "html.h"
 #include "db.h"
 #include "demo.h"
@@ -21,7 +23,8 @@ static const char usage[] =
 	"  lantern --db PATH user add --email E --name N --role R [--org ID | --school URN]  (password on stdin)\n"
 	"  lantern --db PATH token create --email E      print a new API token for that user\n"
 	"  lantern --db PATH demo                        load a demonstration data set\n"
-	"  lantern --db PATH backup FILE                 online, consistent copy\n";
+	"  lantern --db PATH backup FILE                 online, consistent copy\n"
+	"  lantern --catalog check                       validate courses/ and campaigns/\n";
 
 /* Value of --name in argv[from..], or NULL. */
 static const char *opt(int argc, char **argv, int from, const char *name)
@@ -127,6 +130,27 @@ static int cmd_token_create(const char *path, int argc, char **argv)
 	return rc;
 }
 
+/* Loads the catalogue; every problem is printed with its file and line. */
+static int load_catalog(void)
+{
+	struct buf errors = {0};
+	int problems = catalog_load(catalog_root(), &errors);
+	if (problems)
+		fprintf(stderr, "%slantern: the catalogue in %s has %d problem%s\n", errors.data, catalog_root(), problems,
+			problems == 1 ? "" : "s");
+	buf_free(&errors);
+	return problems ? 1 : 0;
+}
+
+static int cmd_catalog_check(void)
+{
+	if (load_catalog() != 0)
+		return 1;
+	printf("catalogue ok: %d courses\n", catalog_get()->ncourses);
+	catalog_free();
+	return 0;
+}
+
 static int cmd_serve(const char *path, int argc, char **argv)
 {
 	struct server_opts so = {.db_path = path, .socket_path = opt(argc, argv, 0, "--socket"), .threads = 4,
@@ -144,7 +168,12 @@ static int cmd_serve(const char *path, int argc, char **argv)
 		fputs("lantern: serve needs --socket PATH\n", stderr);
 		return 2;
 	}
-	return server_run(&so);
+	/* A broken catalogue stops the server here, before it answers anyone. */
+	if (load_catalog() != 0)
+		return 1;
+	int rc = server_run(&so);
+	catalog_free();
+	return rc;
 }
 
 static int with_db(const char *path, int (*fn)(struct db *))
@@ -169,10 +198,13 @@ int main(int argc, char **argv)
 	html_set_asset_version(getenv("LANTERN_ASSET_VERSION"));
 
 	const char *db_path = NULL;
+	bool catalog_mode = false;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
 			db_path = argv[++i];
+		else if (strcmp(argv[i], "--catalog") == 0)
+			catalog_mode = true;
 		else if (strcmp(argv[i], "--help") == 0) {
 			fputs(usage, stdout);
 			return 0;
@@ -181,6 +213,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (catalog_mode && i < argc && strcmp(argv[i], "check") == 0)
+		return cmd_catalog_check();
 	if (i >= argc || db_path == NULL) {
 		fputs(usage, stderr);
 		return 2;
