@@ -1,0 +1,14 @@
+/* qr.h — QR codes as SVG (the only user of libqrencode). */
+#ifndef LANTERN_QR_H
+#define LANTERN_QR_H
+
+#include "util.h"
+
+enum qr_level { QR_LOW, QR_MEDIUM, QR_QUARTILE, QR_HIGH };
+
+/* Appends a standalone <svg> of text's QR code to out, with a 4-module quiet zone and a white
+ * background; size_px sets width/height (0: scale with its container). label is the accessible
+ * name (escaped here). Returns 0, or -1 if the text cannot be encoded. */
+int qr_svg(struct buf *out, const char *text, enum qr_level level, int size_px, const char *label);
+
+#endif
