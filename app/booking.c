@@ -1,0 +1,364 @@
+/* booking.c — booking, cancelling, promotion and session cancellation. The capacity check and
+ * the write it guards happen in one BEGIN IMMEDIATE transaction, so the last place goes to
+ * exactly one person however many ask at once; a partial UNIQUE index backs the one-live-booking
+ * rule. Notifications are queued in the same transaction, so none is sent for a change that
+ * did not happen. */
+#include "booking.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "db.h"
+#include "ics.h"
+#include "outbox.h"
+#include "sessions.h"
+
+static const char SQL_BOOKER[] = "SELECT u.email, u.role, u.active, o.sector, u.show_course_names"
+				 " FROM users u LEFT JOIN organisations o ON o.id = u.org_id WHERE u.id = ?";
+static const char SQL_LIVE[] = "SELECT count(*) FROM bookings WHERE session_id = ? AND user_id = ? AND status <> 'cancelled'";
+static const char SQL_BOOKED_OUTSIDE[] = "SELECT count(*) FROM bookings WHERE session_id = ? AND status = 'booked'"
+					 " AND coalesce(sector, '') <> ?";
+static const char SQL_INSERT[] = "INSERT INTO bookings (session_id, user_id, sector, status, created_at, booked_at, booked_by)"
+				 " VALUES (?, ?, ?, ?, ?, nullif(?, 0), ?)";
+static const char SQL_POSITION[] = "SELECT count(*) FROM bookings w JOIN bookings b ON b.session_id = w.session_id"
+				   " WHERE b.id = ?1 AND b.status = 'waitlisted' AND w.status = 'waitlisted' AND w.id <= b.id";
+static const char SQL_OVERLAP[] = "SELECT count(*) FROM bookings b JOIN sessions s ON s.id = b.session_id"
+				  " WHERE b.user_id = ? AND b.status = 'booked' AND s.status = 'scheduled' AND s.id <> ?"
+				  " AND s.starts_at < ? AND s.ends_at > ?";
+static const char SQL_BOOKING[] = "SELECT session_id, user_id, status FROM bookings WHERE id = ?";
+static const char SQL_SET_STATUS[] = "UPDATE bookings SET status = ?, cancelled_at = nullif(?, 0) WHERE id = ?";
+static const char SQL_WAITING[] = "SELECT b.id, b.user_id, coalesce(b.sector, '') FROM bookings b"
+				  " WHERE b.session_id = ? AND b.status = 'waitlisted' ORDER BY b.id";
+static const char SQL_PROMOTE[] = "UPDATE bookings SET status = 'booked', booked_at = ? WHERE id = ? AND status = 'waitlisted'";
+static const char SQL_CANCEL_SESSION[] = "UPDATE sessions SET status = 'cancelled', cancelled_at = ? WHERE id = ?";
+static const char SQL_LIVE_BOOKINGS[] = "SELECT id, user_id, status FROM bookings WHERE session_id = ?"
+					" AND status IN ('booked', 'waitlisted') ORDER BY id";
+static const char SQL_RELEASE_DUE[] = "SELECT id FROM sessions WHERE status = 'scheduled' AND reserved_places > 0"
+				      " AND reserved_until IS NOT NULL AND reserved_until <= ? AND ends_at > ?"
+				      " AND EXISTS (SELECT 1 FROM bookings b WHERE b.session_id = sessions.id"
+				      " AND b.status = 'waitlisted') LIMIT 100";
+
+static void fail(struct booking_result *out, int http, const char *error, const char *field)
+{
+	out->http = http;
+	out->error = error;
+	out->field = field;
+}
+
+struct booker {
+	const char *email;
+	int role;
+	bool active;
+	const char *sector;
+	bool show_course_names;
+};
+
+static bool load_booker(struct db *db, struct arena *a, int64_t user_id, struct booker *b)
+{
+	struct db_stmt *st = db_query(db, SQL_BOOKER, "I", user_id);
+	bool found = db_next(st);
+	if (found) {
+		b->email = arena_strdup(a, db_col_text(st, 0));
+		b->role = role_parse(db_col_text(st, 1));
+		b->active = db_col_int(st, 2) != 0;
+		b->sector = arena_strdup(a, db_col_text(st, 3));
+		b->show_course_names = db_col_int(st, 4) != 0;
+	}
+	db_done(st);
+	return found;
+}
+
+/* Whether a place is free for someone of this sector, counting reserved places still held. */
+static bool place_for(struct db *db, const struct session *s, const char *sector, int booked, int64_t now)
+{
+	if (booked >= s->capacity)
+		return false;
+	if (!session_reserve_active(s, now) || (sector && strcmp(sector, s->reserved_sector) == 0))
+		return true;
+	int outside = (int)db_int(db, 0, SQL_BOOKED_OUTSIDE, "Is", s->id, s->reserved_sector);
+	return outside < s->capacity - s->reserved_places;
+}
+
+int booking_position(struct db *db, int64_t booking_id)
+{
+	return (int)db_int(db, 0, SQL_POSITION, "I", booking_id);
+}
+
+static void notify(struct db *db, struct arena *a, const struct session *s, const struct booker *b, const char *what,
+		   const char *body, enum ics_method method, bool cancelled, bool tentative)
+{
+	const char *title = session_title(s, b->show_course_names);
+	char when[80];
+	time_human(s->starts_at, when, sizeof when);
+	struct ics_event ev = {.session = s, .title = title, .cancelled = cancelled, .tentative = tentative};
+	char *ics = ics_calendar(method, &ev, 1);
+	struct outbox_message m = {
+		.to = b->email,
+		.subject = arena_printf(a, "%s: %s, %s", what, title, when),
+		.body = arena_printf(a, "%s\n\n%s\n%s\n%s, %s %s\n\nManage your bookings in lantern.", body, title, when,
+				     s->venue_name, s->venue_address, s->venue_postcode),
+		.attachment_name = "session.ics",
+		.attachment_type = method == ICS_CANCEL ? "text/calendar; method=CANCEL" : "text/calendar; method=REQUEST",
+		.attachment = ics,
+	};
+	outbox_put(db, &m);
+	free(ics);
+}
+
+static const char *id_text(struct arena *a, int64_t id)
+{
+	return arena_printf(a, "%lld", (long long)id);
+}
+
+void booking_book(struct db *db, struct arena *a, int64_t session_id, int64_t user_id, const struct user *actor,
+		  struct booking_result *out)
+{
+	memset(out, 0, sizeof *out);
+	bool admin = actor->role == ROLE_ADMIN;
+	if (db_begin(db) != DB_OK)
+		return fail(out, 503, "The service is busy; try again in a moment.", NULL);
+	int64_t now = now_utc();
+	struct session s;
+	struct booker b = {0};
+	if (!sessions_load(db, a, session_id, &s)) {
+		fail(out, 404, "There is no such session.", NULL);
+		goto out;
+	}
+	if (!load_booker(db, a, user_id, &b) || b.role != ROLE_PRACTITIONER || !b.active) {
+		fail(out, 422, "Only an active practitioner can be booked onto a session.", "email");
+		goto out;
+	}
+	if (strcmp(s.status, "cancelled") == 0) {
+		fail(out, 409, "This session has been cancelled.", NULL);
+		goto out;
+	}
+	if (s.school_urn) {
+		fail(out, 409, "This is a school session for pupils; it is not booked by practitioners.", NULL);
+		goto out;
+	}
+	/* Admins may enter historic records; everyone else books within the window. */
+	if (!admin) {
+		char when[80];
+		if (s.starts_at <= now) {
+			fail(out, 409, "This session has already started, so it can no longer be booked.", NULL);
+			goto out;
+		}
+		if (s.booking_opens_at && now < s.booking_opens_at) {
+			time_human(s.booking_opens_at, when, sizeof when);
+			fail(out, 409, arena_printf(a, "Booking for this session opens on %s.", when), NULL);
+			goto out;
+		}
+		if (s.booking_closes_at && now >= s.booking_closes_at) {
+			time_human(s.booking_closes_at, when, sizeof when);
+			fail(out, 409, arena_printf(a, "Booking for this session closed on %s.", when), NULL);
+			goto out;
+		}
+	}
+	if (db_int(db, 0, SQL_LIVE, "II", session_id, user_id) > 0) {
+		fail(out, 409,
+		     admin ? "That practitioner already has a booking for this session."
+			   : "You already have a booking for this session.",
+		     "email");
+		goto out;
+	}
+	bool seat = place_for(db, &s, b.sector, s.booked, now);
+	out->status = seat ? "booked" : "waitlisted";
+	if (db_exec(db, SQL_INSERT, "IIssIII", session_id, user_id, b.sector, out->status, now, seat ? now : 0,
+		    actor->id) != DB_OK) {
+		fail(out, 409, "You already have a booking for this session.", "email");
+		goto out;
+	}
+	out->id = db_last_id(db);
+	out->position = seat ? 0 : booking_position(db, out->id);
+	out->overlap = db_int(db, 0, SQL_OVERLAP, "IIII", user_id, session_id, s.ends_at, s.starts_at) > 0;
+	audit(db, actor->id, "booking", id_text(a, out->id), "create", NULL, out->status);
+	if (seat)
+		notify(db, a, &s, &b, "Booking confirmed", "Your place is booked.", ICS_REQUEST, false, false);
+	else
+		notify(db, a, &s, &b, "On the waiting list",
+		       arena_printf(a, "The session is full. You are number %d on the waiting list; we will tell you if a "
+				       "place comes free.",
+				    out->position),
+		       ICS_REQUEST, false, true);
+	if (db_commit(db) != DB_OK) {
+		fail(out, 503, "The service is busy; try again in a moment.", NULL);
+		return;
+	}
+	out->http = 201;
+	return;
+out:
+	db_rollback(db);
+}
+
+/* Promotes the earliest eligible people on the waiting list into free places. */
+int booking_fill(struct db *db, struct arena *a, int64_t session_id)
+{
+	struct session s;
+	if (!sessions_load(db, a, session_id, &s) || strcmp(s.status, "cancelled") == 0)
+		return 0;
+	int64_t now = now_utc();
+	if (s.ends_at <= now || s.booked >= s.capacity)
+		return 0;
+	/* Collect first: promoting while the statement is open would change what it reads. */
+	int64_t ids[256], users[256];
+	const char *sectors[256];
+	int n = 0;
+	struct db_stmt *st = db_query(db, SQL_WAITING, "I", session_id);
+	while (n < 256 && db_next(st)) {
+		ids[n] = db_col_int64(st, 0);
+		users[n] = db_col_int64(st, 1);
+		sectors[n] = arena_strdup(a, db_col_text(st, 2));
+		n++;
+	}
+	db_done(st);
+	int promoted = 0;
+	for (int i = 0; i < n && s.booked < s.capacity; i++) {
+		if (!place_for(db, &s, sectors[i], s.booked, now))
+			continue;
+		if (db_exec(db, SQL_PROMOTE, "II", now, ids[i]) != DB_OK)
+			break;
+		s.booked++;
+		s.waitlisted--;
+		promoted++;
+		struct booker b = {0};
+		if (load_booker(db, a, users[i], &b))
+			notify(db, a, &s, &b, "A place is now yours",
+			       "A place came free and you have been moved off the waiting list: you are booked.", ICS_REQUEST,
+			       false, false);
+		audit(db, 0, "booking", id_text(a, ids[i]), "promote", "waitlisted", "booked");
+	}
+	return promoted;
+}
+
+void booking_cancel(struct db *db, struct arena *a, int64_t booking_id, const struct user *actor,
+		    struct booking_result *out)
+{
+	memset(out, 0, sizeof *out);
+	bool admin = actor->role == ROLE_ADMIN;
+	if (db_begin(db) != DB_OK)
+		return fail(out, 503, "The service is busy; try again in a moment.", NULL);
+	int64_t now = now_utc();
+	struct db_stmt *st = db_query(db, SQL_BOOKING, "I", booking_id);
+	if (!db_next(st)) {
+		db_done(st);
+		fail(out, 404, "There is no such booking.", NULL);
+		goto out;
+	}
+	int64_t session_id = db_col_int64(st, 0), user_id = db_col_int64(st, 1);
+	const char *status = arena_strdup(a, db_col_text(st, 2));
+	db_done(st);
+	/* Someone else's booking is not found, rather than forbidden: it does not reveal who is booked. */
+	if (!admin && user_id != actor->id) {
+		fail(out, 404, "There is no such booking.", NULL);
+		goto out;
+	}
+	if (strcmp(status, "booked") != 0 && strcmp(status, "waitlisted") != 0) {
+		fail(out, 409, "Only a booked or waitlisted place can be cancelled.", NULL);
+		goto out;
+	}
+	struct session s;
+	sessions_load(db, a, session_id, &s);
+	if (!admin) {
+		char when[80];
+		if (s.starts_at <= now) {
+			fail(out, 409, "This session has started; ask the programme team to change your booking.", NULL);
+			goto out;
+		}
+		if (strcmp(status, "booked") == 0 && s.cancel_cutoff_at && now >= s.cancel_cutoff_at) {
+			time_human(s.cancel_cutoff_at, when, sizeof when);
+			fail(out, 409,
+			     arena_printf(a, "The cancellation cut-off was %s; contact the programme team to cancel.", when),
+			     NULL);
+			goto out;
+		}
+	}
+	if (db_exec(db, SQL_SET_STATUS, "sII", "cancelled", now, booking_id) != DB_OK) {
+		fail(out, 500, "The booking could not be cancelled.", NULL);
+		goto out;
+	}
+	audit(db, actor->id, "booking", id_text(a, booking_id), "cancel", status, "cancelled");
+	struct booker b = {0};
+	if (load_booker(db, a, user_id, &b))
+		notify(db, a, &s, &b, "Booking cancelled", "Your booking has been cancelled.", ICS_CANCEL, true, false);
+	if (strcmp(status, "booked") == 0)
+		out->promoted = booking_fill(db, a, session_id);
+	if (db_commit(db) != DB_OK) {
+		fail(out, 503, "The service is busy; try again in a moment.", NULL);
+		return;
+	}
+	out->http = 200;
+	out->id = booking_id;
+	out->status = "cancelled";
+	return;
+out:
+	db_rollback(db);
+}
+
+void booking_cancel_session(struct db *db, struct arena *a, int64_t session_id, const struct user *actor,
+			    struct booking_result *out)
+{
+	memset(out, 0, sizeof *out);
+	if (db_begin(db) != DB_OK)
+		return fail(out, 503, "The service is busy; try again in a moment.", NULL);
+	int64_t now = now_utc();
+	struct session s;
+	if (!sessions_load(db, a, session_id, &s)) {
+		fail(out, 404, "There is no such session.", NULL);
+		goto out;
+	}
+	if (strcmp(s.status, "cancelled") == 0) {
+		fail(out, 409, "This session is already cancelled.", NULL);
+		goto out;
+	}
+	db_exec(db, SQL_CANCEL_SESSION, "II", now, session_id);
+	s.status = "cancelled";
+	audit(db, actor->id, "session", id_text(a, session_id), "cancel", "scheduled", "cancelled");
+	int64_t ids[1024], users[1024];
+	int n = 0;
+	struct db_stmt *st = db_query(db, SQL_LIVE_BOOKINGS, "I", session_id);
+	while (n < 1024 && db_next(st)) {
+		ids[n] = db_col_int64(st, 0);
+		users[n] = db_col_int64(st, 1);
+		n++;
+	}
+	db_done(st);
+	for (int i = 0; i < n; i++) {
+		db_exec(db, SQL_SET_STATUS, "sII", "cancelled", now, ids[i]);
+		struct booker b = {0};
+		if (load_booker(db, a, users[i], &b))
+			notify(db, a, &s, &b, "Session cancelled",
+			       "We are sorry: this session has been cancelled. Your booking is cancelled too; please book "
+			       "another date.",
+			       ICS_CANCEL, true, false);
+	}
+	if (db_commit(db) != DB_OK) {
+		fail(out, 503, "The service is busy; try again in a moment.", NULL);
+		return;
+	}
+	out->http = 200;
+	out->id = session_id;
+	out->status = "cancelled";
+	return;
+out:
+	db_rollback(db);
+}
+
+int booking_release_due(struct db *db, struct arena *a)
+{
+	int64_t now = now_utc(), ids[100];
+	int n = 0, promoted = 0;
+	struct db_stmt *st = db_query(db, SQL_RELEASE_DUE, "II", now, now);
+	while (n < 100 && db_next(st))
+		ids[n++] = db_col_int64(st, 0);
+	db_done(st);
+	for (int i = 0; i < n; i++) {
+		if (db_begin(db) != DB_OK)
+			break;
+		promoted += booking_fill(db, a, ids[i]);
+		if (db_commit(db) != DB_OK)
+			db_rollback(db);
+	}
+	return promoted;
+}

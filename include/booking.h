@@ -1,0 +1,43 @@
+/* booking.h — the booking rules of spec §4: capacity is never exceeded, the waiting list is
+ * first-come first-served, cancellations promote, one live booking per person per session,
+ * booking windows and cancellation cut-offs, reserved places per sector. Each operation is one
+ * BEGIN IMMEDIATE transaction that also writes its notifications to the outbox. */
+#ifndef LANTERN_BOOKING_H
+#define LANTERN_BOOKING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct db;
+struct arena;
+struct user;
+
+struct booking_result {
+	int http;            /* 200/201 on success, else the status to answer */
+	const char *error;   /* what went wrong, for people */
+	const char *field;   /* the field at fault, if any */
+	int64_t id;          /* the booking */
+	const char *status;  /* booked or waitlisted (or cancelled after a cancel) */
+	int position;        /* waiting-list position, 0 when booked */
+	bool overlap;        /* the person already has a booked session at that time */
+	int promoted;        /* on cancel: how many were moved off the waiting list */
+};
+
+/* Books user_id onto the session. actor is the practitioner themself or an admin. */
+void booking_book(struct db *db, struct arena *a, int64_t session_id, int64_t user_id, const struct user *actor,
+		  struct booking_result *out);
+/* Cancels a booking (its owner, or an admin) and promotes from the waiting list. */
+void booking_cancel(struct db *db, struct arena *a, int64_t booking_id, const struct user *actor,
+		    struct booking_result *out);
+/* Cancels a session and every live booking on it, notifying each person. */
+void booking_cancel_session(struct db *db, struct arena *a, int64_t session_id, const struct user *actor,
+			    struct booking_result *out);
+/* Fills free places from the waiting list (after a capacity rise or a reserve release); call
+ * inside a transaction. Returns how many were promoted. */
+int booking_fill(struct db *db, struct arena *a, int64_t session_id);
+/* Promotes into places whose sector reservation has lapsed; the server runs it periodically. */
+int booking_release_due(struct db *db, struct arena *a);
+/* 1-based waiting-list position of a waitlisted booking, 0 otherwise. */
+int booking_position(struct db *db, int64_t booking_id);
+
+#endif

@@ -1,0 +1,74 @@
+/* sessions.h — face-to-face sessions: one delivery of a course (or of a module, for pupils).
+ * Loading, validation and saving are shared by the web pages and the API. */
+#ifndef LANTERN_SESSIONS_H
+#define LANTERN_SESSIONS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "html.h"
+#include "req.h"
+#include "resp.h"
+
+struct db;
+struct arena;
+
+enum { SESSION_MAX_TRAINERS = 8 };
+
+struct session {
+	int64_t id;
+	const char *course_id;
+	const char *module_id; /* NULL unless a pupil session of one module */
+	int64_t starts_at, ends_at;
+	int capacity;
+	const char *venue_name, *venue_address, *venue_postcode, *venue_room, *venue_access;
+	const char *area;
+	int64_t booking_opens_at, booking_closes_at, cancel_cutoff_at; /* 0: none */
+	const char *reserved_sector;                                   /* NULL: no reserved places */
+	int reserved_places;
+	int64_t reserved_until;
+	const char *school_urn; /* pupil sessions */
+	int year_group;         /* 0: none */
+	int pupils_expected;    /* -1: none */
+	const char *status;     /* as stored: scheduled or cancelled */
+	int booked, waitlisted;
+	int ntrainers;
+	int64_t trainer_ids[SESSION_MAX_TRAINERS];
+	const char *trainer_emails[SESSION_MAX_TRAINERS];
+	const char *trainer_names[SESSION_MAX_TRAINERS];
+};
+
+/* Loads a session with its counts and trainers into the arena; false if there is none. */
+bool sessions_load(struct db *db, struct arena *a, int64_t id, struct session *s);
+/* scheduled, cancelled, or delivered once its end has passed. */
+const char *session_status(const struct session *s, int64_t now);
+bool session_is_trainer(const struct session *s, int64_t user_id);
+/* Reserved places are still held for their sector at time now. */
+bool session_reserve_active(const struct session *s, int64_t now);
+int session_seats_left(const struct session *s);
+/* The session in the API's shape (spec §9). */
+json_t *session_json(const struct session *s, int64_t now);
+/* The title people see in notifications and calendars: the course title, or a neutral one. */
+const char *session_title(const struct session *s, bool show_course_name);
+
+/* Text fields of a create or edit, from a form or JSON (NULL: not given). Times are local
+ * "YYYY-MM-DDTHH:MM" or ISO 8601 with an offset. trainers is a comma-separated list of emails. */
+struct session_input {
+	const char *course, *module, *starts_at, *ends_at, *capacity;
+	const char *venue_name, *venue_address, *venue_postcode, *venue_room, *venue_access, *area;
+	const char *trainers;
+	const char *school, *year_group, *pupils_expected;
+	const char *booking_opens_at, *booking_closes_at, *cancel_cutoff_at;
+	const char *reserved_sector, *reserved_places, *reserved_until;
+};
+
+/* Reads a session_input from the request (form fields or a JSON object; a JSON "trainers" array
+ * and a "venue" object are flattened). */
+void sessions_input_from(const struct req *r, struct session_input *in);
+/* Validates and writes (id 0 creates). Returns the session id, or 0 with errors in fe naming the
+ * field. Admins may create sessions in the past (historic records); trainers may not. */
+int64_t sessions_save(struct db *db, struct arena *a, const struct user *actor, int64_t id,
+		      const struct session_input *in, struct form_errors *fe);
+
+#endif
