@@ -42,6 +42,10 @@ static const struct route routes[] = {
 	{M_GET, "/admin/organisations/{}", R_ADMIN, 0, organisations_edit_page},
 	{M_POST, "/admin/organisations/{}", R_ADMIN, 0, organisations_update},
 
+	/* courses, sessions and school requests (session_pages.c, requests.c) */
+
+	/* booking, calendar feed and training records (booking_pages.c) */
+
 	/* JSON API */
 	{M_GET, "/api/v1/me", ANY, 0, home_api_me},
 	{M_GET, "/api/v1/users", R_ADMIN, 0, users_api_list},
