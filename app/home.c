@@ -14,6 +14,9 @@ static const struct home_link {
 } home_links[] = {
 	{R_ADMIN, "/admin/users", "Users", "Create accounts, change roles and deactivate people who have left."},
 	{R_ADMIN, "/admin/organisations", "Organisations", "The partner organisations practitioners belong to."},
+	{R_PRACTITIONER, "/bookings", "Your bookings", "Sessions you are booked on or waiting for, and your calendar feed."},
+	{R_PRACTITIONER, "/training", "Training record", "What you have attended and when refreshers fall due."},
+	{R_ADMIN, "/admin/training", "Refreshers due", "Who in each organisation is due or overdue refresher training."},
 	{R_ANY_USER, "/account", "Your account", "Change your password and manage your API tokens."},
 };
 

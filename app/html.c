@@ -129,6 +129,9 @@ static const struct nav_item {
 	{R_ANY_USER, "/", "Home"},
 	{R_ADMIN, "/admin/users", "Users"},
 	{R_ADMIN, "/admin/organisations", "Organisations"},
+	{R_PRACTITIONER, "/bookings", "Your bookings"},
+	{R_PRACTITIONER, "/training", "Training record"},
+	{R_ADMIN, "/admin/training", "Refreshers due"},
 	{R_ANY_USER, "/account", "Your account"},
 };
 

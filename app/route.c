@@ -6,6 +6,7 @@
 
 #include "account.h"
 #include "auth.h"
+#include "booking_pages.h"
 #include "db.h"
 #include "home.h"
 #include "html.h"
@@ -45,6 +46,18 @@ static const struct route routes[] = {
 	/* courses, sessions and school requests (session_pages.c, requests.c) */
 
 	/* booking, calendar feed and training records (booking_pages.c) */
+	{M_POST, "/sessions/{}/book", R_PRACTITIONER | R_ADMIN, 0, booking_book_post},
+	{M_POST, "/bookings/{}/cancel", R_PRACTITIONER | R_ADMIN, 0, booking_cancel_post},
+	{M_GET, "/bookings", R_PRACTITIONER, 0, booking_my_page},
+	{M_POST, "/bookings/preferences", R_PRACTITIONER, 0, booking_preferences_post},
+	{M_POST, "/bookings/calendar/reset", R_PRACTITIONER, 0, booking_calendar_reset_post},
+	{M_GET, "/calendar/{}", R_PUBLIC, 0, booking_calendar_feed},
+	{M_GET, "/training", R_PRACTITIONER, 0, booking_training_page},
+	{M_GET, "/admin/training", R_ADMIN, 0, booking_training_due_page},
+	{M_POST, "/api/v1/sessions/{}/bookings", R_PRACTITIONER | R_ADMIN, 0, booking_api_book},
+	{M_DELETE, "/api/v1/bookings/{}", R_PRACTITIONER | R_ADMIN, 0, booking_api_cancel},
+	{M_GET, "/api/v1/me/bookings", R_PRACTITIONER, 0, booking_api_my_bookings},
+	{M_GET, "/api/v1/me/training", R_PRACTITIONER, 0, booking_api_training},
 
 	/* JSON API */
 	{M_GET, "/api/v1/me", ANY, 0, home_api_me},

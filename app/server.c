@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "booking.h"
 #include "db.h"
 #include "outbox.h"
 #include "req.h"
@@ -139,18 +140,24 @@ static void on_poke(int sig)
 	(void)sig;
 }
 
-/* Hands queued mail to the mail command every few seconds, until shutdown. */
+/* Background duties every few seconds, until shutdown: hand queued mail to the mail command, and
+ * open lapsed sector reservations to the waiting list. */
 static void *mailer_main(void *arg)
 {
 	const struct server_opts *opts = arg;
 	struct db *db = db_open(opts->db_path, false);
 	if (db == NULL)
 		return NULL;
+	struct arena *arena = arena_new();
 	while (!atomic_load(&stopping)) {
 		outbox_flush(db, opts->sendmail);
+		booking_release_due(db, arena);
+		db_request_end(db);
+		arena_clear(arena);
 		for (int i = 0; i < 50 && !atomic_load(&stopping); i++)
 			usleep(100 * 1000);
 	}
+	arena_free(arena);
 	db_close(db);
 	return NULL;
 }
