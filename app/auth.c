@@ -2,6 +2,7 @@
  * of libsodium. Session and API tokens are random; the database keeps only their BLAKE2b hashes. */
 #include "auth.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,8 +315,10 @@ bool auth_csrf_valid(const struct req *r, const char *token)
 	memcpy(ts, token, (size_t)(dot - token));
 	ts[dot - token] = '\0';
 	char *end;
+	errno = 0;
 	long long t = strtoll(ts, &end, 10);
-	if (*end != '\0' || end == ts)
+	/* A negative or out-of-range time would overflow the age below. */
+	if (*end != '\0' || end == ts || errno != 0 || t < 0)
 		return false;
 	int64_t age = now_utc() - t;
 	if (age < -60 || age > ANON_CSRF_SECONDS)

@@ -154,6 +154,8 @@ void req_parse_cookies(struct arena *a, const char *s, struct kvlist *out)
 				klen--;
 			const char *v = eq + 1;
 			size_t vlen = len - (size_t)(v - p);
+			while (vlen && *v == ' ')
+				v++, vlen--;
 			while (vlen && v[vlen - 1] == ' ')
 				vlen--;
 			if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
@@ -284,7 +286,7 @@ const char *req_field(const struct req *r, const char *key)
 	if (json_is_integer(v))
 		return arena_printf(r->arena, "%lld", (long long)json_integer_value(v));
 	if (json_is_real(v))
-		return arena_printf(r->arena, "%.17g", json_real_value(v));
+		return arena_printf(r->arena, "%.15g", json_real_value(v));
 	if (json_is_boolean(v))
 		return json_is_true(v) ? "true" : "false";
 	return NULL;

@@ -183,6 +183,11 @@ bool valid_password(const char *s)
 {
 	if (s == NULL)
 		return false;
-	size_t len = strlen(s);
-	return len >= PASSWORD_MIN && len <= PASSWORD_MAX && utf8_valid(s, len);
+	size_t len = strlen(s), chars = 0;
+	if (len > PASSWORD_MAX || !utf8_valid(s, len))
+		return false;
+	/* Count characters, not bytes: every byte that does not continue a UTF-8 sequence starts one. */
+	for (size_t i = 0; i < len; i++)
+		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return chars >= PASSWORD_MIN;
 }

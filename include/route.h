@@ -22,8 +22,9 @@ struct route {
 	handler_fn handler;
 };
 
-/* Finds the route for method and path, filling params; NULL if none. *path_exists tells a 405
- * (the path is known for another method) from a 404. */
+/* Finds the route for method and path; NULL if none. *nparams gets the number of {} parts
+ * (their values are filled in by route_handle, which has the request's arena). *path_exists tells
+ * a 405 (the path is known for another method) from a 404. */
 const struct route *route_match(enum method m, const char *path, const char *params[], int *nparams,
 				bool *path_exists);
 /* Largest body the route for this request accepts. */

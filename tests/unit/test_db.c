@@ -1,0 +1,341 @@
+/* test_db.c — the SQLite layer in app/db.c on temporary database files: migrations, binding,
+ * result codes, transactions, failure reporting at the end of a request, and backups. */
+#include "helpers.h"
+
+
+#include "db.h"
+#include "migrations.h"
+
+/* Statements are cached by the address of their literal, so tests keep them in named arrays. */
+static const char SQL_VERSION[] = "PRAGMA user_version";
+static const char SQL_AREAS[] = "SELECT count(*) FROM areas";
+static const char SQL_T_CREATE[] = "CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT UNIQUE, i INTEGER, big INTEGER,"
+				   " d REAL, n BLOB)";
+static const char SQL_T_INSERT[] = "INSERT INTO t (s, i, big, d, n) VALUES (?, ?, ?, ?, ?)";
+static const char SQL_T_GET[] = "SELECT s, i, big, d, n, typeof(s), typeof(i), typeof(big), typeof(d), typeof(n)"
+				" FROM t WHERE id = ?";
+static const char SQL_T_COUNT[] = "SELECT count(*) FROM t";
+static const char SQL_T_ALL[] = "SELECT id, s, i, big, d FROM t ORDER BY id";
+static const char SQL_T_MAX_I[] = "SELECT max(i) FROM t";
+static const char SQL_T_S_BY_ID[] = "SELECT s FROM t WHERE id = ?";
+static const char SQL_T_SET_I[] = "UPDATE t SET i = ? WHERE i < ?";
+static const char SQL_ABS[] = "SELECT abs(?)";
+
+static int setup(void **state)
+{
+	struct test_db *t = test_db_new(true);
+	assert_int_equal(db_exec_script(t->db, SQL_T_CREATE), 0);
+	*state = t;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	test_db_free(*state);
+	return 0;
+}
+
+static int64_t count_t(struct db *db)
+{
+	return db_int(db, -1, SQL_T_COUNT, "");
+}
+
+static void test_open_missing(void **state)
+{
+	(void)state;
+	/* Without create, a missing file is an error, not a new empty database. */
+	assert_null(db_open("/tmp/lantern-unit-no-such-dir/x.db", false));
+	assert_null(db_open("/tmp/lantern-unit-no-such-dir/x.db", true));
+	db_close(NULL); /* harmless */
+}
+
+static void test_migrate_idempotent(void **state)
+{
+	(void)state;
+	struct test_db *t = test_db_new(false);
+	assert_false(db_is_current(t->db)); /* a new file has no schema */
+	assert_int_equal(db_int(t->db, -1, SQL_VERSION, ""), 0);
+	assert_int_equal(db_migrate(t->db), 0);
+	assert_true(db_is_current(t->db));
+	int64_t version = db_int(t->db, -1, SQL_VERSION, "");
+	assert_int_equal(version, migrations[migrations_count - 1].version);
+	int64_t areas = db_int(t->db, -1, SQL_AREAS, "");
+	assert_true(areas > 0);
+
+	/* Again: nothing re-applied (CREATE TABLE would fail), nothing duplicated. */
+	assert_int_equal(db_migrate(t->db), 0);
+	assert_true(db_is_current(t->db));
+	assert_int_equal(db_int(t->db, -1, SQL_VERSION, ""), version);
+	assert_int_equal(db_int(t->db, -1, SQL_AREAS, ""), areas);
+	assert_false(db_request_end(t->db));
+
+	/* And from a fresh connection to the same file. */
+	db_close(t->db);
+	t->db = db_open(t->path, false);
+	assert_non_null(t->db);
+	assert_true(db_is_current(t->db));
+	assert_int_equal(db_migrate(t->db), 0);
+	assert_int_equal(db_int(t->db, -1, SQL_AREAS, ""), areas);
+	test_db_free(t);
+}
+
+static void test_migrations_numbered(void **state)
+{
+	(void)state;
+	assert_true(migrations_count >= 1);
+	for (int i = 0; i < migrations_count; i++) {
+		assert_int_equal(migrations[i].version, i + 1); /* 001, 002, … with no gaps */
+		assert_non_null(migrations[i].name);
+		assert_true(strlen(migrations[i].sql) > 0);
+	}
+}
+
+static void test_bind_types(void **state)
+{
+	struct test_db *t = *state;
+	struct db *db = t->db;
+	assert_int_equal(db_exec(db, SQL_T_INSERT, "siIdn", "h\xc3\xa9llo 'q'", 42, INT64_MAX, 2.5), DB_OK);
+	int64_t id = db_last_id(db);
+	assert_true(id > 0);
+	assert_int_equal(db_changes(db), 1);
+
+	struct db_stmt *st = db_query(db, SQL_T_GET, "I", id);
+	assert_true(db_next(st));
+	assert_string_equal(db_col_text(st, 0), "h\xc3\xa9llo 'q'");
+	assert_int_equal(db_col_int(st, 1), 42);
+	assert_int_equal(db_col_int64(st, 2), INT64_MAX);
+	assert_true(db_col_double(st, 3) == 2.5);
+	assert_true(db_col_null(st, 4));
+	assert_false(db_col_null(st, 0));
+	assert_string_equal(db_col_text(st, 5), "text");
+	assert_string_equal(db_col_text(st, 6), "integer");
+	assert_string_equal(db_col_text(st, 7), "integer");
+	assert_string_equal(db_col_text(st, 8), "real");
+	assert_string_equal(db_col_text(st, 9), "null");
+	assert_false(db_next(st)); /* one row only */
+	db_done(st);
+	db_done(st); /* twice is safe */
+
+	/* A NULL string binds SQL NULL, and NULL reads back as NULL. */
+	assert_int_equal(db_exec(db, SQL_T_INSERT, "siIdn", NULL, -1, INT64_MIN, -0.125), DB_OK);
+	id = db_last_id(db);
+	st = db_query(db, SQL_T_GET, "I", id);
+	assert_true(db_next(st));
+	assert_true(db_col_null(st, 0));
+	assert_null(db_col_text(st, 0));
+	assert_string_equal(db_col_text(st, 5), "null");
+	assert_int_equal(db_col_int(st, 1), -1);
+	assert_int_equal(db_col_int64(st, 2), INT64_MIN);
+	assert_true(db_col_double(st, 3) == -0.125);
+	db_done(st);
+
+	/* Text is bound as text, never spliced: SQL in a value is just a value. */
+	const char *evil = "x'); DROP TABLE t; --";
+	assert_int_equal(db_exec(db, SQL_T_INSERT, "siIdn", evil, 0, (int64_t)0, 0.0), DB_OK);
+	id = db_last_id(db);
+	st = db_query(db, SQL_T_S_BY_ID, "I", id);
+	assert_true(db_next(st));
+	assert_string_equal(db_col_text(st, 0), evil);
+	db_done(st);
+	assert_int_equal(count_t(db), 3);
+	assert_false(db_request_end(db));
+}
+
+static void test_query_reuse(void **state)
+{
+	struct test_db *t = *state;
+	struct db *db = t->db;
+	for (int i = 1; i <= 3; i++) {
+		char s[16];
+		snprintf(s, sizeof s, "r%d", i);
+		assert_int_equal(db_exec(db, SQL_T_INSERT, "siIdn", s, i * 10, (int64_t)i, (double)i), DB_OK);
+	}
+	/* The cached statement is reset and re-bound each time, even if left mid-iteration. */
+	struct db_stmt *st = db_query(db, SQL_T_ALL, "");
+	assert_true(db_next(st));
+	assert_string_equal(db_col_text(st, 1), "r1");
+	st = db_query(db, SQL_T_ALL, "");
+	int rows = 0;
+	while (db_next(st)) {
+		rows++;
+		assert_int_equal(db_col_int(st, 2), rows * 10);
+	}
+	assert_int_equal(rows, 3);
+
+	/* db_int: the first column of the first row, or the fallback when there is none or it is NULL. */
+	assert_int_equal(db_int(db, -1, SQL_T_MAX_I, ""), 30);
+	assert_int_equal(db_int(db, -7, SQL_T_S_BY_ID, "I", (int64_t)999), -7);
+	assert_int_equal(db_exec(db, SQL_T_SET_I, "ii", 100, 25), DB_OK);
+	assert_int_equal(db_changes(db), 2);
+	assert_int_equal(db_int(db, -1, SQL_T_MAX_I, ""), 100);
+	assert_false(db_request_end(db));
+}
+
+static void test_constraint(void **state)
+{
+	struct test_db *t = *state;
+	struct db *db = t->db;
+	assert_int_equal(db_exec(db, SQL_T_INSERT, "siIdn", "unique", 1, (int64_t)1, 1.0), DB_OK);
+	assert_int_equal(db_exec(db, SQL_T_INSERT, "siIdn", "unique", 2, (int64_t)2, 2.0), DB_CONSTRAINT);
+	assert_int_equal(count_t(db), 1);
+	/* A refused write is an expected outcome, not a failed connection. */
+	assert_false(db_request_end(db));
+	/* The schema's own rules: CHECK and foreign keys are on. */
+	static const char SQL_BAD_ROLE[] = "INSERT INTO users (email, name, role, created_at) VALUES ('a@b.org', 'A', 'king', 0)";
+	static const char SQL_BAD_ORG[] = "INSERT INTO users (email, name, role, org_id, created_at)"
+					  " VALUES ('b@b.org', 'B', 'admin', 999, 0)";
+	assert_int_equal(db_exec(db, SQL_BAD_ROLE, ""), DB_CONSTRAINT);
+	assert_int_equal(db_exec(db, SQL_BAD_ORG, ""), DB_CONSTRAINT);
+	assert_false(db_request_end(db));
+}
+
+static void test_transactions(void **state)
+{
+	struct test_db *t = *state;
+	struct db *db = t->db;
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_exec(db, SQL_T_INSERT, "siIdn", "a", 1, (int64_t)1, 1.0), DB_OK);
+	assert_int_equal(db_exec(db, SQL_T_INSERT, "siIdn", "b", 2, (int64_t)2, 2.0), DB_OK);
+	assert_int_equal(count_t(db), 2); /* visible inside */
+	db_rollback(db);
+	assert_int_equal(count_t(db), 0); /* nothing written */
+	db_rollback(db);                  /* with no transaction open: harmless */
+
+	/* Nothing persists to another connection either. */
+	struct db *other = db_open(t->path, false);
+	assert_non_null(other);
+	assert_int_equal(count_t(other), 0);
+
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_exec(db, SQL_T_INSERT, "siIdn", "c", 3, (int64_t)3, 3.0), DB_OK);
+	/* BEGIN IMMEDIATE holds the write lock: another writer is told it is busy. */
+	db_exec_script(other, "PRAGMA busy_timeout = 0");
+	assert_int_equal(db_begin(other), DB_BUSY);
+	assert_int_equal(db_commit(db), DB_OK);
+	assert_int_equal(count_t(db), 1);
+	assert_int_equal(count_t(other), 1);
+	assert_false(db_request_end(db));
+	db_request_end(other);
+	db_close(other);
+}
+
+static void test_request_end_failure(void **state)
+{
+	struct test_db *t = *state;
+	struct db *db = t->db;
+	assert_false(db_request_end(db));
+
+	/* A step that fails at run time (integer overflow) ends the loop and marks the connection. */
+	struct db_stmt *st = db_query(db, SQL_ABS, "I", INT64_MIN);
+	assert_false(db_next(st));
+	assert_true(db_request_end(db));
+	assert_false(db_request_end(db)); /* reported once, then reset */
+
+	/* The same through db_exec and db_int. */
+	assert_int_equal(db_exec(db, SQL_ABS, "I", INT64_MIN), DB_ERROR);
+	assert_true(db_request_end(db));
+	assert_int_equal(db_int(db, 5, SQL_ABS, "I", INT64_MIN), 5);
+	assert_true(db_request_end(db));
+	assert_int_equal(db_int(db, 5, SQL_ABS, "I", (int64_t)-3), 3); /* and it works again */
+	assert_false(db_request_end(db));
+
+	/* A handler may mark the failure itself. */
+	db_fail(db);
+	assert_true(db_request_end(db));
+	assert_false(db_request_end(db));
+
+	/* A transaction left open is a bug: rolled back and reported. */
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_exec(db, SQL_T_INSERT, "siIdn", "left", 1, (int64_t)1, 1.0), DB_OK);
+	assert_true(db_request_end(db));
+	assert_int_equal(count_t(db), 0);
+	assert_int_equal(db_begin(db), DB_OK); /* and a new one can start */
+	db_rollback(db);
+
+	/* A statement left mid-iteration is reset, so its read snapshot does not pin old data. */
+	assert_int_equal(db_exec(db, SQL_T_INSERT, "siIdn", "x", 1, (int64_t)1, 1.0), DB_OK);
+	assert_int_equal(db_exec(db, SQL_T_INSERT, "siIdn", "y", 2, (int64_t)2, 2.0), DB_OK);
+	st = db_query(db, SQL_T_ALL, "");
+	assert_true(db_next(st));
+	assert_false(db_request_end(db));
+	struct db *other = db_open(t->path, false);
+	assert_non_null(other);
+	assert_int_equal(db_exec(other, SQL_T_INSERT, "siIdn", "z", 3, (int64_t)3, 3.0), DB_OK);
+	db_close(other);
+	assert_int_equal(count_t(db), 3);
+	assert_false(db_request_end(db));
+}
+
+static void test_exec_script(void **state)
+{
+	struct test_db *t = *state;
+	assert_int_equal(db_exec_script(t->db, "INSERT INTO t (s) VALUES ('a'); INSERT INTO t (s) VALUES ('b');"), 0);
+	assert_int_equal(count_t(t->db), 2);
+	assert_int_equal(db_exec_script(t->db, "THIS IS NOT SQL"), -1);
+	assert_int_equal(db_exec_script(t->db, "INSERT INTO t (s) VALUES ('a')"), -1); /* UNIQUE */
+	assert_int_equal(count_t(t->db), 2);
+}
+
+static void test_backup(void **state)
+{
+	struct test_db *t = *state;
+	struct db *db = t->db;
+	for (int i = 0; i < 200; i++) {
+		char s[16];
+		snprintf(s, sizeof s, "row-%03d", i);
+		assert_int_equal(db_exec(db, SQL_T_INSERT, "siIdn", s, i, (int64_t)i << 33, i / 4.0), DB_OK);
+	}
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/lantern-unit-backup-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(db_backup(db, path), 0);
+
+	struct db *copy = db_open(path, false);
+	assert_non_null(copy);
+	assert_true(db_is_current(copy));
+	assert_int_equal(count_t(copy), 200);
+	assert_int_equal(db_int(copy, -1, SQL_AREAS, ""), db_int(db, -1, SQL_AREAS, ""));
+	struct db_stmt *a = db_query(db, SQL_T_ALL, "");
+	struct db_stmt *b = db_query(copy, SQL_T_ALL, "");
+	int rows = 0;
+	while (db_next(a)) {
+		assert_true(db_next(b));
+		assert_int_equal(db_col_int64(a, 0), db_col_int64(b, 0));
+		assert_string_equal(db_col_text(a, 1), db_col_text(b, 1));
+		assert_int_equal(db_col_int(a, 2), db_col_int(b, 2));
+		assert_int_equal(db_col_int64(a, 3), db_col_int64(b, 3));
+		assert_true(db_col_double(a, 4) == db_col_double(b, 4));
+		rows++;
+	}
+	assert_false(db_next(b));
+	assert_int_equal(rows, 200);
+	assert_false(db_request_end(copy));
+	db_close(copy);
+	test_db_unlink(path);
+
+	/* A destination that cannot be created is an error. */
+	assert_int_equal(db_backup(db, "/tmp/lantern-unit-no-such-dir/backup.db"), -1);
+	assert_false(db_request_end(db));
+}
+
+int main(void)
+{
+	test_uk_time();
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_missing),
+		cmocka_unit_test(test_migrate_idempotent),
+		cmocka_unit_test(test_migrations_numbered),
+		T(test_bind_types),
+		T(test_query_reuse),
+		T(test_constraint),
+		T(test_transactions),
+		T(test_request_end_failure),
+		T(test_exec_script),
+		T(test_backup),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
