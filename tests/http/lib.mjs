@@ -1,0 +1,529 @@
+// Black-box HTTP test harness for lantern: starts nginx/run (nginx + bin/lantern)
+// on a free port with a fresh data directory, and talks to it over HTTP.
+// For node's built-in test runner (`node --test tests/http/`); no npm packages.
+//
+//   import { startStack, Client, api, addUser, tokenFor } from './lib.mjs';
+//   const stack = await startStack();              // after(() => stack.stop())
+//   const c = new Client(stack.base); await c.login('admin@lantern.example', 'lantern-demo');
+//
+// Environment: LANTERN_TEST_VERBOSE=1 echoes the stack's output;
+// LANTERN_KEEP_DATA=1 keeps the temporary data directories.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const LANTERN = process.env.LANTERN_BIN || path.join(ROOT, 'bin', 'lantern');
+export const RUNNER = path.join(ROOT, 'nginx', 'run');
+export const ASSETS = path.join(ROOT, 'build', 'assets');
+
+const VERBOSE = !!process.env.LANTERN_TEST_VERBOSE;
+const KEEP_DATA = !!process.env.LANTERN_KEEP_DATA;
+const START_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 45_000;
+
+/** The asset version pages use in /assets/<VERSION>/<file>. */
+export function assetVersion() {
+  return fs.readFileSync(path.join(ASSETS, 'VERSION'), 'utf8').trim();
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Process cleanup: no nginx or lantern may outlive the test process, even when
+// a test throws before calling stop().
+
+const live = new Set(); // runner ChildProcess objects still running
+const dataDirs = new Set(); // temporary data directories not yet removed
+let cleanupInstalled = false;
+
+function killGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal); // the runner leads its own process group
+  } catch {
+    try { child.kill(signal); } catch { /* already gone */ }
+  }
+}
+
+function installCleanup() {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on('exit', () => {
+    for (const child of live) killGroup(child, 'SIGTERM');
+    if (!KEEP_DATA) {
+      for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+    }
+  });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(sig, () => process.exit(128 + (os.constants.signals[sig] ?? 15)));
+  }
+}
+
+/** Pids of processes whose command line contains `needle` (Linux /proc). */
+export function pidsMentioning(needle) {
+  const pids = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    let cmd;
+    try {
+      cmd = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (cmd.includes(needle)) pids.push(Number(name));
+  }
+  return pids;
+}
+
+/** Pids of the direct children of `pid` (Linux /proc). */
+export function childPids(pid) {
+  const out = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      // pid (comm) state ppid ...; comm may contain spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(name));
+    } catch {
+      /* process vanished */
+    }
+  }
+  return out;
+}
+
+/** True if `pid` exists and is not a zombie. */
+export function isAlive(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Run `bin/lantern --db dbPath ...args`; resolves {code, stdout, stderr}. */
+export function runLantern(dbPath, args, { input, env } = {}) {
+  return new Promise((resolve, reject) => {
+    const argv = dbPath ? ['--db', dbPath, ...args] : args;
+    const child = spawn(LANTERN, argv, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? 128 + (os.constants.signals[signal] ?? 0), stdout, stderr }));
+    child.stdin.on('error', () => { /* program exited without reading */ });
+    child.stdin.end(input ?? '');
+  });
+}
+
+/**
+ * Start nginx + lantern via nginx/run on a free port with a fresh data dir.
+ * Options:
+ *   threads      --threads for the app (default 4)
+ *   loginRate    nginx rate for POST /login (default '100r/s': the production
+ *   loginBurst   30r/m burst 20 would make tests that log in often flaky;
+ *                pass loginRate: '30r/m', loginBurst: 20 to test the limit)
+ *   demo         true: run `lantern demo` after start
+ * Resolves { base, port, dataDir, dbPath, pid, stop(), cli(args, {input}), output() }.
+ */
+export async function startStack({ threads = 4, loginRate = '100r/s', loginBurst = 1000, demo = false } = {}) {
+  assert.ok(fs.existsSync(LANTERN), `${LANTERN} is missing: run make`);
+  installCleanup();
+  let lastError;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const stack = await startOnce({ threads, loginRate, loginBurst });
+      if (demo) {
+        const r = await stack.cli(['demo']);
+        assert.equal(r.code, 0, `lantern demo failed:\n${r.stderr}`);
+      }
+      return stack;
+    } catch (err) {
+      lastError = err;
+      if (!err.portInUse) throw err; // only a lost race for the port is retried
+    }
+  }
+  throw lastError;
+}
+
+async function startOnce({ threads, loginRate, loginBurst }) {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-http-'));
+  dataDirs.add(dataDir);
+  const dbPath = path.join(dataDir, 'lantern.db');
+  const base = `http://127.0.0.1:${port}`;
+  const args = ['--port', String(port), '--data', dataDir, '--threads', String(threads),
+    '--login-rate', loginRate, '--login-burst', String(loginBurst)];
+  const child = spawn(RUNNER, args, {
+    cwd: ROOT,
+    detached: true, // own process group, so cleanup can signal the whole stack
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  let output = '';
+  const keep = (d) => {
+    output += d;
+    if (output.length > 200_000) output = output.slice(-100_000);
+    if (VERBOSE) process.stderr.write(d);
+  };
+  child.stdout.setEncoding('utf8').on('data', keep);
+  child.stderr.setEncoding('utf8').on('data', keep);
+  let exitCode = null;
+  const exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      exitCode = code ?? 128 + (os.constants.signals[signal] ?? 0);
+      live.delete(child);
+      resolve(exitCode);
+    });
+    child.on('error', (err) => {
+      keep(`spawn failed: ${err.message}\n`);
+      exitCode = 127;
+      live.delete(child);
+      resolve(exitCode);
+    });
+  });
+  // Don't let a forgotten stop() keep the test process alive: the 'exit'
+  // handler above then takes the stack down.
+  child.unref();
+  child.stdout.unref?.();
+  child.stderr.unref?.();
+
+  const removeData = () => {
+    if (KEEP_DATA) return;
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    dataDirs.delete(dataDir);
+  };
+
+  let stopping = null;
+  const stack = {
+    base,
+    port,
+    dataDir,
+    dbPath,
+    pid: child.pid,
+    /** Everything the runner, nginx and the app printed so far. */
+    output: () => output,
+    /** Resolves to the runner's exit code once it has exited. */
+    exited,
+    /** SIGTERM the runner, wait for it, return its exit code (asserts nothing). */
+    stop(signal = 'SIGTERM') {
+      if (stopping) return stopping;
+      stopping = (async () => {
+        if (exitCode === null) {
+          try { child.kill(signal); } catch { /* gone */ }
+          let timer;
+          const timedOut = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS); });
+          const r = await Promise.race([exited, timedOut]);
+          clearTimeout(timer);
+          if (r === 'timeout') {
+            killGroup(child, 'SIGKILL');
+            await exited;
+          }
+        }
+        removeData();
+        return exitCode;
+      })();
+      return stopping;
+    },
+    /** Run bin/lantern --db <this stack's db> ...args. */
+    cli: (cliArgs, opts) => runLantern(dbPath, cliArgs, opts),
+  };
+
+  // Wait (bounded) for the runner's ready line, then for /healthz to answer 200.
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let lastProblem = 'no answer';
+  for (;;) {
+    if (exitCode !== null) {
+      removeData();
+      const err = new Error(`nginx/run exited with ${exitCode} before /healthz answered:\n${output}`);
+      err.portInUse = /already in use|Address already in use/.test(output);
+      throw err;
+    }
+    if (Date.now() > deadline) {
+      await stack.stop();
+      throw new Error(`/healthz did not answer 200 within ${START_TIMEOUT_MS} ms (${lastProblem}):\n${output}`);
+    }
+    if (!/^lantern: serving http:/m.test(output)) {
+      lastProblem = 'nginx/run has not printed its ready line';
+      await sleep(50);
+      continue;
+    }
+    try {
+      const res = await fetch(`${base}/healthz`, { redirect: 'manual', signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.status === 200) break;
+      lastProblem = `status ${res.status}`;
+    } catch (err) {
+      lastProblem = err.cause?.code ?? err.message;
+    }
+    await sleep(100);
+  }
+  return stack;
+}
+
+// ---------------------------------------------------------------------------
+// HTTP helpers
+
+// Adds the read body to a fetch Response (whose body is then used up):
+//   .text  the body as a string
+//   .json  the body parsed as JSON, or undefined if it is empty or not JSON
+//          (a value, not a method: `res.json.id`)
+//   .data  the same as .json
+function decorate(res, text) {
+  let data;
+  try {
+    data = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    data = undefined;
+  }
+  Object.defineProperty(res, 'text', { value: text, enumerable: true });
+  Object.defineProperty(res, 'json', { value: data, enumerable: true });
+  Object.defineProperty(res, 'data', { value: data, enumerable: true });
+  return res;
+}
+
+async function send(base, method, urlPath, { headers = {}, body } = {}) {
+  const res = await fetch(new URL(urlPath, base), {
+    method,
+    headers,
+    body,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(30_000),
+  });
+  return decorate(res, await res.text());
+}
+
+/** Encode an object as application/x-www-form-urlencoded (arrays repeat the key). */
+export function formBody(fields) {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields ?? {})) {
+    if (v === undefined || v === null) continue;
+    if (Array.isArray(v)) for (const item of v) p.append(k, String(item));
+    else p.append(k, String(v));
+  }
+  return p.toString();
+}
+
+function decodeEntities(s) {
+  return s
+    .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)))
+    .replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'")
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/** The value of the first hidden input named "csrf" in `html` (undefined if none). */
+export function csrfFrom(html) {
+  for (const m of String(html).matchAll(/<input\b[^>]*>/gi)) {
+    const tag = m[0];
+    if (!/\bname\s*=\s*["']?csrf["'\s/>]/i.test(tag)) continue;
+    const v = tag.match(/\bvalue\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i);
+    if (v) return decodeEntities(v[1] ?? v[2] ?? v[3]);
+  }
+  return undefined;
+}
+
+/** Parse one Set-Cookie header into {name, value, attrs} (attrs keys lower-case). */
+export function parseSetCookie(header) {
+  const [pair, ...rest] = header.split(';');
+  const eq = pair.indexOf('=');
+  const name = (eq < 0 ? '' : pair.slice(0, eq)).trim();
+  const value = (eq < 0 ? pair : pair.slice(eq + 1)).trim();
+  const attrs = {};
+  for (const part of rest) {
+    const i = part.indexOf('=');
+    const k = (i < 0 ? part : part.slice(0, i)).trim().toLowerCase();
+    if (k) attrs[k] = i < 0 ? true : part.slice(i + 1).trim();
+  }
+  return { name, value, attrs };
+}
+
+/** A browser-like client with a cookie jar; every request uses redirect: 'manual'. */
+export class Client {
+  constructor(base) {
+    this.base = base;
+    this.jar = new Map(); // name -> value
+    this.setCookies = []; // every raw Set-Cookie header received, in order
+    this.lastSetCookies = []; // those of the last response
+  }
+
+  cookie(name) {
+    return this.jar.get(name);
+  }
+
+  /** The hidden csrf value in `html` (the same as the exported csrfFrom). */
+  csrfFrom(html) {
+    return csrfFrom(html);
+  }
+
+  cookieHeader() {
+    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  /** Any request. `headers` are added to the cookie (and, for unsafe methods, Origin) headers. */
+  async request(method, urlPath, { headers = {}, body } = {}) {
+    const h = { ...headers };
+    if (this.jar.size && !('cookie' in lower(h))) h.Cookie = this.cookieHeader();
+    // Browsers send Origin on unsafe requests; apps may check it.
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(method) && !('origin' in lower(h))) h.Origin = this.base;
+    const res = await send(this.base, method, urlPath, { headers: h, body });
+    this.lastSetCookies = res.headers.getSetCookie();
+    for (const raw of this.lastSetCookies) {
+      this.setCookies.push(raw);
+      const { name, value, attrs } = parseSetCookie(raw);
+      if (!name) continue;
+      const expired = (attrs['max-age'] !== undefined && Number(attrs['max-age']) <= 0) ||
+        (typeof attrs.expires === 'string' && Date.parse(attrs.expires) <= Date.now());
+      if (expired || value === '') this.jar.delete(name);
+      else this.jar.set(name, value);
+    }
+    return res;
+  }
+
+  get(urlPath, headers) {
+    return this.request('GET', urlPath, { headers });
+  }
+
+  postForm(urlPath, fields, headers) {
+    return this.request('POST', urlPath, {
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+      body: formBody(fields),
+    });
+  }
+
+  postJSON(urlPath, body, headers) {
+    return this.#json('POST', urlPath, body, headers);
+  }
+
+  putJSON(urlPath, body, headers) {
+    return this.#json('PUT', urlPath, body, headers);
+  }
+
+  delete(urlPath, body, headers) {
+    return this.#json('DELETE', urlPath, body, headers);
+  }
+
+  #json(method, urlPath, body, headers) {
+    const h = { Accept: 'application/json', ...headers };
+    if (body !== undefined) h['Content-Type'] = 'application/json';
+    return this.request(method, urlPath, { headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  }
+
+  /** GET `pagePath`, then POST `fields` plus that page's csrf to `action` (default: same path). */
+  async submit(pagePath, fields, action = pagePath) {
+    const page = await this.get(pagePath);
+    const csrf = csrfFrom(page.text);
+    assert.ok(csrf, `no hidden csrf input on ${pagePath} (status ${page.status})`);
+    return this.postForm(action, { ...fields, csrf });
+  }
+
+  /** Log in through the web form; asserts the 303. Returns the POST response. */
+  async login(email, password = 'lantern-demo') {
+    const form = await this.get('/login');
+    assert.equal(form.status, 200, `GET /login answered ${form.status}`);
+    const csrf = csrfFrom(form.text);
+    assert.ok(csrf, 'GET /login has no hidden csrf input');
+    const res = await this.postForm('/login', { email, password, csrf });
+    assert.equal(res.status, 303, `login as ${email} answered ${res.status}: ${res.text.slice(0, 300)}`);
+    return res;
+  }
+}
+
+function lower(h) {
+  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/**
+ * JSON API helpers with a bearer token:
+ *   const a = api(stack.base, token); const r = await a.get('/api/v1/me'); r.status, r.data
+ * Each returns the fetch Response with .text and .json (parsed value).
+ */
+export function api(base, token) {
+  const request = (method, urlPath, body, headers = {}) => {
+    const h = { Accept: 'application/json', ...headers };
+    if (token) h.Authorization = `Bearer ${token}`;
+    if (body !== undefined) h['Content-Type'] = 'application/json';
+    return send(base, method, urlPath, { headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  };
+  return {
+    request,
+    get: (p, headers) => request('GET', p, undefined, headers),
+    post: (p, body, headers) => request('POST', p, body, headers),
+    put: (p, body, headers) => request('PUT', p, body, headers),
+    patch: (p, body, headers) => request('PATCH', p, body, headers),
+    delete: (p, body, headers) => request('DELETE', p, body, headers),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// CLI helpers
+
+/** `lantern user add`; the password goes on stdin followed by a newline. Asserts exit 0. */
+export async function addUser(stack, { email, name, role, org, school, password = 'lantern-test-password' }) {
+  assert.ok(email && role, 'addUser needs email and role');
+  const args = ['user', 'add', '--email', email, '--name', name ?? email.split('@')[0], '--role', role];
+  if (org !== undefined && org !== null) args.push('--org', String(org));
+  if (school !== undefined && school !== null) args.push('--school', String(school));
+  const r = await stack.cli(args, { input: `${password}\n` });
+  assert.equal(r.code, 0, `lantern user add ${email} failed (${r.code}):\n${r.stderr}${r.stdout}`);
+  return { ...r, email, password };
+}
+
+/** `lantern token create --email E`; returns the token (last non-empty stdout line). Asserts exit 0. */
+export async function tokenFor(stack, email) {
+  const r = await stack.cli(['token', 'create', '--email', email]);
+  assert.equal(r.code, 0, `lantern token create ${email} failed (${r.code}):\n${r.stderr}${r.stdout}`);
+  const lines = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  assert.ok(lines.length, 'lantern token create printed nothing');
+  return lines[lines.length - 1];
+}
+
+/** A Client already logged in as `email`. */
+export async function loggedIn(stack, email, password = 'lantern-demo') {
+  const c = new Client(stack.base);
+  await c.login(email, password);
+  return c;
+}
+
+/** The security headers nginx adds to every response (lower-case names). */
+export const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+/** Assert `res` carries every security header exactly once with the expected value. */
+export function assertSecurityHeaders(res, what = res.url) {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+    assert.equal(res.headers.get(name), value, `${name} on ${what} (status ${res.status})`);
+  }
+}
