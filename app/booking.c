@@ -248,6 +248,7 @@ void booking_cancel(struct db *db, struct arena *a, int64_t booking_id, const st
 	}
 	int64_t session_id = db_col_int64(st, 0), user_id = db_col_int64(st, 1);
 	const char *status = arena_strdup(a, db_col_text(st, 2));
+	out->session_id = session_id;
 	db_done(st);
 	/* Someone else's booking is not found, rather than forbidden: it does not reveal who is booked. */
 	if (!admin && user_id != actor->id) {

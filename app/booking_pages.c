@@ -58,7 +58,9 @@ int booking_cancel_post(const struct req *r, struct resp *o)
 	booking_cancel(r->db, r->arena, id, r->user, &res);
 	if (res.http >= 300)
 		return page_error(r, o, res.http, "The booking was not cancelled", res.error);
-	return resp_redirect(o, r->user->role == ROLE_ADMIN ? "/sessions?done=cancelled" : "/bookings?done=cancelled");
+	if (r->user->role == ROLE_ADMIN)
+		return resp_redirect(o, arena_printf(r->arena, "/sessions/%lld?done=cancelled", (long long)res.session_id));
+	return resp_redirect(o, "/bookings?done=cancelled");
 }
 
 /* ---- calendar feed: /calendar/<user id>-<MAC>.ics, no cookie needed, revocable ---- */

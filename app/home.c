@@ -12,6 +12,10 @@ static const struct home_link {
 	const char *title;
 	const char *text;
 } home_links[] = {
+	{R_ANY_USER, "/sessions", "Sessions", "Find face-to-face training by course, area and date, and see places left."},
+	{R_ANY_USER, "/courses", "Courses", "The catalogue: what each course covers, who it is for and when it runs next."},
+	{R_SCHOOL, "/requests", "Request a session", "Ask for a Risk Avert session for a year group and follow your requests."},
+	{R_ADMIN | R_TRAINER, "/requests", "School requests", "Confirm or decline the sessions schools have asked for."},
 	{R_ADMIN, "/admin/users", "Users", "Create accounts, change roles and deactivate people who have left."},
 	{R_ADMIN, "/admin/organisations", "Organisations", "The partner organisations practitioners belong to."},
 	{R_PRACTITIONER, "/bookings", "Your bookings", "Sessions you are booked on or waiting for, and your calendar feed."},

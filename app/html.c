@@ -127,6 +127,9 @@ static const struct nav_item {
 	const char *label;
 } nav_items[] = {
 	{R_ANY_USER, "/", "Home"},
+	{R_ANY_USER, "/sessions", "Sessions"},
+	{R_ANY_USER, "/courses", "Courses"},
+	{R_SCHOOL | R_ADMIN | R_TRAINER, "/requests", "School requests"},
 	{R_ADMIN, "/admin/users", "Users"},
 	{R_ADMIN, "/admin/organisations", "Organisations"},
 	{R_PRACTITIONER, "/bookings", "Your bookings"},
@@ -195,10 +198,13 @@ void page_begin(const struct req *r, struct resp *o, const struct page *p)
 		 "<meta name=\"referrer\" content=\"no-referrer\">"
 		 "<link rel=\"icon\" href=\"/assets/%h/favicon.svg\" type=\"image/svg+xml\">"
 		 "<link rel=\"stylesheet\" href=\"/assets/%h/lantern.css\">"
-		 "<script type=\"module\" src=\"/assets/%h/lantern.js\"></script>"
-		 "</head><body class=\"govuk-template__body\">",
+		 "<script type=\"module\" src=\"/assets/%h/lantern.js\"></script>",
 	      p->lang ? p->lang : "en", p->dir ? p->dir : "ltr", has_errors ? "Error: " : "", p->title, asset_version,
 	      asset_version, asset_version);
+	/* Without JavaScript the page reloads itself; with it, lantern.js swaps in fresh content. */
+	if (p->refresh > 0)
+		htmlf(o, "<noscript><meta http-equiv=\"refresh\" content=\"%d\"></noscript>", p->refresh);
+	html_lit(o, "</head><body class=\"govuk-template__body\">");
 	html_lit(o, "<a href=\"#main-content\" class=\"govuk-skip-link\" data-module=\"govuk-skip-link\">"
 		    "Skip to main content</a>");
 	if (p->exit_this_page)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "html.h"
+#include "resp.h"
 
 enum { QUIET_ZONE = 4 };
 
@@ -38,4 +39,9 @@ int qr_svg(struct buf *out, const char *text, enum qr_level level, int size_px, 
 	buf_puts(out, "\"/></svg>");
 	QRcode_free(qr);
 	return 0;
+}
+
+int qr_html(struct resp *o, const char *text, enum qr_level level, int size_px, const char *label)
+{
+	return qr_svg(&o->body, text, level, size_px, label);
 }

@@ -6,12 +6,12 @@
 
 static const char SQL_AREA[] = "SELECT 1 FROM areas WHERE id = ? AND (is_leaf = 1 OR ? = 0)";
 static const char SQL_SECTOR[] = "SELECT 1 FROM sectors WHERE id = ?";
-/* Greater Essex first, then the county and unitaries, each followed by its districts. */
+/* Greater Essex first, then the county and unitaries by name, each county followed by its districts. */
 static const char SQL_AREAS[] = "SELECT a.id, CASE WHEN p.parent IS NOT NULL THEN '— ' || a.name ELSE a.name END"
 				" FROM areas a LEFT JOIN areas p ON p.id = a.parent"
 				" WHERE a.is_leaf = 1 OR ? = 0"
-				" ORDER BY coalesce(p.parent, a.parent, a.id) IS NOT NULL, coalesce(CASE WHEN p.parent"
-				" IS NOT NULL THEN p.name END, a.name), p.parent IS NOT NULL, a.name";
+				" ORDER BY CASE WHEN a.parent IS NULL THEN '0' WHEN p.parent IS NULL THEN '1' || a.name"
+				" ELSE '1' || p.name || '~' || a.name END";
 static const char SQL_SECTORS[] = "SELECT id, name FROM sectors ORDER BY rowid";
 
 bool ref_area_exists(struct db *db, const char *id, bool leaf_only)
@@ -47,4 +47,22 @@ size_t ref_area_options(struct db *db, struct arena *a, bool leaf_only, const st
 size_t ref_sector_options(struct db *db, struct arena *a, const struct option **out)
 {
 	return options(db_query(db, SQL_SECTORS, ""), a, out);
+}
+
+static const char SQL_ORGS[] = "SELECT id, name FROM organisations WHERE active = 1 ORDER BY name LIMIT 500";
+
+size_t ref_org_options(struct db *db, struct arena *a, const char *none_label, const struct option **out)
+{
+	size_t n = 0, cap = 501;
+	struct option *opts = arena_alloc(a, cap * sizeof *opts);
+	opts[n++] = (struct option){"", none_label};
+	struct db_stmt *st = db_query(db, SQL_ORGS, "");
+	while (n < cap && db_next(st)) {
+		opts[n].value = arena_printf(a, "%lld", (long long)db_col_int64(st, 0));
+		opts[n].label = arena_strdup(a, db_col_text(st, 1));
+		n++;
+	}
+	db_done(st);
+	*out = opts;
+	return n;
 }

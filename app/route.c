@@ -5,13 +5,19 @@
 #include <string.h>
 
 #include "account.h"
+#include "attendance.h"
 #include "auth.h"
 #include "booking_pages.h"
+#include "certificates.h"
+#include "checkin.h"
 #include "db.h"
+#include "evaluations.h"
 #include "home.h"
 #include "html.h"
 #include "login.h"
 #include "organisations.h"
+#include "requests.h"
+#include "session_pages.h"
 #include "users.h"
 
 #define ANY R_ANY_USER
@@ -44,6 +50,32 @@ static const struct route routes[] = {
 	{M_POST, "/admin/organisations/{}", R_ADMIN, 0, organisations_update},
 
 	/* courses, sessions and school requests (session_pages.c, requests.c) */
+	{M_GET, "/courses", ANY, 0, courses_list_page},
+	{M_GET, "/courses/{}", ANY, 0, course_page},
+	{M_GET, "/sessions", ANY, 0, sessions_list_page},
+	{M_GET, "/sessions/new", STAFF, 0, sessions_new_page}, /* before /sessions/{}, which would match "new" */
+	{M_POST, "/sessions/new", STAFF, 0, sessions_create},
+	{M_GET, "/sessions/{}", ANY, 0, session_page},
+	{M_GET, "/sessions/{}/edit", STAFF, 0, sessions_edit_page},
+	{M_POST, "/sessions/{}/edit", STAFF, 0, sessions_update},
+	{M_POST, "/sessions/{}/cancel", R_ADMIN, 0, sessions_cancel},
+	{M_GET, "/requests", R_SCHOOL | STAFF, 0, requests_list_page},
+	{M_GET, "/requests/new", R_SCHOOL, 0, requests_new_page},
+	{M_POST, "/requests/new", R_SCHOOL, 0, requests_create},
+	{M_GET, "/requests/{}/confirm", STAFF, 0, requests_confirm_page},
+	{M_POST, "/requests/{}/confirm", STAFF, 0, requests_confirm},
+	{M_POST, "/requests/{}/decline", STAFF, 0, requests_decline},
+	{M_GET, "/api/v1/courses", ANY, 0, courses_api_list},
+	{M_GET, "/api/v1/sessions", ANY, 0, sessions_api_list},
+	{M_POST, "/api/v1/sessions", STAFF, 0, sessions_api_create},
+	{M_GET, "/api/v1/sessions/{}", ANY, 0, sessions_api_get},
+	{M_PUT, "/api/v1/sessions/{}", STAFF, 0, sessions_api_update},
+	{M_POST, "/api/v1/sessions/{}/cancel", R_ADMIN, 0, sessions_api_cancel},
+	{M_GET, "/api/v1/sessions/{}/bookings", STAFF, 0, sessions_api_bookings},
+	{M_POST, "/api/v1/session-requests", R_SCHOOL, 0, requests_api_create},
+	{M_GET, "/api/v1/session-requests", R_SCHOOL | STAFF, 0, requests_api_list},
+	{M_POST, "/api/v1/session-requests/{}/confirm", STAFF, 0, requests_api_confirm},
+	{M_POST, "/api/v1/session-requests/{}/decline", STAFF, 0, requests_api_decline},
 
 	/* booking, calendar feed and training records (booking_pages.c) */
 	{M_POST, "/sessions/{}/book", R_PRACTITIONER | R_ADMIN, 0, booking_book_post},
@@ -58,6 +90,30 @@ static const struct route routes[] = {
 	{M_DELETE, "/api/v1/bookings/{}", R_PRACTITIONER | R_ADMIN, 0, booking_api_cancel},
 	{M_GET, "/api/v1/me/bookings", R_PRACTITIONER, 0, booking_api_my_bookings},
 	{M_GET, "/api/v1/me/training", R_PRACTITIONER, 0, booking_api_training},
+
+	/* attendance: roster, check-in, certificates and evaluations (attendance.c, checkin.c, ...) */
+	{M_GET, "/sessions/{}/roster", STAFF, 0, attendance_roster_page},
+	{M_POST, "/sessions/{}/roster/all", STAFF, 0, attendance_mark_all_post},
+	{M_POST, "/sessions/{}/roster/{}", STAFF, 0, attendance_mark_post},
+	{M_POST, "/sessions/{}/walk-in", STAFF, 0, attendance_walk_in_post},
+	{M_GET, "/sessions/{}/sign-in-sheet", STAFF, 0, attendance_sheet_page},
+	{M_GET, "/sessions/{}/marks", STAFF, 0, attendance_marks_page},
+	{M_POST, "/sessions/{}/marks", STAFF, 0, attendance_marks_post},
+	{M_GET, "/sessions/{}/attendance.csv", STAFF, 0, attendance_csv},
+	{M_POST, "/sessions/{}/headcount", STAFF, 0, attendance_headcount_post},
+	{M_GET, "/sessions/{}/check-in", STAFF, 0, checkin_screen_page},
+	{M_GET, "/sessions/{}/check-in/qr", STAFF, 0, checkin_qr_fragment},
+	{M_GET, "/checkin/{}/{}", R_PRACTITIONER, 0, checkin_scan_page},
+	{M_POST, "/checkin/{}/{}", R_PRACTITIONER, 0, checkin_scan_post},
+	{M_GET, "/certificates/{}", R_PRACTITIONER | R_ADMIN, 0, certificates_page},
+	{M_GET, "/verify/{}", R_PUBLIC, 0, certificates_verify_page},
+	{M_GET, "/evaluations/{}", R_PRACTITIONER, 0, evaluations_form},
+	{M_POST, "/evaluations/{}", R_PRACTITIONER, 0, evaluations_submit},
+	{M_GET, "/admin/evaluations", R_ADMIN, 0, evaluations_results_page},
+	{M_PUT, "/api/v1/bookings/{}/attendance", STAFF, 0, attendance_api_mark},
+	{M_POST, "/api/v1/sessions/{}/headcount", STAFF, 0, attendance_api_headcount},
+	{M_POST, "/api/v1/bookings/{}/evaluation", R_PRACTITIONER, 0, evaluations_api_submit},
+	{M_GET, "/api/v1/evaluations", R_ADMIN, 0, evaluations_api_results},
 
 	/* JSON API */
 	{M_GET, "/api/v1/me", ANY, 0, home_api_me},

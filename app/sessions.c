@@ -324,7 +324,8 @@ int64_t sessions_save(struct db *db, struct arena *a, const struct user *actor, 
 	const struct module *module = NULL;
 	if (course == NULL)
 		form_error(fe, "course", "Choose a course from the catalogue");
-	bool pupil = course_is_pupil(course);
+	/* A school session (pupils, or parents at a school) belongs to the school, not to open booking. */
+	bool pupil = course_is_pupil(course) || opt_text(in.school) != NULL;
 	if (course && opt_text(in.module)) {
 		module = catalog_module(course, in.module);
 		if (module == NULL)

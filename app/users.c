@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
+#include "ref.h"
 #include "valid.h"
 
 static const char SQL_EMAIL_TAKEN[] = "SELECT count(*) FROM users WHERE email = ? AND id <> ?";
@@ -106,7 +107,7 @@ int64_t users_save(struct db *db, int64_t actor, int64_t id, const struct user_i
 		form_error(fe, "active", "Say whether the account is active");
 	if (in->password && !valid_password(in->password))
 		form_error(fe, "password", "Enter a password of at least 10 characters");
-	if (!id && !in->password)
+	if (!id && !in->password && !in->no_password)
 		form_error(fe, "password", "Enter a password of at least 10 characters");
 	if (fe->n) {
 		stored_free(&old);
@@ -158,7 +159,6 @@ out:
 static const char SQL_USERS[] = "SELECT u.id, u.name, u.email, u.role, coalesce(o.name, s.name, ''), u.active"
 				" FROM users u LEFT JOIN organisations o ON o.id = u.org_id"
 				" LEFT JOIN settings s ON s.urn = u.school_urn ORDER BY u.active DESC, u.name LIMIT 500";
-static const char SQL_ORG_OPTIONS[] = "SELECT id, name FROM organisations WHERE active = 1 ORDER BY name";
 
 static struct user_input input_from(const struct req *r)
 {
@@ -220,15 +220,8 @@ static void form_fields(const struct req *r, struct resp *o, const struct user_i
 		roles[i] = (struct option){role_name((enum role)i), role_label((enum role)i)};
 	html_radios(o, fe, &(struct field){.name = "role", .label = "Role", .value = v->role}, roles, ROLE__MAX);
 
-	struct option orgs[201] = {{"", "None"}};
-	size_t n = 1;
-	struct db_stmt *st = db_query(r->db, SQL_ORG_OPTIONS, "");
-	while (n < ARRAY_LEN(orgs) && db_next(st)) {
-		orgs[n].value = arena_printf(r->arena, "%lld", (long long)db_col_int64(st, 0));
-		orgs[n].label = arena_strdup(r->arena, db_col_text(st, 1));
-		n++;
-	}
-	db_done(st);
+	const struct option *orgs;
+	size_t n = ref_org_options(r->db, r->arena, "None", &orgs);
 	html_select(o, fe, &(struct field){.name = "org", .label = "Organisation", .value = v->org,
 					   .hint = "Required for practitioners"},
 		    orgs, n);

@@ -17,6 +17,7 @@ struct booking_result {
 	const char *error;   /* what went wrong, for people */
 	const char *field;   /* the field at fault, if any */
 	int64_t id;          /* the booking */
+	int64_t session_id;  /* its session */
 	const char *status;  /* booked or waitlisted (or cancelled after a cancel) */
 	int position;        /* waiting-list position, 0 when booked */
 	bool overlap;        /* the person already has a booked session at that time */

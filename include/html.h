@@ -49,6 +49,7 @@ struct page {
 	bool exit_this_page;              /* public help pages: show the Exit this page control */
 	bool wide;                        /* no two-thirds column */
 	const char *back;                 /* a back link href, if any */
+	int refresh;                      /* reload every N seconds where JavaScript does not run */
 };
 
 void page_begin(const struct req *r, struct resp *o, const struct page *p);

@@ -11,4 +11,8 @@ enum qr_level { QR_LOW, QR_MEDIUM, QR_QUARTILE, QR_HIGH };
  * name (escaped here). Returns 0, or -1 if the text cannot be encoded. */
 int qr_svg(struct buf *out, const char *text, enum qr_level level, int size_px, const char *label);
 
+struct resp;
+/* The same, straight into a page's body (the SVG is our own markup; its label is escaped). */
+int qr_html(struct resp *o, const char *text, enum qr_level level, int size_px, const char *label);
+
 #endif

@@ -2,6 +2,7 @@
 #ifndef LANTERN_USERS_H
 #define LANTERN_USERS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "html.h"
@@ -19,6 +20,7 @@ struct user_input {
 	const char *school; /* URN, for school users */
 	const char *active; /* "1"/"0" or "true"/"false" */
 	const char *password;
+	bool no_password; /* a walk-in made at the door: an admin sets a password later */
 };
 
 /* Validates and writes an account (id 0 creates). Field errors go in fe; on success returns the

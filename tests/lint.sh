@@ -17,6 +17,8 @@ owner 'icalcomponent_\|icalproperty_' app/ics.c
 if grep -n '\batoi\s*(\|\batol\s*(' app/*.c; then echo "lint: use valid_int(), not atoi"; fail=1; fi
 # html_raw takes only what html_lit() makes from a literal; html.c itself is the writer.
 if grep -n 'html_raw(' app/*.c | grep -v '^app/html.c:'; then echo "lint: html_raw outside html.c: use html_lit or htmlf"; fail=1; fi
+# Page bodies grow only through the writer (html.c) or a QR code (qr.c).
+if grep -n 'buf_[a-z]*(&o->body' app/*.c | grep -v '^app/html.c:\|^app/qr.c:\|^app/resp.c:'; then echo "lint: write page bodies with htmlf/html_lit"; fail=1; fi
 # SQL is never built with printf: statements are literals with ? placeholders.
 if grep -nE '(printf|asprintf)\([^)]*"(SELECT|INSERT|UPDATE|DELETE) ' app/*.c; then echo "lint: SQL built with printf"; fail=1; fi
 [ $fail -eq 0 ] && echo "lint: ok"

@@ -1,0 +1,622 @@
+/* attendance.c — the roster a trainer works through at the door (big touch targets, one tap per
+ * person), walk-ins, marking everyone at once, the paper sign-in sheet and entering its marks,
+ * pupil head-counts, and the attendance CSV. Every change of a mark is audited. */
+#include "attendance.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "catalog.h"
+#include "auth.h"
+#include "db.h"
+#include "html.h"
+#include "outbox.h"
+#include "ref.h"
+#include "route.h"
+#include "sessions.h"
+#include "users.h"
+#include "valid.h"
+
+static const char *const marks[] = {"attended", "late", "partial", "absent", "excused"};
+static const char *const mark_labels[] = {"Attended", "Late", "Left early", "Absent", "Excused"};
+
+bool attendance_status_valid(const char *s)
+{
+	for (size_t i = 0; s && i < ARRAY_LEN(marks); i++)
+		if (strcmp(s, marks[i]) == 0)
+			return true;
+	return false;
+}
+
+bool attendance_present(const char *s)
+{
+	return s && (strcmp(s, "attended") == 0 || strcmp(s, "late") == 0 || strcmp(s, "partial") == 0);
+}
+
+bool attendance_open(const struct session *s, const struct user *actor, int64_t now)
+{
+	return actor->role == ROLE_ADMIN || now >= s->starts_at - 30 * 60;
+}
+
+static const char SQL_BOOKING[] = "SELECT b.session_id, b.status, u.email FROM bookings b JOIN users u ON u.id = b.user_id"
+				  " WHERE b.id = ?";
+static const char SQL_SET[] = "UPDATE bookings SET status = ? WHERE id = ?";
+
+/* The evaluation e-mail goes once, when a person is first marked as there. */
+static void ask_for_evaluation(struct db *db, struct arena *a, const char *email, int64_t booking_id,
+			       const char *base_url)
+{
+	struct outbox_message m = {
+		.to = email,
+		.subject = "How was your training session?",
+		.body = arena_printf(a, "Thank you for coming. Please take two minutes to tell us how confident you feel now, "
+					"so we can improve the training:\n\n%s/evaluations/%lld\n\nYour certificate is "
+					"ready at %s/certificates/%lld",
+				     base_url, (long long)booking_id, base_url, (long long)booking_id),
+	};
+	outbox_put(db, &m);
+}
+
+/* Inside the caller's transaction: checks and writes one mark. */
+static int mark_in_txn(struct db *db, struct arena *a, const struct user *actor, int64_t booking_id,
+		       const char *status, const char *base_url, const char **error, int64_t *session_out)
+{
+	struct db_stmt *st = db_query(db, SQL_BOOKING, "I", booking_id);
+	if (!db_next(st)) {
+		*error = "There is no such booking.";
+		return 404;
+	}
+	int64_t session_id = db_col_int64(st, 0);
+	const char *old = arena_strdup(a, db_col_text(st, 1));
+	const char *email = arena_strdup(a, db_col_text(st, 2));
+	db_done(st);
+	struct session s;
+	sessions_load(db, a, session_id, &s);
+	*session_out = session_id;
+	if (actor->role != ROLE_ADMIN && !session_is_trainer(&s, actor->id)) {
+		*error = "Only this session's trainers and admins take its attendance.";
+		return 403;
+	}
+	if (strcmp(s.status, "cancelled") == 0) {
+		*error = "This session was cancelled.";
+		return 409;
+	}
+	if (!attendance_open(&s, actor, now_utc())) {
+		*error = "Attendance can be taken from 30 minutes before the session starts.";
+		return 409;
+	}
+	if (strcmp(old, "waitlisted") == 0 || strcmp(old, "cancelled") == 0) {
+		*error = "Only people with a place can be marked; add someone else as a walk-in.";
+		return 409;
+	}
+	if (strcmp(old, status) == 0)
+		return 0;
+	db_exec(db, SQL_SET, "sI", status, booking_id);
+	audit(db, actor->id, "attendance", arena_printf(a, "%lld", (long long)booking_id), "mark", old, status);
+	if (attendance_present(status) && !attendance_present(old))
+		ask_for_evaluation(db, a, email, booking_id, base_url);
+	return 0;
+}
+
+int attendance_mark(struct db *db, struct arena *a, const struct user *actor, int64_t booking_id, const char *status,
+		    const char *base_url, const char **error)
+{
+	if (!attendance_status_valid(status)) {
+		*error = "Choose attended, late, partial, absent or excused.";
+		return 422;
+	}
+	if (db_begin(db) != DB_OK) {
+		*error = "The service is busy; try again.";
+		return 503;
+	}
+	int64_t session_id;
+	int rc = mark_in_txn(db, a, actor, booking_id, status, base_url, error, &session_id);
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	if (db_commit(db) != DB_OK) {
+		*error = "The service is busy; try again.";
+		return 503;
+	}
+	return 0;
+}
+
+static const char SQL_EXISTING[] = "SELECT id, status FROM bookings WHERE session_id = ? AND user_id = ? AND status <> 'cancelled'";
+static const char SQL_PRACTITIONER[] = "SELECT u.email, o.sector FROM users u LEFT JOIN organisations o ON o.id = u.org_id"
+				       " WHERE u.id = ? AND u.role = 'practitioner' AND u.active = 1";
+static const char SQL_WALK_IN[] = "INSERT INTO bookings (session_id, user_id, sector, status, created_at, booked_by, walk_in)"
+				  " VALUES (?, ?, ?, 'attended', ?, ?, 1)";
+
+int64_t attendance_walk_in(struct db *db, struct arena *a, const struct user *actor, int64_t session_id,
+			   int64_t user_id, const char *base_url, const char **error)
+{
+	if (db_begin(db) != DB_OK) {
+		*error = "The service is busy; try again.";
+		return 0;
+	}
+	int64_t id = 0, now = now_utc();
+	struct session s;
+	struct db_stmt *st;
+	if (!sessions_load(db, a, session_id, &s)) {
+		*error = "There is no such session.";
+		goto out;
+	}
+	if (actor->role != ROLE_ADMIN && actor->id != user_id && !session_is_trainer(&s, actor->id)) {
+		*error = "Only this session's trainers and admins add walk-ins.";
+		goto out;
+	}
+	if (strcmp(s.status, "cancelled") == 0 || !attendance_open(&s, actor, now)) {
+		*error = "Walk-ins can be added from 30 minutes before the start of a session that is going ahead.";
+		goto out;
+	}
+	st = db_query(db, SQL_PRACTITIONER, "I", user_id);
+	if (!db_next(st)) {
+		db_done(st);
+		*error = "Walk-ins must be active practitioners.";
+		goto out;
+	}
+	const char *email = arena_strdup(a, db_col_text(st, 0)), *sector = arena_strdup(a, db_col_text(st, 1));
+	db_done(st);
+	st = db_query(db, SQL_EXISTING, "II", session_id, user_id);
+	if (db_next(st)) {
+		/* Already on the list (booked or waiting): they are here, so mark them. */
+		int64_t existing = db_col_int64(st, 0);
+		const char *old = arena_strdup(a, db_col_text(st, 1));
+		db_done(st);
+		if (!attendance_present(old)) {
+			db_exec(db, SQL_SET, "sI", "attended", existing);
+			audit(db, actor->id, "attendance", arena_printf(a, "%lld", (long long)existing), "mark", old, "attended");
+			ask_for_evaluation(db, a, email, existing, base_url);
+		}
+		id = existing;
+	} else {
+		db_done(st);
+		if (db_exec(db, SQL_WALK_IN, "IIsII", session_id, user_id, sector, now, actor->id) != DB_OK) {
+			*error = "The walk-in could not be added.";
+			goto out;
+		}
+		id = db_last_id(db);
+		audit(db, actor->id, "attendance", arena_printf(a, "%lld", (long long)id), "walk-in", NULL, "attended");
+		ask_for_evaluation(db, a, email, id, base_url);
+	}
+	if (db_commit(db) == DB_OK)
+		return id;
+	*error = "The service is busy; try again.";
+	return 0;
+out:
+	db_rollback(db);
+	return 0;
+}
+
+/* ---- pages ---- */
+
+/* Loads the session for a trainer or admin; renders the error itself and returns its status. */
+static int load_for_staff(const struct req *r, struct resp *o, struct session *s)
+{
+	int64_t id;
+	if (!valid_id(req_param(r, 0), &id) || !sessions_load(r->db, r->arena, id, s))
+		return route_error(r, o, 404, "There is no such session.");
+	if (r->user->role != ROLE_ADMIN && !session_is_trainer(s, r->user->id))
+		return route_error(r, o, 403, "Only this session's trainers and admins take its attendance.");
+	return 0;
+}
+
+static const char SQL_ROSTER[] = "SELECT b.id, u.name, coalesce(o.name, ''), b.status, b.walk_in, u.email"
+				 " FROM bookings b JOIN users u ON u.id = b.user_id LEFT JOIN organisations o ON o.id = u.org_id"
+				 " WHERE b.session_id = ? AND b.status NOT IN ('waitlisted', 'cancelled') ORDER BY u.name";
+static const char SQL_AUDIT[] = "SELECT l.at, coalesce(a.name, 'lantern'), u.name, l.action, coalesce(l.old_value, ''),"
+				" l.new_value FROM audit_log l JOIN bookings b ON l.entity = 'attendance'"
+				" AND l.entity_id = CAST(b.id AS TEXT) JOIN users u ON u.id = b.user_id"
+				" LEFT JOIN users a ON a.id = l.actor_id WHERE b.session_id = ? ORDER BY l.id DESC LIMIT 500";
+
+static const char *mark_label(const char *status)
+{
+	for (size_t i = 0; i < ARRAY_LEN(marks); i++)
+		if (strcmp(status, marks[i]) == 0)
+			return mark_labels[i];
+	return strcmp(status, "booked") == 0 ? "Not marked yet" : status;
+}
+
+static void session_heading(struct resp *o, const struct session *s, const char *what)
+{
+	const struct course *c = catalog_course(s->course_id);
+	char when[80];
+	time_human(s->starts_at, when, sizeof when);
+	htmlf(o, "<span class=\"govuk-caption-l\">%h</span><h1 class=\"govuk-heading-l\">%h</h1>"
+		 "<p class=\"govuk-body\">%h, %h</p>",
+	      what, c ? c->title : s->course_id, when, s->venue_name);
+}
+
+static const char SQL_PUPILS_PRESENT[] = "SELECT pupils_present FROM sessions WHERE id = ?";
+
+static void headcount_form(const struct req *r, struct resp *o, const struct session *s, const struct form_errors *fe,
+			   const char *value)
+{
+	if (value == NULL) {
+		int64_t present = db_int(r->db, -1, SQL_PUPILS_PRESENT, "I", s->id);
+		value = present >= 0 ? arena_printf(r->arena, "%lld", (long long)present) : NULL;
+	}
+	html_lit(o, "<h2 class=\"govuk-heading-m\">Pupils present</h2>");
+	html_form_begin(r, o, arena_printf(r->arena, "/sessions/%lld/headcount", (long long)s->id));
+	html_input(o, fe, &(struct field){.name = "pupils_present", .label = "How many pupils took part?", .value = value,
+					  .hint = "A head-count only: pupils' names are never recorded",
+					  .width = "govuk-input--width-4", .inputmode = "numeric"});
+	html_button(o, "Save head-count");
+	html_form_end(o);
+}
+
+static void roster_row(const struct req *r, struct resp *o, int64_t session_id, struct db_stmt *st)
+{
+	int64_t booking = db_col_int64(st, 0);
+	const char *status = db_col_text(st, 3);
+	bool present = attendance_present(status), marked = strcmp(status, "booked") != 0;
+	htmlf(o, "<li class=\"lantern-roster__item%h\"><span class=\"lantern-roster__name\">%h</span>"
+		 "<span class=\"lantern-roster__meta\">%h%h</span> ",
+	      present ? " lantern-roster__item--present" : marked ? " lantern-roster__item--absent" : "", db_col_text(st, 1),
+	      db_col_text(st, 2), db_col_int(st, 4) ? " (walk-in)" : "");
+	html_tag(o, mark_label(status), present ? "green" : marked ? "grey" : "blue");
+	html_form_begin(r, o, arena_printf(r->arena, "/sessions/%lld/roster/%lld", (long long)session_id, (long long)booking));
+	/* One tap per person: each mark is its own submit button. */
+	for (size_t i = 0; i < ARRAY_LEN(marks); i++)
+		htmlf(o, "<button type=\"submit\" name=\"status\" value=\"%h\" class=\"govuk-button%h lantern-roster__action\" "
+			 "data-module=\"govuk-button\">%h<span class=\"govuk-visually-hidden\"> %h</span></button>",
+		      marks[i], i == 0 ? "" : " govuk-button--secondary", mark_labels[i], db_col_text(st, 1));
+	html_form_end(o);
+	html_lit(o, "</li>");
+}
+
+static int render_roster(const struct req *r, struct resp *o, const struct session *s, const struct form_errors *fe,
+			 int status)
+{
+	struct page p = {.title = "Attendance", .nav = "/sessions", .errors = fe, .back = arena_printf(r->arena, "/sessions/%lld", (long long)s->id)};
+	page_begin(r, o, &p);
+	session_heading(o, s, "Attendance");
+	const char *done = req_query(r, "done");
+	if (done)
+		html_notice(o, strcmp(done, "walk-in") == 0 ? "Walk-in added" : "Attendance saved", NULL);
+	if (s->school_urn) {
+		headcount_form(r, o, s, fe, req_form(r, "pupils_present"));
+		page_end(r, o, &p);
+		return status;
+	}
+	htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/sessions/%D/check-in\">Show the check-in QR code</a> · "
+		 "<a class=\"govuk-link\" href=\"/sessions/%D/sign-in-sheet\">Print a sign-in sheet</a> · "
+		 "<a class=\"govuk-link\" href=\"/sessions/%D/marks\">Enter marks from a paper sheet</a> · "
+		 "<a class=\"govuk-link\" href=\"/sessions/%D/attendance.csv\">Download attendance (CSV)</a></p>",
+	      s->id, s->id, s->id, s->id);
+	html_lit(o, "<ul class=\"lantern-roster\">");
+	struct db_stmt *st = db_query(r->db, SQL_ROSTER, "I", s->id);
+	int n = 0;
+	while (db_next(st)) {
+		roster_row(r, o, s->id, st);
+		n++;
+	}
+	db_done(st);
+	html_lit(o, "</ul>");
+	if (n == 0)
+		html_lit(o, "<p class=\"govuk-body\">Nobody is booked yet.</p>");
+	else
+		html_post_button(r, o, arena_printf(r->arena, "/sessions/%lld/roster/all", (long long)s->id),
+				 "Mark everyone not yet marked as attended", false);
+
+	html_lit(o, "<h2 class=\"govuk-heading-m\">Add a walk-in</h2><p class=\"govuk-body\">Someone without a booking who "
+		    "has come anyway. Give their email; if they are new to lantern, give their name and organisation too.</p>");
+	html_form_begin(r, o, arena_printf(r->arena, "/sessions/%lld/walk-in", (long long)s->id));
+	html_input(o, fe, &(struct field){.name = "email", .label = "Email address", .type = "email", .value = req_form(r, "email")});
+	html_input(o, fe, &(struct field){.name = "name", .label = "Full name (new people only)", .value = req_form(r, "name")});
+	const struct option *orgs;
+	size_t norgs = ref_org_options(r->db, r->arena, "Choose (new people only)", &orgs);
+	html_select(o, fe, &(struct field){.name = "org", .label = "Organisation (new people only)", .value = req_form(r, "org")},
+		    orgs, norgs);
+	html_button_secondary(o, "Add walk-in");
+	html_form_end(o);
+
+	if (r->user->role == ROLE_ADMIN) {
+		html_lit(o, "<h2 class=\"govuk-heading-m\">Changes to attendance</h2>");
+		st = db_query(r->db, SQL_AUDIT, "I", s->id);
+		int rows = 0;
+		while (db_next(st)) {
+			if (rows++ == 0)
+				html_lit(o, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
+					    "<th scope=\"col\" class=\"govuk-table__header\">When</th>"
+					    "<th scope=\"col\" class=\"govuk-table__header\">Who</th>"
+					    "<th scope=\"col\" class=\"govuk-table__header\">Attendee</th>"
+					    "<th scope=\"col\" class=\"govuk-table__header\">From</th>"
+					    "<th scope=\"col\" class=\"govuk-table__header\">To</th></tr></thead>"
+					    "<tbody class=\"govuk-table__body\">");
+			char when[80];
+			time_human(db_col_int64(st, 0), when, sizeof when);
+			htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h</td>"
+				 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">%h</td>"
+				 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">%h</td></tr>",
+			      when, db_col_text(st, 1), db_col_text(st, 2), mark_label(db_col_text(st, 4)),
+			      mark_label(db_col_text(st, 5)));
+		}
+		db_done(st);
+		if (rows)
+			html_lit(o, "</tbody></table>");
+		else
+			html_lit(o, "<p class=\"govuk-body\">No changes yet.</p>");
+	}
+	page_end(r, o, &p);
+	return status;
+}
+
+int attendance_roster_page(const struct req *r, struct resp *o)
+{
+	struct session s;
+	int rc = load_for_staff(r, o, &s);
+	return rc ? rc : render_roster(r, o, &s, NULL, 200);
+}
+
+int attendance_mark_post(const struct req *r, struct resp *o)
+{
+	int64_t session_id, booking;
+	if (!valid_id(req_param(r, 0), &session_id) || !valid_id(req_param(r, 1), &booking))
+		return route_error(r, o, 404, "There is no such booking.");
+	const char *error = NULL;
+	int rc = attendance_mark(r->db, r->arena, r->user, booking, req_form(r, "status"), r->base_url, &error);
+	if (rc)
+		return route_error(r, o, rc, error);
+	return resp_redirect(o, arena_printf(r->arena, "/sessions/%lld/roster?done=marked", (long long)session_id));
+}
+
+static const char SQL_UNMARKED[] = "SELECT id FROM bookings WHERE session_id = ? AND status = 'booked'";
+
+int attendance_mark_all_post(const struct req *r, struct resp *o)
+{
+	struct session s;
+	int rc = load_for_staff(r, o, &s);
+	if (rc)
+		return rc;
+	int64_t ids[1024];
+	int n = 0;
+	struct db_stmt *st = db_query(r->db, SQL_UNMARKED, "I", s.id);
+	while (n < 1024 && db_next(st))
+		ids[n++] = db_col_int64(st, 0);
+	db_done(st);
+	for (int i = 0; i < n; i++) {
+		const char *error = NULL;
+		if ((rc = attendance_mark(r->db, r->arena, r->user, ids[i], "attended", r->base_url, &error)))
+			return route_error(r, o, rc, error);
+	}
+	return resp_redirect(o, arena_printf(r->arena, "/sessions/%lld/roster?done=marked", (long long)s.id));
+}
+
+static const char SQL_USER_BY_EMAIL[] = "SELECT id FROM users WHERE email = ?";
+
+int attendance_walk_in_post(const struct req *r, struct resp *o)
+{
+	struct session s;
+	int rc = load_for_staff(r, o, &s);
+	if (rc)
+		return rc;
+	struct form_errors fe = {0};
+	const char *email = req_form(r, "email"), *name = req_form(r, "name"), *org = req_form(r, "org");
+	if (!valid_email(email)) {
+		form_error(&fe, "email", "Enter the walk-in's email address");
+		return render_roster(r, o, &s, &fe, 400);
+	}
+	int64_t user_id = db_int(r->db, 0, SQL_USER_BY_EMAIL, "s", email);
+	if (user_id == 0) {
+		/* New to lantern: an account without a password, which an admin can complete later. */
+		struct user_input in = {.email = email, .name = name, .role = "practitioner", .org = org, .no_password = true};
+		if (name == NULL || *name == '\0')
+			form_error(&fe, "name", "Enter the name of someone new to lantern");
+		if (org == NULL || *org == '\0')
+			form_error(&fe, "org", "Choose the organisation of someone new to lantern");
+		if (fe.n == 0)
+			user_id = users_save(r->db, r->user->id, 0, &in, &fe);
+		if (user_id == 0)
+			return render_roster(r, o, &s, &fe, 400);
+	}
+	const char *error = NULL;
+	if (attendance_walk_in(r->db, r->arena, r->user, s.id, user_id, r->base_url, &error) == 0) {
+		form_error(&fe, "email", error);
+		return render_roster(r, o, &s, &fe, 409);
+	}
+	return resp_redirect(o, arena_printf(r->arena, "/sessions/%lld/roster?done=walk-in", (long long)s.id));
+}
+
+/* The paper sheet for venues without signal: names printed, a column to sign. */
+int attendance_sheet_page(const struct req *r, struct resp *o)
+{
+	struct session s;
+	int rc = load_for_staff(r, o, &s);
+	if (rc)
+		return rc;
+	struct page p = {.title = "Sign-in sheet", .wide = true};
+	page_begin(r, o, &p);
+	session_heading(o, &s, "Sign-in sheet");
+	html_lit(o, "<table class=\"govuk-table lantern-sign-in-sheet\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
+		    "<th scope=\"col\" class=\"govuk-table__header\">Name</th>"
+		    "<th scope=\"col\" class=\"govuk-table__header\">Organisation</th>"
+		    "<th scope=\"col\" class=\"govuk-table__header lantern-sign-in-sheet__signature\">Signature</th></tr></thead>"
+		    "<tbody class=\"govuk-table__body\">");
+	struct db_stmt *st = db_query(r->db, SQL_ROSTER, "I", s.id);
+	while (db_next(st))
+		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h</td>"
+			 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\"></td></tr>",
+		      db_col_text(st, 1), db_col_text(st, 2));
+	db_done(st);
+	/* Blank rows for walk-ins. */
+	for (int i = 0; i < 8; i++)
+		html_lit(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">&nbsp;</td>"
+			    "<td class=\"govuk-table__cell\"></td><td class=\"govuk-table__cell\"></td></tr>");
+	html_lit(o, "</tbody></table><p class=\"govuk-body lantern-no-print\">Print this page (Ctrl+P). Afterwards, "
+		    "enter the marks on the roster.</p>");
+	page_end(r, o, &p);
+	return 200;
+}
+
+/* A CSV field, quoted when it must be (RFC 4180); a leading = + - @ is defused for spreadsheets. */
+static void csv_field(struct buf *b, const char *v)
+{
+	v = v ? v : "";
+	bool formula = strchr("=+-@", v[0]) && v[0];
+	if (!formula && strpbrk(v, ",\"\r\n") == NULL) {
+		buf_puts(b, v);
+		return;
+	}
+	buf_putc(b, '"');
+	if (formula)
+		buf_putc(b, '\'');
+	for (const char *p = v; *p; p++) {
+		if (*p == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *p);
+	}
+	buf_putc(b, '"');
+}
+
+int attendance_csv(const struct req *r, struct resp *o)
+{
+	struct session s;
+	int rc = load_for_staff(r, o, &s);
+	if (rc)
+		return rc;
+	struct buf b = {0};
+	buf_puts(&b, "booking,name,email,organisation,status,walk_in\r\n");
+	struct db_stmt *st = db_query(r->db, SQL_ROSTER, "I", s.id);
+	while (db_next(st)) {
+		buf_printf(&b, "%lld,", (long long)db_col_int64(st, 0));
+		csv_field(&b, db_col_text(st, 1));
+		buf_putc(&b, ',');
+		csv_field(&b, db_col_text(st, 5));
+		buf_putc(&b, ',');
+		csv_field(&b, db_col_text(st, 2));
+		buf_printf(&b, ",%s,%s\r\n", strcmp(db_col_text(st, 3), "booked") == 0 ? "not-marked" : db_col_text(st, 3),
+			   db_col_int(st, 4) ? "yes" : "no");
+	}
+	db_done(st);
+	resp_header(o, "Content-Disposition", arena_printf(r->arena, "attachment; filename=\"session-%lld-attendance.csv\"", (long long)s.id));
+	rc = resp_text(o, 200, "text/csv; charset=utf-8", b.data, b.len);
+	buf_free(&b);
+	return rc;
+}
+
+/* Entering a whole paper sheet at once: one group of radios per person. */
+int attendance_marks_page(const struct req *r, struct resp *o)
+{
+	struct session s;
+	int rc = load_for_staff(r, o, &s);
+	if (rc)
+		return rc;
+	struct page p = {.title = "Enter marks from a sign-in sheet", .nav = "/sessions",
+			 .back = arena_printf(r->arena, "/sessions/%lld/roster", (long long)s.id)};
+	page_begin(r, o, &p);
+	session_heading(o, &s, "Enter marks from a sign-in sheet");
+	html_form_begin(r, o, arena_printf(r->arena, "/sessions/%lld/marks", (long long)s.id));
+	struct option opts[ARRAY_LEN(marks)];
+	for (size_t i = 0; i < ARRAY_LEN(marks); i++)
+		opts[i] = (struct option){marks[i], mark_labels[i]};
+	struct db_stmt *st = db_query(r->db, SQL_ROSTER, "I", s.id);
+	while (db_next(st)) {
+		const char *name = arena_printf(r->arena, "mark-%lld", (long long)db_col_int64(st, 0));
+		const char *status = db_col_text(st, 3);
+		html_radios(o, NULL,
+			    &(struct field){.name = name, .label = arena_printf(r->arena, "%s, %s", db_col_text(st, 1), db_col_text(st, 2)),
+					    .value = arena_strdup(r->arena, status)},
+			    opts, ARRAY_LEN(opts));
+	}
+	db_done(st);
+	html_button(o, "Save all marks");
+	html_form_end(o);
+	page_end(r, o, &p);
+	return 200;
+}
+
+int attendance_marks_post(const struct req *r, struct resp *o)
+{
+	struct session s;
+	int rc = load_for_staff(r, o, &s);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < r->form.n; i++) {
+		const char *key = r->form.items[i].key;
+		int64_t booking;
+		if (!str_starts(key, "mark-") || !valid_id(key + 5, &booking))
+			continue;
+		const char *error = NULL;
+		/* A booking of another session is refused by the check that the actor trains it. */
+		rc = attendance_mark(r->db, r->arena, r->user, booking, r->form.items[i].value, r->base_url, &error);
+		if (rc)
+			return route_error(r, o, rc, error);
+	}
+	return resp_redirect(o, arena_printf(r->arena, "/sessions/%lld/roster?done=marked", (long long)s.id));
+}
+
+static const char SQL_SET_PRESENT[] = "UPDATE sessions SET pupils_present = ? WHERE id = ?";
+
+/* Records a pupil session's head-count (and, through the schools feature, its delivery). */
+static int headcount(const struct req *r, const struct session *s, const char *value, const char **error)
+{
+	long long n;
+	if (s->school_urn == NULL) {
+		*error = "Head-counts are for pupil sessions; practitioners are marked on the roster.";
+		return 409;
+	}
+	if (strcmp(s->status, "cancelled") == 0 || (r->user->role != ROLE_ADMIN && now_utc() < s->starts_at)) {
+		*error = "A head-count can be recorded once the session has started.";
+		return 409;
+	}
+	if (!valid_int(value, 0, 2000, &n)) {
+		*error = "Enter the number of pupils present, from 0 to 2000.";
+		return 422;
+	}
+	if (db_begin(r->db) != DB_OK) {
+		*error = "The service is busy; try again.";
+		return 503;
+	}
+	int64_t old = db_int(r->db, -1, SQL_PUPILS_PRESENT, "I", s->id);
+	db_exec(r->db, SQL_SET_PRESENT, "iI", (int)n, s->id);
+	audit(r->db, r->user->id, "headcount", arena_printf(r->arena, "%lld", (long long)s->id), "set",
+	      old >= 0 ? arena_printf(r->arena, "%lld", (long long)old) : NULL, value);
+	if (db_commit(r->db) != DB_OK) {
+		*error = "The service is busy; try again.";
+		return 503;
+	}
+	return 0;
+}
+
+int attendance_headcount_post(const struct req *r, struct resp *o)
+{
+	struct session s;
+	int rc = load_for_staff(r, o, &s);
+	if (rc)
+		return rc;
+	const char *error = NULL;
+	if ((rc = headcount(r, &s, req_form(r, "pupils_present"), &error))) {
+		struct form_errors fe = {0};
+		form_error(&fe, "pupils_present", error);
+		return render_roster(r, o, &s, &fe, rc);
+	}
+	return resp_redirect(o, arena_printf(r->arena, "/sessions/%lld/roster?done=headcount", (long long)s.id));
+}
+
+int attendance_api_headcount(const struct req *r, struct resp *o)
+{
+	struct session s;
+	int rc = load_for_staff(r, o, &s);
+	if (rc)
+		return rc;
+	const char *error = NULL;
+	if ((rc = headcount(r, &s, req_field(r, "pupils_present"), &error)))
+		return resp_error(o, rc, error, "pupils_present");
+	return resp_json(o, 200, json_pack("{s:I, s:I}", "session", (json_int_t)s.id, "pupils_present",
+					   (json_int_t)db_int(r->db, 0, SQL_PUPILS_PRESENT, "I", s.id)));
+}
+
+int attendance_api_mark(const struct req *r, struct resp *o)
+{
+	int64_t booking;
+	if (!valid_id(req_param(r, 0), &booking))
+		return resp_error(o, 404, "There is no such booking.", NULL);
+	const char *status = req_field(r, "status"), *error = NULL;
+	int rc = attendance_mark(r->db, r->arena, r->user, booking, status, r->base_url, &error);
+	if (rc)
+		return resp_error(o, rc, error, rc == 422 ? "status" : NULL);
+	return resp_json(o, 200, json_pack("{s:I, s:s}", "id", (json_int_t)booking, "status", status));
+}

@@ -1,0 +1,106 @@
+/* certificates.c — a printable certificate for each attendance, carrying a QR code that links to
+ * /verify/{code}: a public page that confirms the name, course and date for an unguessable code,
+ * and nothing more. */
+#include "certificates.h"
+
+#include <string.h>
+
+#include "attendance.h"
+#include "auth.h"
+#include "catalog.h"
+#include "db.h"
+#include "html.h"
+#include "qr.h"
+#include "route.h"
+#include "valid.h"
+
+static const char SQL_ATTENDANCE[] =
+	"SELECT b.user_id, b.status, u.name, s.course_id, s.starts_at, s.ends_at, c.code"
+	" FROM bookings b JOIN users u ON u.id = b.user_id JOIN sessions s ON s.id = b.session_id"
+	" LEFT JOIN certificates c ON c.booking_id = b.id WHERE b.id = ?";
+static const char SQL_ISSUE[] = "INSERT OR IGNORE INTO certificates (code, booking_id, issued_at) VALUES (?, ?, ?)";
+static const char SQL_CODE[] = "SELECT code FROM certificates WHERE booking_id = ?";
+static const char SQL_VERIFY[] =
+	"SELECT u.name, s.course_id, s.starts_at, b.status FROM certificates c JOIN bookings b ON b.id = c.booking_id"
+	" JOIN users u ON u.id = b.user_id JOIN sessions s ON s.id = b.session_id WHERE c.code = ?";
+
+int certificates_page(const struct req *r, struct resp *o)
+{
+	int64_t booking;
+	if (!valid_id(req_param(r, 0), &booking))
+		return route_error(r, o, 404, "There is no such certificate.");
+	struct db_stmt *st = db_query(r->db, SQL_ATTENDANCE, "I", booking);
+	/* Someone else's certificate is simply not found. */
+	if (!db_next(st) || (r->user->role != ROLE_ADMIN && db_col_int64(st, 0) != r->user->id))
+		return route_error(r, o, 404, "There is no such certificate.");
+	if (!attendance_present(db_col_text(st, 1)))
+		return route_error(r, o, 409, "A certificate is issued once a trainer has marked you as attending.");
+	const char *name = arena_strdup(r->arena, db_col_text(st, 2));
+	const struct course *c = catalog_course(db_col_text(st, 3));
+	int64_t starts = db_col_int64(st, 4), ends = db_col_int64(st, 5);
+	const char *code = arena_strdup(r->arena, db_col_text(st, 6));
+	db_done(st);
+	if (code == NULL) {
+		db_exec(r->db, SQL_ISSUE, "sII", auth_random_token(r->arena, 18), booking, now_utc());
+		st = db_query(r->db, SQL_CODE, "I", booking);
+		if (db_next(st))
+			code = arena_strdup(r->arena, db_col_text(st, 0));
+		db_done(st);
+	}
+	if (code == NULL)
+		return route_error(r, o, 500, "The certificate could not be issued; try again.");
+	char date[40];
+	date_human(starts, date, sizeof date);
+	const char *url = arena_printf(r->arena, "%s/verify/%s", r->base_url, code);
+	struct page p = {.title = "Certificate of attendance", .wide = true, .back = "/training"};
+	page_begin(r, o, &p);
+	htmlf(o, "<div class=\"lantern-certificate\"><p class=\"govuk-caption-l\">Southend, Essex and Thurrock domestic abuse "
+		 "training</p><h1 class=\"govuk-heading-xl\">Certificate of attendance</h1>"
+		 "<p class=\"govuk-body-l\">This certifies that</p><p class=\"govuk-heading-l\">%h</p>"
+		 "<p class=\"govuk-body-l\">attended the face-to-face course</p><p class=\"govuk-heading-m\">%h</p>"
+		 "<p class=\"govuk-body\">on %h (%d hours %d minutes).</p>",
+	      name, c ? c->title : "", date, (int)((ends - starts) / 3600), (int)((ends - starts) % 3600 / 60));
+	qr_html(o, url, QR_QUARTILE, 160, "QR code to check this certificate");
+	htmlf(o, "<p class=\"govuk-body-s\">Check this certificate at %h</p></div>"
+		 "<p class=\"govuk-body lantern-no-print\">Print this page, or save it as a PDF from your browser's print "
+		 "dialogue.</p>",
+	      url);
+	page_end(r, o, &p);
+	return 200;
+}
+
+int certificates_verify_page(const struct req *r, struct resp *o)
+{
+	const char *code = req_param(r, 0);
+	struct page p = {.title = "Check a certificate"};
+	page_begin(r, o, &p);
+	struct db_stmt *st = NULL;
+	bool found = false;
+	if (code && strlen(code) <= 64) {
+		st = db_query(r->db, SQL_VERIFY, "s", code);
+		/* A corrected record (no longer attended) no longer verifies. */
+		found = db_next(st) && attendance_present(db_col_text(st, 3));
+	}
+	if (found) {
+		const struct course *c = catalog_course(db_col_text(st, 1));
+		char date[40];
+		date_human(db_col_int64(st, 2), date, sizeof date);
+		htmlf(o, "<div class=\"govuk-panel govuk-panel--confirmation\"><h1 class=\"govuk-panel__title\">"
+			 "This certificate is genuine</h1></div>"
+			 "<dl class=\"govuk-summary-list\"><div class=\"govuk-summary-list__row\">"
+			 "<dt class=\"govuk-summary-list__key\">Name</dt><dd class=\"govuk-summary-list__value\">%h</dd></div>"
+			 "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Course</dt>"
+			 "<dd class=\"govuk-summary-list__value\">%h</dd></div>"
+			 "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Date</dt>"
+			 "<dd class=\"govuk-summary-list__value\">%h</dd></div></dl>",
+		      db_col_text(st, 0), c ? c->title : "", date);
+	} else {
+		html_lit(o, "<h1 class=\"govuk-heading-l\">We cannot find this certificate</h1><p class=\"govuk-body\">Check "
+			    "the address was copied in full. A certificate can also stop being valid if the attendance "
+			    "record was corrected.</p>");
+	}
+	if (st)
+		db_done(st);
+	page_end(r, o, &p);
+	return found ? 200 : 404;
+}

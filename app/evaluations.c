@@ -1,0 +1,243 @@
+/* evaluations.c — after attending, a practitioner rates usefulness and their confidence to
+ * recognise domestic abuse and to take action, before and after (1-5 each), with optional
+ * comments. Results per course and session for admins; O5.7 counts "act after" of 4 or 5. */
+#include "evaluations.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "attendance.h"
+#include "auth.h"
+#include "catalog.h"
+#include "db.h"
+#include "html.h"
+#include "route.h"
+#include "valid.h"
+
+static const struct question {
+	const char *name;
+	const char *label;
+} questions[] = {
+	{"usefulness", "How useful was the session for your work?"},
+	{"recognise_before", "Before the session, how confident were you to recognise domestic abuse?"},
+	{"recognise_after", "Now, how confident are you to recognise domestic abuse?"},
+	{"act_before", "Before the session, how confident were you to take action (ask, respond, refer)?"},
+	{"act_after", "Now, how confident are you to take action (ask, respond, refer)?"},
+};
+
+static const struct option scale[] = {
+	{"1", "1 – not at all"}, {"2", "2"}, {"3", "3"}, {"4", "4"}, {"5", "5 – very"},
+};
+
+static const char SQL_OWNER[] = "SELECT b.user_id, b.status, s.course_id, (SELECT count(*) FROM evaluations e"
+				" WHERE e.booking_id = b.id) FROM bookings b JOIN sessions s ON s.id = b.session_id WHERE b.id = ?";
+static const char SQL_SAVE[] = "INSERT INTO evaluations (booking_id, submitted_at, usefulness, recognise_before,"
+			       " recognise_after, act_before, act_after, comments) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+/* Only the attendee, only after attending, only once. Returns 0 or an HTTP status with *why. */
+static int may_evaluate(const struct req *r, int64_t booking, const char **course, const char **why)
+{
+	struct db_stmt *st = db_query(r->db, SQL_OWNER, "I", booking);
+	if (!db_next(st) || db_col_int64(st, 0) != r->user->id) {
+		*why = "There is no such booking.";
+		return 404;
+	}
+	*course = arena_strdup(r->arena, db_col_text(st, 2));
+	if (!attendance_present(db_col_text(st, 1))) {
+		*why = "You can give feedback once you have been marked as attending.";
+		return 409;
+	}
+	if (db_col_int(st, 3) > 0) {
+		*why = "Thank you: you have already sent feedback for this session.";
+		return 409;
+	}
+	return 0;
+}
+
+static int render(const struct req *r, struct resp *o, int64_t booking, const char *course_id,
+		  const struct form_errors *fe, int status)
+{
+	const struct course *c = catalog_course(course_id);
+	struct page p = {.title = "Tell us how the session went", .errors = fe};
+	page_begin(r, o, &p);
+	htmlf(o, "<span class=\"govuk-caption-l\">%h</span><h1 class=\"govuk-heading-l\">Tell us how the session went</h1>"
+		 "<p class=\"govuk-body\">Five quick questions. Your answers help us improve the training and show the "
+		 "Domestic Abuse Board what it achieves.</p>",
+	      c ? c->title : "");
+	html_form_begin(r, o, arena_printf(r->arena, "/evaluations/%lld", (long long)booking));
+	for (size_t i = 0; i < ARRAY_LEN(questions); i++)
+		html_radios(o, fe,
+			    &(struct field){.name = questions[i].name, .label = questions[i].label,
+					    .value = req_form(r, questions[i].name)},
+			    scale, ARRAY_LEN(scale));
+	html_textarea(o, fe, &(struct field){.name = "comments", .label = "Anything else? (optional)",
+					     .value = req_form(r, "comments")});
+	html_button(o, "Send feedback");
+	html_form_end(o);
+	page_end(r, o, &p);
+	return status;
+}
+
+int evaluations_form(const struct req *r, struct resp *o)
+{
+	int64_t booking;
+	const char *course = NULL, *why = NULL;
+	if (!valid_id(req_param(r, 0), &booking))
+		return route_error(r, o, 404, "There is no such booking.");
+	int rc = may_evaluate(r, booking, &course, &why);
+	return rc ? route_error(r, o, rc, why) : render(r, o, booking, course, NULL, 200);
+}
+
+/* Validates the answers; on success writes them. Returns 0, or the status with fe filled. */
+static int save(const struct req *r, int64_t booking, struct form_errors *fe)
+{
+	int v[ARRAY_LEN(questions)];
+	for (size_t i = 0; i < ARRAY_LEN(questions); i++) {
+		long long n;
+		if (!valid_int(req_field(r, questions[i].name), 1, 5, &n))
+			form_error(fe, questions[i].name, "Choose a number from 1 to 5");
+		v[i] = (int)n;
+	}
+	const char *comments = req_field(r, "comments");
+	if (comments && *comments == '\0')
+		comments = NULL;
+	if (comments && !valid_text(comments, 2000, true))
+		form_error(fe, "comments", "Comments must be up to 2000 characters");
+	if (fe->n)
+		return 422;
+	if (db_exec(r->db, SQL_SAVE, "IIiiiiis", booking, now_utc(), v[0], v[1], v[2], v[3], v[4], comments) != DB_OK) {
+		form_error(fe, "usefulness", "You have already sent feedback for this session");
+		return 409;
+	}
+	return 0;
+}
+
+int evaluations_submit(const struct req *r, struct resp *o)
+{
+	int64_t booking;
+	const char *course = NULL, *why = NULL;
+	if (!valid_id(req_param(r, 0), &booking))
+		return route_error(r, o, 404, "There is no such booking.");
+	int rc = may_evaluate(r, booking, &course, &why);
+	if (rc)
+		return route_error(r, o, rc, why);
+	struct form_errors fe = {0};
+	if ((rc = save(r, booking, &fe)))
+		return render(r, o, booking, course, &fe, 400);
+	struct page p = {.title = "Thank you"};
+	page_begin(r, o, &p);
+	htmlf(o, "<div class=\"govuk-panel govuk-panel--confirmation\"><h1 class=\"govuk-panel__title\">Thank you</h1>"
+		 "<div class=\"govuk-panel__body\">Your feedback has been sent</div></div>"
+		 "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/certificates/%D\">Get your certificate</a></p>",
+	      booking);
+	page_end(r, o, &p);
+	return 200;
+}
+
+int evaluations_api_submit(const struct req *r, struct resp *o)
+{
+	int64_t booking;
+	const char *course = NULL, *why = NULL;
+	if (!valid_id(req_param(r, 0), &booking))
+		return resp_error(o, 404, "There is no such booking.", NULL);
+	int rc = may_evaluate(r, booking, &course, &why);
+	if (rc)
+		return resp_error(o, rc, why, NULL);
+	struct form_errors fe = {0};
+	if ((rc = save(r, booking, &fe)))
+		return resp_error(o, rc, fe.e[0].message, fe.e[0].field);
+	return resp_json(o, 201, json_pack("{s:I, s:s}", "booking", (json_int_t)booking, "status", "received"));
+}
+
+/* Per course, or per session with ?course=: responses, mean ratings, share confident to act. */
+static const char SQL_BY_COURSE[] =
+	"SELECT s.course_id, count(*), avg(e.usefulness), avg(e.recognise_before), avg(e.recognise_after),"
+	" avg(e.act_before), avg(e.act_after), sum(e.act_after >= 4)"
+	" FROM evaluations e JOIN bookings b ON b.id = e.booking_id JOIN sessions s ON s.id = b.session_id"
+	" GROUP BY s.course_id ORDER BY s.course_id";
+static const char SQL_BY_SESSION[] =
+	"SELECT s.id, count(*), avg(e.usefulness), avg(e.recognise_before), avg(e.recognise_after),"
+	" avg(e.act_before), avg(e.act_after), sum(e.act_after >= 4), s.starts_at"
+	" FROM evaluations e JOIN bookings b ON b.id = e.booking_id JOIN sessions s ON s.id = b.session_id"
+	" WHERE s.course_id = ? GROUP BY s.id ORDER BY s.starts_at DESC LIMIT 200";
+
+static json_t *row_json(struct db_stmt *st, const char *key, json_t *id)
+{
+	int n = db_col_int(st, 1);
+	return json_pack("{s:o, s:i, s:f, s:f, s:f, s:f, s:f, s:f}", key, id, "n", n, "usefulness", db_col_double(st, 2),
+			 "recognise_before", db_col_double(st, 3), "recognise_after", db_col_double(st, 4), "act_before",
+			 db_col_double(st, 5), "act_after", db_col_double(st, 6), "confident_to_act_pct",
+			 n ? 100.0 * db_col_int(st, 7) / n : 0.0);
+}
+
+static json_t *results(const struct req *r, const char *course)
+{
+	json_t *list = json_array();
+	struct db_stmt *st = course ? db_query(r->db, SQL_BY_SESSION, "s", course) : db_query(r->db, SQL_BY_COURSE, "");
+	while (db_next(st))
+		json_array_append_new(list, course ? row_json(st, "session", json_integer(db_col_int64(st, 0)))
+						   : row_json(st, "course", json_string(db_col_text(st, 0))));
+	return list;
+}
+
+int evaluations_api_results(const struct req *r, struct resp *o)
+{
+	return resp_json(o, 200, results(r, req_query(r, "course")));
+}
+
+int evaluations_results_page(const struct req *r, struct resp *o)
+{
+	const char *course_id = req_query(r, "course");
+	const struct course *c = catalog_course(course_id);
+	if (course_id && c == NULL)
+		return route_error(r, o, 404, "There is no such course.");
+	struct page p = {.title = "Evaluations", .nav = "/admin/evaluations", .wide = true,
+			 .back = c ? "/admin/evaluations" : NULL};
+	page_begin(r, o, &p);
+	htmlf(o, "<h1 class=\"govuk-heading-l\">Evaluations%h%h</h1><p class=\"govuk-body\">Average ratings from 1 to 5; "
+		 "\"confident to act\" is the share rating their confidence to take action 4 or 5 after the session.</p>",
+	      c ? ": " : "", c ? c->title : "");
+	json_t *list = results(r, c ? c->id : NULL);
+	html_lit(o, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
+	htmlf(o, "<th scope=\"col\" class=\"govuk-table__header\">%h</th>", c ? "Session" : "Course");
+	html_lit(o, "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Responses</th>"
+		    "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Useful</th>"
+		    "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Recognise: before → after</th>"
+		    "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Act: before → after</th>"
+		    "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Confident to act</th>"
+		    "</tr></thead><tbody class=\"govuk-table__body\">");
+	size_t i;
+	json_t *row;
+	json_array_foreach(list, i, row)
+	{
+		if (c) {
+			int64_t sid = (int64_t)json_integer_value(json_object_get(row, "session"));
+			htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
+				 "href=\"/sessions/%D\">Session %D</a></td>",
+			      sid, sid);
+		} else {
+			const char *id = json_string_value(json_object_get(row, "course"));
+			const struct course *rc = catalog_course(id);
+			htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
+				 "href=\"/admin/evaluations?course=%u\">%h</a></td>",
+			      id, rc ? rc->title : id);
+		}
+		char nums[5][24];
+		const char *keys[] = {"usefulness", "recognise_before", "recognise_after", "act_before", "act_after"};
+		for (int k = 0; k < 5; k++)
+			snprintf(nums[k], sizeof nums[k], "%.1f", json_real_value(json_object_get(row, keys[k])));
+		htmlf(o, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%D</td>"
+			 "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%h</td>"
+			 "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%h → %h</td>"
+			 "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%h → %h</td>"
+			 "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%d%%</td></tr>",
+		      (int64_t)json_integer_value(json_object_get(row, "n")), nums[0], nums[1], nums[2], nums[3], nums[4],
+		      (int)(json_real_value(json_object_get(row, "confident_to_act_pct")) + 0.5));
+	}
+	html_lit(o, "</tbody></table>");
+	if (json_array_size(list) == 0)
+		html_lit(o, "<p class=\"govuk-body\">No evaluations yet.</p>");
+	json_decref(list);
+	page_end(r, o, &p);
+	return 200;
+}

@@ -1,0 +1,70 @@
+// A practitioner finds a session in the list, books it, sees it in their bookings and calendar
+// feed, and cancels it: the whole journey in chromium, through nginx and the FastCGI server.
+import test, { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, api, tokenFor } from '../http/lib.mjs';
+import { launchBrowser, keepOffline } from './lib.mjs';
+
+let stack, browser;
+before(async () => {
+  stack = await startStack();
+  await stack.cli(['demo']);
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+test('practitioner books and cancels a session', async () => {
+  const admin = api(stack.base, await tokenFor(stack, 'admin@lantern.example'));
+  const start = new Date(Date.now() + 21 * 86400e3);
+  start.setUTCHours(9, 30, 0, 0);
+  const end = new Date(start.getTime() + 4 * 3600e3);
+  const made = await admin.post('/api/v1/sessions', {
+    course: 'coercive-control-stalking-harassment',
+    starts_at: start.toISOString().replace('.000', ''),
+    ends_at: end.toISOString().replace('.000', ''),
+    capacity: 12,
+    venue: { name: 'Thurrock Training Room', address: 'New Road, Grays', postcode: 'RM17 6SL', area: 'thurrock' },
+    trainers: ['trainer@lantern.example'],
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.json));
+  const id = made.json.id;
+
+  const context = await browser.newContext({ baseURL: stack.base });
+  await keepOffline(context);
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel('Email address').fill('practitioner@lantern.example');
+  await page.getByLabel('Password').fill('lantern-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${stack.base}/`);
+
+  // Find it: filter the list by area.
+  await page.goto('/sessions');
+  await page.getByLabel('Area').selectOption('thurrock');
+  await page.getByRole('button', { name: /Apply|Search|Filter/ }).click();
+  await page.locator(`a[href="/sessions/${id}"]`).first().click();
+  await page.waitForURL(`${stack.base}/sessions/${id}`);
+  assert.match(await page.locator('main').textContent(), /Places left\s*12/);
+
+  await page.getByRole('button', { name: 'Book a place' }).click();
+  await page.waitForURL(new RegExp(`/sessions/${id}\\?done=booked`));
+  assert.match(await page.locator('.govuk-notification-banner').textContent(), /booked/i);
+
+  await page.getByRole('link', { name: 'Your bookings' }).first().click();
+  await page.waitForURL(`${stack.base}/bookings`);
+  const row = page.locator('tr', { has: page.locator(`a[href="/sessions/${id}"]`) });
+  assert.match(await row.textContent(), /Booked/);
+  const feed = await page.getByRole('link', { name: /calendar feed/i }).getAttribute('href');
+  const ics = await (await fetch(stack.base + feed)).text();
+  assert.match(ics, new RegExp(`UID:session-${id}@`));
+
+  await page.goto(`/sessions/${id}`);
+  await page.getByRole('button', { name: /Cancel (your|this) booking/ }).click();
+  await page.waitForURL(/\/bookings\?done=cancelled/);
+  assert.equal(await page.locator(`a[href="/sessions/${id}"]`).count(), 0);
+  assert.doesNotMatch(await (await fetch(stack.base + feed)).text(), new RegExp(`UID:session-${id}@`));
+  await context.close();
+});

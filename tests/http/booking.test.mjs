@@ -1,0 +1,266 @@
+// Booking rules of spec §4 through the real nginx and FastCGI server: capacity under concurrency,
+// the first-come first-served waiting list, promotion, one live booking, windows and cut-offs,
+// reserved places, notifications with iCalendar, the calendar feed and discretion.
+import test, { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startStack, api, tokenFor, Client } from './lib.mjs';
+
+let stack, admin;
+const sql = (q) => execFileSync('sqlite3', [stack.dbPath, q], { encoding: 'utf8' }).trim();
+const iso = (d) => d.toISOString().slice(0, 16); // UTC, with Z added below
+const inDays = (days, hours = 10) => {
+  const d = new Date(Date.now() + days * 86400e3);
+  d.setUTCHours(hours, 0, 0, 0);
+  return d;
+};
+
+async function createSession(overrides = {}) {
+  const start = overrides.start ?? inDays(14);
+  const body = {
+    course: 'recognising-and-responding',
+    starts_at: iso(start) + ':00Z',
+    ends_at: iso(new Date(start.getTime() + 3 * 3600e3)) + ':00Z',
+    capacity: 10,
+    venue: { name: 'Civic Centre', address: 'Victoria Avenue', postcode: 'SS2 6ER', area: 'southend' },
+    trainers: ['trainer@lantern.example'],
+    ...overrides.body,
+  };
+  const res = await admin.post('/api/v1/sessions', body);
+  assert.equal(res.status, 201, JSON.stringify(res.json));
+  return res.json.id;
+}
+
+// Practitioners made through the admin API, each with an API token of their own.
+async function practitioners(n, prefix, org = 2) {
+  const made = await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      admin.post('/api/v1/users', {
+        email: `${prefix}${i}@example.org`, name: `Practitioner ${prefix}${i}`,
+        role: 'practitioner', org: String(org), password: 'correct-horse-battery',
+      })),
+  );
+  for (const r of made) assert.equal(r.status, 201, JSON.stringify(r.json));
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const email = `${prefix}${i}@example.org`;
+    out.push({ email, api: api(stack.base, await tokenFor(stack, email)) });
+  }
+  return out;
+}
+
+before(async () => {
+  stack = await startStack();
+  await stack.cli(['demo']);
+  admin = api(stack.base, await tokenFor(stack, 'admin@lantern.example'));
+});
+after(async () => { await stack?.stop(); });
+
+test('100 concurrent bookings for 10 places: exactly 10 booked, the rest waitlisted in arrival order', async () => {
+  const id = await createSession();
+  const people = await practitioners(100, 'crowd');
+  const results = await Promise.all(people.map((p) => p.api.post(`/api/v1/sessions/${id}/bookings`, {})));
+  for (const r of results) assert.equal(r.status, 201, JSON.stringify(r.json));
+  const booked = results.filter((r) => r.json.status === 'booked');
+  const waiting = results.filter((r) => r.json.status === 'waitlisted');
+  assert.equal(booked.length, 10);
+  assert.equal(waiting.length, 90);
+  for (const r of booked) assert.equal(r.json.waitlist_position, null);
+  // Positions are 1..90, and follow the order the server took the requests in (booking ids).
+  const byId = [...waiting].sort((a, b) => a.json.id - b.json.id).map((r) => r.json.waitlist_position);
+  assert.deepEqual(byId, Array.from({ length: 90 }, (_, i) => i + 1));
+  const session = await admin.get(`/api/v1/sessions/${id}`);
+  assert.equal(session.json.seats_left, 0);
+  assert.equal(session.json.booked, 10);
+  assert.equal(session.json.waitlisted, 90);
+
+  // Cancelling a booked place promotes position 1, who is told so.
+  const first = waiting.find((r) => r.json.waitlist_position === 1);
+  const firstEmail = people[results.indexOf(first)].email;
+  const canceller = people[results.indexOf(booked[0])];
+  const cancel = await canceller.api.delete(`/api/v1/bookings/${booked[0].json.id}`);
+  assert.equal(cancel.status, 200, JSON.stringify(cancel.json));
+  assert.equal(cancel.json.promoted, 1);
+  assert.equal(sql(`SELECT status FROM bookings WHERE id = ${first.json.id}`), 'booked');
+  const mail = sql(`SELECT subject || '|' || attachment_type FROM outbox WHERE to_email = '${firstEmail}' ORDER BY id DESC LIMIT 1`);
+  assert.match(mail, /^A place is now yours/);
+  assert.match(mail, /text\/calendar/);
+  // Everyone else moved up one.
+  const second = waiting.find((r) => r.json.waitlist_position === 2);
+  const mine = await people[results.indexOf(second)].api.get('/api/v1/me/bookings');
+  assert.equal(mine.json.find((b) => b.id === second.json.id).waitlist_position, 1);
+  assert.equal(sql(`SELECT count(*) FROM bookings WHERE session_id = ${id} AND status = 'booked'`), '10');
+});
+
+test('one live booking per person; cancelled people may book again', async () => {
+  const id = await createSession();
+  const [p] = await practitioners(1, 'once');
+  const a = await p.api.post(`/api/v1/sessions/${id}/bookings`, {});
+  assert.equal(a.status, 201);
+  const again = await p.api.post(`/api/v1/sessions/${id}/bookings`, {});
+  assert.equal(again.status, 409);
+  assert.equal(again.json.field, 'email');
+  assert.equal((await p.api.delete(`/api/v1/bookings/${a.json.id}`)).status, 200);
+  const rebook = await p.api.post(`/api/v1/sessions/${id}/bookings`, {});
+  assert.equal(rebook.status, 201);
+  assert.equal(rebook.json.status, 'booked');
+});
+
+test('booking window and cancellation cut-off are enforced with a clear message', async () => {
+  const later = inDays(30);
+  const notYet = await createSession({ body: { booking_opens_at: iso(inDays(10)) + ':00Z' } });
+  const closed = await createSession({ body: { booking_closes_at: iso(inDays(-1)) + ':00Z' } });
+  const cutoff = await createSession({ start: later, body: { cancel_cutoff_at: iso(inDays(-1)) + ':00Z' } });
+  const [p] = await practitioners(1, 'window');
+  const a = await p.api.post(`/api/v1/sessions/${notYet}/bookings`, {});
+  assert.equal(a.status, 409);
+  assert.match(a.json.error, /opens on/);
+  const b = await p.api.post(`/api/v1/sessions/${closed}/bookings`, {});
+  assert.equal(b.status, 409);
+  assert.match(b.json.error, /closed on/);
+  const c = await p.api.post(`/api/v1/sessions/${cutoff}/bookings`, {});
+  assert.equal(c.status, 201);
+  const d = await p.api.delete(`/api/v1/bookings/${c.json.id}`);
+  assert.equal(d.status, 409);
+  assert.match(d.json.error, /cut-off/);
+  // An admin may still cancel it.
+  assert.equal((await admin.delete(`/api/v1/bookings/${c.json.id}`)).status, 200);
+});
+
+test('admins book on behalf of a named practitioner; others cannot book for anyone else', async () => {
+  const id = await createSession();
+  const [p, q] = await practitioners(2, 'behalf');
+  const r = await admin.post(`/api/v1/sessions/${id}/bookings`, { email: p.email });
+  assert.equal(r.status, 201);
+  assert.equal(r.json.email, p.email);
+  const unknown = await admin.post(`/api/v1/sessions/${id}/bookings`, { email: 'nobody@example.org' });
+  assert.equal(unknown.status, 422);
+  assert.equal(unknown.json.field, 'email');
+  // A practitioner's "email" is ignored: they book themselves.
+  const self = await q.api.post(`/api/v1/sessions/${id}/bookings`, { email: p.email });
+  assert.equal(self.status, 201);
+  assert.equal(self.json.email, q.email);
+  // Nobody else's booking can be cancelled by a practitioner.
+  const other = await q.api.delete(`/api/v1/bookings/${r.json.id}`);
+  assert.equal(other.status, 404);
+  const trainer = api(stack.base, await tokenFor(stack, 'trainer@lantern.example'));
+  assert.equal((await trainer.post(`/api/v1/sessions/${id}/bookings`, {})).status, 403);
+});
+
+test('reserved places: held for a sector until release, capacity never exceeded', async () => {
+  // 4 places, 2 held for health (org 2 is the demo NHS trust) until well after now.
+  const id = await createSession({
+    body: { capacity: 4, reserved_sector: 'health', reserved_places: 2, reserved_until: iso(inDays(7)) + ':00Z' },
+  });
+  const police = await practitioners(3, 'police', 1);
+  const health = await practitioners(3, 'health', 2);
+  const r = [];
+  for (const p of police) r.push((await p.api.post(`/api/v1/sessions/${id}/bookings`, {})).json.status);
+  assert.deepEqual(r, ['booked', 'booked', 'waitlisted']);
+  const h = [];
+  for (const p of health) h.push((await p.api.post(`/api/v1/sessions/${id}/bookings`, {})).json.status);
+  assert.deepEqual(h, ['booked', 'booked', 'waitlisted']);
+  assert.equal(sql(`SELECT count(*) FROM bookings WHERE session_id = ${id} AND status = 'booked'`), '4');
+});
+
+test('every booking and cancellation queues an e-mail with an .ics, neutral unless the person opts in', async () => {
+  const id = await createSession();
+  const [p] = await practitioners(1, 'discreet');
+  const b = await p.api.post(`/api/v1/sessions/${id}/bookings`, {});
+  const row = sql(`SELECT subject || '|' || attachment FROM outbox WHERE to_email = '${p.email}' ORDER BY id DESC LIMIT 1`);
+  assert.match(row, /^Booking confirmed: Training session/);
+  assert.match(row, /BEGIN:VCALENDAR/);
+  assert.match(row, /SUMMARY:Training session/);
+  assert.doesNotMatch(row, /Recognising and responding/);
+  await p.api.delete(`/api/v1/bookings/${b.json.id}`);
+  const cancel = sql(`SELECT subject || '|' || attachment FROM outbox WHERE to_email = '${p.email}' ORDER BY id DESC LIMIT 1`);
+  assert.match(cancel, /^Booking cancelled/);
+  assert.match(cancel, /METHOD:CANCEL/);
+  assert.match(cancel, /STATUS:CANCELLED/);
+});
+
+test('cancelling a session cancels its bookings and notifies everyone on it', async () => {
+  const id = await createSession({ body: { capacity: 1 } });
+  const people = await practitioners(2, 'cancelled');
+  for (const p of people) await p.api.post(`/api/v1/sessions/${id}/bookings`, {});
+  const trainer = api(stack.base, await tokenFor(stack, 'trainer@lantern.example'));
+  assert.equal((await trainer.post(`/api/v1/sessions/${id}/cancel`, {})).status, 403);
+  const r = await admin.post(`/api/v1/sessions/${id}/cancel`, {});
+  assert.equal(r.status, 200);
+  assert.equal(sql(`SELECT count(*) FROM bookings WHERE session_id = ${id} AND status <> 'cancelled'`), '0');
+  for (const p of people) {
+    assert.match(sql(`SELECT subject FROM outbox WHERE to_email = '${p.email}' ORDER BY id DESC LIMIT 1`), /^Session cancelled/);
+  }
+  const s = await admin.get(`/api/v1/sessions/${id}`);
+  assert.equal(s.json.status, 'cancelled');
+  const late = await people[0].api.post(`/api/v1/sessions/${id}/bookings`, {});
+  assert.equal(late.status, 409);
+});
+
+test('an overlapping booking is allowed but warned about', async () => {
+  const start = inDays(20);
+  const a = await createSession({ start });
+  const b = await createSession({ start: new Date(start.getTime() + 3600e3) });
+  const [p] = await practitioners(1, 'overlap');
+  const first = await p.api.post(`/api/v1/sessions/${a}/bookings`, {});
+  assert.equal(first.json.warning, undefined);
+  const second = await p.api.post(`/api/v1/sessions/${b}/bookings`, {});
+  assert.equal(second.status, 201);
+  assert.match(second.json.warning, /overlaps/);
+});
+
+test('the web: a practitioner books, sees the booking and its calendar feed, and cancels', async () => {
+  const id = await createSession();
+  const web = new Client(stack.base);
+  await web.login('practitioner@lantern.example', 'lantern-demo');
+  const page = await web.get(`/sessions/${id}`);
+  assert.equal(page.status, 200);
+  const book = await web.postForm(`/sessions/${id}/book`, { csrf: web.csrfFrom(page.text) });
+  assert.equal(book.status, 303);
+  assert.match(book.headers.get('location'), new RegExp(`/sessions/${id}\\?done=booked`));
+  const mine = await web.get('/bookings');
+  assert.match(mine.text, new RegExp(`href="/sessions/${id}"`));
+  const feedPath = mine.text.match(/href="(\/calendar\/[^"]+\.ics)"/)[1];
+  // The feed needs no cookie, and names no course unless the person opts in.
+  const feed = await fetch(stack.base + feedPath);
+  assert.equal(feed.status, 200);
+  assert.match(feed.headers.get('content-type'), /text\/calendar/);
+  const ics = await feed.text();
+  assert.match(ics, new RegExp(`UID:session-${id}@`));
+  assert.match(ics, /SUMMARY:Training session/);
+  assert.equal(feed.headers.get('set-cookie'), null);
+  // A guessed or altered address finds nothing.
+  assert.equal((await fetch(stack.base + feedPath.replace(/-[0-9a-f]{4}/, '-0000'))).status, 404);
+  // Opting in shows course names; resetting the address revokes the old one.
+  await web.postForm('/bookings/preferences', { csrf: web.csrfFrom(mine.text), show_course_names: '1' });
+  assert.match(await (await fetch(stack.base + feedPath)).text(), /SUMMARY:Recognising and responding/);
+  await web.postForm('/bookings/calendar/reset', { csrf: web.csrfFrom(mine.text) });
+  assert.equal((await fetch(stack.base + feedPath)).status, 404);
+
+  const bookingId = sql(`SELECT b.id FROM bookings b JOIN users u ON u.id = b.user_id WHERE u.email = 'practitioner@lantern.example' AND b.session_id = ${id}`);
+  const cancel = await web.postForm(`/bookings/${bookingId}/cancel`, { csrf: web.csrfFrom(mine.text) });
+  assert.equal(cancel.status, 303);
+  assert.equal(sql(`SELECT status FROM bookings WHERE id = ${bookingId}`), 'cancelled');
+});
+
+test('training record lists attendance with refresher due dates', async () => {
+  // A historic session an admin entered, with the practitioner marked as attended.
+  // Long enough ago to be history, recent enough that a 24-month refresher is not yet near.
+  const start = new Date(Date.now() - 60 * 86400e3);
+  start.setUTCHours(10, 0, 0, 0);
+  const day = start.toISOString().slice(0, 10);
+  const due = new Date(start);
+  due.setUTCMonth(due.getUTCMonth() + 24);
+  const id = await createSession({ start });
+  const [p] = await practitioners(1, 'record');
+  const b = await admin.post(`/api/v1/sessions/${id}/bookings`, { email: p.email });
+  assert.equal(b.status, 201);
+  sql(`UPDATE bookings SET status = 'attended' WHERE id = ${b.json.id}`);
+  const record = await p.api.get('/api/v1/me/training');
+  assert.equal(record.status, 200);
+  assert.equal(record.json.length, 1);
+  assert.equal(record.json[0].course, 'recognising-and-responding');
+  assert.equal(record.json[0].date, day);
+  assert.equal(record.json[0].refresher_due, due.toISOString().slice(0, 10)); // 24-month refresher
+  assert.equal(record.json[0].refresher_status, 'current');
+});
