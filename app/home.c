@@ -21,6 +21,7 @@ static const struct home_link {
 	{R_PRACTITIONER, "/bookings", "Your bookings", "Sessions you are booked on or waiting for, and your calendar feed."},
 	{R_PRACTITIONER, "/training", "Training record", "What you have attended and when refreshers fall due."},
 	{R_ADMIN, "/admin/training", "Refreshers due", "Who in each organisation is due or overdue refresher training."},
+	{R_ADMIN, "/admin/evaluations", "Evaluations", "What attendees say about each course: usefulness and confidence before and after."},
 	{R_ANY_USER, "/account", "Your account", "Change your password and manage your API tokens."},
 };
 

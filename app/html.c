@@ -135,6 +135,7 @@ static const struct nav_item {
 	{R_PRACTITIONER, "/bookings", "Your bookings"},
 	{R_PRACTITIONER, "/training", "Training record"},
 	{R_ADMIN, "/admin/training", "Refreshers due"},
+	{R_ADMIN, "/admin/evaluations", "Evaluations"},
 	{R_ANY_USER, "/account", "Your account"},
 };
 

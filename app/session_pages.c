@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "attendance.h"
 #include "auth.h"
 #include "booking.h"
 #include "catalog.h"
@@ -793,6 +794,10 @@ static void my_place(const struct req *r, struct resp *o, const struct session *
 		html_lit(o, "<p class=\"govuk-body\">Your attendance: ");
 		booking_tag(o, bstatus);
 		html_lit(o, "</p>");
+		if (attendance_present(bstatus))
+			htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/certificates/%D\">Your certificate</a> · "
+				 "<a class=\"govuk-link\" href=\"/evaluations/%D\">Tell us how it went</a></p>",
+			      booking, booking);
 		return;
 	}
 	const char *closed = booking_closed_reason(a, s, status, now);
@@ -897,6 +902,10 @@ int session_page_render(const struct req *r, struct resp *o, int64_t id, const s
 	if (u->role == ROLE_ADMIN && s.school_urn == NULL && strcmp(s.status, "cancelled") != 0)
 		book_on_behalf(r, o, &s, fe);
 	if (session_manageable(&s, u)) {
+		if (strcmp(s.status, "cancelled") != 0)
+			htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-button\" role=\"button\" draggable=\"false\" "
+				 "data-module=\"govuk-button\" href=\"/sessions/%D/roster\">%h</a></p>",
+			      s.id, s.school_urn ? "Record the head-count" : "Take attendance");
 		if (s.school_urn == NULL)
 			bookings_table(r, o, &s);
 		manage(r, o, &s, state);

@@ -49,7 +49,8 @@ char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Wall-clock seconds since the epoch; tests may pin it with LANTERN_NOW. */
+/* Wall-clock seconds since the epoch. Tests may pin it with LANTERN_NOW, or move a running
+ * server's clock with the number in the file named by LANTERN_CLOCK_FILE. */
 int64_t now_utc(void);
 /* "2026-03-05T09:30:00+00:00" in Europe/London for a UTC instant, into out (>= 26 bytes). */
 void time_iso_local(int64_t t, char out[32]);

@@ -148,15 +148,16 @@ export function runLantern(dbPath, args, { input, env } = {}) {
  *   loginBurst   30r/m burst 20 would make tests that log in often flaky;
  *                pass loginRate: '30r/m', loginBurst: 20 to test the limit)
  *   demo         true: run `lantern demo` after start
+ *   env          extra environment for the runner and the app (e.g. LANTERN_CLOCK_FILE)
  * Resolves { base, port, dataDir, dbPath, pid, stop(), cli(args, {input}), output() }.
  */
-export async function startStack({ threads = 4, loginRate = '100r/s', loginBurst = 1000, demo = false } = {}) {
+export async function startStack({ threads = 4, loginRate = '100r/s', loginBurst = 1000, demo = false, env = {} } = {}) {
   assert.ok(fs.existsSync(LANTERN), `${LANTERN} is missing: run make`);
   installCleanup();
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const stack = await startOnce({ threads, loginRate, loginBurst });
+      const stack = await startOnce({ threads, loginRate, loginBurst, env });
       if (demo) {
         const r = await stack.cli(['demo']);
         assert.equal(r.code, 0, `lantern demo failed:\n${r.stderr}`);
@@ -170,7 +171,7 @@ export async function startStack({ threads = 4, loginRate = '100r/s', loginBurst
   throw lastError;
 }
 
-async function startOnce({ threads, loginRate, loginBurst }) {
+async function startOnce({ threads, loginRate, loginBurst, env }) {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-http-'));
   dataDirs.add(dataDir);
@@ -180,6 +181,7 @@ async function startOnce({ threads, loginRate, loginBurst }) {
     '--login-rate', loginRate, '--login-burst', String(loginBurst)];
   const child = spawn(RUNNER, args, {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     detached: true, // own process group, so cleanup can signal the whole stack
     stdio: ['ignore', 'pipe', 'pipe'],
   });

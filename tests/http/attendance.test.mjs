@@ -1,0 +1,296 @@
+// Attendance through the real stack (spec §5): the trainer's roster, walk-ins, the audit trail,
+// rotating-QR check-in with current, previous and stale tokens and its window, certificates with
+// public verification, evaluations, head-counts and the attendance CSV. The server's clock is
+// moved through LANTERN_CLOCK_FILE so the 30-second slots can be stepped without waiting.
+import test, { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { startStack, api, tokenFor, loggedIn, Client } from './lib.mjs';
+
+const clockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-clock-')), 'now');
+const T0 = Math.floor(Date.now() / 1000 / 30) * 30 + 30 * 60 * 24 * 14; // a slot boundary 7 days ahead
+const setClock = (t) => fs.writeFileSync(clockFile, String(t));
+setClock(T0);
+
+let stack, admin;
+const sql = (q) => execFileSync('sqlite3', [stack.dbPath, q], { encoding: 'utf8' }).trim();
+const isoZ = (t) => new Date(t * 1000).toISOString().replace('.000', '');
+
+// A session starting 10 minutes after T0, so check-in (from 30 minutes before) is open at T0.
+async function session(extra = {}) {
+  const r = await admin.post('/api/v1/sessions', {
+    course: 'dash-risk-assessment-and-marac', starts_at: isoZ(T0 + 600), ends_at: isoZ(T0 + 600 + 4 * 3600),
+    capacity: 20, venue: { name: 'Braintree Town Hall', address: 'Market Square', postcode: 'CM7 3YG', area: 'braintree' },
+    trainers: ['trainer@lantern.example'], ...extra,
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  return r.json.id;
+}
+
+async function practitioner(email) {
+  const r = await admin.post('/api/v1/users', { email, name: `${email.split('@')[0]} Person`, role: 'practitioner', org: '3', password: 'practitioner-password' });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  return { email, api: api(stack.base, await tokenFor(stack, email)), web: await loggedIn(stack, email, 'practitioner-password') };
+}
+
+async function book(p, id) {
+  const r = await p.api.post(`/api/v1/sessions/${id}/bookings`, {});
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  return r.json.id;
+}
+
+// The check-in URL on the trainer's screen right now, read from the QR code itself.
+async function checkinUrl(trainer, id) {
+  const frag = await trainer.get(`/sessions/${id}/check-in/qr`);
+  assert.equal(frag.status, 200, frag.text);
+  const svg = frag.text.match(/<svg[\s\S]*<\/svg>/)[0];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-qr-'));
+  fs.writeFileSync(path.join(dir, 'qr.svg'), svg);
+  execFileSync('rsvg-convert', ['-w', '400', '-b', 'white', path.join(dir, 'qr.svg'), '-o', path.join(dir, 'qr.png')]);
+  const decoded = execFileSync('zbarimg', ['-q', '--raw', path.join(dir, 'qr.png')], { encoding: 'utf8' }).trim();
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.match(frag.text, new RegExp(`Or open ${decoded.replace(/[.?]/g, '\\$&')}`));
+  return decoded;
+}
+
+before(async () => {
+  stack = await startStack({ env: { LANTERN_CLOCK_FILE: clockFile } });
+  await stack.cli(['demo']);
+  admin = api(stack.base, await tokenFor(stack, 'admin@lantern.example'));
+});
+after(async () => {
+  await stack?.stop();
+  fs.rmSync(path.dirname(clockFile), { recursive: true, force: true });
+});
+
+test('the roster: mark one by one and all at once, every change audited, only the session\'s trainers', async () => {
+  setClock(T0);
+  const id = await session();
+  const a = await practitioner('roster-a@example.org');
+  const b = await practitioner('roster-b@example.org');
+  const ba = await book(a, id);
+  const bb = await book(b, id);
+  const trainer = await loggedIn(stack, 'trainer@lantern.example');
+  const roster = await trainer.get(`/sessions/${id}/roster`);
+  assert.equal(roster.status, 200);
+  assert.match(roster.text, /roster-a Person/);
+  const late = await trainer.postForm(`/sessions/${id}/roster/${ba}`, { csrf: trainer.csrfFrom(roster.text), status: 'late' });
+  assert.equal(late.status, 303);
+  assert.equal(sql(`SELECT status FROM bookings WHERE id = ${ba}`), 'late');
+  const all = await trainer.postForm(`/sessions/${id}/roster/all`, { csrf: trainer.csrfFrom(roster.text) });
+  assert.equal(all.status, 303);
+  assert.equal(sql(`SELECT status FROM bookings WHERE id = ${bb}`), 'attended');
+  assert.equal(sql(`SELECT status FROM bookings WHERE id = ${ba}`), 'late', 'mark all leaves marked people alone');
+  // The audit trail: who, when, old and new.
+  const trail = sql(`SELECT l.old_value || '>' || l.new_value || '|' || u.email FROM audit_log l JOIN users u ON u.id = l.actor_id WHERE l.entity = 'attendance' AND l.entity_id = '${ba}'`);
+  assert.equal(trail, 'booked>late|trainer@lantern.example');
+  const t = await api(stack.base, await tokenFor(stack, 'trainer@lantern.example'));
+  const bad = await t.put(`/api/v1/bookings/${bb}/attendance`, { status: 'present' });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.json.field, 'status');
+  const absent = await t.put(`/api/v1/bookings/${bb}/attendance`, { status: 'absent' });
+  assert.equal(absent.status, 200);
+  assert.equal(sql(`SELECT old_value || '>' || new_value FROM audit_log WHERE entity = 'attendance' AND entity_id = '${bb}' ORDER BY id DESC LIMIT 1`), 'attended>absent');
+  // Admins see the trail on the roster; other trainers and practitioners cannot mark.
+  const adminWeb = await loggedIn(stack, 'admin@lantern.example');
+  assert.match((await adminWeb.get(`/sessions/${id}/roster`)).text, /Changes to attendance[\s\S]*Late/);
+  assert.equal((await a.api.put(`/api/v1/bookings/${bb}/attendance`, { status: 'attended' })).status, 403);
+  const other = await admin.post('/api/v1/users', { email: 'other-trainer@example.org', name: 'Other Trainer', role: 'trainer', password: 'trainer-password' });
+  assert.equal(other.status, 201);
+  const ot = api(stack.base, await tokenFor(stack, 'other-trainer@example.org'));
+  assert.equal((await ot.put(`/api/v1/bookings/${bb}/attendance`, { status: 'attended' })).status, 403);
+});
+
+test('attendance cannot be taken before 30 minutes ahead of the start', async () => {
+  setClock(T0);
+  const id = await admin.post('/api/v1/sessions', {
+    course: 'dash-risk-assessment-and-marac', starts_at: isoZ(T0 + 3600 * 5), ends_at: isoZ(T0 + 3600 * 8), capacity: 5,
+    venue: { name: 'Hall', address: 'Road', postcode: 'CM1 1AA', area: 'chelmsford' }, trainers: ['trainer@lantern.example'],
+  }).then((r) => r.json.id);
+  const p = await practitioner('early@example.org');
+  const bid = await book(p, id);
+  const t = api(stack.base, await tokenFor(stack, 'trainer@lantern.example'));
+  const r = await t.put(`/api/v1/bookings/${bid}/attendance`, { status: 'attended' });
+  assert.equal(r.status, 409);
+  assert.match(r.json.error, /30 minutes/);
+});
+
+test('walk-ins: an existing practitioner, and someone new to lantern', async () => {
+  setClock(T0);
+  const id = await session();
+  await practitioner('walker@example.org');
+  const trainer = await loggedIn(stack, 'trainer@lantern.example');
+  const roster = await trainer.get(`/sessions/${id}/roster`);
+  const csrf = trainer.csrfFrom(roster.text);
+  assert.equal((await trainer.postForm(`/sessions/${id}/walk-in`, { csrf, email: 'walker@example.org' })).status, 303);
+  assert.equal(sql(`SELECT b.status || b.walk_in FROM bookings b JOIN users u ON u.id = b.user_id WHERE u.email = 'walker@example.org' AND b.session_id = ${id}`), 'attended1');
+  const missing = await trainer.postForm(`/sessions/${id}/walk-in`, { csrf, email: 'newbie@example.org' });
+  assert.equal(missing.status, 400);
+  assert.match(missing.text, /href="#name"/);
+  assert.match(missing.text, /href="#org"/);
+  assert.equal((await trainer.postForm(`/sessions/${id}/walk-in`, { csrf, email: 'newbie@example.org', name: 'New Person', org: '4' })).status, 303);
+  assert.equal(sql("SELECT role || '|' || org_id || '|' || (password_hash IS NULL) FROM users WHERE email = 'newbie@example.org'"), 'practitioner|4|1');
+  assert.equal(sql(`SELECT b.status FROM bookings b JOIN users u ON u.id = b.user_id WHERE u.email = 'newbie@example.org'`), 'attended');
+});
+
+test('QR check-in: current and previous slot accepted, older refused, only while the session runs', async () => {
+  setClock(T0);
+  const id = await session();
+  const booked = await practitioner('scan-booked@example.org');
+  const bid = await book(booked, id);
+  const unbooked = await practitioner('scan-walkin@example.org');
+  const late = await practitioner('scan-late@example.org');
+  const trainer = await loggedIn(stack, 'trainer@lantern.example');
+  const url = await checkinUrl(trainer, id);
+  assert.match(url, new RegExp(`^${stack.base}/checkin/${id}/[0-9a-f]{16}$`));
+  const pathOnly = new URL(url).pathname;
+
+  // Current slot: a booked attendee is marked attended.
+  const ok = await booked.web.get(pathOnly, { 'Sec-Fetch-Site': 'none' });
+  assert.equal(ok.status, 200);
+  assert.match(ok.text, /You are checked in/);
+  assert.equal(sql(`SELECT status FROM bookings WHERE id = ${bid}`), 'attended');
+  // The previous slot still works: someone without a booking becomes a walk-in.
+  setClock(T0 + 30);
+  const prev = await unbooked.web.get(pathOnly, { 'Sec-Fetch-Site': 'none' });
+  assert.equal(prev.status, 200);
+  assert.equal(sql(`SELECT b.status || b.walk_in FROM bookings b JOIN users u ON u.id = b.user_id WHERE u.email = 'scan-walkin@example.org'`), 'attended1');
+  // Two slots later the code is stale.
+  setClock(T0 + 60);
+  const stale = await late.web.get(pathOnly, { 'Sec-Fetch-Site': 'none' });
+  assert.equal(stale.status, 410);
+  assert.match(stale.text, /expired/);
+  assert.equal(sql(`SELECT count(*) FROM bookings b JOIN users u ON u.id = b.user_id WHERE u.email = 'scan-late@example.org'`), '0');
+  // A made-up token never works.
+  assert.equal((await late.web.get(`/checkin/${id}/0123456789abcdef`, { 'Sec-Fetch-Site': 'none' })).status, 410);
+  // From another site the page only asks; the POST (with its CSRF token) checks in.
+  const fresh = new URL(await checkinUrl(trainer, id)).pathname;
+  const ask = await late.web.get(fresh, { 'Sec-Fetch-Site': 'cross-site' });
+  assert.equal(ask.status, 200);
+  assert.match(ask.text, /Check in to this session\?/);
+  assert.equal(sql(`SELECT count(*) FROM bookings b JOIN users u ON u.id = b.user_id WHERE u.email = 'scan-late@example.org'`), '0');
+  const post = await late.web.postForm(fresh, { csrf: late.web.csrfFrom(ask.text) });
+  assert.equal(post.status, 200);
+  assert.equal(sql(`SELECT b.status FROM bookings b JOIN users u ON u.id = b.user_id WHERE u.email = 'scan-late@example.org'`), 'attended');
+
+  // Outside the window (more than 30 minutes before the start, or after the end) it is closed.
+  setClock(T0 + 600 - 31 * 60);
+  const screen = await trainer.get(`/sessions/${id}/check-in`);
+  assert.match(screen.text, /It opens at/);
+  assert.equal((await trainer.get(`/sessions/${id}/check-in/qr`)).status, 409);
+  setClock(T0 + 600 + 4 * 3600 + 1);
+  // Hours later: sign in afresh (the earlier browser session has gone idle).
+  const after = await loggedIn(stack, 'scan-late@example.org', 'practitioner-password');
+  const closed = await after.get(`/checkin/${id}/0000000000000000`, { 'Sec-Fetch-Site': 'none' });
+  assert.equal(closed.status, 409);
+  assert.match(closed.text, /Check-in is closed/);
+  // The trainer screen works without JavaScript: it reloads itself.
+  setClock(T0);
+  const again = await loggedIn(stack, 'trainer@lantern.example');
+  assert.match((await again.get(`/sessions/${id}/check-in`)).text, /<noscript><meta http-equiv="refresh" content="30"><\/noscript>/);
+});
+
+test('certificates for attendees only, verified publicly by an unguessable code', async () => {
+  setClock(T0);
+  const id = await session();
+  const p = await practitioner('certified@example.org');
+  const q = await practitioner('absent@example.org');
+  const bp = await book(p, id);
+  const bq = await book(q, id);
+  const t = api(stack.base, await tokenFor(stack, 'trainer@lantern.example'));
+  assert.equal((await t.put(`/api/v1/bookings/${bp}/attendance`, { status: 'attended' })).status, 200);
+  assert.equal((await t.put(`/api/v1/bookings/${bq}/attendance`, { status: 'absent' })).status, 200);
+  assert.equal((await q.web.get(`/certificates/${bq}`)).status, 409);
+  assert.equal((await q.web.get(`/certificates/${bp}`)).status, 404, 'someone else\'s certificate is not found');
+  const cert = await p.web.get(`/certificates/${bp}`);
+  assert.equal(cert.status, 200);
+  assert.match(cert.text, /certified Person/);
+  assert.match(cert.text, /Risk assessment \(DASH\) and referral to MARAC/);
+  const code = sql(`SELECT code FROM certificates WHERE booking_id = ${bp}`);
+  assert.ok(code.length >= 20, 'the code is long enough not to be guessed');
+  // The QR code on it holds exactly the verification address.
+  const svg = cert.text.match(/<svg[\s\S]*?<\/svg>/)[0];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-cert-'));
+  fs.writeFileSync(path.join(dir, 'c.svg'), svg);
+  execFileSync('rsvg-convert', ['-w', '400', '-b', 'white', path.join(dir, 'c.svg'), '-o', path.join(dir, 'c.png')]);
+  assert.equal(execFileSync('zbarimg', ['-q', '--raw', path.join(dir, 'c.png')], { encoding: 'utf8' }).trim(), `${stack.base}/verify/${code}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  // The verification page is public, sets no cookie and says only name, course and date.
+  const v = await fetch(`${stack.base}/verify/${code}`);
+  assert.equal(v.status, 200);
+  assert.equal(v.headers.get('set-cookie'), null);
+  const vt = await v.text();
+  assert.match(vt, /This certificate is genuine/);
+  assert.match(vt, /certified Person/);
+  assert.doesNotMatch(vt, /certified@example\.org/);
+  assert.equal((await fetch(`${stack.base}/verify/made-up-code-12345`)).status, 404);
+  // Correcting the record to absent withdraws the certificate.
+  await t.put(`/api/v1/bookings/${bp}/attendance`, { status: 'absent' });
+  assert.equal((await fetch(`${stack.base}/verify/${code}`)).status, 404);
+});
+
+test('evaluations: asked for by e-mail after attending, one per attendance, results for admins', async () => {
+  setClock(T0);
+  const id = await session();
+  const p = await practitioner('evaluator@example.org');
+  const bid = await book(p, id);
+  assert.equal((await p.api.post(`/api/v1/bookings/${bid}/evaluation`, { usefulness: 5, recognise_before: 2, recognise_after: 4, act_before: 1, act_after: 4 })).status, 409, 'not before attending');
+  const t = api(stack.base, await tokenFor(stack, 'trainer@lantern.example'));
+  await t.put(`/api/v1/bookings/${bid}/attendance`, { status: 'attended' });
+  assert.match(sql("SELECT body FROM outbox WHERE to_email = 'evaluator@example.org' AND subject = 'How was your training session?'"), new RegExp(`/evaluations/${bid}`));
+  const page = await p.web.get(`/evaluations/${bid}`);
+  const bad = await p.web.postForm(`/evaluations/${bid}`, { csrf: p.web.csrfFrom(page.text), usefulness: '9' });
+  assert.equal(bad.status, 400);
+  for (const f of ['usefulness', 'recognise_before', 'recognise_after', 'act_before', 'act_after']) assert.match(bad.text, new RegExp(`href="#${f}"`));
+  const ok = await p.web.postForm(`/evaluations/${bid}`, { csrf: p.web.csrfFrom(page.text), usefulness: '5', recognise_before: '2', recognise_after: '4', act_before: '1', act_after: '5', comments: 'Very practical' });
+  assert.equal(ok.status, 200);
+  const again = await p.api.post(`/api/v1/bookings/${bid}/evaluation`, { usefulness: 5, recognise_before: 2, recognise_after: 4, act_before: 1, act_after: 4 });
+  assert.equal(again.status, 409);
+  const results = await admin.get('/api/v1/evaluations?course=dash-risk-assessment-and-marac');
+  const row = results.json.find((x) => x.session === id);
+  assert.equal(row.n, 1);
+  assert.equal(row.act_after, 5);
+  assert.equal(row.confident_to_act_pct, 100);
+});
+
+test('pupil sessions take a head-count, not names', async () => {
+  setClock(T0);
+  const r = await admin.post('/api/v1/sessions', {
+    course: 'risk-avert', module: 'healthy-relationships', starts_at: isoZ(T0 - 3600), ends_at: isoZ(T0 - 60), capacity: 30,
+    school: '900001', year_group: 9, pupils_expected: 28,
+    venue: { name: 'Demo Academy', address: 'School Lane', postcode: 'SS1 2AB' }, trainers: ['trainer@lantern.example'],
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  const t = api(stack.base, await tokenFor(stack, 'trainer@lantern.example'));
+  const bad = await t.post(`/api/v1/sessions/${r.json.id}/headcount`, { pupils_present: -3 });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.json.field, 'pupils_present');
+  const ok = await t.post(`/api/v1/sessions/${r.json.id}/headcount`, { pupils_present: 27 });
+  assert.equal(ok.status, 200);
+  assert.equal(ok.json.pupils_present, 27);
+  assert.equal(sql(`SELECT pupils_present FROM sessions WHERE id = ${r.json.id}`), '27');
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE entity = 'headcount' AND entity_id = '${r.json.id}'`), '1');
+});
+
+test('sign-in sheet and the attendance CSV', async () => {
+  setClock(T0);
+  const id = await session();
+  const p = await practitioner('csv,person@example.org'.replace(',', '-'));
+  await book(p, id);
+  const trainer = await loggedIn(stack, 'trainer@lantern.example');
+  const sheet = await trainer.get(`/sessions/${id}/sign-in-sheet`);
+  assert.equal(sheet.status, 200);
+  assert.match(sheet.text, /lantern-sign-in-sheet__signature/);
+  assert.match(sheet.text, /csv-person Person/);
+  const csv = await trainer.get(`/sessions/${id}/attendance.csv`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-type'), /text\/csv/);
+  const lines = csv.text.trim().split('\r\n');
+  assert.equal(lines[0], 'booking,name,email,organisation,status,walk_in');
+  assert.match(lines[1], /,csv-person Person,csv-person@example\.org,Southend City Council,not-marked,no$/);
+  const practitionerView = await p.web.get(`/sessions/${id}/attendance.csv`);
+  assert.equal(practitionerView.status, 403);
+});
