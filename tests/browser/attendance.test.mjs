@@ -4,31 +4,14 @@ import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startStack, api, tokenFor } from '../http/lib.mjs';
-import { launchBrowser, newPhonePage } from './lib.mjs';
+import { newPhonePage, signIn, useStackAndBrowser } from './lib.mjs';
 
-let stack, browser;
-before(async () => {
-  stack = await startStack();
-  await stack.cli(['demo']);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const ctx = useStackAndBrowser(before, after, startStack);
 
-const sql = (q) => execFileSync('sqlite3', [stack.dbPath, q], { encoding: 'utf8' }).trim();
-
-async function signIn(page, email, password) {
-  await page.goto('/login');
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${stack.base}/`);
-}
+const sql = (q) => execFileSync('sqlite3', [ctx.stack.dbPath, q], { encoding: 'utf8' }).trim();
 
 test('trainer marks the roster on a phone; an attendee checks in by the QR address', async () => {
-  const admin = api(stack.base, await tokenFor(stack, 'admin@lantern.example'));
+  const admin = api(ctx.stack.base, await tokenFor(ctx.stack, 'admin@lantern.example'));
   const start = new Date(Date.now() + 10 * 60e3);
   const made = await admin.post('/api/v1/sessions', {
     course: 'honour-based-abuse-forced-marriage-fgm',
@@ -45,8 +28,8 @@ test('trainer marks the roster on a phone; an attendee checks in by the QR addre
     assert.equal((await admin.post(`/api/v1/sessions/${id}/bookings`, { email: `door${n}@example.org` })).status, 201);
   }
 
-  const trainer = await newPhonePage(browser, { baseURL: stack.base });
-  await signIn(trainer, 'trainer@lantern.example', 'lantern-demo');
+  const trainer = await newPhonePage(ctx.browser, { baseURL: ctx.stack.base });
+  await signIn(trainer, ctx.stack.base, 'trainer@lantern.example');
   await trainer.goto(`/sessions/${id}/roster`);
   const row = trainer.locator('.lantern-roster__item', { hasText: 'Door Person 1' });
   const late = row.getByRole('button', { name: 'Late Door Person 1' });
@@ -62,8 +45,8 @@ test('trainer marks the roster on a phone; an attendee checks in by the QR addre
   const caption = await trainer.locator('.lantern-qr__caption').textContent();
   const url = caption.replace(/^Or open /, '').trim();
   assert.match(url, new RegExp(`/checkin/${id}/[0-9a-f]{16}$`));
-  const attendee = await newPhonePage(browser, { baseURL: stack.base });
-  await signIn(attendee, 'door2@example.org', 'door-password-1');
+  const attendee = await newPhonePage(ctx.browser, { baseURL: ctx.stack.base });
+  await signIn(attendee, ctx.stack.base, 'door2@example.org', 'door-password-1');
   await attendee.goto(url);
   assert.equal(await attendee.locator('h1').textContent(), 'You are checked in');
   assert.equal(sql("SELECT b.status FROM bookings b JOIN users u ON u.id = b.user_id WHERE u.email = 'door2@example.org'"), 'attended');

@@ -3,21 +3,12 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, api, tokenFor } from '../http/lib.mjs';
-import { launchBrowser, keepOffline } from './lib.mjs';
+import { keepOffline, signIn, useStackAndBrowser } from './lib.mjs';
 
-let stack, browser;
-before(async () => {
-  stack = await startStack();
-  await stack.cli(['demo']);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const ctx = useStackAndBrowser(before, after, startStack);
 
 test('practitioner books and cancels a session', async () => {
-  const admin = api(stack.base, await tokenFor(stack, 'admin@lantern.example'));
+  const admin = api(ctx.stack.base, await tokenFor(ctx.stack, 'admin@lantern.example'));
   const start = new Date(Date.now() + 21 * 86400e3);
   start.setUTCHours(9, 30, 0, 0);
   const end = new Date(start.getTime() + 4 * 3600e3);
@@ -32,21 +23,17 @@ test('practitioner books and cancels a session', async () => {
   assert.equal(made.status, 201, JSON.stringify(made.json));
   const id = made.json.id;
 
-  const context = await browser.newContext({ baseURL: stack.base });
+  const context = await ctx.browser.newContext({ baseURL: ctx.stack.base });
   await keepOffline(context);
   const page = await context.newPage();
-  await page.goto('/login');
-  await page.getByLabel('Email address').fill('practitioner@lantern.example');
-  await page.getByLabel('Password').fill('lantern-demo');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${stack.base}/`);
+  await signIn(page, ctx.stack.base, 'practitioner@lantern.example');
 
   // Find it: filter the list by area.
   await page.goto('/sessions');
   await page.getByLabel('Area').selectOption('thurrock');
   await page.getByRole('button', { name: /Apply|Search|Filter/ }).click();
   await page.locator(`a[href="/sessions/${id}"]`).first().click();
-  await page.waitForURL(`${stack.base}/sessions/${id}`);
+  await page.waitForURL(`${ctx.stack.base}/sessions/${id}`);
   assert.match(await page.locator('main').textContent(), /Places left\s*12/);
 
   await page.getByRole('button', { name: 'Book a place' }).click();
@@ -54,17 +41,17 @@ test('practitioner books and cancels a session', async () => {
   assert.match(await page.locator('.govuk-notification-banner').textContent(), /booked/i);
 
   await page.getByRole('link', { name: 'Your bookings' }).first().click();
-  await page.waitForURL(`${stack.base}/bookings`);
+  await page.waitForURL(`${ctx.stack.base}/bookings`);
   const row = page.locator('tr', { has: page.locator(`a[href="/sessions/${id}"]`) });
   assert.match(await row.textContent(), /Booked/);
   const feed = await page.getByRole('link', { name: /calendar feed/i }).getAttribute('href');
-  const ics = await (await fetch(stack.base + feed)).text();
+  const ics = await (await fetch(ctx.stack.base + feed)).text();
   assert.match(ics, new RegExp(`UID:session-${id}@`));
 
   await page.goto(`/sessions/${id}`);
   await page.getByRole('button', { name: /Cancel (your|this) booking/ }).click();
   await page.waitForURL(/\/bookings\?done=cancelled/);
   assert.equal(await page.locator(`a[href="/sessions/${id}"]`).count(), 0);
-  assert.doesNotMatch(await (await fetch(stack.base + feed)).text(), new RegExp(`UID:session-${id}@`));
+  assert.doesNotMatch(await (await fetch(ctx.stack.base + feed)).text(), new RegExp(`UID:session-${id}@`));
   await context.close();
 });

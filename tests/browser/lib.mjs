@@ -90,3 +90,27 @@ export async function newPhonePage (browser, contextOptions = {}) {
   await keepOffline(context)
   return context.newPage()
 }
+
+// A test file's stack (nginx + the app, with the demo data) and browser, started before its tests
+// and stopped after them: `const ctx = useStackAndBrowser(); ... ctx.stack.base, ctx.browser`.
+export function useStackAndBrowser (before, after, startStack) {
+  const ctx = {}
+  before(async () => {
+    ctx.stack = await startStack({ demo: true })
+    ctx.browser = await launchBrowser()
+  })
+  after(async () => {
+    await ctx.browser?.close()
+    await ctx.stack?.stop()
+  })
+  return ctx
+}
+
+// Signs in through the real form and waits for the home page.
+export async function signIn (page, base, email, password = 'lantern-demo') {
+  await page.goto(`${base}/login`)
+  await page.getByLabel('Email address').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL(`${base}/`)
+}

@@ -3,18 +3,9 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../http/lib.mjs';
-import { launchBrowser, keepOffline } from './lib.mjs';
+import { keepOffline, useStackAndBrowser } from './lib.mjs';
 
-let stack, browser;
-before(async () => {
-  stack = await startStack();
-  await stack.cli(['demo']);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const ctx = useStackAndBrowser(before, after, startStack);
 
 const roles = [
   { email: 'admin@lantern.example', caption: 'Programme admin', nav: 'Users' },
@@ -27,7 +18,7 @@ const roles = [
 
 for (const role of roles) {
   test(`${role.caption} signs in and sees their home page`, async () => {
-    const context = await browser.newContext({ baseURL: stack.base });
+    const context = await ctx.browser.newContext({ baseURL: ctx.stack.base });
     await keepOffline(context);
     const page = await context.newPage();
     await page.goto('/');
@@ -35,7 +26,7 @@ for (const role of roles) {
     await page.getByLabel('Email address').fill(role.email);
     await page.getByLabel('Password').fill('lantern-demo');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${stack.base}/`);
+    await page.waitForURL(`${ctx.stack.base}/`);
     assert.equal(await page.locator('.govuk-caption-l').textContent(), role.caption);
     assert.match(await page.locator('h1').textContent(), /^Welcome, /);
     const nav = page.getByRole('navigation', { name: 'Menu' });
@@ -54,7 +45,7 @@ for (const role of roles) {
 }
 
 test('a wrong password shows the error summary linked to the field', async () => {
-  const context = await browser.newContext({ baseURL: stack.base });
+  const context = await ctx.browser.newContext({ baseURL: ctx.stack.base });
   const page = await context.newPage();
   await page.goto('/login');
   await page.getByLabel('Email address').fill('admin@lantern.example');

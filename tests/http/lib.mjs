@@ -10,7 +10,7 @@
 // LANTERN_KEEP_DATA=1 keeps the temporary data directories.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -528,4 +528,26 @@ export function assertSecurityHeaders(res, what = res.url) {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
     assert.equal(res.headers.get(name), value, `${name} on ${what} (status ${res.status})`);
   }
+}
+
+// ---------------------------------------------------------------------------
+// QR codes
+
+/** Decodes the first <svg> QR code in `text` with rsvg-convert and zbarimg; returns its content. */
+export function decodeQrSvg(text) {
+  const svg = String(text).match(/<svg[\s\S]*?<\/svg>/);
+  assert.ok(svg, 'no <svg> in the text');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-qr-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'qr.svg'), svg[0]);
+    execFileSync('rsvg-convert', ['-w', '400', '-b', 'white', path.join(dir, 'qr.svg'), '-o', path.join(dir, 'qr.png')]);
+    return execFileSync('zbarimg', ['-q', '--raw', path.join(dir, 'qr.png')], { encoding: 'utf8' }).trim();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs SQL against the stack's database with the sqlite3 shell; returns the trimmed output. */
+export function sqlite(dbPath, query) {
+  return execFileSync('sqlite3', [dbPath, query], { encoding: 'utf8' }).trim();
 }
