@@ -4,6 +4,9 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startStack, api, tokenFor, Client } from './lib.mjs';
 
 let stack, admin;
@@ -49,12 +52,21 @@ async function practitioners(n, prefix, org = 2) {
   return out;
 }
 
+// The server's clock: real time, frozen for the run, moved on by the release test.
+const clockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-clock-'));
+const clockFile = path.join(clockDir, 'now');
+const setClock = (t) => fs.writeFileSync(clockFile, String(Math.floor(t)));
+
 before(async () => {
-  stack = await startStack();
+  setClock(Date.now() / 1000);
+  stack = await startStack({ env: { LANTERN_CLOCK_FILE: clockFile } });
   await stack.cli(['demo']);
   admin = api(stack.base, await tokenFor(stack, 'admin@lantern.example'));
 });
-after(async () => { await stack?.stop(); });
+after(async () => {
+  await stack?.stop();
+  fs.rmSync(clockDir, { recursive: true, force: true });
+});
 
 test('100 concurrent bookings for 10 places: exactly 10 booked, the rest waitlisted in arrival order', async () => {
   const id = await createSession();
@@ -263,4 +275,41 @@ test('training record lists attendance with refresher due dates', async () => {
   assert.equal(record.json[0].date, day);
   assert.equal(record.json[0].refresher_due, due.toISOString().slice(0, 10)); // 24-month refresher
   assert.equal(record.json[0].refresher_status, 'current');
+});
+
+test('unused reserved places open to the waiting list when the reservation lapses', async () => {
+  const now = Date.now() / 1000;
+  const until = new Date((now + 3600) * 1000);
+  const id = await createSession({
+    body: { capacity: 2, reserved_sector: 'health', reserved_places: 1, reserved_until: until.toISOString().replace(/\.\d+Z$/, 'Z') },
+  });
+  const [first, second] = await practitioners(2, 'lapse', 1);
+  assert.equal((await first.api.post(`/api/v1/sessions/${id}/bookings`, {})).json.status, 'booked');
+  const waiting = await second.api.post(`/api/v1/sessions/${id}/bookings`, {});
+  assert.equal(waiting.json.status, 'waitlisted');
+  setClock(now + 3601);
+  // The server's background duty runs every few seconds: wait for it, within bounds.
+  let status;
+  for (let i = 0; i < 60 && status !== 'booked'; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    status = sql(`SELECT status FROM bookings WHERE id = ${waiting.json.id}`);
+  }
+  setClock(now);
+  assert.equal(status, 'booked');
+  assert.match(sql(`SELECT subject FROM outbox WHERE to_email = '${second.email}' ORDER BY id DESC LIMIT 1`), /^A place is now yours/);
+  assert.equal(sql(`SELECT count(*) FROM bookings WHERE session_id = ${id} AND status = 'booked'`), '2');
+});
+
+test('admins see who is due or overdue a refresher, by organisation', async () => {
+  const start = new Date(Date.now() - 700 * 86400e3); // about 23 months ago: a 24-month refresher is due soon
+  start.setUTCHours(10, 0, 0, 0);
+  const id = await createSession({ start });
+  const [p] = await practitioners(1, 'due', 4);
+  const b = await admin.post(`/api/v1/sessions/${id}/bookings`, { email: p.email });
+  sql(`UPDATE bookings SET status = 'attended' WHERE id = ${b.json.id}`);
+  const web = new Client(stack.base);
+  await web.login('admin@lantern.example');
+  const page = await web.get('/admin/training');
+  assert.equal(page.status, 200);
+  assert.match(page.text, /Thurrock Council Housing[\s\S]*Practitioner due0[\s\S]*Recognising and responding to domestic abuse[\s\S]*Due soon/);
 });
