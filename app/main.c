@@ -155,6 +155,9 @@ static int cmd_serve(const char *path, int argc, char **argv)
 {
 	struct server_opts so = {.db_path = path, .socket_path = opt(argc, argv, 0, "--socket"), .threads = 4,
 				 .sendmail = opt(argc, argv, 0, "--sendmail")};
+	/* The environment can name the mail command too, so nginx/run needs no option for it. */
+	if (so.sendmail == NULL)
+		so.sendmail = getenv("LANTERN_SENDMAIL");
 	const char *threads = opt(argc, argv, 0, "--threads");
 	long long n;
 	if (threads) {
