@@ -620,3 +620,29 @@ int attendance_api_mark(const struct req *r, struct resp *o)
 		return resp_error(o, rc, error, rc == 422 ? "status" : NULL);
 	return resp_json(o, 200, json_pack("{s:I, s:s}", "id", (json_int_t)booking, "status", status));
 }
+
+int attendance_api_walk_in(const struct req *r, struct resp *o)
+{
+	struct session s;
+	int rc = load_for_staff(r, o, &s);
+	if (rc)
+		return rc;
+	const char *email = req_field(r, "email");
+	int64_t user_id = valid_email(email) ? db_int(r->db, 0, SQL_USER_BY_EMAIL, "s", email) : 0;
+	if (user_id == 0) {
+		/* Someone new: the same path as the roster's form, an account without a password. */
+		struct user_input in = {.email = email, .name = req_field(r, "name"), .role = "practitioner",
+					.org = req_field(r, "org"), .no_password = true};
+		struct form_errors fe = {0};
+		user_id = users_save(r->db, r->user->id, 0, &in, &fe);
+		if (user_id == 0)
+			return resp_error(o, 422, fe.n ? fe.e[0].message : "The walk-in could not be added.",
+					  fe.n ? fe.e[0].field : NULL);
+	}
+	const char *error = NULL;
+	int64_t booking = attendance_walk_in(r->db, r->arena, r->user, s.id, user_id, r->base_url, &error);
+	if (booking == 0)
+		return resp_error(o, 409, error, NULL);
+	return resp_json(o, 201, json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)booking, "session", (json_int_t)s.id,
+					   "email", email, "status", "attended"));
+}

@@ -24,34 +24,74 @@ static const char SQL_VERIFY[] =
 	"SELECT u.name, s.course_id, s.starts_at, b.status FROM certificates c JOIN bookings b ON b.id = c.booking_id"
 	" JOIN users u ON u.id = b.user_id JOIN sessions s ON s.id = b.session_id WHERE c.code = ?";
 
-int certificates_page(const struct req *r, struct resp *o)
+struct certificate {
+	const char *name, *code, *url;
+	const struct course *course;
+	int64_t starts, ends;
+};
+
+/* The certificate of the booking in the path, issued on first request. Returns 0, or an HTTP
+ * status with *why: someone else's is not found; one for an absence is refused. */
+static int certificate_for(const struct req *r, struct certificate *c, const char **why)
 {
 	int64_t booking;
+	*why = "There is no such certificate.";
 	if (!valid_id(req_param(r, 0), &booking))
-		return route_error(r, o, 404, "There is no such certificate.");
+		return 404;
 	struct db_stmt *st = db_query(r->db, SQL_ATTENDANCE, "I", booking);
-	/* Someone else's certificate is simply not found. */
 	if (!db_next(st) || (r->user->role != ROLE_ADMIN && db_col_int64(st, 0) != r->user->id))
-		return route_error(r, o, 404, "There is no such certificate.");
-	if (!attendance_present(db_col_text(st, 1)))
-		return route_error(r, o, 409, "A certificate is issued once a trainer has marked you as attending.");
-	const char *name = arena_strdup(r->arena, db_col_text(st, 2));
-	const struct course *c = catalog_course(db_col_text(st, 3));
-	int64_t starts = db_col_int64(st, 4), ends = db_col_int64(st, 5);
-	const char *code = arena_strdup(r->arena, db_col_text(st, 6));
+		return 404;
+	if (!attendance_present(db_col_text(st, 1))) {
+		*why = "A certificate is issued once a trainer has marked you as attending.";
+		return 409;
+	}
+	c->name = arena_strdup(r->arena, db_col_text(st, 2));
+	c->course = catalog_course(db_col_text(st, 3));
+	c->starts = db_col_int64(st, 4);
+	c->ends = db_col_int64(st, 5);
+	c->code = arena_strdup(r->arena, db_col_text(st, 6));
 	db_done(st);
-	if (code == NULL) {
+	if (c->code == NULL) {
 		db_exec(r->db, SQL_ISSUE, "sII", auth_random_token(r->arena, 18), booking, now_utc());
 		st = db_query(r->db, SQL_CODE, "I", booking);
 		if (db_next(st))
-			code = arena_strdup(r->arena, db_col_text(st, 0));
+			c->code = arena_strdup(r->arena, db_col_text(st, 0));
 		db_done(st);
 	}
-	if (code == NULL)
-		return route_error(r, o, 500, "The certificate could not be issued; try again.");
+	if (c->code == NULL) {
+		*why = "The certificate could not be issued; try again.";
+		return 500;
+	}
+	c->url = arena_printf(r->arena, "%s/verify/%s", r->base_url, c->code);
+	return 0;
+}
+
+int certificates_api(const struct req *r, struct resp *o)
+{
+	struct certificate c;
+	const char *why;
+	int rc = certificate_for(r, &c, &why);
+	if (rc)
+		return resp_error(o, rc, why, NULL);
+	char date[32];
+	time_iso_local(c.starts, date);
+	date[10] = '\0';
+	return resp_json(o, 200, json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", c.code, "verify_url", c.url, "name", c.name,
+					   "course", c.course ? c.course->id : "", "date", date));
+}
+
+int certificates_page(const struct req *r, struct resp *o)
+{
+	struct certificate cert;
+	const char *why;
+	int rc = certificate_for(r, &cert, &why);
+	if (rc)
+		return route_error(r, o, rc, why);
+	const char *name = cert.name, *url = cert.url;
+	const struct course *c = cert.course;
+	int64_t starts = cert.starts, ends = cert.ends;
 	char date[40];
 	date_human(starts, date, sizeof date);
-	const char *url = arena_printf(r->arena, "%s/verify/%s", r->base_url, code);
 	struct page p = {.title = "Certificate of attendance", .wide = true, .back = "/training"};
 	page_begin(r, o, &p);
 	htmlf(o, "<div class=\"lantern-certificate\"><p class=\"govuk-caption-l\">Southend, Essex and Thurrock domestic abuse "

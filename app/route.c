@@ -114,6 +114,8 @@ static const struct route routes[] = {
 	{M_POST, "/api/v1/sessions/{}/headcount", STAFF, 0, attendance_api_headcount},
 	{M_POST, "/api/v1/bookings/{}/evaluation", R_PRACTITIONER, 0, evaluations_api_submit},
 	{M_GET, "/api/v1/evaluations", R_ADMIN, 0, evaluations_api_results},
+	{M_POST, "/api/v1/sessions/{}/walk-ins", STAFF, 0, attendance_api_walk_in},
+	{M_GET, "/api/v1/bookings/{}/certificate", R_PRACTITIONER | R_ADMIN, 0, certificates_api},
 
 	/* JSON API */
 	{M_GET, "/api/v1/me", ANY, 0, home_api_me},

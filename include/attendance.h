@@ -42,5 +42,6 @@ int attendance_csv(const struct req *r, struct resp *o);
 int attendance_headcount_post(const struct req *r, struct resp *o);
 int attendance_api_mark(const struct req *r, struct resp *o);
 int attendance_api_headcount(const struct req *r, struct resp *o);
+int attendance_api_walk_in(const struct req *r, struct resp *o);
 
 #endif

@@ -128,6 +128,14 @@ test('walk-ins: an existing practitioner, and someone new to lantern', async () 
   assert.equal((await trainer.postForm(`/sessions/${id}/walk-in`, { csrf, email: 'newbie@example.org', name: 'New Person', org: '4' })).status, 303);
   assert.equal(sql("SELECT role || '|' || org_id || '|' || (password_hash IS NULL) FROM users WHERE email = 'newbie@example.org'"), 'practitioner|4|1');
   assert.equal(sql(`SELECT b.status FROM bookings b JOIN users u ON u.id = b.user_id WHERE u.email = 'newbie@example.org'`), 'attended');
+  // The same through the API.
+  const t = api(stack.base, await tokenFor(stack, 'trainer@lantern.example'));
+  const noName = await t.post(`/api/v1/sessions/${id}/walk-ins`, { email: 'api-walker@example.org', org: '4' });
+  assert.equal(noName.status, 422);
+  assert.equal(noName.json.field, 'name');
+  const made = await t.post(`/api/v1/sessions/${id}/walk-ins`, { email: 'api-walker@example.org', name: 'Api Walker', org: '4' });
+  assert.equal(made.status, 201);
+  assert.equal(made.json.status, 'attended');
 });
 
 test('QR check-in: current and previous slot accepted, older refused, only while the session runs', async () => {
@@ -204,6 +212,11 @@ test('certificates for attendees only, verified publicly by an unguessable code'
   assert.match(cert.text, /certified Person/);
   assert.match(cert.text, /Risk assessment \(DASH\) and referral to MARAC/);
   const code = sql(`SELECT code FROM certificates WHERE booking_id = ${bp}`);
+  const viaApi = await p.api.get(`/api/v1/bookings/${bp}/certificate`);
+  assert.equal(viaApi.status, 200);
+  assert.equal(viaApi.json.code, code);
+  assert.equal(viaApi.json.verify_url, `${stack.base}/verify/${code}`);
+  assert.equal((await q.api.get(`/api/v1/bookings/${bq}/certificate`)).status, 409);
   assert.ok(code.length >= 20, 'the code is long enough not to be guessed');
   // The QR code on it holds exactly the verification address.
   assert.equal(decodeQrSvg(cert.text), `${stack.base}/verify/${code}`);
