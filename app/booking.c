@@ -165,7 +165,10 @@ void booking_book(struct db *db, struct arena *a, int64_t session_id, int64_t us
 	}
 	bool seat = place_for(db, &s, b.sector, s.booked, now);
 	out->status = seat ? "booked" : "waitlisted";
-	if (db_exec(db, SQL_INSERT, "IIssIII", session_id, user_id, b.sector, out->status, now, seat ? now : 0,
+	/* A historic record an admin enters held its place from before the start (O5.3 counts
+	 * bookings live at the start). */
+	int64_t booked_at = seat ? (now < s.starts_at ? now : s.starts_at) : 0;
+	if (db_exec(db, SQL_INSERT, "IIssIII", session_id, user_id, b.sector, out->status, now, booked_at,
 		    actor->id) != DB_OK) {
 		fail(out, 409, "You already have a booking for this session.", "email");
 		goto out;
