@@ -137,6 +137,29 @@ struct db_stmt *db_query(struct db *db, const char *sql, const char *fmt, ...)
 	return st;
 }
 
+struct db_stmt *db_query_named(struct db *db, const char *sql, const struct db_named *vals, int n)
+{
+	struct db_stmt *st = prepare(db, sql);
+	sqlite3_reset(st->stmt);
+	sqlite3_clear_bindings(st->stmt);
+	st->active = false;
+	int params = sqlite3_bind_parameter_count(st->stmt);
+	for (int i = 1; i <= params; i++) {
+		const char *name = sqlite3_bind_parameter_name(st->stmt, i);
+		const struct db_named *v = NULL;
+		for (int k = 0; name && k < n && v == NULL; k++)
+			if (strcmp(vals[k].name, name) == 0)
+				v = &vals[k];
+		if (v == NULL)
+			die("db: no value for parameter %s\n%s", name ? name : "?", sql);
+		int rc = v->text ? sqlite3_bind_text(st->stmt, i, v->text, -1, SQLITE_TRANSIENT)
+				 : sqlite3_bind_int64(st->stmt, i, v->integer);
+		if (rc != SQLITE_OK)
+			die("sqlite: bind %s failed: %s", name, sqlite3_errstr(rc));
+	}
+	return st;
+}
+
 bool db_next(struct db_stmt *st)
 {
 	st->active = true;

@@ -32,6 +32,15 @@ bool db_is_current(struct db *db);
 
 /* Resets, clears and binds a cached statement; a bad SQL literal is a bug and fatal. */
 struct db_stmt *db_query(struct db *db, const char *sql, const char *fmt, ...);
+/* A value for a named parameter (":area"); statements may use any subset of a set of names. */
+struct db_named {
+	const char *name; /* with its prefix, e.g. ":from" */
+	const char *text; /* bound as text when not NULL, else integer is bound */
+	int64_t integer;
+};
+/* Like db_query, binding by name: every parameter the statement uses must be among vals. */
+struct db_stmt *db_query_named(struct db *db, const char *sql, const struct db_named *vals, int n);
+
 /* Steps; true while there is a row. Errors log, mark the connection failed and end the loop. */
 bool db_next(struct db_stmt *st);
 /* Releases the statement's read snapshot; safe to call twice. */
