@@ -40,6 +40,25 @@ static int64_t count_t(struct db *db)
 	return db_int(db, -1, SQL_T_COUNT, "");
 }
 
+static const char SQL_NAMED_A[] = "SELECT :b || ':' || :a";
+static const char SQL_NAMED_B[] = "SELECT :n + 1, :a";
+
+/* Named values: each statement takes the subset it uses, in any order. */
+static void test_named(void **state)
+{
+	struct test_db *t = *state;
+	const struct db_named vals[] = {{":a", "alpha", 0}, {":b", "beta", 0}, {":n", NULL, 41}};
+	struct db_stmt *st = db_query_named(t->db, SQL_NAMED_A, vals, 3);
+	assert_true(db_next(st));
+	assert_string_equal(db_col_text(st, 0), "beta:alpha");
+	db_done(st);
+	st = db_query_named(t->db, SQL_NAMED_B, vals, 3);
+	assert_true(db_next(st));
+	assert_int_equal(db_col_int64(st, 0), 42);
+	assert_string_equal(db_col_text(st, 1), "alpha");
+	db_done(st);
+}
+
 static void test_open_missing(void **state)
 {
 	(void)state;
@@ -325,6 +344,7 @@ int main(void)
 	test_uk_time();
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
+		T(test_named),
 		cmocka_unit_test(test_open_missing),
 		cmocka_unit_test(test_migrate_idempotent),
 		cmocka_unit_test(test_migrations_numbered),
