@@ -22,6 +22,9 @@ static const struct home_link {
 	{R_PRACTITIONER, "/training", "Training record", "What you have attended and when refreshers fall due."},
 	{R_ADMIN, "/admin/training", "Refreshers due", "Who in each organisation is due or overdue refresher training."},
 	{R_ADMIN, "/admin/evaluations", "Evaluations", "What attendees say about each course: usefulness and confidence before and after."},
+	{R_ANALYST | R_ADMIN, "/indicators", "Indicators", "Outcome 1 and Outcome 5 figures for any period and area, with charts, drill-downs and exports."},
+	{R_ANALYST | R_ADMIN, "/indicators/figures", "Externally sourced figures", "Enter victim, perpetrator and incident figures with their source."},
+	{R_ADMIN, "/indicators/targets", "Baselines and targets", "Set where each indicator started and what the Board aims for."},
 	{R_ANY_USER, "/account", "Your account", "Change your password and manage your API tokens."},
 };
 

@@ -136,6 +136,9 @@ static const struct nav_item {
 	{R_PRACTITIONER, "/training", "Training record"},
 	{R_ADMIN, "/admin/training", "Refreshers due"},
 	{R_ADMIN, "/admin/evaluations", "Evaluations"},
+	{R_ANALYST | R_ADMIN, "/indicators", "Indicators"},
+	{R_ANALYST | R_ADMIN, "/indicators/figures", "External figures"},
+	{R_ADMIN, "/indicators/targets", "Targets"},
 	{R_ANY_USER, "/account", "Your account"},
 };
 

@@ -13,6 +13,7 @@
 #include "db.h"
 #include "evaluations.h"
 #include "home.h"
+#include "indicator_pages.h"
 #include "html.h"
 #include "login.h"
 #include "organisations.h"
@@ -116,6 +117,19 @@ static const struct route routes[] = {
 	{M_GET, "/api/v1/evaluations", R_ADMIN, 0, evaluations_api_results},
 	{M_POST, "/api/v1/sessions/{}/walk-ins", STAFF, 0, attendance_api_walk_in},
 	{M_GET, "/api/v1/bookings/{}/certificate", R_PRACTITIONER | R_ADMIN, 0, certificates_api},
+
+	/* indicators: dashboard, drill-downs, figures, targets and exports (indicator_pages.c) */
+	{M_GET, "/indicators", R_ANALYST | R_ADMIN, 0, indicators_dashboard},
+	{M_GET, "/indicators/export", R_ANALYST | R_ADMIN, 0, indicators_export_page},
+	{M_GET, "/indicators/figures", R_ANALYST | R_ADMIN, 0, indicators_figures_page},
+	{M_POST, "/indicators/figures", R_ANALYST | R_ADMIN, 0, indicators_figures_post},
+	{M_GET, "/indicators/targets", R_ADMIN, 0, indicators_targets_page},
+	{M_POST, "/indicators/targets", R_ADMIN, 0, indicators_targets_post},
+	{M_GET, "/indicators/{}", R_ANALYST | R_ADMIN, 0, indicators_detail_page},
+	{M_GET, "/api/v1/indicators", R_ANALYST | R_ADMIN, 0, indicators_api_list},
+	{M_GET, "/api/v1/indicators/{}/series", R_ANALYST | R_ADMIN, 0, indicators_api_series},
+	{M_PUT, "/api/v1/figures/{}/{}/{}", R_ANALYST | R_ADMIN, 0, indicators_api_put_figure},
+	{M_PUT, "/api/v1/targets/{}/{}/{}/{}", R_ADMIN, 0, indicators_api_put_target},
 
 	/* JSON API */
 	{M_GET, "/api/v1/me", ANY, 0, home_api_me},
