@@ -10,6 +10,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,6 +318,13 @@ static char **catalog_list(const char *dir, int *n)
 	return names;
 }
 
+static void list_free(char **names, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 static int by_title(const void *a, const void *b)
 {
 	return strcmp(((const struct course *)a)->title, ((const struct course *)b)->title);
@@ -360,9 +368,7 @@ static int load_courses(const char *root, struct catalog *cat, struct buf *error
 		free(path);
 	}
 	schema_free(&sc);
-	for (int i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	list_free(names, n);
 	free(xsd);
 	free(dir);
 	qsort(cat->courses, (size_t)cat->ncourses, sizeof *cat->courses, by_title);
@@ -731,9 +737,7 @@ static int load_campaigns(const char *root, struct catalog *cat, struct arena *a
 				load_campaign_file(dir, names[i], &sc, cat, arena, errors, &problems);
 	}
 	schema_free(&sc);
-	for (int i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	list_free(names, n);
 	free(xsd);
 	free(dir);
 	qsort(cat->campaigns, (size_t)cat->ncampaigns, sizeof *cat->campaigns, by_start_desc);
@@ -772,20 +776,27 @@ const struct catalog *catalog_get(void)
 	return &current;
 }
 
+/* The element of items (n structs of size bytes) whose string member at offset equals key, or NULL:
+ * every catalogue lookup is by an id or a language code. */
+static const void *find(const void *items, int n, size_t size, size_t offset, const char *key)
+{
+	for (int i = 0; items && key && i < n; i++) {
+		const char *at = (const char *)items + (size_t)i * size;
+		if (strcmp(*(const char *const *)(at + offset), key) == 0)
+			return at;
+	}
+	return NULL;
+}
+#define FIND(items, n, member, key) find((items), (n), sizeof *(items), offsetof(__typeof__(*(items)), member), (key))
+
 const struct course *catalog_course(const char *id)
 {
-	for (int i = 0; id && i < current.ncourses; i++)
-		if (strcmp(current.courses[i].id, id) == 0)
-			return &current.courses[i];
-	return NULL;
+	return FIND(current.courses, current.ncourses, id, id);
 }
 
 const struct module *catalog_module(const struct course *c, const char *id)
 {
-	for (int i = 0; c && id && i < c->nmodules; i++)
-		if (strcmp(c->modules[i].id, id) == 0)
-			return &c->modules[i];
-	return NULL;
+	return c ? FIND(c->modules, c->nmodules, id, id) : NULL;
 }
 
 bool course_is_pupil(const struct course *c)
@@ -803,32 +814,20 @@ bool module_suits(const struct module *m, int year_group)
 
 const struct campaign *catalog_campaign(const char *id)
 {
-	for (int i = 0; id && i < current.ncampaigns; i++)
-		if (strcmp(current.campaigns[i].id, id) == 0)
-			return &current.campaigns[i];
-	return NULL;
+	return FIND(current.campaigns, current.ncampaigns, id, id);
 }
 
 const struct material *campaign_material(const struct campaign *c, const char *id)
 {
-	for (int i = 0; c && id && i < c->nmaterials; i++)
-		if (strcmp(c->materials[i].id, id) == 0)
-			return &c->materials[i];
-	return NULL;
+	return c ? FIND(c->materials, c->nmaterials, id, id) : NULL;
 }
 
 const struct landing *campaign_landing(const struct campaign *c, const char *lang)
 {
-	for (int i = 0; c && lang && i < c->nlandings; i++)
-		if (strcmp(c->landings[i].lang, lang) == 0)
-			return &c->landings[i];
-	return NULL;
+	return c ? FIND(c->landings, c->nlandings, lang, lang) : NULL;
 }
 
 const struct help_page *catalog_help(const char *lang)
 {
-	for (int i = 0; lang && i < current.nhelp; i++)
-		if (strcmp(current.help[i].lang, lang) == 0)
-			return &current.help[i];
-	return NULL;
+	return FIND(current.help, current.nhelp, lang, lang);
 }
