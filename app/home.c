@@ -22,6 +22,10 @@ static const struct home_link {
 	{R_PRACTITIONER, "/training", "Training record", "What you have attended and when refreshers fall due."},
 	{R_ADMIN, "/admin/training", "Refreshers due", "Who in each organisation is due or overdue refresher training."},
 	{R_ADMIN, "/admin/evaluations", "Evaluations", "What attendees say about each course: usefulness and confidence before and after."},
+	{R_CAMPAIGN | R_ADMIN | R_ANALYST, "/campaigns", "Campaigns",
+	 "Place campaign materials with their own QR codes, print them, and see how far each campaign reached."},
+	{R_CAMPAIGN | R_ADMIN | R_ANALYST, "/pledges", "Employer pledges",
+	 "The employers who have signed the domestic abuse employer pledge."},
 	{R_ANY_USER, "/account", "Your account", "Change your password and manage your API tokens."},
 };
 

@@ -146,7 +146,9 @@ static int cmd_catalog_check(void)
 {
 	if (load_catalog() != 0)
 		return 1;
-	printf("catalogue ok: %d courses\n", catalog_get()->ncourses);
+	const struct catalog *cat = catalog_get();
+	printf("catalogue ok: %d courses, %d campaigns, help in %d languages\n", cat->ncourses, cat->ncampaigns,
+	       cat->nhelp);
 	catalog_free();
 	return 0;
 }
@@ -234,8 +236,11 @@ int main(int argc, char **argv)
 		code = cmd_user_add(db_path, rest, rargv);
 	else if (strcmp(cmd, "token") == 0 && strcmp(sub, "create") == 0)
 		code = cmd_token_create(db_path, rest, rargv);
-	else if (strcmp(cmd, "demo") == 0)
-		code = with_db(db_path, demo_load);
+	else if (strcmp(cmd, "demo") == 0) {
+		/* Demo placements name campaigns and materials, so the catalogue must be in force. */
+		code = load_catalog() != 0 ? 1 : with_db(db_path, demo_load);
+		catalog_free();
+	}
 	else if (strcmp(cmd, "backup") == 0 && i + 1 < argc) {
 		struct db *db = open_current(db_path);
 		code = db && db_backup(db, argv[i + 1]) == 0 ? 0 : 1;

@@ -12,16 +12,24 @@
 #include "checkin.h"
 #include "db.h"
 #include "evaluations.h"
+#include "campaigns.h"
+#include "db.h"
+#include "help.h"
 #include "home.h"
 #include "html.h"
 #include "login.h"
 #include "organisations.h"
 #include "requests.h"
 #include "session_pages.h"
+#include "placements.h"
+#include "pledges.h"
+#include "reach.h"
 #include "users.h"
 
 #define ANY R_ANY_USER
 #define STAFF (R_ADMIN | R_TRAINER)
+#define CAMPAIGN_LEADS (R_CAMPAIGN | R_ADMIN)
+#define CAMPAIGN_READERS (R_CAMPAIGN | R_ADMIN | R_ANALYST)
 
 static const struct route routes[] = {
 	/* public, by choice */
@@ -116,6 +124,33 @@ static const struct route routes[] = {
 	{M_GET, "/api/v1/evaluations", R_ADMIN, 0, evaluations_api_results},
 	{M_POST, "/api/v1/sessions/{}/walk-ins", STAFF, 0, attendance_api_walk_in},
 	{M_GET, "/api/v1/bookings/{}/certificate", R_PRACTITIONER | R_ADMIN, 0, certificates_api},
+	/* Campaigns: placements, scans, landing pages, reach and pledges (campaigns.c, help.c, ...) */
+	{M_GET, "/c/{}", R_PUBLIC, 0, help_scan},
+	{M_GET, "/help", R_PUBLIC, 0, help_page},
+	{M_GET, "/help/{}", R_PUBLIC, 0, help_campaign_page},
+	{M_POST, "/help/feedback", R_PUBLIC, 0, help_feedback},
+	{M_GET, "/campaigns", CAMPAIGN_READERS, 0, campaigns_list_page},
+	{M_GET, "/campaigns/{}", CAMPAIGN_READERS, 0, campaigns_page},
+	{M_GET, "/campaigns/{}/placements/new", CAMPAIGN_LEADS, 0, placements_new_page},
+	{M_POST, "/campaigns/{}/placements", CAMPAIGN_LEADS, 0, placements_create},
+	{M_GET, "/campaigns/{}/reach", CAMPAIGN_READERS, 0, reach_page},
+	{M_POST, "/campaigns/{}/reach", CAMPAIGN_LEADS, 0, reach_add},
+	{M_GET, "/placements/{}", CAMPAIGN_LEADS, 0, placements_page},
+	{M_GET, "/placements/{}/material.svg", CAMPAIGN_LEADS, 0, placements_svg},
+	{M_GET, "/placements/{}/a4.pdf", CAMPAIGN_LEADS, 0, placements_pdf_a4},
+	{M_GET, "/placements/{}/a3.pdf", CAMPAIGN_LEADS, 0, placements_pdf_a3},
+	{M_GET, "/pledges", CAMPAIGN_READERS, 0, pledges_list_page},
+	{M_GET, "/pledges/new", CAMPAIGN_LEADS, 0, pledges_new_page},
+	{M_POST, "/pledges/new", CAMPAIGN_LEADS, 0, pledges_create},
+	{M_GET, "/api/v1/campaigns", CAMPAIGN_READERS, 0, campaigns_api_list},
+	{M_POST, "/api/v1/campaigns/{}/placements", CAMPAIGN_LEADS, 0, placements_api_create},
+	{M_GET, "/api/v1/placements/{}/material.svg", CAMPAIGN_LEADS, 0, placements_svg},
+	{M_GET, "/api/v1/placements/{}/a4.pdf", CAMPAIGN_LEADS, 0, placements_pdf_a4},
+	{M_GET, "/api/v1/placements/{}/a3.pdf", CAMPAIGN_LEADS, 0, placements_pdf_a3},
+	{M_GET, "/api/v1/campaigns/{}/reach", CAMPAIGN_READERS, 0, reach_api},
+	{M_POST, "/api/v1/campaigns/{}/reach", CAMPAIGN_LEADS, 0, reach_api_add},
+	{M_GET, "/api/v1/pledges", CAMPAIGN_READERS, 0, pledges_api_list},
+	{M_POST, "/api/v1/pledges", CAMPAIGN_LEADS, 0, pledges_api_create},
 
 	/* JSON API */
 	{M_GET, "/api/v1/me", ANY, 0, home_api_me},

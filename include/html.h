@@ -40,6 +40,15 @@ struct form_errors {
 void form_error(struct form_errors *fe, const char *field, const char *message);
 const char *form_error_for(const struct form_errors *fe, const char *field);
 
+/* The page furniture's words in another language (public help pages); NULL fields stay English. */
+struct page_words {
+	const char *skip;          /* "Skip to main content" */
+	const char *exit;          /* "Exit this page" */
+	const char *exit_activated, *exit_timed_out, *exit_press_two, *exit_press_one; /* announcements */
+	const char *help_link;     /* the footer's link to /help */
+	const char *footer;        /* "In an emergency call 999." */
+};
+
 struct page {
 	const char *title;
 	const char *nav;                  /* href of the active navigation item */
@@ -47,6 +56,7 @@ struct page {
 	const char *lang;                 /* default "en" */
 	const char *dir;                  /* default "ltr" */
 	bool exit_this_page;              /* public help pages: show the Exit this page control */
+	const struct page_words *words;   /* NULL: English */
 	bool wide;                        /* no two-thirds column */
 	const char *back;                 /* a back link href, if any */
 	int refresh;                      /* reload every N seconds where JavaScript does not run */
