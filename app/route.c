@@ -114,6 +114,7 @@ static const struct route routes[] = {
 	{M_GET, "/checkin/{}/{}", R_PRACTITIONER, 0, checkin_scan_page},
 	{M_POST, "/checkin/{}/{}", R_PRACTITIONER, 0, checkin_scan_post},
 	{M_GET, "/certificates/{}", R_PRACTITIONER | R_ADMIN, 0, certificates_page},
+	{M_GET, "/certificates/{}/certificate.pdf", R_PRACTITIONER | R_ADMIN, 0, certificates_pdf},
 	{M_GET, "/verify/{}", R_PUBLIC, 0, certificates_verify_page},
 	{M_GET, "/evaluations/{}", R_PRACTITIONER, 0, evaluations_form},
 	{M_POST, "/evaluations/{}", R_PRACTITIONER, 0, evaluations_submit},

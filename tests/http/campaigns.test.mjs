@@ -11,7 +11,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  api, assertSecurityHeaders, Client, csrfFrom, loggedIn, ROOT, runLantern, startStack, tokenFor,
+  api, assertSecurityHeaders, Client, csrfFrom, decodePdfQrAll, decodeQrSvgAll, loggedIn, ROOT, runLantern,
+  startStack, tokenFor,
 } from './lib.mjs';
 
 const CAMPAIGN = 'sixteen-days-2026';
@@ -21,35 +22,8 @@ function tmpDir(prefix) {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** Every QR code zbarimg finds in an image file (zbar prints one per line). */
-function decode(file) {
-  const out = execFileSync('zbarimg', ['-q', '--raw', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  return out.split('\n').map((l) => l.trim()).filter(Boolean);
-}
-
-function decodeSvg(svg) {
-  const dir = tmpDir('lantern-qr-');
-  try {
-    fs.writeFileSync(path.join(dir, 'm.svg'), svg);
-    execFileSync('rsvg-convert', ['-w', '1600', '-o', path.join(dir, 'm.png'), path.join(dir, 'm.svg')]);
-    return decode(path.join(dir, 'm.png'));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function decodePdf(pdf) {
-  const dir = tmpDir('lantern-pdf-');
-  try {
-    fs.writeFileSync(path.join(dir, 'm.pdf'), pdf);
-    execFileSync('pdftoppm', ['-png', '-r', '150', path.join(dir, 'm.pdf'), path.join(dir, 'page')]);
-    const pages = fs.readdirSync(dir).filter((f) => f.endsWith('.png'));
-    assert.equal(pages.length, 1, 'one page');
-    return decode(path.join(dir, pages[0]));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+const decodeSvg = (svg) => decodeQrSvgAll(svg);
+const decodePdf = (pdf) => decodePdfQrAll(pdf);
 
 function pdfPageSize(pdf) {
   const dir = tmpDir('lantern-pdf-');
