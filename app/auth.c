@@ -105,6 +105,19 @@ char *auth_random_token(struct arena *a, size_t n)
 	return out;
 }
 
+char *auth_random_code(struct arena *a, size_t n, const char *alphabet)
+{
+	size_t k = strlen(alphabet);
+	if (k < 2 || k > 64)
+		die("auth_random_code: an alphabet of %zu characters", k);
+	char *out = arena_alloc(a, n + 1);
+	/* randombytes_uniform has no modulo bias, so every code is as likely as any other. */
+	for (size_t i = 0; i < n; i++)
+		out[i] = alphabet[randombytes_uniform((uint32_t)k)];
+	out[n] = '\0';
+	return out;
+}
+
 void auth_hmac_hex(const char *purpose, const char *msg, char out[65])
 {
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];

@@ -106,6 +106,15 @@ void period_academic_year_at(int64_t t, struct period *p)
 	period_academic_year(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, p);
 }
 
+bool period_or_current(const char *s, int64_t now, struct period *p)
+{
+	if (s == NULL || *s == '\0') {
+		period_academic_year_at(now, p);
+		return true;
+	}
+	return period_parse(s, p);
+}
+
 void period_date_text(const struct period_date *d, char out[11])
 {
 	/* Unsigned, and reduced to their widths, so the text always fits in 10 characters. */

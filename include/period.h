@@ -30,6 +30,9 @@ bool period_parse(const char *s, struct period *p);
 void period_academic_year(int y, int m, int d, struct period *p);
 /* The academic year holding the instant t (seconds since the epoch, read in local time). */
 void period_academic_year_at(int64_t t, struct period *p);
+/* A period from a request's text: s parsed, or the academic year holding now when s is NULL or
+ * empty. false (p untouched) if s is given but not a period. */
+bool period_or_current(const char *s, int64_t now, struct period *p);
 /* "YYYY-MM-DD" of a date, into out (11 bytes): TEXT dates in SQL compare in this form. */
 void period_date_text(const struct period_date *d, char out[11]);
 /* The last day inside the period (the day before `to`), for people: "1 September 2025 to 31 August 2026". */
