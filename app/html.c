@@ -132,6 +132,10 @@ static const struct nav_item {
 	{R_PRACTITIONER, "/bookings", "Your bookings"},
 	{R_PRACTITIONER, "/training", "Training record"},
 	{R_ADMIN, "/admin/training", "Refreshers due"},
+	{R_ADMIN | R_TRAINER | R_ANALYST, "/schools", "Schools"},
+	{R_SCHOOL, "/schools", "Your school"},
+	{R_ADMIN | R_TRAINER, "/survey-runs", "Pupil surveys"},
+	{R_SCHOOL | R_ANALYST, "/survey-results", "Survey results"},
 	{R_ANY_USER, "/account", "Your account"},
 };
 
