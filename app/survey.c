@@ -244,7 +244,7 @@ static int pupil_message(const struct req *r, struct resp *o, int status, const 
 {
 	o->cache_control = "no-store";
 	if (r->json)
-		return resp_error(o, status, text, NULL);
+		return resp_error(o, status, arena_printf(r->arena, "%s. %s", title, text), NULL);
 	struct page p = {.title = title};
 	page_begin(r, o, &p);
 	htmlf(o, "<h1 class=\"govuk-heading-l\">%h</h1><p class=\"govuk-body\">%h</p>", title, text);
