@@ -216,6 +216,48 @@ describe('settings from the upload page', () => {
   });
 });
 
+describe('setting pages', () => {
+  test('a school user is taken to their own setting; staff see the list', async () => {
+    const school = await loggedIn(stack, 'school@test.example', PASSWORD);
+    const res = await school.get('/schools');
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), '/schools/100001');
+    const page = await school.get('/schools/100001');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /<h1 class="govuk-heading-l">Oak Academy<\/h1>/);
+    assert.match(page.text, /href="\/schools\/100001\/deliveries\/new"/);
+    assert.doesNotMatch(page.text, /Change this setting/);
+    const analyst = await loggedIn(stack, 'analyst@test.example', PASSWORD);
+    const list = await analyst.get('/schools?phase=sixth-form');
+    assert.equal(list.status, 200);
+    assert.match(list.text, /Birch Sixth Form/);
+    assert.doesNotMatch(list.text, /Oak Academy/);
+    assert.equal((await analyst.get('/schools?phase=nursery')).status, 400);
+    assert.equal((await analyst.get('/schools/100001/edit')).status, 403);
+  });
+
+  test('an admin adds and changes a setting through the one check', async () => {
+    const admin = await loggedIn(stack, 'admin@test.example', PASSWORD);
+    let res = await admin.submit('/schools/new', { urn: '100001', name: 'Copy', phase: 'secondary', area: 'southend' });
+    assert.equal(res.status, 400);
+    assert.match(res.text, /There is already a setting with URN 100001/);
+    res = await admin.submit('/schools/new', { urn: '399001', name: 'Willow School', phase: 'special', area: 'essex',
+      y7: 'ten' });
+    assert.equal(res.status, 400);
+    assert.match(res.text, /<a href="#area">Area &quot;essex&quot; covers several areas/);
+    assert.match(res.text, /<a href="#y7">Year 7 roll &quot;ten&quot; is not a whole number<\/a>/);
+    res = await admin.submit('/schools/new', { urn: '399001', name: 'Willow School', phase: 'special', area: 'maldon',
+      y7: ' 12 ' });
+    assert.equal(res.status, 303);
+    res = await admin.submit('/schools/399001/edit', { name: 'Willow Special School', phase: 'special', area: 'maldon',
+      y7: '', y8: '14' });
+    assert.equal(res.status, 303);
+    assert.equal(sql("SELECT name, y7 IS NULL, y8 FROM settings WHERE urn = '399001'"), 'Willow Special School|1|14');
+    assert.equal((await admin.get('/schools/123456/edit')).status, 404);
+    assert.equal(sql("SELECT count(*) FROM audit_log WHERE entity = 'setting' AND entity_id = '399001'"), '2');
+  });
+});
+
 describe('deliveries and coverage', () => {
   let trainer;
   let school;
