@@ -212,14 +212,12 @@ static void grid(const struct req *r, struct resp *o, const struct coverage *cv)
 {
 	bool show[SCHOOL_YEARS];
 	columns(cv, show);
-	htmlf(o, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--m\">"
-		 "Modules by year group, %h</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-		 "<th scope=\"col\" class=\"govuk-table__header\">Module</th>",
-	      cv->p.name);
+	const char *head[1 + SCHOOL_YEARS] = {"Module"};
+	size_t nhead = 1;
 	for (int y = 0; y < SCHOOL_YEARS; y++)
 		if (show[y])
-			htmlf(o, "<th scope=\"col\" class=\"govuk-table__header\">Year %d</th>", SCHOOL_YEAR_FIRST + y);
-	html_lit(o, "</tr></thead><tbody class=\"govuk-table__body\">");
+			head[nhead++] = arena_printf(r->arena, "Year %d", SCHOOL_YEAR_FIRST + y);
+	html_table_begin(o, arena_printf(r->arena, "Modules by year group, %s", cv->p.name), head, nhead);
 	for (int m = 0; cv->course && m < cv->course->nmodules; m++) {
 		htmlf(o, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">%h</th>",
 		      cv->course->modules[m].title);
@@ -240,7 +238,8 @@ static void grid(const struct req *r, struct resp *o, const struct coverage *cv)
 			html_lit(o, "<br><span class=\"govuk-body-s\">roll not known</span>");
 		html_lit(o, "</td>");
 	}
-	html_lit(o, "</tr></tbody></table>");
+	html_lit(o, "</tr>");
+	html_table_end(o);
 }
 
 static void period_form(struct resp *o, const char *action, const struct period *p)
@@ -346,14 +345,12 @@ static void area_table(const struct req *r, struct resp *o, const char *area, co
 		html_lit(o, "<p class=\"govuk-body\">There are no settings in this area yet.</p>");
 		return;
 	}
-	html_lit(o, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--m\">"
-		    "Settings delivering Risk Avert, by phase</caption><thead class=\"govuk-table__head\">"
-		    "<tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Area</th>");
+	const char *head[16] = {"Area"};
+	size_t nhead = 1;
 	for (size_t i = 0; i < schools_nphases; i++)
-		htmlf(o, "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">%h</th>",
-		      schools_phases[i].label);
-	html_lit(o, "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Pupils reached</th>"
-		    "</tr></thead><tbody class=\"govuk-table__body\">");
+		head[nhead++] = arena_printf(r->arena, "#%s", schools_phases[i].label);
+	head[nhead++] = "#Pupils reached";
+	html_table_begin(o, "Settings delivering Risk Avert, by phase", head, nhead);
 	rows[AREA_ROWS].name = "All";
 	for (int i = 0; i <= n; i++) {
 		struct area_row *row = &rows[i == n ? AREA_ROWS : i];
@@ -362,7 +359,7 @@ static void area_table(const struct req *r, struct resp *o, const char *area, co
 			area_cell(o, row->delivering[k], row->total[k]);
 		htmlf(o, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%D</td></tr>", row->reached);
 	}
-	html_lit(o, "</tbody></table>");
+	html_table_end(o);
 }
 
 static void not_delivering(const struct req *r, struct resp *o, const char *area, const char *from, const char *to,
@@ -374,12 +371,9 @@ static void not_delivering(const struct req *r, struct resp *o, const char *area
 	while (db_next(st)) {
 		if (++n > 1000)
 			break;
+		static const char *const head[] = {"Setting", "Phase", "Area"};
 		if (n == 1)
-			html_lit(o, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Setting</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Phase</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Area</th></tr></thead>"
-				    "<tbody class=\"govuk-table__body\">");
+			html_table_begin(o, NULL, head, ARRAY_LEN(head));
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
 			 "href=\"/schools/%u\">%h</a></td><td class=\"govuk-table__cell\">%h</td>"
 			 "<td class=\"govuk-table__cell\">%h</td></tr>",
@@ -387,7 +381,7 @@ static void not_delivering(const struct req *r, struct resp *o, const char *area
 	}
 	db_done(st);
 	if (n)
-		html_lit(o, "</tbody></table>");
+		html_table_end(o);
 	else
 		html_lit(o, "<p class=\"govuk-body\">Every setting in this area has had at least one delivery.</p>");
 	if (n > 1000)

@@ -168,14 +168,9 @@ void deliveries_table(const struct req *r, struct resp *o, const char *urn, cons
 	struct db_stmt *st = db_query(r->db, SQL_TABLE, "ssss", urn, DELIVERIES_COURSE, from, to);
 	int n = 0;
 	while (db_next(st)) {
+		static const char *const head[] = {"Date", "Module", "Year group", "#Pupils reached"};
 		if (n++ == 0)
-			html_lit(o, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--m\">"
-				    "Deliveries</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Date</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Module</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Year group</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Pupils reached</th>"
-				    "</tr></thead><tbody class=\"govuk-table__body\">");
+			html_table_begin(o, "Deliveries", head, ARRAY_LEN(head));
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h</td>"
 			 "<td class=\"govuk-table__cell\">%h%h</td><td class=\"govuk-table__cell\">Year %d</td>"
 			 "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%d</td></tr>",
@@ -184,7 +179,7 @@ void deliveries_table(const struct req *r, struct resp *o, const char *urn, cons
 	}
 	db_done(st);
 	if (n)
-		html_lit(o, "</tbody></table>");
+		html_table_end(o);
 	else
 		html_lit(o, "<h2 class=\"govuk-heading-m\">Deliveries</h2><p class=\"govuk-body\">No Risk Avert deliveries "
 			    "have been recorded yet.</p>");

@@ -310,11 +310,8 @@ static void filter_form(const struct req *r, struct resp *o, const struct list_f
 	html_lit(o, "<form method=\"get\" action=\"/schools\" class=\"lantern-filters\" novalidate>"
 		    "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-one-third\">");
 	const struct option *areas;
-	size_t n = ref_area_options(r->db, r->arena, false, &areas);
-	struct option *area_opts = arena_alloc(r->arena, n * sizeof *area_opts);
-	memcpy(area_opts, areas, n * sizeof *area_opts);
-	area_opts[0].label = "All areas";
-	html_select(o, NULL, &(struct field){.name = "area", .label = "Area", .value = f->area}, area_opts, n);
+	size_t n = ref_area_filter_options(r->db, r->arena, &areas);
+	html_select(o, NULL, &(struct field){.name = "area", .label = "Area", .value = f->area}, areas, n);
 	html_lit(o, "</div><div class=\"govuk-grid-column-one-third\">");
 	struct option phases[16] = {{"", "All phases"}};
 	for (size_t i = 0; i < schools_nphases; i++)
@@ -358,18 +355,11 @@ int schools_list_page(const struct req *r, struct resp *o)
 	while (db_next(st)) {
 		if (++count > LIST_LIMIT)
 			break;
-		if (count == 1)
-			htmlf(o, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--s\">"
-				 "Risk Avert figures are for %h</caption><thead class=\"govuk-table__head\">"
-				 "<tr class=\"govuk-table__row\">"
-				 "<th scope=\"col\" class=\"govuk-table__header\">Setting</th>"
-				 "<th scope=\"col\" class=\"govuk-table__header\">URN</th>"
-				 "<th scope=\"col\" class=\"govuk-table__header\">Phase</th>"
-				 "<th scope=\"col\" class=\"govuk-table__header\">Area</th>"
-				 "<th scope=\"col\" class=\"govuk-table__header\">Risk Avert</th>"
-				 "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Pupils reached</th>"
-				 "</tr></thead><tbody class=\"govuk-table__body\">",
-			      f.year.name);
+		if (count == 1) {
+			const char *head[] = {"Setting", "URN", "Phase", "Area", arena_printf(r->arena, "Risk Avert in %s", f.year.name),
+					      "#Pupils reached"};
+			html_table_begin(o, NULL, head, ARRAY_LEN(head));
+		}
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
 			 "href=\"/schools/%u\">%h</a></td><td class=\"govuk-table__cell\">%h</td>"
 			 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">%h</td>"
@@ -384,7 +374,7 @@ int schools_list_page(const struct req *r, struct resp *o)
 	}
 	db_done(st);
 	if (count)
-		html_lit(o, "</tbody></table>");
+		html_table_end(o);
 	if (count > LIST_LIMIT)
 		htmlf(o, "<p class=\"govuk-body\">Showing the first %d settings: choose an area or phase to see the rest.</p>",
 		      LIST_LIMIT);
@@ -420,12 +410,10 @@ int schools_api_list(const struct req *r, struct resp *o)
 
 static void roll_table(struct resp *o, const struct setting *s)
 {
-	html_lit(o, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--m\">"
-		    "Numbers on roll</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
-	for (int i = 0; i < SCHOOL_YEARS; i++)
-		htmlf(o, "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Year %d</th>",
-		      SCHOOL_YEAR_FIRST + i);
-	html_lit(o, "</tr></thead><tbody class=\"govuk-table__body\"><tr class=\"govuk-table__row\">");
+	static const char *const head[SCHOOL_YEARS] = {"#Year 7", "#Year 8", "#Year 9", "#Year 10", "#Year 11", "#Year 12",
+						       "#Year 13"};
+	html_table_begin(o, "Numbers on roll", head, SCHOOL_YEARS);
+	html_lit(o, "<tr class=\"govuk-table__row\">");
 	for (int i = 0; i < SCHOOL_YEARS; i++) {
 		if (s->roll[i] < 0)
 			html_lit(o, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">"
@@ -433,7 +421,8 @@ static void roll_table(struct resp *o, const struct setting *s)
 		else
 			htmlf(o, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%d</td>", s->roll[i]);
 	}
-	html_lit(o, "</tr></tbody></table>");
+	html_lit(o, "</tr>");
+	html_table_end(o);
 }
 
 int schools_page(const struct req *r, struct resp *o)

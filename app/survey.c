@@ -271,6 +271,13 @@ static int refusal(const struct req *r, struct resp *o, int status)
 	}
 }
 
+/* One question as a fieldset of radios, keeping the pupil's answer when the page comes back. */
+static void question(const struct req *r, struct resp *o, const struct form_errors *fe, const char *id,
+		     const char *label, const struct option *choices, size_t n)
+{
+	html_radios(o, fe, &(struct field){.name = id, .label = label, .value = req_field(r, id)}, choices, n);
+}
+
 static int pupil_form(const struct req *r, struct resp *o, const struct survey_run *run, const struct form_errors *fe,
 		      int status)
 {
@@ -284,22 +291,14 @@ static int pupil_form(const struct req *r, struct resp *o, const struct survey_r
 	html_form_begin(r, o, arena_printf(r->arena, "/s/%s", run->code));
 	htmlf(o, "<h2 class=\"govuk-heading-m\">%h</h2><p class=\"govuk-body\">%h</p>", si->statements_heading,
 	      si->statements_hint);
-	for (int i = 0; i < SURVEY_STATEMENTS; i++) {
-		const struct survey_statement *q = &si->statements[i];
-		html_radios(o, fe,
-			    &(struct field){.name = q->id, .label = arena_printf(r->arena, "%d. %s", i + 1, q->text),
-					    .value = req_field(r, q->id)},
-			    si->scale, SURVEY_SCALE);
-	}
+	for (int i = 0; i < SURVEY_STATEMENTS; i++)
+		question(r, o, fe, si->statements[i].id, arena_printf(r->arena, "%d. %s", i + 1, si->statements[i].text),
+			 si->scale, SURVEY_SCALE);
 	htmlf(o, "<h2 class=\"govuk-heading-m\">%h</h2><p class=\"govuk-body\">%h</p>", si->scenarios_heading,
 	      si->scenarios_hint);
-	for (int i = 0; i < SURVEY_SCENARIOS; i++) {
-		const struct survey_scenario *sc = &si->scenarios[i];
-		html_radios(o, fe,
-			    &(struct field){.name = sc->id, .label = arena_printf(r->arena, "Story %d. %s", i + 1, sc->text),
-					    .value = req_field(r, sc->id)},
-			    si->answers, SURVEY_ANSWERS);
-	}
+	for (int i = 0; i < SURVEY_SCENARIOS; i++)
+		question(r, o, fe, si->scenarios[i].id, arena_printf(r->arena, "Story %d. %s", i + 1, si->scenarios[i].text),
+			 si->answers, SURVEY_ANSWERS);
 	html_button(o, si->submit);
 	html_form_end(o);
 	help(o);
@@ -374,15 +373,9 @@ static void runs_table(const struct req *r, struct resp *o, const char *urn, boo
 	while (db_next(st)) {
 		struct survey_run run;
 		run_from_row(r->arena, st, &run);
+		static const char *const head[] = {"Opened", "Setting", "Year group", "Phase", "#Answers", "Status"};
 		if (n++ == 0)
-			html_lit(o, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Opened</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Setting</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Year group</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Phase</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Answers</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Status</th></tr></thead>"
-				    "<tbody class=\"govuk-table__body\">");
+			html_table_begin(o, NULL, head, ARRAY_LEN(head));
 		char opened[64];
 		date_human(run.opened_at, opened, sizeof opened);
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" href=\"%h\">%h</a>"
@@ -397,7 +390,7 @@ static void runs_table(const struct req *r, struct resp *o, const char *urn, boo
 	}
 	db_done(st);
 	if (n)
-		html_lit(o, "</tbody></table>");
+		html_table_end(o);
 	else
 		html_lit(o, "<p class=\"govuk-body\">No pupil surveys have been run yet.</p>");
 }

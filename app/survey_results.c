@@ -164,14 +164,13 @@ static void figure_cell(struct resp *o, struct survey_figure f)
 static void results_table(const struct req *r, struct resp *o, const struct survey_tally t[SURVEY_PHASES],
 			  const bool show[SURVEY_PHASES])
 {
-	html_lit(o, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-		    "<th scope=\"col\" class=\"govuk-table__header\">Pupils who…</th>");
+	const char *head[1 + SURVEY_PHASES] = {"Pupils who…"};
+	size_t nhead = 1;
 	for (int ph = 0; ph < SURVEY_PHASES; ph++)
 		if (show[ph])
-			htmlf(o, "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">%h</th>",
-			      phase_labels[ph]);
-	html_lit(o, "</tr></thead><tbody class=\"govuk-table__body\"><tr class=\"govuk-table__row\">"
-		    "<th scope=\"row\" class=\"govuk-table__header\">Responses</th>");
+			head[nhead++] = arena_printf(r->arena, "#%s", phase_labels[ph]);
+	html_table_begin(o, NULL, head, nhead);
+	html_lit(o, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">Responses</th>");
 	for (int ph = 0; ph < SURVEY_PHASES; ph++)
 		if (show[ph])
 			htmlf(o, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%d</td>", t[ph].n);
@@ -185,7 +184,8 @@ static void results_table(const struct req *r, struct resp *o, const struct surv
 				figure_cell(o, figure_of(&t[ph], &list[i]));
 		html_lit(o, "</tr>");
 	}
-	html_lit(o, "</tbody></table><p class=\"govuk-body-s\">A figure resting on " SURVEY_SUPPRESSED_TEXT
+	html_table_end(o);
+	html_lit(o, "<p class=\"govuk-body-s\">A figure resting on " SURVEY_SUPPRESSED_TEXT
 		    " is not shown, so that no pupil's answers can be picked out. Agreeing means answering 4 or 5. "
 		    "Good understanding means agreeing with all four sentences and getting at least three stories "
 		    "right.</p>");
@@ -244,11 +244,8 @@ static void scope_form(const struct req *r, struct resp *o, const struct scope_r
 	if (r->user->role != ROLE_SCHOOL) {
 		html_lit(o, "<div class=\"govuk-grid-column-one-third\">");
 		const struct option *areas;
-		size_t n = ref_area_options(r->db, r->arena, false, &areas);
-		struct option *opts = arena_alloc(r->arena, n * sizeof *opts);
-		memcpy(opts, areas, n * sizeof *opts);
-		opts[0].label = "All areas";
-		html_select(o, NULL, &(struct field){.name = "area", .label = "Area", .value = s->area}, opts, n);
+		size_t n = ref_area_filter_options(r->db, r->arena, &areas);
+		html_select(o, NULL, &(struct field){.name = "area", .label = "Area", .value = s->area}, areas, n);
 		html_lit(o, "</div><div class=\"govuk-grid-column-one-third\">");
 		html_input(o, NULL, &(struct field){.name = "urn", .label = "Setting URN (optional)", .value = s->urn,
 						    .width = "govuk-input--width-10", .inputmode = "numeric"});
@@ -262,28 +259,26 @@ static void scope_form(const struct req *r, struct resp *o, const struct scope_r
 	html_lit(o, "</form>");
 }
 
-int survey_results_page(const struct req *r, struct resp *o)
+/* Formats the same figures go out in. */
+enum format { AS_PAGE, AS_CSV, AS_JSON };
+
+static int scope_page(const struct req *r, struct resp *o, const struct scope_request *s,
+		      const struct survey_tally t[SURVEY_PHASES])
 {
-	struct scope_request s;
-	int status = scope_from(r, o, &s);
-	if (status)
-		return status;
-	struct survey_tally t[SURVEY_PHASES];
-	survey_tally(r->db, &s.scope, t);
 	struct page p = {.title = "Pupil survey results", .nav = "/survey-results", .wide = true};
 	page_begin(r, o, &p);
 	htmlf(o, "<span class=\"govuk-caption-l\">%h · %h</span><h1 class=\"govuk-heading-l\">Pupil survey results</h1>",
-	      s.label, s.period.name);
-	scope_form(r, o, &s);
+	      s->label, s->period.name);
+	scope_form(r, o, s);
 	results_table(r, o, t, (const bool[]){true, true});
 	htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/survey-results.csv?urn=%u&amp;area=%u&amp;period=%u\">"
 		 "Download these figures (CSV)</a></p>",
-	      s.urn, s.area, s.period.name);
+	      s->urn, s->area, s->period.name);
 	page_end(r, o, &p);
 	return 200;
 }
 
-int survey_results_csv(const struct req *r, struct resp *o)
+static int scope_results(const struct req *r, struct resp *o, enum format f)
 {
 	struct scope_request s;
 	int status = scope_from(r, o, &s);
@@ -291,23 +286,31 @@ int survey_results_csv(const struct req *r, struct resp *o)
 		return status;
 	struct survey_tally t[SURVEY_PHASES];
 	survey_tally(r->db, &s.scope, t);
-	return csv_answer(r, o, s.label, s.period.name, t,
-			  arena_printf(r->arena, "survey-results-%s%s%s.csv", *s.urn ? s.urn : s.area, *s.urn || *s.area ? "-" : "",
-				       s.period.name));
-}
-
-int survey_results_api(const struct req *r, struct resp *o)
-{
-	struct scope_request s;
-	int status = scope_from(r, o, &s);
-	if (status)
-		return status;
-	struct survey_tally t[SURVEY_PHASES];
-	survey_tally(r->db, &s.scope, t);
+	if (f == AS_PAGE)
+		return scope_page(r, o, &s, t);
+	if (f == AS_CSV)
+		return csv_answer(r, o, s.label, s.period.name, t,
+				  arena_printf(r->arena, "survey-results-%s%s%s.csv", *s.urn ? s.urn : s.area,
+					       *s.urn || *s.area ? "-" : "", s.period.name));
 	json_t *j = results_json(t);
 	json_object_set_new(j, "scope", json_pack("{s:s?, s:s?, s:s}", "urn", *s.urn ? s.urn : NULL, "area",
 						  *s.area ? s.area : NULL, "period", s.period.name));
 	return resp_json(o, 200, j);
+}
+
+int survey_results_page(const struct req *r, struct resp *o)
+{
+	return scope_results(r, o, AS_PAGE);
+}
+
+int survey_results_csv(const struct req *r, struct resp *o)
+{
+	return scope_results(r, o, AS_CSV);
+}
+
+int survey_results_api(const struct req *r, struct resp *o)
+{
+	return scope_results(r, o, AS_JSON);
 }
 
 /* ---- one run ---- */
@@ -326,52 +329,58 @@ static int run_scope(const struct req *r, struct resp *o, struct survey_run *run
 	return 0;
 }
 
-int survey_run_results_page(const struct req *r, struct resp *o)
+static int run_page(const struct req *r, struct resp *o, const struct survey_run *run,
+		    const struct survey_tally t[SURVEY_PHASES])
 {
-	struct survey_run run;
-	struct survey_tally t[SURVEY_PHASES];
-	int status = run_scope(r, o, &run, t);
-	if (status)
-		return status;
 	bool staff = r->user->role == ROLE_ADMIN || r->user->role == ROLE_TRAINER;
-	bool pre = strcmp(run.phase, "pre") == 0;
+	bool pre = strcmp(run->phase, "pre") == 0;
 	struct page p = {.title = "Survey results", .nav = staff ? "/survey-runs" : "/survey-results", .wide = true,
-			 .back = staff ? arena_printf(r->arena, "/survey-runs/%lld", (long long)run.id)
-				       : arena_printf(r->arena, "/schools/%s", run.urn)};
+			 .back = staff ? arena_printf(r->arena, "/survey-runs/%lld", (long long)run->id)
+				       : arena_printf(r->arena, "/schools/%s", run->urn)};
 	page_begin(r, o, &p);
 	char opened[64];
-	date_human(run.opened_at, opened, sizeof opened);
+	date_human(run->opened_at, opened, sizeof opened);
 	htmlf(o, "<span class=\"govuk-caption-l\">%h · Year %d · %h</span><h1 class=\"govuk-heading-l\">Survey results</h1>"
 		 "<p class=\"govuk-body\">Opened on %h.</p>",
-	      run.setting_name, run.year_group, pre ? "before the sessions" : "after the sessions", opened);
+	      run->setting_name, run->year_group, pre ? "before the sessions" : "after the sessions", opened);
 	results_table(r, o, t, (const bool[]){pre, !pre});
 	htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/survey-runs/%D/results.csv\">Download these "
 		 "figures (CSV)</a></p>",
-	      run.id);
+	      run->id);
 	page_end(r, o, &p);
 	return 200;
 }
 
-int survey_run_results_csv(const struct req *r, struct resp *o)
+static int run_results(const struct req *r, struct resp *o, enum format f)
 {
 	struct survey_run run;
 	struct survey_tally t[SURVEY_PHASES];
 	int status = run_scope(r, o, &run, t);
 	if (status)
 		return status;
-	const char *scope = arena_printf(r->arena, "survey %lld: %s (URN %s), Year %d, %s", (long long)run.id,
-					 run.setting_name, run.urn, run.year_group, run.phase);
-	return csv_answer(r, o, scope, "", t, arena_printf(r->arena, "survey-%lld-results.csv", (long long)run.id));
+	if (f == AS_PAGE)
+		return run_page(r, o, &run, t);
+	if (f == AS_CSV)
+		return csv_answer(r, o,
+				  arena_printf(r->arena, "survey %lld: %s (URN %s), Year %d, %s", (long long)run.id,
+					       run.setting_name, run.urn, run.year_group, run.phase),
+				  "", t, arena_printf(r->arena, "survey-%lld-results.csv", (long long)run.id));
+	json_t *j = results_json(t);
+	json_object_set_new(j, "run", survey_run_json(r, &run));
+	return resp_json(o, 200, j);
+}
+
+int survey_run_results_page(const struct req *r, struct resp *o)
+{
+	return run_results(r, o, AS_PAGE);
+}
+
+int survey_run_results_csv(const struct req *r, struct resp *o)
+{
+	return run_results(r, o, AS_CSV);
 }
 
 int survey_run_results_api(const struct req *r, struct resp *o)
 {
-	struct survey_run run;
-	struct survey_tally t[SURVEY_PHASES];
-	int status = run_scope(r, o, &run, t);
-	if (status)
-		return status;
-	json_t *j = results_json(t);
-	json_object_set_new(j, "run", survey_run_json(r, &run));
-	return resp_json(o, 200, j);
+	return run_results(r, o, AS_JSON);
 }
