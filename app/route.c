@@ -237,9 +237,10 @@ int route_handle(struct req *r, struct resp *o, const struct req_raw *raw)
 			return route_error(r, o, 403, "Your account does not have access to this page.");
 	}
 	bool unsafe = m == M_POST || m == M_PUT || m == M_DELETE;
-	bool json_exempt = (rt->flags & ROUTE_PUBLIC_JSON) && (rt->roles & R_PUBLIC) && r->json != NULL;
-	if (unsafe && !route_is_api(r->path) && !json_exempt) {
-		if (!same_site(r) || !auth_csrf_valid(r, req_form(r, "csrf")))
+	if (unsafe && !route_is_api(r->path)) {
+		/* ROUTE_PUBLIC_JSON (route.h): a JSON body needs no form token, but must still be same-site. */
+		bool json_exempt = (rt->flags & ROUTE_PUBLIC_JSON) && (rt->roles & R_PUBLIC) && r->json != NULL;
+		if (!same_site(r) || !(json_exempt || auth_csrf_valid(r, req_form(r, "csrf"))))
 			return route_error(r, o, 403,
 					   "This form has expired or did not come from lantern. Go back, reload the page and "
 					   "try again.");
