@@ -553,6 +553,9 @@ describe('pupil survey', () => {
       assert.equal(r.status, 422, JSON.stringify(change));
       assert.equal(r.data.field, field);
     }
+    // JSON needs no form token, but another site's page still cannot post it.
+    const cross = await api(stack.base).post(`/s/${run.code}`, answer(0), { 'Sec-Fetch-Site': 'cross-site' });
+    assert.equal(cross.status, 403);
     assert.equal(sql(`SELECT count(*) FROM survey_responses WHERE run_id = ${run.id}`), '0');
   });
 
