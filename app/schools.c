@@ -125,10 +125,12 @@ void schools_check(struct db *db, struct arena *a, const struct setting_input *i
 		if (blank(v) || valid_int(v, 0, SCHOOL_ROLL_MAX, &n))
 			continue;
 		int year = SCHOOL_YEAR_FIRST + i;
-		bool digits = strspn(v + (v[0] == '-'), "0123456789") == strlen(v + (v[0] == '-')) && v[v[0] == '-'];
-		if (digits && v[0] == '-')
+		/* Say what is wrong: a sign, a size, or not a number at all. */
+		const char *unsigned_part = v + (v[0] == '-');
+		bool whole = *unsigned_part && strspn(unsigned_part, "0123456789") == strlen(unsigned_part);
+		if (whole && v[0] == '-')
 			form_error(fe, year_fields[i], arena_printf(a, "Year %d roll %s is negative", year, shown(a, v)));
-		else if (digits)
+		else if (whole)
 			form_error(fe, year_fields[i],
 				   arena_printf(a, "Year %d roll %s is more than %d", year, shown(a, v), SCHOOL_ROLL_MAX));
 		else
@@ -158,7 +160,7 @@ int schools_upsert(struct db *db, const struct setting_input *in, bool *added)
 		       : -1;
 }
 
-/* One line for the audit trail. */
+/* One line for the audit trail; the caller frees it. */
 static char *summary(const struct setting_input *in)
 {
 	struct buf b = {0};
@@ -187,13 +189,22 @@ bool schools_save(struct db *db, struct arena *a, int64_t actor, bool creating, 
 		form_error(fe, "id", "There is no such setting");
 		return false;
 	}
-	if (schools_upsert(db, in, &added) != 0) {
+	struct setting old;
+	char *before = NULL, *now = summary(in);
+	if (exists && schools_load(db, a, in->urn, &old)) {
+		struct setting_input was = {old.urn, old.name, old.phase, old.area, {0}};
+		for (int i = 0; i < SCHOOL_YEARS; i++)
+			was.roll[i] = old.roll[i] < 0 ? "" : arena_printf(a, "%d", old.roll[i]);
+		before = summary(&was);
+	}
+	bool ok = schools_upsert(db, in, &added) == 0 &&
+		  audit(db, actor, "setting", in->urn, added ? "create" : "update", before, now) == 0;
+	free(before);
+	free(now);
+	if (!ok) {
 		db_rollback(db);
 		return false;
 	}
-	char *now = summary(in);
-	audit(db, actor, "setting", in->urn, added ? "create" : "update", NULL, now);
-	free(now);
 	return db_commit(db) == DB_OK;
 }
 
