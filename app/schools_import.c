@@ -106,6 +106,7 @@ static int write_rows(struct db *db, int64_t actor, const struct setting_input *
 {
 	if (db_begin(db) != DB_OK)
 		return -1;
+	int step = res->rows / 10 + 1, next = step;
 	for (int i = 0; i < res->rows; i++) {
 		bool added;
 		if (schools_upsert(db, &rows[i], &added) != 0) {
@@ -117,8 +118,10 @@ static int write_rows(struct db *db, int64_t actor, const struct setting_input *
 			res->added++;
 		else
 			res->updated++;
-		if (progress && (i + 1) % 500 == 0)
+		if (progress && i + 1 >= next && i + 1 < res->rows) {
 			progress(ctx, "writing", (size_t)i + 1, (size_t)res->rows);
+			next += step;
+		}
 	}
 	char summary[96];
 	snprintf(summary, sizeof summary, "%d rows: %d added, %d updated", res->rows, res->added, res->updated);
