@@ -105,16 +105,14 @@ char *auth_random_token(struct arena *a, size_t n)
 	return out;
 }
 
-char *auth_random_code(struct arena *a, size_t n, const char *alphabet)
+char *auth_random_code(struct arena *a, size_t len)
 {
-	size_t k = strlen(alphabet);
-	if (k < 2 || k > 64)
-		die("auth_random_code: an alphabet of %zu characters", k);
-	char *out = arena_alloc(a, n + 1);
-	/* randombytes_uniform has no modulo bias, so every code is as likely as any other. */
-	for (size_t i = 0; i < n; i++)
-		out[i] = alphabet[randombytes_uniform((uint32_t)k)];
-	out[n] = '\0';
+	/* Crockford's base32 in lower case: no i, l, o or u to misread, 5 bits a character. */
+	static const char alphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+	char *out = arena_alloc(a, len + 1);
+	for (size_t i = 0; i < len; i++)
+		out[i] = alphabet[randombytes_uniform(32)];
+	out[len] = '\0';
 	return out;
 }
 

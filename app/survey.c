@@ -62,14 +62,19 @@ bool survey_run_load(struct db *db, struct arena *a, int64_t id, struct survey_r
 	return run_load(a, db_query(db, SQL_RUN_BY_ID, "I", id), run);
 }
 
-/* A code as pupils may type it (any case); NULL if it cannot be one. */
+/* A code as pupils may type it: any case, and o, i or l for the 0 and 1 they stand for (as in
+ * Crockford's base32); NULL if it cannot be a code. */
 static const char *normal_code(struct arena *a, const char *s)
 {
 	if (s == NULL || strlen(s) != SURVEY_CODE_LEN)
 		return NULL;
 	char *code = arena_strdup(a, s);
 	for (char *p = code; *p; p++) {
-		*p = (char)toupper((unsigned char)*p);
+		*p = (char)tolower((unsigned char)*p);
+		if (*p == 'o')
+			*p = '0';
+		else if (*p == 'i' || *p == 'l')
+			*p = '1';
 		if (strchr(SURVEY_CODE_ALPHABET, *p) == NULL)
 			return NULL;
 	}
@@ -136,7 +141,7 @@ int64_t survey_open(struct db *db, struct arena *a, const struct user *actor, co
 		return 0;
 	int64_t now = now_utc();
 	for (int attempt = 0; attempt < 5; attempt++) {
-		const char *code = auth_random_code(a, SURVEY_CODE_LEN, SURVEY_CODE_ALPHABET);
+		const char *code = auth_random_code(a, SURVEY_CODE_LEN);
 		if (db_int(db, 1, SQL_CODE_TAKEN, "s", code) > 0)
 			continue;
 		enum db_rc rc = db_exec(db, SQL_RUN_NEW, "sissIIIi", in->urn, (int)year, in->phase, code, actor ? actor->id : 0,

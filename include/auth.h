@@ -84,8 +84,8 @@ bool auth_csrf_valid(const struct req *r, const char *token);
 void auth_hmac_hex(const char *purpose, const char *msg, char out[65]);
 /* Random URL-safe token of n random bytes into the arena. */
 char *auth_random_token(struct arena *a, size_t n);
-/* n characters drawn uniformly at random from alphabet (2 to 64 characters), into the arena: short
- * codes people read off a screen or type, such as a pupil survey's. */
-char *auth_random_code(struct arena *a, size_t n, const char *alphabet);
+/* Random code of len characters for people to read and type (printed QR links): Crockford base32,
+ * lower case, 5 random bits each. */
+char *auth_random_code(struct arena *a, size_t len);
 
 #endif

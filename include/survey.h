@@ -21,8 +21,9 @@ enum {
 	SURVEY_OPEN_SECONDS = 24 * 3600,
 	SURVEY_CODE_LEN = 8,
 };
-/* No 0/O, 1/I/L: codes are read off a projector and typed on phones. 31^8 ≈ 8.5 × 10^11 codes. */
-#define SURVEY_CODE_ALPHABET "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+/* Codes come from auth_random_code: Crockford base32 in lower case, so 32^8 ≈ 1.1 × 10^12 of them,
+ * with no i, l, o or u to misread off a projector. */
+#define SURVEY_CODE_ALPHABET "0123456789abcdefghjkmnpqrstvwxyz"
 
 struct survey_run {
 	int64_t id;

@@ -454,7 +454,7 @@ describe('pupil survey', () => {
   test('opening a run gives a short code and the absolute address pupils use', async () => {
     const r = await open({ urn: '100001', year_group: 9, phase: 'post', pupils_expected: 30 });
     assert.equal(r.status, 201, r.text);
-    assert.match(r.data.code, /^[A-HJ-NP-Z2-9]{8}$/);
+    assert.match(r.data.code, /^[0-9a-hjkmnp-tv-z]{8}$/);
     assert.equal(r.data.url, `${stack.base}/s/${r.data.code}`);
     assert.equal(r.data.phase, 'post');
     assert.equal(r.data.max_responses, 35);
@@ -576,7 +576,9 @@ describe('pupil survey', () => {
     assert.match(help, /Childline free on <a class="govuk-link" href="tel:08001111"><strong>0800 1111<\/strong><\/a>/);
     assert.match(help, /href="tel:999"/);
     assert.doesNotMatch(page.text, /name="(name|email|pupil)"/);
-    assert.equal((await pupil.get(`/s/${run.code.toLowerCase()}`)).status, 200); // typed in lower case
+    assert.equal((await pupil.get(`/s/${run.code.toUpperCase()}`)).status, 200); // typed in capitals
+    const misread = run.code.replace(/0/g, 'O').replace(/1/g, 'l');
+    assert.equal((await pupil.get(`/s/${misread}`)).status, 200); // O for 0, l for 1
 
     // Missing answers come back with the error summary and the choices kept.
     let res = await pupil.postForm(`/s/${run.code}`, { q1: '4', csrf: csrfFrom(page.text) });
@@ -645,7 +647,8 @@ describe('pupil survey', () => {
     assert.match(r.data.error, /as many answers as there are pupils/);
     assert.equal((await new Client(stack.base).get(`/s/${small.code}`)).status, 409);
 
-    assert.equal((await respond('ZZZZZZZZ', answer(0))).status, 404);
+    assert.equal((await respond('zzzzzzzz', answer(0))).status, 404);
+    assert.equal((await respond('uuuuuuuu', answer(0))).status, 404); // not a code at all
     assert.equal((await new Client(stack.base).get('/s/not-a-code')).status, 404);
   });
 
