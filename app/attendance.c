@@ -10,6 +10,7 @@
 #include "catalog.h"
 #include "auth.h"
 #include "db.h"
+#include "deliveries.h"
 #include "html.h"
 #include "outbox.h"
 #include "ref.h"
@@ -550,7 +551,8 @@ int attendance_marks_post(const struct req *r, struct resp *o)
 
 static const char SQL_SET_PRESENT[] = "UPDATE sessions SET pupils_present = ? WHERE id = ?";
 
-/* Records a pupil session's head-count (and, through the schools feature, its delivery). */
+/* Records a pupil session's head-count and, for a Risk Avert module, the delivery it stands for:
+ * both in one transaction, through deliveries_record (the one path every delivery takes). */
 static int headcount(const struct req *r, const struct session *s, const char *value, const char **error)
 {
 	long long n;
@@ -574,6 +576,20 @@ static int headcount(const struct req *r, const struct session *s, const char *v
 	db_exec(r->db, SQL_SET_PRESENT, "iI", (int)n, s->id);
 	audit(r->db, r->user->id, "headcount", arena_printf(r->arena, "%lld", (long long)s->id), "set",
 	      old >= 0 ? arena_printf(r->arena, "%lld", (long long)old) : NULL, value);
+	if (strcmp(s->course_id, DELIVERIES_COURSE) == 0 && s->module_id && s->year_group) {
+		char day[32];
+		time_iso_local(s->starts_at, day);
+		day[10] = '\0';
+		struct delivery_input in = {.urn = s->school_urn, .module = s->module_id,
+					    .year_group = arena_printf(r->arena, "%d", s->year_group), .delivered_on = day,
+					    .pupils_reached = value, .session_id = s->id, .in_transaction = true};
+		struct form_errors fe = {0};
+		if (deliveries_record(r->db, r->user, &in, &fe) == 0) {
+			db_rollback(r->db);
+			*error = fe.n ? arena_strdup(r->arena, fe.e[0].message) : "The delivery could not be recorded; try again.";
+			return fe.n ? 422 : 503;
+		}
+	}
 	if (db_commit(r->db) != DB_OK) {
 		*error = "The service is busy; try again.";
 		return 503;

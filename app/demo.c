@@ -1,19 +1,28 @@
-/* demo.c — demonstration data: partner organisations, a school, one user per role (each with the
- * password DEMO_PASSWORD, which `make run` prints), upcoming sessions and a school's request. */
+/* demo.c — demonstration data: partner organisations, schools and colleges across the areas with
+ * some Risk Avert deliveries and closed pupil surveys, one user per role (each with the password
+ * DEMO_PASSWORD, which `make run` prints), upcoming sessions, a school's request, and campaigns
+ * with placements, scans, other reach and pledges. Each part is added only if it is not there yet. */
 #include "demo.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "auth.h"
 #include "catalog.h"
 #include "db.h"
+#include "deliveries.h"
 #include "organisations.h"
+#include "period.h"
 #include "placements.h"
 #include "pledges.h"
 #include "reach.h"
 #include "requests.h"
+#include "schools.h"
 #include "scanq.h"
 #include "sessions.h"
+#include "survey.h"
+#include "survey_instrument.h"
 #include "users.h"
 #include "util.h"
 #include "valid.h"
@@ -27,9 +36,39 @@ static const struct org_input demo_orgs[] = {
 	{"Lantern Demo Training Team", "other", "greater-essex", NULL},
 };
 
-static const char SQL_DEMO_SCHOOL[] =
-	"INSERT OR IGNORE INTO settings (urn, name, phase, area, y7, y8, y9, y10, y11)"
-	" VALUES ('900001', 'Demo Academy Southend', 'secondary', 'southend', 180, 182, 175, 170, 168)";
+/* Fictional settings, one of each phase, across the areas; blank rolls are not known. */
+static const struct setting_input demo_settings[] = {
+	{"900001", "Demo Academy Southend", "secondary", "southend", {"180", "182", "175", "170", "168", "", ""}},
+	{"900002", "Thurrock Riverside School", "secondary", "thurrock", {"210", "205", "200", "198", "190", "", ""}},
+	{"900003", "Basildon Park All-Through Academy", "all-through", "basildon",
+	 {"150", "148", "152", "140", "138", "90", "85"}},
+	{"900004", "Colchester Sixth Form College", "sixth-form", "colchester", {"", "", "", "", "", "620", "590"}},
+	{"900005", "Chelmsford College of Further Education", "fe-college", "chelmsford", {"", "", "", "", "", "", ""}},
+	{"900006", "Harlow Meadows Special School", "special", "harlow", {"12", "14", "11", "13", "10", "8", "6"}},
+	{"900007", "Tendring Learning Centre", "alternative-provision", "tendring", {"", "", "8", "12", "15", "", ""}},
+	{"900008", "Anglia Coast University Centre", "he", "colchester", {"", "", "", "", "", "", ""}},
+};
+
+/* Deliveries this academic year, days after it began (never after today). */
+static const struct {
+	const char *urn, *module, *year, *pupils;
+	int day;
+} demo_deliveries[] = {
+	{"900001", "social-norms", "7", "170", 10},
+	{"900001", "social-norms", "8", "175", 10},
+	{"900001", "healthy-relationships", "9", "160", 24},
+	{"900001", "consent-and-online", "10", "150", 38},
+	{"900002", "social-norms", "7", "200", 17},
+	{"900003", "healthy-relationships", "8", "140", 31},
+	{"900003", "small-group", "10", "8", 45},
+	{"900006", "healthy-relationships", "9", "10", 20},
+};
+
+static const char SQL_SETTING_EXISTS[] = "SELECT count(*) FROM settings WHERE urn = ?";
+static const char SQL_DEMO_DELIVERIES[] = "SELECT count(*) FROM deliveries WHERE urn = '900001'";
+static const char SQL_DEMO_RUNS[] = "SELECT count(*) FROM survey_runs WHERE urn = '900001'";
+static const char SQL_RUN_CODE[] = "SELECT code FROM survey_runs WHERE id = ?";
+static const char SQL_RUN_CLOSE[] = "UPDATE survey_runs SET closed_at = ? WHERE id = ?";
 static const char SQL_ORG_ID[] = "SELECT id FROM organisations WHERE name = ?";
 static const char SQL_DEMO_LEAD[] = "SELECT id FROM users WHERE email = 'campaign@lantern.example'";
 static const char SQL_USER_EXISTS[] = "SELECT count(*) FROM users WHERE email = ?";
@@ -271,6 +310,104 @@ static int demo_campaigns(struct db *db, int64_t lead)
 	return rc;
 }
 
+static int demo_schools(struct db *db, struct arena *a)
+{
+	printf("demo: schools");
+	for (size_t i = 0; i < ARRAY_LEN(demo_settings); i++) {
+		struct form_errors fe = {0};
+		if (db_int(db, 0, SQL_SETTING_EXISTS, "s", demo_settings[i].urn) == 0 &&
+		    !schools_save(db, a, 0, true, &demo_settings[i], &fe)) {
+			fprintf(stderr, "\ndemo: cannot add %s: %s\n", demo_settings[i].name, fe.n ? fe.e[0].message : "?");
+			return -1;
+		}
+		putchar('.');
+		fflush(stdout);
+	}
+	printf(" %zu\n", ARRAY_LEN(demo_settings));
+	return 0;
+}
+
+static int demo_delivery_records(struct db *db)
+{
+	printf("demo: Risk Avert deliveries");
+	if (db_int(db, 0, SQL_DEMO_DELIVERIES, "") > 0) {
+		printf(" already there\n");
+		return 0;
+	}
+	struct period year;
+	int64_t now = now_utc();
+	period_academic_year_at(now, &year);
+	int64_t start, end;
+	period_bounds_utc(&year, &start, &end);
+	for (size_t i = 0; i < ARRAY_LEN(demo_deliveries); i++) {
+		/* Noon, so a clock change cannot move the day. */
+		time_t t = (time_t)(start + (int64_t)demo_deliveries[i].day * 86400 + 12 * 3600);
+		if (t > now)
+			t = (time_t)now;
+		struct tm tm;
+		localtime_r(&t, &tm);
+		char date[11];
+		strftime(date, sizeof date, "%Y-%m-%d", &tm);
+		struct delivery_input in = {.urn = demo_deliveries[i].urn, .module = demo_deliveries[i].module,
+					    .year_group = demo_deliveries[i].year, .delivered_on = date,
+					    .pupils_reached = demo_deliveries[i].pupils};
+		struct form_errors fe = {0};
+		if (deliveries_record(db, NULL, &in, &fe) == 0) {
+			fprintf(stderr, "\ndemo: cannot record a delivery: %s\n", fe.n ? fe.e[0].message : "?");
+			return -1;
+		}
+		putchar('.');
+		fflush(stdout);
+	}
+	printf(" %zu\n", ARRAY_LEN(demo_deliveries));
+	return 0;
+}
+
+/* A closed run of n responses; pupil k's answers follow a fixed pattern, stronger after the sessions. */
+static int demo_run(struct db *db, struct arena *a, const char *urn, const char *year, const char *phase, int n)
+{
+	struct form_errors fe = {0};
+	int64_t id = survey_open(db, a, NULL, &(struct survey_run_input){urn, year, phase, "30"}, &fe);
+	struct db_stmt *st = db_query(db, SQL_RUN_CODE, "I", id);
+	const char *code = db_next(st) ? arena_strdup(a, db_col_text(st, 0)) : NULL;
+	db_done(st);
+	if (id == 0 || code == NULL)
+		return -1;
+	bool post = strcmp(phase, "post") == 0;
+	for (int k = 0; k < n; k++) {
+		struct survey_answers ans;
+		for (int i = 0; i < SURVEY_STATEMENTS; i++) {
+			bool agree = post ? k % 3 != 0 || i != k % 4 : (k + i) % 3 != 0 || k % 4 == 0;
+			ans.q[i] = agree ? 4 + (k + i) % 2 : 2 + (k + i) % 2;
+		}
+		for (int i = 0; i < SURVEY_SCENARIOS; i++) {
+			bool right = (k + i) % (post ? 6 : 3) != 0;
+			const char *correct = survey_instrument.scenarios[i].right;
+			ans.s[i] = right ? correct : (k % 2 ? "not-sure" : strcmp(correct, "healthy") == 0 ? "unhealthy" : "healthy");
+		}
+		if (survey_record(db, code, &ans) != 201)
+			return -1;
+	}
+	return db_exec(db, SQL_RUN_CLOSE, "II", now_utc(), id) == DB_OK ? 0 : -1;
+}
+
+static int demo_surveys(struct db *db, struct arena *a)
+{
+	printf("demo: pupil surveys");
+	if (db_int(db, 0, SQL_DEMO_RUNS, "") > 0) {
+		printf(" already there\n");
+		return 0;
+	}
+	/* Year 9 before and after, both large enough to show; a small group whose figures stay hidden. */
+	if (demo_run(db, a, "900001", "9", "pre", 24) != 0 || demo_run(db, a, "900001", "9", "post", 22) != 0 ||
+	    demo_run(db, a, "900003", "10", "post", 6) != 0) {
+		fprintf(stderr, "\ndemo: cannot add the pupil surveys\n");
+		return -1;
+	}
+	printf(" 3\n");
+	return 0;
+}
+
 int demo_load(struct db *db)
 {
 	printf("demo: organisations");
@@ -284,10 +421,13 @@ int demo_load(struct db *db)
 		putchar('.');
 		fflush(stdout);
 	}
-	printf(" %zu\ndemo: schools", ARRAY_LEN(demo_orgs));
-	if (db_exec(db, SQL_DEMO_SCHOOL, "") != DB_OK)
+	printf(" %zu\n", ARRAY_LEN(demo_orgs));
+	struct arena *a = arena_new();
+	int rc = demo_schools(db, a);
+	arena_free(a);
+	if (rc != 0)
 		return -1;
-	printf(" 1\ndemo: users");
+	printf("demo: users");
 	for (size_t i = 0; i < ARRAY_LEN(demo_users); i++) {
 		if (db_int(db, 0, SQL_USER_EXISTS, "s", demo_users[i].email) > 0)
 			continue;
@@ -310,6 +450,11 @@ int demo_load(struct db *db)
 		return -1;
 	printf("demo: campaigns");
 	if (demo_campaigns(db, db_int(db, 0, SQL_DEMO_LEAD, "")) != 0)
+		return -1;
+	a = arena_new();
+	rc = demo_delivery_records(db) == 0 && demo_surveys(db, a) == 0 ? 0 : -1;
+	arena_free(a);
+	if (rc != 0)
 		return -1;
 	printf("\nDemo sign-ins (password \"%s\" for each):\n", DEMO_PASSWORD);
 	for (size_t i = 0; i < ARRAY_LEN(demo_users); i++)

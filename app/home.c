@@ -26,6 +26,16 @@ static const struct home_link {
 	 "Place campaign materials with their own QR codes, print them, and see how far each campaign reached."},
 	{R_CAMPAIGN | R_ADMIN | R_ANALYST, "/pledges", "Employer pledges",
 	 "The employers who have signed the domestic abuse employer pledge."},
+	{R_ADMIN | R_TRAINER | R_ANALYST, "/schools", "Schools and colleges",
+	 "Every setting, whether it delivers Risk Avert this year, and each one's coverage by year group."},
+	{R_ADMIN | R_TRAINER | R_ANALYST, "/schools/areas", "Risk Avert by area",
+	 "How many settings of each phase deliver the programme, and the list of those that do not yet."},
+	{R_ADMIN, "/schools/import", "Import settings", "Add or update schools and colleges from a CSV file."},
+	{R_SCHOOL, "/schools", "Your school", "Record Risk Avert lessons and see which year groups have had which modules."},
+	{R_ADMIN | R_TRAINER, "/survey-runs", "Pupil surveys",
+	 "Open an anonymous survey for a class, show them the code, and close it when they are done."},
+	{R_SCHOOL | R_ANALYST | R_ADMIN | R_TRAINER, "/survey-results", "Pupil survey results",
+	 "What pupils understand about healthy relationships, before and after the programme."},
 	{R_ANY_USER, "/account", "Your account", "Change your password and manage your API tokens."},
 };
 

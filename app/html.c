@@ -139,6 +139,10 @@ static const struct nav_item {
 	{R_ADMIN, "/admin/evaluations", "Evaluations"},
 	{R_CAMPAIGN | R_ADMIN | R_ANALYST, "/campaigns", "Campaigns"},
 	{R_CAMPAIGN | R_ADMIN | R_ANALYST, "/pledges", "Employer pledges"},
+	{R_ADMIN | R_TRAINER | R_ANALYST, "/schools", "Schools"},
+	{R_SCHOOL, "/schools", "Your school"},
+	{R_ADMIN | R_TRAINER, "/survey-runs", "Pupil surveys"},
+	{R_SCHOOL | R_ANALYST, "/survey-results", "Survey results"},
 	{R_ANY_USER, "/account", "Your account"},
 };
 
@@ -445,4 +449,23 @@ void html_notice(struct resp *o, const char *heading, const char *text)
 void html_tag(struct resp *o, const char *text, const char *colour)
 {
 	htmlf(o, "<strong class=\"govuk-tag%h%h\">%h</strong>", colour ? " govuk-tag--" : "", colour ? colour : "", text);
+}
+
+void html_table_begin(struct resp *o, const char *caption, const char *const *headings, size_t n)
+{
+	html_lit(o, "<table class=\"govuk-table\">");
+	if (caption)
+		htmlf(o, "<caption class=\"govuk-table__caption govuk-table__caption--m\">%h</caption>", caption);
+	html_lit(o, "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
+	for (size_t i = 0; i < n; i++) {
+		bool numeric = headings[i][0] == '#';
+		htmlf(o, "<th scope=\"col\" class=\"govuk-table__header%h\">%h</th>",
+		      numeric ? " govuk-table__header--numeric" : "", headings[i] + numeric);
+	}
+	html_lit(o, "</tr></thead><tbody class=\"govuk-table__body\">");
+}
+
+void html_table_end(struct resp *o)
+{
+	html_lit(o, "</tbody></table>");
 }

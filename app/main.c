@@ -1,4 +1,4 @@
-/* main.c — the command line: init, serve, user add, token create, demo, backup. */
+/* main.c — the command line: init, serve, user add, token create, schools import, demo, backup. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include "html.h"
 #include "db.h"
 #include "demo.h"
+#include "schools_import.h"
 #include "server.h"
 #include "users.h"
 #include "util.h"
@@ -22,6 +23,7 @@ static const char usage[] =
 	"  lantern --db PATH serve --socket PATH [--threads N] [--sendmail CMD]\n"
 	"  lantern --db PATH user add --email E --name N --role R [--org ID | --school URN]  (password on stdin)\n"
 	"  lantern --db PATH token create --email E      print a new API token for that user\n"
+	"  lantern --db PATH schools import FILE.csv     add or update settings (" SCHOOLS_CSV_HEADER ")\n"
 	"  lantern --db PATH demo                        load a demonstration data set\n"
 	"  lantern --db PATH backup FILE                 online, consistent copy\n"
 	"  lantern --catalog check                       validate courses/ and campaigns/\n";
@@ -181,13 +183,25 @@ static int cmd_serve(const char *path, int argc, char **argv)
 	return rc;
 }
 
-static int with_db(const char *path, int (*fn)(struct db *))
+static int cmd_schools_import(const char *path, const char *file)
 {
 	struct db *db = open_current(path);
 	if (db == NULL)
 		return 1;
-	int rc = fn(db) == 0 ? 0 : 1;
+	int rc = schools_import_command(db, file);
 	db_close(db);
+	return rc;
+}
+
+/* The demo records Risk Avert deliveries, which are checked against the catalogue. */
+static int cmd_demo(const char *path)
+{
+	if (load_catalog() != 0)
+		return 1;
+	struct db *db = open_current(path);
+	int rc = db && demo_load(db) == 0 ? 0 : 1;
+	db_close(db);
+	catalog_free();
 	return rc;
 }
 
@@ -236,11 +250,10 @@ int main(int argc, char **argv)
 		code = cmd_user_add(db_path, rest, rargv);
 	else if (strcmp(cmd, "token") == 0 && strcmp(sub, "create") == 0)
 		code = cmd_token_create(db_path, rest, rargv);
-	else if (strcmp(cmd, "demo") == 0) {
-		/* Demo placements name campaigns and materials, so the catalogue must be in force. */
-		code = load_catalog() != 0 ? 1 : with_db(db_path, demo_load);
-		catalog_free();
-	}
+	else if (strcmp(cmd, "schools") == 0 && strcmp(sub, "import") == 0 && i + 2 < argc)
+		code = cmd_schools_import(db_path, argv[i + 2]);
+	else if (strcmp(cmd, "demo") == 0)
+		code = cmd_demo(db_path);
 	else if (strcmp(cmd, "backup") == 0 && i + 1 < argc) {
 		struct db *db = open_current(db_path);
 		code = db && db_backup(db, argv[i + 1]) == 0 ? 0 : 1;

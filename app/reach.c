@@ -9,7 +9,7 @@
 
 #include "audit.h"
 #include "auth.h"
-#include "campaign_period.h"
+#include "period.h"
 #include "campaigns.h"
 #include "catalog.h"
 #include "db.h"
@@ -220,11 +220,11 @@ static bool gather(struct db *db, struct arena *a, const struct campaign *c, con
 	rc->c = c;
 	rc->period = period && *period ? period : NULL;
 	if (rc->period) {
-		struct campaign_period p;
-		if (!campaign_period_parse(rc->period, &p))
+		struct period p;
+		if (!period_parse(rc->period, &p))
 			return false;
-		memcpy(rc->from, p.from, 11);
-		memcpy(rc->to, p.to, 11);
+		period_date_text(&p.from, rc->from);
+		period_date_text(&p.to, rc->to);
 	} else {
 		struct db_stmt *st = db_query(db, SQL_FIRST_PLACED, "s", c->id);
 		const char *first = db_next(st) ? db_col_text(st, 0) : NULL;

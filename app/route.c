@@ -8,22 +8,27 @@
 #include "attendance.h"
 #include "auth.h"
 #include "booking_pages.h"
+#include "campaigns.h"
 #include "certificates.h"
 #include "checkin.h"
+#include "coverage.h"
 #include "db.h"
+#include "deliveries.h"
 #include "evaluations.h"
-#include "campaigns.h"
-#include "db.h"
 #include "help.h"
 #include "home.h"
 #include "html.h"
 #include "login.h"
 #include "organisations.h"
-#include "requests.h"
-#include "session_pages.h"
 #include "placements.h"
 #include "pledges.h"
 #include "reach.h"
+#include "requests.h"
+#include "schools.h"
+#include "schools_import.h"
+#include "session_pages.h"
+#include "survey.h"
+#include "survey_results.h"
 #include "users.h"
 
 #define ANY R_ANY_USER
@@ -152,6 +157,39 @@ static const struct route routes[] = {
 	{M_POST, "/api/v1/campaigns/{}/reach", CAMPAIGN_LEADS, 0, reach_api_add},
 	{M_GET, "/api/v1/pledges", CAMPAIGN_READERS, 0, pledges_api_list},
 	{M_POST, "/api/v1/pledges", CAMPAIGN_LEADS, 0, pledges_api_create},
+	/* Risk Avert: settings, deliveries, coverage and the pupil survey (schools.c, deliveries.c, survey.c) */
+	{M_GET, "/schools", STAFF | R_SCHOOL | R_ANALYST, 0, schools_list_page},
+	{M_GET, "/schools/new", R_ADMIN, 0, schools_new_page},
+	{M_POST, "/schools/new", R_ADMIN, 0, schools_create},
+	{M_GET, "/schools/import", R_ADMIN, 0, schools_import_page},
+	{M_POST, "/schools/import", R_ADMIN, ROUTE_UPLOAD, schools_import_post},
+	{M_GET, "/schools/areas", STAFF | R_ANALYST, 0, coverage_areas_page},
+	{M_GET, "/schools/{}", STAFF | R_SCHOOL | R_ANALYST, 0, schools_page},
+	{M_GET, "/schools/{}/edit", R_ADMIN, 0, schools_edit_page},
+	{M_POST, "/schools/{}/edit", R_ADMIN, 0, schools_update},
+	{M_GET, "/schools/{}/coverage", STAFF | R_SCHOOL | R_ANALYST, 0, coverage_page},
+	{M_GET, "/schools/{}/deliveries/new", STAFF | R_SCHOOL, 0, deliveries_new_page},
+	{M_POST, "/schools/{}/deliveries/new", STAFF | R_SCHOOL, 0, deliveries_create},
+	{M_GET, "/survey-runs", STAFF, 0, survey_runs_page},
+	{M_GET, "/survey-runs/new", STAFF, 0, survey_new_page},
+	{M_POST, "/survey-runs/new", STAFF, 0, survey_create},
+	{M_GET, "/survey-runs/{}", STAFF, 0, survey_run_page},
+	{M_GET, "/survey-runs/{}/qr.svg", STAFF, 0, survey_run_qr},
+	{M_POST, "/survey-runs/{}/close", STAFF, 0, survey_run_close},
+	{M_GET, "/survey-runs/{}/results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_page},
+	{M_GET, "/survey-runs/{}/results.csv", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_csv},
+	{M_GET, "/survey-results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_page},
+	{M_GET, "/survey-results.csv", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_csv},
+	{M_GET, "/s/{}", R_PUBLIC, 0, survey_pupil_page},
+	{M_POST, "/s/{}", R_PUBLIC, ROUTE_PUBLIC_JSON, survey_pupil_submit},
+	{M_GET, "/api/v1/schools", STAFF | R_SCHOOL | R_ANALYST, 0, schools_api_list},
+	{M_POST, "/api/v1/schools/{}/deliveries", STAFF | R_SCHOOL, 0, deliveries_api_create},
+	{M_GET, "/api/v1/schools/{}/coverage", STAFF | R_SCHOOL | R_ANALYST, 0, coverage_api},
+	{M_POST, "/api/v1/survey-runs", STAFF, 0, survey_api_open},
+	{M_GET, "/api/v1/survey-runs/{}", STAFF, 0, survey_api_get},
+	{M_POST, "/api/v1/survey-runs/{}/close", STAFF, 0, survey_api_close},
+	{M_GET, "/api/v1/survey-runs/{}/results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_api},
+	{M_GET, "/api/v1/survey-results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_api},
 
 	/* JSON API */
 	{M_GET, "/api/v1/me", ANY, 0, home_api_me},
@@ -292,7 +330,9 @@ int route_handle(struct req *r, struct resp *o, const struct req_raw *raw)
 	}
 	bool unsafe = m == M_POST || m == M_PUT || m == M_DELETE;
 	if (unsafe && !route_is_api(r->path)) {
-		if (!same_site(r) || !auth_csrf_valid(r, req_form(r, "csrf")))
+		/* ROUTE_PUBLIC_JSON (route.h): a JSON body needs no form token, but must still be same-site. */
+		bool json_exempt = (rt->flags & ROUTE_PUBLIC_JSON) && (rt->roles & R_PUBLIC) && r->json != NULL;
+		if (!same_site(r) || !(json_exempt || auth_csrf_valid(r, req_form(r, "csrf"))))
 			return route_error(r, o, 403,
 					   "This form has expired or did not come from lantern. Go back, reload the page and "
 					   "try again.");

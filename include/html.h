@@ -101,5 +101,10 @@ void html_post_button(const struct req *r, struct resp *o, const char *action, c
 /* Green confirmation banner shown after a successful action (from the ?done= query). */
 void html_notice(struct resp *o, const char *heading, const char *text);
 void html_tag(struct resp *o, const char *text, const char *colour);
+/* Opens a table: an optional caption (NULL: none), the header row, then the body. A heading that
+ * starts with '#' is for a numeric column (right-aligned; the '#' is not shown). Close the table
+ * with html_table_end(). */
+void html_table_begin(struct resp *o, const char *caption, const char *const *headings, size_t n);
+void html_table_end(struct resp *o);
 
 #endif

@@ -280,6 +280,17 @@ test('pupil sessions take a head-count, not names', async () => {
   assert.equal(ok.json.pupils_present, 27);
   assert.equal(sql(`SELECT pupils_present FROM sessions WHERE id = ${r.json.id}`), '27');
   assert.equal(sql(`SELECT count(*) FROM audit_log WHERE entity = 'headcount' AND entity_id = '${r.json.id}'`), '1');
+  // The head-count is the school's Risk Avert delivery for that year group: recorded once, corrected in place.
+  const delivery = () => sql(`SELECT urn || '|' || module_id || '|' || year_group || '|' || pupils_reached FROM deliveries WHERE session_id = ${r.json.id}`);
+  assert.equal(delivery(), '900001|healthy-relationships|9|27');
+  assert.equal((await t.post(`/api/v1/sessions/${r.json.id}/headcount`, { pupils_present: 26 })).status, 200);
+  assert.equal(delivery(), '900001|healthy-relationships|9|26');
+  assert.equal(sql(`SELECT count(*) FROM deliveries WHERE session_id = ${r.json.id}`), '1');
+  // A count far above the year group's roll is refused, and nothing is half-written.
+  const absurd = await t.post(`/api/v1/sessions/${r.json.id}/headcount`, { pupils_present: 1900 });
+  assert.equal(absurd.status, 422);
+  assert.equal(sql(`SELECT pupils_present FROM sessions WHERE id = ${r.json.id}`), '26');
+  assert.equal(delivery(), '900001|healthy-relationships|9|26');
 });
 
 test('sign-in sheet and the attendance CSV', async () => {
