@@ -13,7 +13,7 @@
 
 static int write_group(xmlTextWriterPtr w, const struct adx_group *g)
 {
-	int rc = xmlTextWriterStartElement(w, BAD_CAST "group");
+	int rc = xmlTextWriterStartElement(w, BAD_CAST "group") < 0;
 	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "orgUnit", BAD_CAST g->org_unit) < 0;
 	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "period", BAD_CAST g->period) < 0;
 	for (int i = 0; i < g->nvalues; i++) {

@@ -8,8 +8,10 @@
 
 #include "audit.h"
 #include "catalog.h"
+#include "csv.h"
 #include "auth.h"
 #include "db.h"
+#include "deliveries.h"
 #include "html.h"
 #include "outbox.h"
 #include "ref.h"
@@ -451,26 +453,6 @@ int attendance_sheet_page(const struct req *r, struct resp *o)
 	return 200;
 }
 
-/* A CSV field, quoted when it must be (RFC 4180); a leading = + - @ is defused for spreadsheets. */
-static void csv_field(struct buf *b, const char *v)
-{
-	v = v ? v : "";
-	bool formula = strchr("=+-@", v[0]) && v[0];
-	if (!formula && strpbrk(v, ",\"\r\n") == NULL) {
-		buf_puts(b, v);
-		return;
-	}
-	buf_putc(b, '"');
-	if (formula)
-		buf_putc(b, '\'');
-	for (const char *p = v; *p; p++) {
-		if (*p == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *p);
-	}
-	buf_putc(b, '"');
-}
-
 int attendance_csv(const struct req *r, struct resp *o)
 {
 	struct session s;
@@ -478,17 +460,15 @@ int attendance_csv(const struct req *r, struct resp *o)
 	if (rc)
 		return rc;
 	struct buf b = {0};
-	buf_puts(&b, "booking,name,email,organisation,status,walk_in\r\n");
+	static const char *const header[] = {"booking", "name", "email", "organisation", "status", "walk_in"};
+	csv_write_row(&b, header, 6);
 	struct db_stmt *st = db_query(r->db, SQL_ROSTER, "I", s.id);
 	while (db_next(st)) {
-		buf_printf(&b, "%lld,", (long long)db_col_int64(st, 0));
-		csv_field(&b, db_col_text(st, 1));
-		buf_putc(&b, ',');
-		csv_field(&b, db_col_text(st, 5));
-		buf_putc(&b, ',');
-		csv_field(&b, db_col_text(st, 2));
-		buf_printf(&b, ",%s,%s\r\n", strcmp(db_col_text(st, 3), "booked") == 0 ? "not-marked" : db_col_text(st, 3),
-			   db_col_int(st, 4) ? "yes" : "no");
+		const char *status = db_col_text(st, 3);
+		const char *row[] = {arena_printf(r->arena, "%lld", (long long)db_col_int64(st, 0)), db_col_text(st, 1),
+				     db_col_text(st, 5), db_col_text(st, 2),
+				     strcmp(status, "booked") == 0 ? "not-marked" : status, db_col_int(st, 4) ? "yes" : "no"};
+		csv_write_row(&b, row, 6);
 	}
 	db_done(st);
 	resp_header(o, "Content-Disposition", arena_printf(r->arena, "attachment; filename=\"session-%lld-attendance.csv\"", (long long)s.id));
@@ -550,7 +530,8 @@ int attendance_marks_post(const struct req *r, struct resp *o)
 
 static const char SQL_SET_PRESENT[] = "UPDATE sessions SET pupils_present = ? WHERE id = ?";
 
-/* Records a pupil session's head-count (and, through the schools feature, its delivery). */
+/* Records a pupil session's head-count and, for a Risk Avert module, the delivery it stands for:
+ * both in one transaction, through deliveries_record (the one path every delivery takes). */
 static int headcount(const struct req *r, const struct session *s, const char *value, const char **error)
 {
 	long long n;
@@ -574,6 +555,20 @@ static int headcount(const struct req *r, const struct session *s, const char *v
 	db_exec(r->db, SQL_SET_PRESENT, "iI", (int)n, s->id);
 	audit(r->db, r->user->id, "headcount", arena_printf(r->arena, "%lld", (long long)s->id), "set",
 	      old >= 0 ? arena_printf(r->arena, "%lld", (long long)old) : NULL, value);
+	if (strcmp(s->course_id, DELIVERIES_COURSE) == 0 && s->module_id && s->year_group) {
+		char day[32];
+		time_iso_local(s->starts_at, day);
+		day[10] = '\0';
+		struct delivery_input in = {.urn = s->school_urn, .module = s->module_id,
+					    .year_group = arena_printf(r->arena, "%d", s->year_group), .delivered_on = day,
+					    .pupils_reached = value, .session_id = s->id, .in_transaction = true};
+		struct form_errors fe = {0};
+		if (deliveries_record(r->db, r->user, &in, &fe) == 0) {
+			db_rollback(r->db);
+			*error = fe.n ? arena_strdup(r->arena, fe.e[0].message) : "The delivery could not be recorded; try again.";
+			return fe.n ? 422 : 503;
+		}
+	}
 	if (db_commit(r->db) != DB_OK) {
 		*error = "The service is busy; try again.";
 		return 503;

@@ -105,6 +105,17 @@ char *auth_random_token(struct arena *a, size_t n)
 	return out;
 }
 
+char *auth_random_code(struct arena *a, size_t len)
+{
+	/* Crockford's base32 in lower case: no i, l, o or u to misread, 5 bits a character. */
+	static const char alphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+	char *out = arena_alloc(a, len + 1);
+	for (size_t i = 0; i < len; i++)
+		out[i] = alphabet[randombytes_uniform(32)];
+	out[len] = '\0';
+	return out;
+}
+
 void auth_hmac_hex(const char *purpose, const char *msg, char out[65])
 {
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];

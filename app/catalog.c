@@ -1,6 +1,7 @@
-/* catalog.c — the only reader of courses/ and campaigns/, and the only user of libxml2 for reading.
- * Hostile files are expected: no network, no DTDs (so no external entities and no entity bombs),
- * a size limit, and schema validation before anything is read from a document. */
+/* catalog.c — the only reader of courses/ and campaigns/ (with its SVG print templates), and the only
+ * user of libxml2 for reading. Hostile files are expected: no network, no DTDs (so no external
+ * entities and no entity bombs), a size limit, and schema validation before anything is read from a
+ * document. */
 #include "catalog.h"
 
 #include <dirent.h>
@@ -9,6 +10,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,8 @@
 #include <unistd.h>
 
 static struct catalog current;
+/* Everything the campaign catalogue holds lives here and goes in one free. */
+static struct arena *current_arena;
 
 struct errsink {
 	struct buf *errors;
@@ -275,6 +279,12 @@ static void read_course(xmlNodePtr root, const char *id, struct course *c)
 	}
 }
 
+/* A file's stem is its id: lower-case letters, digits and hyphens. */
+static bool valid_stem(const char *stem)
+{
+	return *stem && strlen(stem) <= 64 && strspn(stem, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(stem);
+}
+
 static bool has_suffix(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -308,6 +318,13 @@ static char **catalog_list(const char *dir, int *n)
 	return names;
 }
 
+static void list_free(char **names, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 static int by_title(const void *a, const void *b)
 {
 	return strcmp(((const struct course *)a)->title, ((const struct course *)b)->title);
@@ -334,8 +351,7 @@ static int load_courses(const char *root, struct catalog *cat, struct buf *error
 		int before = problems;
 		xmlDocPtr doc = catalog_parse(path, errors, &problems);
 		if (doc && (problems += catalog_validate(doc, &sc, path, errors)) == before) {
-			bool valid_id = strlen(stem) <= 64 && strspn(stem, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(stem);
-			if (!valid_id) {
+			if (!valid_stem(stem)) {
 				problem(&s, 0, "the file name must be the course id: lower-case letters, digits and hyphens");
 				problems++;
 			} else {
@@ -352,9 +368,7 @@ static int load_courses(const char *root, struct catalog *cat, struct buf *error
 		free(path);
 	}
 	schema_free(&sc);
-	for (int i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	list_free(names, n);
 	free(xsd);
 	free(dir);
 	qsort(cat->courses, (size_t)cat->ncourses, sizeof *cat->courses, by_title);
@@ -387,22 +401,373 @@ static void free_courses(struct catalog *cat)
 	memset(cat, 0, sizeof *cat);
 }
 
+/* ---- campaigns/: help.xml, one file per campaign, and their SVG print templates ---- */
+
+/* Where a campaign file's reading stands: the arena everything is copied into and where problems go. */
+struct reader {
+	struct arena *arena;
+	struct errsink *sink;
+	int *problems;
+};
+
+static void reader_problem(struct reader *rd, xmlNodePtr n, const char *fmt, const char *arg)
+{
+	problem(rd->sink, n ? (int)xmlGetLineNo(n) : 0, fmt, arg);
+	(*rd->problems)++;
+}
+
+static const char *arena_text(struct reader *rd, xmlNodePtr n)
+{
+	char *t = n ? catalog_text(n) : NULL;
+	const char *out = arena_strdup(rd->arena, t ? t : "");
+	free(t);
+	return out;
+}
+
+static const char *arena_child_text(struct reader *rd, xmlNodePtr parent, const char *name)
+{
+	return arena_text(rd, child(parent, name));
+}
+
+static const char *arena_attr(struct reader *rd, xmlNodePtr n, const char *name)
+{
+	char *v = attr(n, name);
+	const char *out = arena_strdup(rd->arena, v);
+	free(v);
+	return out;
+}
+
+/* The texts of parent's <item> (or <p>) children, in the arena. */
+static const char **arena_list(struct reader *rd, xmlNodePtr parent, const char *item, int *n)
+{
+	const char **out = arena_alloc(rd->arena, CATALOG_MAX_ITEMS * sizeof *out);
+	*n = 0;
+	for (xmlNodePtr c = parent ? parent->children : NULL; c && *n < CATALOG_MAX_ITEMS; c = c->next)
+		if (named(c, item))
+			out[(*n)++] = arena_text(rd, c);
+	return out;
+}
+
+static struct service *read_services(struct reader *rd, xmlNodePtr parent, int *n)
+{
+	struct service *out = arena_alloc(rd->arena, CATALOG_MAX_ITEMS * sizeof *out);
+	*n = 0;
+	for (xmlNodePtr c = parent ? parent->children : NULL; c && *n < CATALOG_MAX_ITEMS; c = c->next) {
+		if (!named(c, "service"))
+			continue;
+		out[(*n)++] = (struct service){arena_child_text(rd, c, "name"), arena_child_text(rd, c, "phone"),
+					       arena_child_text(rd, c, "hours"), arena_child_text(rd, c, "for")};
+	}
+	return out;
+}
+
+/* help.xml <labels> children, in enum help_label order. */
+static const char *const label_names[HL__MAX] = {
+	"skip", "exit", "exit-activated", "exit-timed-out", "exit-press-two", "exit-press-one", "exit-hint",
+	"signs-heading", "emergency-heading", "services-heading", "tracks-heading", "phone", "hours",
+	"languages", "helpful", "yes", "no", "send", "thanks", "footer",
+};
+
+static void read_help(struct reader *rd, xmlNodePtr root, struct catalog *cat)
+{
+	int cap = 0;
+	for (xmlNodePtr p = root->children; p; p = p->next)
+		cap += named(p, "page");
+	cat->help = arena_alloc(rd->arena, (size_t)(cap ? cap : 1) * sizeof *cat->help);
+	for (xmlNodePtr p = root->children; p; p = p->next) {
+		if (!named(p, "page"))
+			continue;
+		struct help_page *h = &cat->help[cat->nhelp++];
+		h->lang = arena_attr(rd, p, "lang");
+		h->dir = arena_attr(rd, p, "dir");
+		h->language = arena_child_text(rd, p, "language");
+		h->title = arena_child_text(rd, p, "title");
+		h->intro = arena_list(rd, child(p, "intro"), "p", &h->nintro);
+		h->signs = arena_list(rd, child(p, "signs"), "item", &h->nsigns);
+		h->emergency = arena_list(rd, child(p, "emergency"), "p", &h->nemergency);
+		h->tracks = arena_list(rd, child(p, "tracks"), "p", &h->ntracks);
+		h->services = read_services(rd, child(p, "services"), &h->nservices);
+		xmlNodePtr labels = child(p, "labels");
+		for (int i = 0; i < HL__MAX; i++)
+			h->labels[i] = arena_child_text(rd, labels, label_names[i]);
+		/* English comes first: it is what every other language falls back to. */
+		if (strcmp(h->lang, "en") == 0 && cat->nhelp > 1) {
+			struct help_page en = *h;
+			memmove(&cat->help[1], &cat->help[0], (size_t)(cat->nhelp - 1) * sizeof *cat->help);
+			cat->help[0] = en;
+		}
+	}
+	if (cat->nhelp == 0 || strcmp(cat->help[0].lang, "en") != 0)
+		reader_problem(rd, root, "%s", "help.xml must have a page in English (lang=\"en\")");
+}
+
+static bool help_has(const struct catalog *cat, const char *lang)
+{
+	for (int i = 0; i < cat->nhelp; i++)
+		if (strcmp(cat->help[i].lang, lang) == 0)
+			return true;
+	return false;
+}
+
+/* Refuses what has no place in a print template and could act when the SVG is opened: scripts,
+ * embedded HTML, event handlers and links to anything outside the file. */
+static void template_screen(struct reader *rd, xmlNodePtr n)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (named(n, "script") || named(n, "foreignObject"))
+			reader_problem(rd, n, "<%s> is not allowed in a print template", (const char *)n->name);
+		for (xmlAttrPtr a = n->properties; a; a = a->next) {
+			const char *name = (const char *)a->name;
+			if (strncmp(name, "on", 2) == 0) {
+				reader_problem(rd, n, "the event attribute %s is not allowed in a print template", name);
+			} else if (strcmp(name, "href") == 0) {
+				xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+				if (v == NULL || v[0] != '#')
+					reader_problem(rd, n, "%s", "a print template may only link within itself (href=\"#...\")");
+				xmlFree(v);
+			}
+		}
+		template_screen(rd, n->children);
+	}
+}
+
+static xmlNodePtr find_id(xmlNodePtr n, const char *id)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		xmlChar *v = xmlGetProp(n, (const xmlChar *)"id");
+		bool match = v && strcmp((const char *)v, id) == 0;
+		xmlFree(v);
+		if (match)
+			return n;
+		xmlNodePtr found = find_id(n->children, id);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+/* A positive number attribute of the QR placeholder. */
+static bool number_attr(xmlNodePtr n, const char *name, double *out)
+{
+	char *v = attr(n, name), *end;
+	*out = strtod(v, &end);
+	bool ok = *v && *end == '\0' && *out >= 0 && *out < 1e6;
+	free(v);
+	return ok;
+}
+
+/* Reads campaigns/templates/NAME: safe parse, screening, the QR square, then the serialised root with
+ * the QR placeholder (and the URL text, if any) replaced by markers. */
+static void read_template(struct reader *rd, const char *dir, const char *name, xmlNodePtr from,
+			  struct svg_template *t)
+{
+	char *path = xasprintf("%s/templates/%s", dir, name);
+	struct errsink s = {rd->sink->errors, path, 0};
+	struct reader trd = {rd->arena, &s, rd->problems};
+	xmlDocPtr doc = catalog_parse(path, rd->sink->errors, rd->problems);
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+	if (doc == NULL) {
+		reader_problem(rd, from, "the print template %s cannot be read", name);
+		goto out;
+	}
+	if (root == NULL || !named(root, "svg") || root->ns == NULL ||
+	    xmlStrcmp(root->ns->href, (const xmlChar *)"http://www.w3.org/2000/svg") != 0) {
+		reader_problem(&trd, root, "%s", "a print template must be an SVG document (<svg xmlns=\"http://www.w3.org/2000/svg\">)");
+		goto out;
+	}
+	int before = *rd->problems;
+	template_screen(&trd, root);
+	xmlNodePtr qr = find_id(root, "qr");
+	double w = 0, h = 0;
+	if (qr == NULL || !number_attr(qr, "x", &t->qr_x) || !number_attr(qr, "y", &t->qr_y) ||
+	    !number_attr(qr, "width", &w) || !number_attr(qr, "height", &h) || w <= 0 || h <= 0) {
+		reader_problem(&trd, qr ? qr : root, "%s",
+			       "mark the QR code's place with an element id=\"qr\" with numeric x, y, width and height");
+	}
+	if (*rd->problems != before)
+		goto out;
+	/* A square, centred in the marked box. */
+	t->qr_size = w < h ? w : h;
+	t->qr_x += (w - t->qr_size) / 2;
+	t->qr_y += (h - t->qr_size) / 2;
+	xmlNodePtr mark = xmlNewComment((const xmlChar *)"lantern:qr");
+	xmlReplaceNode(qr, mark);
+	xmlFreeNode(qr);
+	xmlNodePtr url = find_id(root, "qr-url");
+	if (url) {
+		xmlNodeSetContent(url, NULL);
+		xmlAddChild(url, xmlNewComment((const xmlChar *)"lantern:url"));
+	}
+	xmlBufferPtr b = xmlBufferCreate();
+	xmlNodeDump(b, doc, root, 0, 0);
+	t->svg = arena_strdup(rd->arena, (const char *)xmlBufferContent(b));
+	xmlBufferFree(b);
+out:
+	xmlFreeDoc(doc);
+	free(path);
+}
+
+static struct landing *read_landings(struct reader *rd, xmlNodePtr root, const struct catalog *cat, int *n)
+{
+	struct landing *out = arena_alloc(rd->arena, CATALOG_MAX_ITEMS * sizeof *out);
+	*n = 0;
+	for (xmlNodePtr l = root->children; l && *n < CATALOG_MAX_ITEMS; l = l->next) {
+		if (!named(l, "landing"))
+			continue;
+		struct landing *p = &out[(*n)++];
+		p->lang = arena_attr(rd, l, "lang");
+		p->dir = arena_attr(rd, l, "dir");
+		p->title = arena_child_text(rd, l, "title");
+		p->intro = arena_list(rd, child(l, "intro"), "p", &p->nintro);
+		p->messages = arena_list(rd, child(l, "messages"), "item", &p->nmessages);
+		p->services = read_services(rd, child(l, "services"), &p->nservices);
+		if (!help_has(cat, p->lang))
+			reader_problem(rd, l, "help.xml has no page in %s: add it there first", p->lang);
+		if (strcmp(p->lang, "en") == 0 && *n > 1) {
+			struct landing en = *p;
+			memmove(&out[1], &out[0], (size_t)(*n - 1) * sizeof *out);
+			out[0] = en;
+		}
+	}
+	if (*n == 0 || strcmp(out[0].lang, "en") != 0)
+		reader_problem(rd, root, "%s", "a campaign needs a landing page in English (lang=\"en\")");
+	return out;
+}
+
+static void read_campaign(struct reader *rd, const char *dir, xmlNodePtr root, const char *id,
+			  const struct catalog *cat, struct campaign *c)
+{
+	memset(c, 0, sizeof *c);
+	c->id = arena_strdup(rd->arena, id);
+	c->title = arena_child_text(rd, root, "title");
+	c->starts = arena_child_text(rd, root, "starts");
+	c->ends = arena_child_text(rd, root, "ends");
+	c->summary = arena_child_text(rd, root, "summary");
+	if (strcmp(c->starts, c->ends) > 0)
+		reader_problem(rd, child(root, "ends"), "the campaign ends (%s) before it starts", c->ends);
+	c->partners = arena_list(rd, child(root, "partners"), "partner", &c->npartners);
+	c->audiences = arena_list(rd, child(root, "audiences"), "audience", &c->naudiences);
+	c->key_messages = arena_list(rd, child(root, "key-messages"), "item", &c->nkey_messages);
+	c->landings = read_landings(rd, root, cat, &c->nlandings);
+	xmlNodePtr mats = child(root, "materials");
+	c->materials = arena_alloc(rd->arena, CATALOG_MAX_ITEMS * sizeof *c->materials);
+	for (xmlNodePtr m = mats ? mats->children : NULL; m && c->nmaterials < CATALOG_MAX_ITEMS; m = m->next) {
+		if (!named(m, "material"))
+			continue;
+		struct material *mat = &c->materials[c->nmaterials++];
+		memset(mat, 0, sizeof *mat);
+		mat->id = arena_attr(rd, m, "id");
+		mat->kind = arena_attr(rd, m, "kind");
+		mat->lang = arena_attr(rd, m, "lang");
+		mat->template_name = arena_attr(rd, m, "template");
+		mat->title = arena_child_text(rd, m, "title");
+		mat->description = arena_child_text(rd, m, "description");
+		if (campaign_landing(c, mat->lang) == NULL)
+			reader_problem(rd, m, "the campaign has no landing page in %s for this material", mat->lang);
+		read_template(rd, dir, mat->template_name, m, &mat->tpl);
+	}
+}
+
+static int by_start_desc(const void *a, const void *b)
+{
+	const struct campaign *x = a, *y = b;
+	int c = strcmp(y->starts, x->starts);
+	return c ? c : strcmp(x->id, y->id);
+}
+
+/* Reads one file of campaigns/: validated, then help.xml as the help pages, any other as a campaign. */
+static void load_campaign_file(const char *dir, const char *name, const struct schema *sc, struct catalog *cat,
+			       struct arena *arena, struct buf *errors, int *problems)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	char *stem = xstrndup(name, strlen(name) - 4);
+	struct errsink s = {errors, path, 0};
+	struct reader rd = {arena, &s, problems};
+	int before = *problems;
+	xmlDocPtr doc = catalog_parse(path, errors, problems);
+	if (doc == NULL || (*problems += catalog_validate(doc, sc, path, errors)) != before)
+		goto out;
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	bool is_help = strcmp(stem, "help") == 0;
+	if (is_help != named(root, "help")) {
+		reader_problem(&rd, root, "%s", is_help ? "help.xml must hold <help>" : "only help.xml may hold <help>");
+	} else if (is_help) {
+		read_help(&rd, root, cat);
+	} else if (!valid_stem(stem)) {
+		reader_problem(&rd, NULL, "%s", "the file name must be the campaign id: lower-case letters, digits and hyphens");
+	} else {
+		read_campaign(&rd, dir, root, stem, cat, &cat->campaigns[cat->ncampaigns++]);
+	}
+out:
+	xmlFreeDoc(doc);
+	free(stem);
+	free(path);
+}
+
+static int load_campaigns(const char *root, struct catalog *cat, struct arena *arena, struct buf *errors)
+{
+	char *dir = xasprintf("%s/campaigns", root);
+	char *xsd = xasprintf("%s/campaign.xsd", dir);
+	int problems = 0, n = 0;
+	char **names = catalog_list(dir, &n);
+	if (names == NULL) {
+		buf_printf(errors, "%s:0: cannot read the folder\n", dir);
+		problems++;
+	}
+	cat->campaigns = arena_alloc(arena, (size_t)(n ? n : 1) * sizeof *cat->campaigns);
+	struct schema sc;
+	if (schema_load(&sc, xsd, errors, &problems)) {
+		/* help.xml first: campaigns are checked against its languages. */
+		bool have_help = false;
+		for (int i = 0; i < n; i++)
+			if (strcmp(names[i], "help.xml") == 0) {
+				load_campaign_file(dir, names[i], &sc, cat, arena, errors, &problems);
+				have_help = true;
+			}
+		if (!have_help) {
+			buf_printf(errors, "%s/help.xml:0: the general help page is missing\n", dir);
+			problems++;
+		}
+		for (int i = 0; have_help && i < n; i++)
+			if (strcmp(names[i], "help.xml") != 0)
+				load_campaign_file(dir, names[i], &sc, cat, arena, errors, &problems);
+	}
+	schema_free(&sc);
+	list_free(names, n);
+	free(xsd);
+	free(dir);
+	qsort(cat->campaigns, (size_t)cat->ncampaigns, sizeof *cat->campaigns, by_start_desc);
+	return problems;
+}
+
 int catalog_load(const char *root, struct buf *errors)
 {
 	struct catalog next = {0};
+	struct arena *arena = arena_new();
 	int problems = load_courses(root, &next, errors);
+	problems += load_campaigns(root, &next, arena, errors);
 	if (problems) {
 		free_courses(&next);
+		arena_free(arena);
 		return problems;
 	}
 	free_courses(&current);
+	arena_free(current_arena);
 	current = next;
+	current_arena = arena;
 	return 0;
 }
 
 void catalog_free(void)
 {
 	free_courses(&current);
+	arena_free(current_arena);
+	current_arena = NULL;
+	memset(&current, 0, sizeof current);
 	xmlCleanupParser();
 }
 
@@ -411,20 +776,27 @@ const struct catalog *catalog_get(void)
 	return &current;
 }
 
+/* The element of items (n structs of size bytes) whose string member at offset equals key, or NULL:
+ * every catalogue lookup is by an id or a language code. */
+static const void *find(const void *items, int n, size_t size, size_t offset, const char *key)
+{
+	for (int i = 0; items && key && i < n; i++) {
+		const char *at = (const char *)items + (size_t)i * size;
+		if (strcmp(*(const char *const *)(at + offset), key) == 0)
+			return at;
+	}
+	return NULL;
+}
+#define FIND(items, n, member, key) find((items), (n), sizeof *(items), offsetof(__typeof__(*(items)), member), (key))
+
 const struct course *catalog_course(const char *id)
 {
-	for (int i = 0; id && i < current.ncourses; i++)
-		if (strcmp(current.courses[i].id, id) == 0)
-			return &current.courses[i];
-	return NULL;
+	return FIND(current.courses, current.ncourses, id, id);
 }
 
 const struct module *catalog_module(const struct course *c, const char *id)
 {
-	for (int i = 0; c && id && i < c->nmodules; i++)
-		if (strcmp(c->modules[i].id, id) == 0)
-			return &c->modules[i];
-	return NULL;
+	return c ? FIND(c->modules, c->nmodules, id, id) : NULL;
 }
 
 bool course_is_pupil(const struct course *c)
@@ -438,4 +810,24 @@ bool module_suits(const struct module *m, int year_group)
 		if (m->year_groups[i] == year_group)
 			return true;
 	return false;
+}
+
+const struct campaign *catalog_campaign(const char *id)
+{
+	return FIND(current.campaigns, current.ncampaigns, id, id);
+}
+
+const struct material *campaign_material(const struct campaign *c, const char *id)
+{
+	return c ? FIND(c->materials, c->nmaterials, id, id) : NULL;
+}
+
+const struct landing *campaign_landing(const struct campaign *c, const char *lang)
+{
+	return c ? FIND(c->landings, c->nlandings, lang, lang) : NULL;
+}
+
+const struct help_page *catalog_help(const char *lang)
+{
+	return FIND(current.help, current.nhelp, lang, lang);
 }

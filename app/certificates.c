@@ -10,6 +10,7 @@
 #include "catalog.h"
 #include "db.h"
 #include "html.h"
+#include "print.h"
 #include "qr.h"
 #include "route.h"
 #include "valid.h"
@@ -102,9 +103,9 @@ int certificates_page(const struct req *r, struct resp *o)
 	      name, c ? c->title : "", date, (int)((ends - starts) / 3600), (int)((ends - starts) % 3600 / 60));
 	qr_html(o, url, QR_QUARTILE, 160, "QR code to check this certificate");
 	htmlf(o, "<p class=\"govuk-body-s\">Check this certificate at %h</p></div>"
-		 "<p class=\"govuk-body lantern-no-print\">Print this page, or save it as a PDF from your browser's print "
-		 "dialogue.</p>",
-	      url);
+		 "<p class=\"govuk-body lantern-no-print\">Print this page, or <a class=\"govuk-link\" "
+		 "href=\"%h/certificate.pdf\">download it as a PDF</a>.</p>",
+	      url, r->path);
 	page_end(r, o, &p);
 	return 200;
 }
@@ -143,4 +144,47 @@ int certificates_verify_page(const struct req *r, struct resp *o)
 		db_done(st);
 	page_end(r, o, &p);
 	return found ? 200 : 404;
+}
+
+/* The certificate as a PDF: an SVG drawn here (text escaped, the QR code nested in it) and laid
+ * out by the print module. */
+int certificates_pdf(const struct req *r, struct resp *o)
+{
+	struct certificate c;
+	const char *why;
+	int rc = certificate_for(r, &c, &why);
+	if (rc)
+		return route_error(r, o, rc, why);
+	char date[40];
+	date_human(c.starts, date, sizeof date);
+	struct buf svg = {0};
+	buf_puts(&svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"842\" height=\"595\" viewBox=\"0 0 842 595\">"
+		       "<rect x=\"12\" y=\"12\" width=\"818\" height=\"571\" fill=\"#ffffff\" stroke=\"#106165\" stroke-width=\"6\"/>"
+		       "<g font-family=\"Arial, sans-serif\" fill=\"#0b0c0c\" text-anchor=\"middle\">"
+		       "<text x=\"421\" y=\"80\" font-size=\"18\" fill=\"#505a5f\">Southend, Essex and Thurrock domestic abuse training</text>"
+		       "<text x=\"421\" y=\"140\" font-size=\"40\" font-weight=\"bold\">Certificate of attendance</text>"
+		       "<text x=\"421\" y=\"200\" font-size=\"18\">This certifies that</text>"
+		       "<text x=\"421\" y=\"250\" font-size=\"32\" font-weight=\"bold\">");
+	html_escape_into(&svg, c.name);
+	buf_puts(&svg, "</text><text x=\"421\" y=\"300\" font-size=\"18\">attended the face-to-face course</text>"
+		       "<text x=\"421\" y=\"345\" font-size=\"24\" font-weight=\"bold\">");
+	html_escape_into(&svg, c.course ? c.course->title : "");
+	buf_puts(&svg, "</text><text x=\"421\" y=\"385\" font-size=\"18\">on ");
+	html_escape_into(&svg, date);
+	buf_puts(&svg, "</text><text x=\"421\" y=\"560\" font-size=\"11\" fill=\"#505a5f\">Check this certificate at ");
+	html_escape_into(&svg, c.url);
+	buf_puts(&svg, "</text></g><g transform=\"translate(361 410)\">");
+	qr_svg(&svg, c.url, QR_QUARTILE, 120, "QR code to check this certificate");
+	buf_puts(&svg, "</g></svg>");
+	struct buf pdf = {0};
+	rc = print_pdf(svg.data, svg.len, PAPER_A4, &pdf);
+	buf_free(&svg);
+	if (rc != 0) {
+		buf_free(&pdf);
+		return route_error(r, o, 500, "The certificate could not be drawn; try again.");
+	}
+	resp_header(o, "Content-Disposition", "attachment; filename=\"certificate.pdf\"");
+	rc = resp_text(o, 200, "application/pdf", pdf.data, pdf.len);
+	buf_free(&pdf);
+	return rc;
 }

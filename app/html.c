@@ -3,6 +3,7 @@
 #include "html.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "auth.h"
@@ -139,6 +140,12 @@ static const struct nav_item {
 	{R_ANALYST | R_ADMIN, "/indicators", "Indicators"},
 	{R_ANALYST | R_ADMIN, "/indicators/figures", "External figures"},
 	{R_ADMIN, "/indicators/targets", "Targets"},
+	{R_CAMPAIGN | R_ADMIN | R_ANALYST, "/campaigns", "Campaigns"},
+	{R_CAMPAIGN | R_ADMIN | R_ANALYST, "/pledges", "Employer pledges"},
+	{R_ADMIN | R_TRAINER | R_ANALYST, "/schools", "Schools"},
+	{R_SCHOOL, "/schools", "Your school"},
+	{R_ADMIN | R_TRAINER, "/survey-runs", "Pupil surveys"},
+	{R_SCHOOL | R_ANALYST, "/survey-results", "Survey results"},
 	{R_ANY_USER, "/account", "Your account"},
 };
 
@@ -182,15 +189,32 @@ static void header(const struct req *r, struct resp *o, const struct page *p)
 		    "</form></li></ul></nav></div></div></div></header>");
 }
 
-static void exit_this_page(struct resp *o)
+/* GOV.UK's Exit this page markup. data-module names lantern's subclass (assets/lantern.js), which
+ * leaves with location.replace so the back button cannot return here; the data-i18n attributes give
+ * its announcements in the page's language. */
+static void exit_this_page(struct resp *o, const struct page_words *w)
 {
-	htmlf(o, "<div class=\"govuk-exit-this-page\" data-module=\"govuk-exit-this-page\">"
-		    "<a href=\"%h\" role=\"button\" draggable=\"false\" "
-		    "class=\"govuk-button govuk-button--warning govuk-exit-this-page__button "
-		    "govuk-js-exit-this-page-button\" data-module=\"govuk-button\" rel=\"nofollow noreferrer\">"
-		    "<span class=\"govuk-visually-hidden\">Emergency</span> Exit this page</a></div>",
+	htmlf(o, "<div class=\"govuk-exit-this-page\" data-module=\"lantern-exit-this-page\"");
+	if (w)
+		htmlf(o, " data-i18n.activated=\"%h\" data-i18n.timed-out=\"%h\" data-i18n.press-two-more-times=\"%h\""
+			 " data-i18n.press-one-more-time=\"%h\"",
+		      w->exit_activated, w->exit_timed_out, w->exit_press_two, w->exit_press_one);
+	htmlf(o, "><a href=\"%h\" role=\"button\" draggable=\"false\" "
+		 "class=\"govuk-button govuk-button--warning govuk-exit-this-page__button "
+		 "govuk-js-exit-this-page-button\" data-module=\"govuk-button\" rel=\"nofollow noreferrer\">",
 	      EXIT_DESTINATION);
+	if (w && w->exit)
+		htmlf(o, "%h</a></div>", w->exit);
+	else
+		html_lit(o, "<span class=\"govuk-visually-hidden\">Emergency</span> Exit this page</a></div>");
 }
+
+static const char *word(const struct page *p, size_t offset, const char *english)
+{
+	const char *w = p->words ? *(const char *const *)((const char *)p->words + offset) : NULL;
+	return w ? w : english;
+}
+#define WORD(p, field, english) word((p), offsetof(struct page_words, field), (english))
 
 void page_begin(const struct req *r, struct resp *o, const struct page *p)
 {
@@ -209,16 +233,16 @@ void page_begin(const struct req *r, struct resp *o, const struct page *p)
 	if (p->refresh > 0)
 		htmlf(o, "<noscript><meta http-equiv=\"refresh\" content=\"%d\"></noscript>", p->refresh);
 	html_lit(o, "</head><body class=\"govuk-template__body\">");
-	html_lit(o, "<a href=\"#main-content\" class=\"govuk-skip-link\" data-module=\"govuk-skip-link\">"
-		    "Skip to main content</a>");
+	htmlf(o, "<a href=\"#main-content\" class=\"govuk-skip-link\" data-module=\"govuk-skip-link\">%h</a>",
+	      WORD(p, skip, "Skip to main content"));
 	if (p->exit_this_page)
 		htmlf(o, "<a href=\"%h\" class=\"govuk-skip-link govuk-js-exit-this-page-skiplink\" "
-			 "rel=\"nofollow noreferrer\" data-module=\"govuk-skip-link\">Exit this page</a>",
-		      EXIT_DESTINATION);
+			 "rel=\"nofollow noreferrer\" data-module=\"govuk-skip-link\">%h</a>",
+		      EXIT_DESTINATION, WORD(p, exit, "Exit this page"));
 	header(r, o, p);
 	html_lit(o, "<div class=\"govuk-width-container\">");
 	if (p->exit_this_page)
-		exit_this_page(o);
+		exit_this_page(o, p->words);
 	if (p->back)
 		htmlf(o, "<a href=\"%h\" class=\"govuk-back-link\">Back</a>", p->back);
 	html_lit(o, "<main class=\"govuk-main-wrapper\" id=\"main-content\">");
@@ -234,17 +258,17 @@ void page_begin(const struct req *r, struct resp *o, const struct page *p)
 void page_end(const struct req *r, struct resp *o, const struct page *p)
 {
 	(void)r;
-	(void)p;
 	htmlf(o, "</div></div></main></div>"
 		 "<footer class=\"govuk-template__footer\"><div class=\"govuk-footer\"><div class=\"govuk-width-container\">"
 		 "<div class=\"govuk-footer__meta\"><div class=\"govuk-footer__meta-item govuk-footer__meta-item--grow\">"
 		 "<h2 class=\"govuk-visually-hidden\">Support links</h2>"
 		 "<ul class=\"govuk-footer__inline-list\">"
 		 "<li class=\"govuk-footer__inline-list-item\"><a class=\"govuk-footer__link\" href=\"/help\">"
-		 "Get help with domestic abuse</a></li></ul>"
-		 "<div class=\"govuk-footer__meta-custom\">lantern: domestic abuse training, awareness and "
-		 "prevention for Southend, Essex and Thurrock. In an emergency call 999.</div>"
-		 "</div></div></div></div></footer></body></html>\n");
+		 "%h</a></li></ul><div class=\"govuk-footer__meta-custom\">",
+	      WORD(p, help_link, "Get help with domestic abuse"));
+	if (p->words == NULL)
+		html_lit(o, "lantern: domestic abuse training, awareness and prevention for Southend, Essex and Thurrock. ");
+	htmlf(o, "%h</div></div></div></div></div></footer></body></html>\n", WORD(p, footer, "In an emergency call 999."));
 }
 
 int page_error(const struct req *r, struct resp *o, int status, const char *title, const char *message)
@@ -428,4 +452,23 @@ void html_notice(struct resp *o, const char *heading, const char *text)
 void html_tag(struct resp *o, const char *text, const char *colour)
 {
 	htmlf(o, "<strong class=\"govuk-tag%h%h\">%h</strong>", colour ? " govuk-tag--" : "", colour ? colour : "", text);
+}
+
+void html_table_begin(struct resp *o, const char *caption, const char *const *headings, size_t n)
+{
+	html_lit(o, "<table class=\"govuk-table\">");
+	if (caption)
+		htmlf(o, "<caption class=\"govuk-table__caption govuk-table__caption--m\">%h</caption>", caption);
+	html_lit(o, "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
+	for (size_t i = 0; i < n; i++) {
+		bool numeric = headings[i][0] == '#';
+		htmlf(o, "<th scope=\"col\" class=\"govuk-table__header%h\">%h</th>",
+		      numeric ? " govuk-table__header--numeric" : "", headings[i] + numeric);
+	}
+	html_lit(o, "</tr></thead><tbody class=\"govuk-table__body\">");
+}
+
+void html_table_end(struct resp *o)
+{
+	html_lit(o, "</tbody></table>");
 }

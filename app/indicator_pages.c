@@ -31,7 +31,7 @@ static void quarter_parts(const struct period *q, int *fy, int *n)
 
 static void quarter_named(int fy, int n, struct period *out)
 {
-	char name[16];
+	char name[48];
 	snprintf(name, sizeof name, "FY%04d-%02d-Q%d", fy, (fy + 1) % 100, n);
 	period_parse(name, out);
 }
@@ -65,7 +65,7 @@ static void latest_quarter(int64_t now, struct period *p)
 /* The same period a year earlier. */
 static bool year_before(const struct period *p, struct period *out)
 {
-	char name[16];
+	char name[48];
 	int y = p->from.y - 1;
 	switch (p->kind) {
 	case PERIOD_YEAR: snprintf(name, sizeof name, "%04d", y); break;
@@ -437,10 +437,18 @@ static void scope_form(const struct req *r, struct resp *o, const struct scope *
 /* Eight quarters ending with the period's own (or the one it ends in), as a chart and a table. */
 static void quarters_chart(const struct req *r, struct resp *o, const struct indicator *ind, const struct scope *s)
 {
-	struct period last;
+	/* The quarter the period ends in, or the current one if that is still to come: no zeros
+	 * for quarters that have not happened. */
+	struct period last, current;
 	struct period_date end;
 	period_last_day(&s->period, &end);
 	quarter_of(end.y, end.m, &last);
+	time_t t = (time_t)now_utc();
+	struct tm tm;
+	localtime_r(&t, &tm);
+	quarter_of(tm.tm_year + 1900, tm.tm_mon + 1, &current);
+	if (last.from.y * 12 + last.from.m > current.from.y * 12 + current.from.m)
+		last = current;
 	struct chart_point points[8];
 	const char *values[8];
 	for (int i = 0; i < 8; i++) {
@@ -844,22 +852,8 @@ static void figure_fields(const struct req *r, struct resp *o, const struct form
 	html_textarea(o, fe, &(struct field){.name = "note", .label = "Note (optional)", .value = in.note});
 }
 
-static int render_figures(const struct req *r, struct resp *o, const struct form_errors *fe, int status)
+static void list_figures(const struct req *r, struct resp *o)
 {
-	struct page p = {.title = "Externally sourced figures", .nav = "/indicators/figures", .errors = fe, .wide = true};
-	page_begin(r, o, &p);
-	html_lit(o, "<h1 class=\"govuk-heading-l\">Externally sourced figures</h1><p class=\"govuk-body\">O1.6, O1.7 and "
-		    "O5.8 come from outside lantern (police and community safety data). Enter each for a period and area "
-		    "with its source; nothing is ever estimated. Entering a figure again for the same period and area "
-		    "replaces it, and the change is kept in the audit trail.</p>");
-	if (req_query(r, "done"))
-		html_notice(o, "The figure has been saved", NULL);
-	html_lit(o, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
-	html_form_begin(r, o, "/indicators/figures");
-	figure_fields(r, o, fe, true);
-	html_button(o, "Save figure");
-	html_form_end(o);
-	html_lit(o, "</div></div><h2 class=\"govuk-heading-m\">Entered so far</h2>");
 	static const char *const cols[] = {"Indicator", "Period", "Area", "Value", "Source", "Entered by", "When"};
 	table_head(o, cols, 7);
 	struct db_stmt *st = db_query(r->db, SQL_FIGURES, "");
@@ -867,9 +861,8 @@ static int render_figures(const struct req *r, struct resp *o, const struct form
 		char when[80];
 		time_human(db_col_int64(st, 6), when, sizeof when);
 		html_lit(o, "<tr class=\"govuk-table__row\">");
-		cell(o, db_col_text(st, 0));
-		cell(o, db_col_text(st, 1));
-		cell(o, db_col_text(st, 2));
+		for (int c = 0; c < 3; c++)
+			cell(o, db_col_text(st, c));
 		cell(o, arena_printf(r->arena, "%g", db_col_double(st, 3)));
 		cell(o, db_col_text(st, 4));
 		cell(o, db_col_text(st, 5));
@@ -878,40 +871,10 @@ static int render_figures(const struct req *r, struct resp *o, const struct form
 	}
 	db_done(st);
 	html_lit(o, "</tbody></table></div>");
-	page_end(r, o, &p);
-	return status;
 }
 
-int indicators_figures_page(const struct req *r, struct resp *o)
+static void list_targets(const struct req *r, struct resp *o)
 {
-	return render_figures(r, o, NULL, 200);
-}
-
-int indicators_figures_post(const struct req *r, struct resp *o)
-{
-	struct figure_input in = figure_from(r);
-	struct form_errors fe = {0};
-	if (!figure_save(r->db, r->arena, r->user->id, &in, &fe))
-		return fe.n ? render_figures(r, o, &fe, 400)
-			    : page_error(r, o, 500, "Sorry, there is a problem with the service", "Try again later.");
-	return resp_redirect(o, "/indicators/figures?done=1");
-}
-
-static int render_targets(const struct req *r, struct resp *o, const struct form_errors *fe, int status)
-{
-	struct page p = {.title = "Baselines and targets", .nav = "/indicators/targets", .errors = fe, .wide = true};
-	page_begin(r, o, &p);
-	html_lit(o, "<h1 class=\"govuk-heading-l\">Baselines and targets</h1><p class=\"govuk-body\">A baseline is where "
-		    "an indicator started (say which period it describes); a target is what the Board aims for in a period. "
-		    "A quarter with no target of its own is judged against its financial year's.</p>");
-	if (req_query(r, "done"))
-		html_notice(o, "Saved", NULL);
-	html_lit(o, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
-	html_form_begin(r, o, "/indicators/targets");
-	figure_fields(r, o, fe, false);
-	html_button(o, "Save");
-	html_form_end(o);
-	html_lit(o, "</div></div>");
 	static const char *const cols[] = {"Indicator", "Kind", "Period", "Area", "Value", "Note"};
 	table_head(o, cols, 6);
 	struct db_stmt *st = db_query(r->db, SQL_TARGETS, "");
@@ -925,21 +888,69 @@ static int render_targets(const struct req *r, struct resp *o, const struct form
 	}
 	db_done(st);
 	html_lit(o, "</tbody></table></div>");
+}
+
+/* The two entry forms differ only in their words, fields, saving and list. */
+static const struct figure_form {
+	const char *title, *path, *intro, *listed;
+	bool external;
+	bool (*save)(struct db *, struct arena *, int64_t, const struct figure_input *, struct form_errors *);
+	void (*list)(const struct req *, struct resp *);
+} figures_form = {"Externally sourced figures", "/indicators/figures",
+		  "O1.6, O1.7 and O5.8 come from outside lantern (police and community safety data). Enter each for a "
+		  "period and area with its source; nothing is ever estimated. Entering a figure again for the same period "
+		  "and area replaces it, and the change is kept in the audit trail.",
+		  "Entered so far", true, figure_save, list_figures},
+  targets_form = {"Baselines and targets", "/indicators/targets",
+		  "A baseline is where an indicator started (say which period it describes); a target is what the Board "
+		  "aims for in a period. A quarter with no target of its own is judged against its financial year's.",
+		  "Set so far", false, target_save, list_targets};
+
+static int render_form(const struct req *r, struct resp *o, const struct figure_form *f, const struct form_errors *fe,
+		       int status)
+{
+	struct page p = {.title = f->title, .nav = f->path, .errors = fe, .wide = true};
+	page_begin(r, o, &p);
+	htmlf(o, "<h1 class=\"govuk-heading-l\">%h</h1><p class=\"govuk-body\">%h</p>", f->title, f->intro);
+	if (req_query(r, "done"))
+		html_notice(o, "Saved", NULL);
+	html_lit(o, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+	html_form_begin(r, o, f->path);
+	figure_fields(r, o, fe, f->external);
+	html_button(o, "Save");
+	html_form_end(o);
+	htmlf(o, "</div></div><h2 class=\"govuk-heading-m\">%h</h2>", f->listed);
+	f->list(r, o);
 	page_end(r, o, &p);
 	return status;
 }
 
+static int submit_form(const struct req *r, struct resp *o, const struct figure_form *f)
+{
+	struct figure_input in = figure_from(r);
+	struct form_errors fe = {0};
+	if (!f->save(r->db, r->arena, r->user->id, &in, &fe))
+		return fe.n ? render_form(r, o, f, &fe, 400)
+			    : page_error(r, o, 500, "Sorry, there is a problem with the service", "Try again later.");
+	return resp_redirect(o, arena_printf(r->arena, "%s?done=1", f->path));
+}
+
+int indicators_figures_page(const struct req *r, struct resp *o)
+{
+	return render_form(r, o, &figures_form, NULL, 200);
+}
+
+int indicators_figures_post(const struct req *r, struct resp *o)
+{
+	return submit_form(r, o, &figures_form);
+}
+
 int indicators_targets_page(const struct req *r, struct resp *o)
 {
-	return render_targets(r, o, NULL, 200);
+	return render_form(r, o, &targets_form, NULL, 200);
 }
 
 int indicators_targets_post(const struct req *r, struct resp *o)
 {
-	struct figure_input in = figure_from(r);
-	struct form_errors fe = {0};
-	if (!target_save(r->db, r->arena, r->user->id, &in, &fe))
-		return fe.n ? render_targets(r, o, &fe, 400)
-			    : page_error(r, o, 500, "Sorry, there is a problem with the service", "Try again later.");
-	return resp_redirect(o, "/indicators/targets?done=1");
+	return submit_form(r, o, &targets_form);
 }

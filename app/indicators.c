@@ -106,26 +106,6 @@ static void set_rate(struct indicator_value *v, int64_t num, int64_t den)
 	v->value = den > 0 ? round(1000.0 * (double)num / (double)den) / 10.0 : 0;
 }
 
-static void o1_1(const struct indicator_ctx *c, struct indicator_value *v)
-{
-	set_count(v, count(c, SQL_O1_1));
-}
-
-static void o1_2(const struct indicator_ctx *c, struct indicator_value *v)
-{
-	set_rate(v, count(c, SQL_DELIVERING_SECONDARY), count(c, SQL_SETTINGS_SECONDARY));
-}
-
-static void o1_3(const struct indicator_ctx *c, struct indicator_value *v)
-{
-	set_rate(v, count(c, SQL_DELIVERING_HEFE), count(c, SQL_SETTINGS_HEFE));
-}
-
-static void o1_4(const struct indicator_ctx *c, struct indicator_value *v)
-{
-	set_count(v, count(c, SQL_O1_4));
-}
-
 /* % of post responses showing good understanding, with pre beside it; each suppressed under 10. */
 static void o1_5(const struct indicator_ctx *c, struct indicator_value *v)
 {
@@ -142,23 +122,6 @@ static void o1_5(const struct indicator_ctx *c, struct indicator_value *v)
 	v->pre_numerator = good;
 	v->pre_denominator = n;
 	v->pre_suppressed = n < SUPPRESS_BELOW;
-}
-
-static void o5_1(const struct indicator_ctx *c, struct indicator_value *v)
-{
-	set_count(v, count(c, SQL_O5_1));
-}
-
-static void o5_2(const struct indicator_ctx *c, struct indicator_value *v)
-{
-	set_count(v, count(c, SQL_O5_2));
-}
-
-static void o5_3(const struct indicator_ctx *c, struct indicator_value *v)
-{
-	int64_t live, attended;
-	query2(c, SQL_O5_3, NULL, NULL, &live, &attended);
-	set_rate(v, attended, live);
 }
 
 /* Campaigns in the catalogue whose dates overlap the period, with two or more partners; an area
@@ -180,23 +143,6 @@ static void o5_4(const struct indicator_ctx *c, struct indicator_value *v)
 	set_count(v, n);
 }
 
-static void o5_5(const struct indicator_ctx *c, struct indicator_value *v)
-{
-	set_count(v, count(c, SQL_O5_5));
-}
-
-static void o5_6(const struct indicator_ctx *c, struct indicator_value *v)
-{
-	set_count(v, count(c, SQL_O5_6));
-}
-
-static void o5_7(const struct indicator_ctx *c, struct indicator_value *v)
-{
-	int64_t n, confident;
-	query2(c, SQL_O5_7, NULL, NULL, &n, &confident);
-	set_rate(v, confident, n);
-}
-
 /* Externally sourced: exactly what an analyst entered for this period and area, or nothing. */
 static void external(const struct indicator *ind, const struct indicator_ctx *c, struct indicator_value *v)
 {
@@ -214,49 +160,49 @@ const struct indicator indicators[] = {
 	{"O1.1", 1, "Secondary settings delivering Risk Avert", "settings", +1, IND_COUNT,
 	 "Secondary, all-through, special and alternative provision settings with at least one Risk Avert delivery "
 	 "dated in the period.",
-	 "deliveries", o1_1},
+	 "deliveries", NULL, SQL_O1_1, NULL},
 	{"O1.2", 1, "Secondary schools and colleges delivering healthy-relationships education", "%", +1, IND_RATE,
 	 "Settings of every phase but HE with at least one delivery of any pupil programme in the period, as a share of "
 	 "all such settings in the area.",
-	 "deliveries", o1_2},
+	 "deliveries", NULL, SQL_DELIVERING_SECONDARY, SQL_SETTINGS_SECONDARY},
 	{"O1.3", 1, "HE and FE settings delivering healthy-relationships education", "%", +1, IND_RATE,
 	 "FE colleges and HE settings with at least one delivery in the period, as a share of all of them in the area.",
-	 "deliveries", o1_3},
+	 "deliveries", NULL, SQL_DELIVERING_HEFE, SQL_SETTINGS_HEFE},
 	{"O1.4", 1, "Pupils reached", "pupils", +1, IND_COUNT,
-	 "The pupils reached by every delivery dated in the period (head-counts, never names).", "deliveries", o1_4},
+	 "The pupils reached by every delivery dated in the period (head-counts, never names).", "deliveries", NULL, SQL_O1_4, NULL},
 	{"O1.5", 1, "Young people showing good understanding of healthy relationships", "%", +1, IND_RATE,
 	 "Post-programme survey responses in the period that agree with all four statements and get at least three of "
 	 "the four scenarios right, as a share of all post responses; the pre-programme figure is shown beside it. Any "
 	 "figure resting on fewer than 10 responses is suppressed.",
-	 "survey runs", o1_5},
+	 "survey runs", o1_5, NULL, NULL},
 	{"O1.6", 1, "Young victims of domestic abuse", "people", -1, IND_EXTERNAL,
-	 "An externally sourced figure, entered by an analyst with its source.", "", NULL},
+	 "An externally sourced figure, entered by an analyst with its source.", "", NULL, NULL, NULL},
 	{"O1.7", 1, "Young perpetrators of domestic abuse", "people", -1, IND_EXTERNAL,
-	 "An externally sourced figure, entered by an analyst with its source.", "", NULL},
+	 "An externally sourced figure, entered by an analyst with its source.", "", NULL, NULL, NULL},
 	{"O5.1", 5, "Practitioner training sessions delivered", "sessions", +1, IND_COUNT,
 	 "Face-to-face practitioner sessions that were not cancelled and whose end falls in the period (and has passed).",
-	 "sessions", o5_1},
+	 "sessions", NULL, SQL_O5_1, NULL},
 	{"O5.2", 5, "Practitioners trained", "people", +1, IND_COUNT,
-	 "Different people marked attended, late or partial at a session delivered in the period.", "attendances", o5_2},
+	 "Different people marked attended, late or partial at a session delivered in the period.", "attendances", NULL, SQL_O5_2, NULL},
 	{"O5.3", 5, "Attendance rate", "%", +1, IND_RATE,
 	 "Of the bookings that held a place when a session delivered in the period began, the share whose holder came "
 	 "(attended, late or partial). Walk-ins are not in either number.",
-	 "attendances", o5_3},
+	 "attendances", NULL, SQL_O5_3, NULL},
 	{"O5.4", 5, "Co-ordinated campaigns delivered", "campaigns", +1, IND_COUNT,
 	 "Campaigns active in the period with two or more partner organisations; below Greater Essex, those with a "
 	 "placement in the area.",
-	 "placements", o5_4},
+	 "placements", o5_4, NULL, NULL},
 	{"O5.5", 5, "Campaign reach: QR scans", "scans", +1, IND_COUNT,
-	 "Scans of campaign QR codes in the period, in the area of the placement scanned.", "placements", o5_5},
+	 "Scans of campaign QR codes in the period, in the area of the placement scanned.", "placements", NULL, SQL_O5_5, NULL},
 	{"O5.6", 5, "Employers signed up to the pledge", "employers", +1, IND_COUNT,
 	 "Employers in the area that had signed the domestic abuse employer pledge by the end of the period (cumulative).",
-	 "pledges", o5_6},
+	 "pledges", NULL, SQL_O5_6, NULL},
 	{"O5.7", 5, "Practitioners confident to take action after training", "%", +1, IND_RATE,
 	 "Evaluations of sessions delivered in the period that rate confidence to take action 4 or 5 after the session, "
 	 "as a share of all of them.",
-	 "evaluations", o5_7},
+	 "evaluations", NULL, SQL_O5_7, NULL},
 	{"O5.8", 5, "Domestic abuse incidents in ethnic minority communities", "incidents", -1, IND_EXTERNAL,
-	 "An externally sourced figure, entered by an analyst with its source.", "", NULL},
+	 "An externally sourced figure, entered by an analyst with its source.", "", NULL, NULL, NULL},
 };
 const int indicators_count = (int)ARRAY_LEN(indicators);
 
@@ -285,10 +231,19 @@ void indicator_ctx_init(struct indicator_ctx *c, struct db *db, struct arena *a,
 void indicator_compute(const struct indicator *ind, const struct indicator_ctx *c, struct indicator_value *v)
 {
 	memset(v, 0, sizeof *v);
-	if (ind->kind == IND_EXTERNAL)
+	if (ind->kind == IND_EXTERNAL) {
 		external(ind, c, v);
-	else
+	} else if (ind->compute) {
 		ind->compute(c, v);
+	} else if (ind->kind == IND_COUNT) {
+		set_count(v, count(c, ind->sql));
+	} else if (ind->sql_denominator) {
+		set_rate(v, count(c, ind->sql), count(c, ind->sql_denominator));
+	} else {
+		int64_t denominator, numerator; /* one query giving both, in that order */
+		query2(c, ind->sql, NULL, NULL, &denominator, &numerator);
+		set_rate(v, numerator, denominator);
+	}
 }
 
 static const char SQL_BASELINE[] = "SELECT value, period FROM indicator_targets WHERE indicator = ? AND kind = 'baseline'"

@@ -1,4 +1,4 @@
-/* main.c — the command line: init, serve, user add, token create, demo, backup. */
+/* main.c — the command line: init, serve, user add, token create, schools import, demo, backup. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 #include "indicator_pages.h"
 #include "db.h"
 #include "demo.h"
+#include "schools_import.h"
 #include "server.h"
 #include "users.h"
 #include "util.h"
@@ -23,6 +24,7 @@ static const char usage[] =
 	"  lantern --db PATH serve --socket PATH [--threads N] [--sendmail CMD]\n"
 	"  lantern --db PATH user add --email E --name N --role R [--org ID | --school URN]  (password on stdin)\n"
 	"  lantern --db PATH token create --email E      print a new API token for that user\n"
+	"  lantern --db PATH schools import FILE.csv     add or update settings (" SCHOOLS_CSV_HEADER ")\n"
 	"  lantern --db PATH demo                        load a demonstration data set\n"
 	"  lantern --db PATH indicators --period P [--area A] [--breakdown] [--format json|csv|adx]\n"
 	"  lantern --db PATH backup FILE                 online, consistent copy\n"
@@ -148,7 +150,9 @@ static int cmd_catalog_check(void)
 {
 	if (load_catalog() != 0)
 		return 1;
-	printf("catalogue ok: %d courses\n", catalog_get()->ncourses);
+	const struct catalog *cat = catalog_get();
+	printf("catalogue ok: %d courses, %d campaigns, help in %d languages\n", cat->ncourses, cat->ncampaigns,
+	       cat->nhelp);
 	catalog_free();
 	return 0;
 }
@@ -181,13 +185,25 @@ static int cmd_serve(const char *path, int argc, char **argv)
 	return rc;
 }
 
-static int with_db(const char *path, int (*fn)(struct db *))
+static int cmd_schools_import(const char *path, const char *file)
 {
 	struct db *db = open_current(path);
 	if (db == NULL)
 		return 1;
-	int rc = fn(db) == 0 ? 0 : 1;
+	int rc = schools_import_command(db, file);
 	db_close(db);
+	return rc;
+}
+
+/* The demo records Risk Avert deliveries, which are checked against the catalogue. */
+static int cmd_demo(const char *path)
+{
+	if (load_catalog() != 0)
+		return 1;
+	struct db *db = open_current(path);
+	int rc = db && demo_load(db) == 0 ? 0 : 1;
+	db_close(db);
+	catalog_free();
 	return rc;
 }
 
@@ -241,8 +257,10 @@ int main(int argc, char **argv)
 		code = db && load_catalog() == 0 ? indicators_cli(db, rest, rargv) : 1;
 		catalog_free();
 		db_close(db);
-	} else if (strcmp(cmd, "demo") == 0)
-		code = with_db(db_path, demo_load);
+	} else if (strcmp(cmd, "schools") == 0 && strcmp(sub, "import") == 0 && i + 2 < argc)
+		code = cmd_schools_import(db_path, argv[i + 2]);
+	else if (strcmp(cmd, "demo") == 0)
+		code = cmd_demo(db_path);
 	else if (strcmp(cmd, "backup") == 0 && i + 1 < argc) {
 		struct db *db = open_current(db_path);
 		code = db && db_backup(db, argv[i + 1]) == 0 ? 0 : 1;

@@ -24,11 +24,12 @@ bool ref_sector_exists(struct db *db, const char *id)
 	return id && db_int(db, 0, SQL_SECTOR, "s", id) == 1;
 }
 
-static size_t options(struct db_stmt *st, struct arena *a, const struct option **out)
+/* first: the label of the leading empty choice ("Choose", or "All areas" in a filter). */
+static size_t options(struct db_stmt *st, struct arena *a, const char *first, const struct option **out)
 {
 	size_t n = 0, cap = 32;
 	struct option *opts = arena_alloc(a, cap * sizeof *opts);
-	opts[n++] = (struct option){"", "Choose"};
+	opts[n++] = (struct option){"", first};
 	while (db_next(st) && n < cap) {
 		opts[n].value = arena_strdup(a, db_col_text(st, 0));
 		opts[n].label = arena_strdup(a, db_col_text(st, 1));
@@ -41,12 +42,17 @@ static size_t options(struct db_stmt *st, struct arena *a, const struct option *
 
 size_t ref_area_options(struct db *db, struct arena *a, bool leaf_only, const struct option **out)
 {
-	return options(db_query(db, SQL_AREAS, "i", leaf_only ? 1 : 0), a, out);
+	return options(db_query(db, SQL_AREAS, "i", leaf_only ? 1 : 0), a, "Choose", out);
+}
+
+size_t ref_area_filter_options(struct db *db, struct arena *a, const struct option **out)
+{
+	return options(db_query(db, SQL_AREAS, "i", 0), a, "All areas", out);
 }
 
 size_t ref_sector_options(struct db *db, struct arena *a, const struct option **out)
 {
-	return options(db_query(db, SQL_SECTORS, ""), a, out);
+	return options(db_query(db, SQL_SECTORS, ""), a, "Choose", out);
 }
 
 static const char SQL_ORGS[] = "SELECT id, name FROM organisations WHERE active = 1 ORDER BY name LIMIT 500";

@@ -205,6 +205,32 @@ static bool type_is(const char *content_type, const char *want)
 	       (content_type[n] == '\0' || content_type[n] == ';' || content_type[n] == ' ');
 }
 
+/* Text parts become form fields (held to the same rules as url-encoded ones); file parts are kept
+ * apart, pointing into the body, for the handler to check. */
+static int parse_multipart(struct req *r, const struct req_raw *raw)
+{
+	struct multipart_part *parts = arena_alloc(r->arena, MULTIPART_MAX_PARTS * sizeof *parts);
+	const char *why;
+	int n = multipart_parse(r->arena, multipart_boundary(r->arena, raw->content_type), raw->body, raw->body_len,
+				parts, MULTIPART_MAX_PARTS, &why);
+	if (n < 0)
+		return -1;
+	r->form.items = arena_alloc(r->arena, (size_t)(n ? n : 1) * sizeof(struct kv));
+	r->files = parts;
+	for (int i = 0; i < n; i++) {
+		if (parts[i].filename) {
+			r->files[r->nfiles++] = parts[i];
+			continue;
+		}
+		if (memchr(parts[i].data, '\0', parts[i].len) || !utf8_valid(parts[i].data, parts[i].len))
+			return -1;
+		r->form.items[r->form.n].key = parts[i].name;
+		r->form.items[r->form.n].value = arena_strndup(r->arena, parts[i].data, parts[i].len);
+		r->form.n++;
+	}
+	return 0;
+}
+
 int req_parse(struct req *r, const struct req_raw *raw, const char **why)
 {
 	r->method = req_method(raw->method);
@@ -240,7 +266,12 @@ int req_parse(struct req *r, const struct req_raw *raw, const char **why)
 			*why = "The JSON body is nested too deeply.";
 			return 400;
 		}
-	} else if (!type_is(raw->content_type, "multipart/form-data") && !type_is(raw->content_type, "text/csv")) {
+	} else if (type_is(raw->content_type, "multipart/form-data")) {
+		if (parse_multipart(r, raw) != 0) {
+			*why = "The form data is malformed.";
+			return 400;
+		}
+	} else if (!type_is(raw->content_type, "text/csv")) {
 		*why = "Send forms as application/x-www-form-urlencoded or JSON as application/json.";
 		return 415;
 	}
@@ -290,6 +321,14 @@ const char *req_field(const struct req *r, const char *key)
 		return arena_printf(r->arena, "%.15g", json_real_value(v));
 	if (json_is_boolean(v))
 		return json_is_true(v) ? "true" : "false";
+	return NULL;
+}
+
+const struct multipart_part *req_file(const struct req *r, const char *key)
+{
+	for (size_t i = 0; i < r->nfiles; i++)
+		if (strcmp(r->files[i].name, key) == 0)
+			return &r->files[i];
 	return NULL;
 }
 

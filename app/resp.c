@@ -58,7 +58,8 @@ int resp_json(struct resp *o, int status, json_t *j)
 {
 	o->content_type = "application/json";
 	buf_reset(&o->body);
-	char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+	/* 15 significant digits: a percentage of 94.4 goes out as 94.4, not 94.400000000000006. */
+	char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15));
 	json_decref(j);
 	if (s == NULL)
 		die("cannot serialise JSON");

@@ -8,21 +8,34 @@
 #include "attendance.h"
 #include "auth.h"
 #include "booking_pages.h"
+#include "campaigns.h"
 #include "certificates.h"
 #include "checkin.h"
+#include "coverage.h"
 #include "db.h"
+#include "deliveries.h"
 #include "evaluations.h"
+#include "help.h"
 #include "home.h"
 #include "indicator_pages.h"
 #include "html.h"
 #include "login.h"
 #include "organisations.h"
+#include "placements.h"
+#include "pledges.h"
+#include "reach.h"
 #include "requests.h"
+#include "schools.h"
+#include "schools_import.h"
 #include "session_pages.h"
+#include "survey.h"
+#include "survey_results.h"
 #include "users.h"
 
 #define ANY R_ANY_USER
 #define STAFF (R_ADMIN | R_TRAINER)
+#define CAMPAIGN_LEADS (R_CAMPAIGN | R_ADMIN)
+#define CAMPAIGN_READERS (R_CAMPAIGN | R_ADMIN | R_ANALYST)
 
 static const struct route routes[] = {
 	/* public, by choice */
@@ -107,6 +120,7 @@ static const struct route routes[] = {
 	{M_GET, "/checkin/{}/{}", R_PRACTITIONER, 0, checkin_scan_page},
 	{M_POST, "/checkin/{}/{}", R_PRACTITIONER, 0, checkin_scan_post},
 	{M_GET, "/certificates/{}", R_PRACTITIONER | R_ADMIN, 0, certificates_page},
+	{M_GET, "/certificates/{}/certificate.pdf", R_PRACTITIONER | R_ADMIN, 0, certificates_pdf},
 	{M_GET, "/verify/{}", R_PUBLIC, 0, certificates_verify_page},
 	{M_GET, "/evaluations/{}", R_PRACTITIONER, 0, evaluations_form},
 	{M_POST, "/evaluations/{}", R_PRACTITIONER, 0, evaluations_submit},
@@ -117,6 +131,66 @@ static const struct route routes[] = {
 	{M_GET, "/api/v1/evaluations", R_ADMIN, 0, evaluations_api_results},
 	{M_POST, "/api/v1/sessions/{}/walk-ins", STAFF, 0, attendance_api_walk_in},
 	{M_GET, "/api/v1/bookings/{}/certificate", R_PRACTITIONER | R_ADMIN, 0, certificates_api},
+	/* Campaigns: placements, scans, landing pages, reach and pledges (campaigns.c, help.c, ...) */
+	{M_GET, "/c/{}", R_PUBLIC, 0, help_scan},
+	{M_GET, "/help", R_PUBLIC, 0, help_page},
+	{M_GET, "/help/{}", R_PUBLIC, 0, help_campaign_page},
+	{M_POST, "/help/feedback", R_PUBLIC, 0, help_feedback},
+	{M_GET, "/campaigns", CAMPAIGN_READERS, 0, campaigns_list_page},
+	{M_GET, "/campaigns/{}", CAMPAIGN_READERS, 0, campaigns_page},
+	{M_GET, "/campaigns/{}/placements/new", CAMPAIGN_LEADS, 0, placements_new_page},
+	{M_POST, "/campaigns/{}/placements", CAMPAIGN_LEADS, 0, placements_create},
+	{M_GET, "/campaigns/{}/reach", CAMPAIGN_READERS, 0, reach_page},
+	{M_POST, "/campaigns/{}/reach", CAMPAIGN_LEADS, 0, reach_add},
+	{M_GET, "/placements/{}", CAMPAIGN_LEADS, 0, placements_page},
+	{M_GET, "/placements/{}/material.svg", CAMPAIGN_LEADS, 0, placements_svg},
+	{M_GET, "/placements/{}/a4.pdf", CAMPAIGN_LEADS, 0, placements_pdf_a4},
+	{M_GET, "/placements/{}/a3.pdf", CAMPAIGN_LEADS, 0, placements_pdf_a3},
+	{M_GET, "/pledges", CAMPAIGN_READERS, 0, pledges_list_page},
+	{M_GET, "/pledges/new", CAMPAIGN_LEADS, 0, pledges_new_page},
+	{M_POST, "/pledges/new", CAMPAIGN_LEADS, 0, pledges_create},
+	{M_GET, "/api/v1/campaigns", CAMPAIGN_READERS, 0, campaigns_api_list},
+	{M_POST, "/api/v1/campaigns/{}/placements", CAMPAIGN_LEADS, 0, placements_api_create},
+	{M_GET, "/api/v1/placements/{}/material.svg", CAMPAIGN_LEADS, 0, placements_svg},
+	{M_GET, "/api/v1/placements/{}/a4.pdf", CAMPAIGN_LEADS, 0, placements_pdf_a4},
+	{M_GET, "/api/v1/placements/{}/a3.pdf", CAMPAIGN_LEADS, 0, placements_pdf_a3},
+	{M_GET, "/api/v1/campaigns/{}/reach", CAMPAIGN_READERS, 0, reach_api},
+	{M_POST, "/api/v1/campaigns/{}/reach", CAMPAIGN_LEADS, 0, reach_api_add},
+	{M_GET, "/api/v1/pledges", CAMPAIGN_READERS, 0, pledges_api_list},
+	{M_POST, "/api/v1/pledges", CAMPAIGN_LEADS, 0, pledges_api_create},
+	/* Risk Avert: settings, deliveries, coverage and the pupil survey (schools.c, deliveries.c, survey.c) */
+	{M_GET, "/schools", STAFF | R_SCHOOL | R_ANALYST, 0, schools_list_page},
+	{M_GET, "/schools/new", R_ADMIN, 0, schools_new_page},
+	{M_POST, "/schools/new", R_ADMIN, 0, schools_create},
+	{M_GET, "/schools/import", R_ADMIN, 0, schools_import_page},
+	{M_POST, "/schools/import", R_ADMIN, ROUTE_UPLOAD, schools_import_post},
+	{M_GET, "/schools/areas", STAFF | R_ANALYST, 0, coverage_areas_page},
+	{M_GET, "/schools/{}", STAFF | R_SCHOOL | R_ANALYST, 0, schools_page},
+	{M_GET, "/schools/{}/edit", R_ADMIN, 0, schools_edit_page},
+	{M_POST, "/schools/{}/edit", R_ADMIN, 0, schools_update},
+	{M_GET, "/schools/{}/coverage", STAFF | R_SCHOOL | R_ANALYST, 0, coverage_page},
+	{M_GET, "/schools/{}/deliveries/new", STAFF | R_SCHOOL, 0, deliveries_new_page},
+	{M_POST, "/schools/{}/deliveries/new", STAFF | R_SCHOOL, 0, deliveries_create},
+	{M_GET, "/survey-runs", STAFF, 0, survey_runs_page},
+	{M_GET, "/survey-runs/new", STAFF, 0, survey_new_page},
+	{M_POST, "/survey-runs/new", STAFF, 0, survey_create},
+	{M_GET, "/survey-runs/{}", STAFF, 0, survey_run_page},
+	{M_GET, "/survey-runs/{}/qr.svg", STAFF, 0, survey_run_qr},
+	{M_POST, "/survey-runs/{}/close", STAFF, 0, survey_run_close},
+	{M_GET, "/survey-runs/{}/results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_page},
+	{M_GET, "/survey-runs/{}/results.csv", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_csv},
+	{M_GET, "/survey-results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_page},
+	{M_GET, "/survey-results.csv", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_csv},
+	{M_GET, "/s/{}", R_PUBLIC, 0, survey_pupil_page},
+	{M_POST, "/s/{}", R_PUBLIC, ROUTE_PUBLIC_JSON, survey_pupil_submit},
+	{M_GET, "/api/v1/schools", STAFF | R_SCHOOL | R_ANALYST, 0, schools_api_list},
+	{M_POST, "/api/v1/schools/{}/deliveries", STAFF | R_SCHOOL, 0, deliveries_api_create},
+	{M_GET, "/api/v1/schools/{}/coverage", STAFF | R_SCHOOL | R_ANALYST, 0, coverage_api},
+	{M_POST, "/api/v1/survey-runs", STAFF, 0, survey_api_open},
+	{M_GET, "/api/v1/survey-runs/{}", STAFF, 0, survey_api_get},
+	{M_POST, "/api/v1/survey-runs/{}/close", STAFF, 0, survey_api_close},
+	{M_GET, "/api/v1/survey-runs/{}/results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_api},
+	{M_GET, "/api/v1/survey-results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_api},
 
 	/* indicators: dashboard, drill-downs, figures, targets and exports (indicator_pages.c) */
 	{M_GET, "/indicators", R_ANALYST | R_ADMIN, 0, indicators_dashboard},
@@ -270,7 +344,9 @@ int route_handle(struct req *r, struct resp *o, const struct req_raw *raw)
 	}
 	bool unsafe = m == M_POST || m == M_PUT || m == M_DELETE;
 	if (unsafe && !route_is_api(r->path)) {
-		if (!same_site(r) || !auth_csrf_valid(r, req_form(r, "csrf")))
+		/* ROUTE_PUBLIC_JSON (route.h): a JSON body needs no form token, but must still be same-site. */
+		bool json_exempt = (rt->flags & ROUTE_PUBLIC_JSON) && (rt->roles & R_PUBLIC) && r->json != NULL;
+		if (!same_site(r) || !(json_exempt || auth_csrf_valid(r, req_form(r, "csrf"))))
 			return route_error(r, o, 403,
 					   "This form has expired or did not come from lantern. Go back, reload the page and "
 					   "try again.");

@@ -21,6 +21,7 @@
 #include "req.h"
 #include "resp.h"
 #include "route.h"
+#include "scanq.h"
 #include "util.h"
 
 struct worker {
@@ -185,6 +186,34 @@ static void *mailer_main(void *arg)
 	return NULL;
 }
 
+/* Set only after the last worker has stopped, so the writer's final flush sees every scan. */
+static atomic_bool scans_stopping;
+
+/* Writes queued QR scans in batches (SCANQ_BATCH scans or every SCANQ_INTERVAL_MS), one transaction
+ * each, and everything left once the workers are gone. */
+static void *scan_writer_main(void *arg)
+{
+	const struct server_opts *opts = arg;
+	struct db *db = db_open(opts->db_path, false);
+	if (db == NULL)
+		die("cannot open the database for the scan writer");
+	while (!atomic_load(&scans_stopping)) {
+		scanq_wait(SCANQ_INTERVAL_MS);
+		scanq_flush(db);
+		db_request_end(db);
+	}
+	/* A failed write puts the batch back; keep trying briefly rather than lose scans at exit. */
+	for (int tries = 0; scanq_pending() > 0 && tries < 50; tries++) {
+		if (scanq_flush(db) < 0)
+			usleep(100 * 1000);
+		db_request_end(db);
+	}
+	if (scanq_pending() > 0)
+		log_error("%zu scans could not be written before shutdown", scanq_pending());
+	db_close(db);
+	return NULL;
+}
+
 int server_run(const struct server_opts *opts)
 {
 	struct db *check = db_open(opts->db_path, false);
@@ -237,8 +266,10 @@ int server_run(const struct server_opts *opts)
 		if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0)
 			die("cannot start worker %d", i);
 	}
-	pthread_t mailer;
+	pthread_t mailer, scan_writer;
 	pthread_create(&mailer, NULL, mailer_main, (void *)opts);
+	if (pthread_create(&scan_writer, NULL, scan_writer_main, (void *)opts) != 0)
+		die("cannot start the scan writer");
 	log_info("serving on %s with %d threads", opts->socket_path, n);
 
 	int sig = 0;
@@ -256,6 +287,10 @@ int server_run(const struct server_opts *opts)
 		}
 		db_close(workers[i].db);
 	}
+	/* Every worker has finished, so no scan can be queued any more: now drain the queue. */
+	atomic_store(&scans_stopping, true);
+	scanq_wake();
+	pthread_join(scan_writer, NULL);
 	pthread_join(mailer, NULL);
 	close(fd);
 	unlink(opts->socket_path);

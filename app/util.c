@@ -331,3 +331,8 @@ bool str_starts(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
+
+int64_t percent_tenths(int64_t part, int64_t whole)
+{
+	return (2000 * part + whole) / (2 * whole);
+}

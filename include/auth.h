@@ -84,5 +84,8 @@ bool auth_csrf_valid(const struct req *r, const char *token);
 void auth_hmac_hex(const char *purpose, const char *msg, char out[65]);
 /* Random URL-safe token of n random bytes into the arena. */
 char *auth_random_token(struct arena *a, size_t n);
+/* Random code of len characters for people to read and type (printed QR links): Crockford base32,
+ * lower case, 5 random bits each. */
+char *auth_random_code(struct arena *a, size_t len);
 
 #endif

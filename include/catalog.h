@@ -1,5 +1,7 @@
-/* catalog.h — the course catalogue (courses/, one XML file per course, validated against
- * courses/course.xsd). Loaded once at start-up; read-only afterwards, so threads share it freely. */
+/* catalog.h — the catalogues: courses (courses/, one XML file per course, validated against
+ * courses/course.xsd) and campaigns (campaigns/, one XML file per campaign plus help.xml, validated
+ * against campaigns/campaign.xsd, with SVG print templates in campaigns/templates/). Loaded once at
+ * start-up; read-only afterwards, so threads share it freely. */
 #ifndef LANTERN_CATALOG_H
 #define LANTERN_CATALOG_H
 
@@ -36,9 +38,83 @@ struct course {
 	int nmodules;
 };
 
+/* A support service on a landing page. */
+struct service {
+	const char *name;
+	const char *phone; /* as dialled: "0808 2000 247" */
+	const char *hours;
+	const char *who;   /* who it is for */
+};
+
+/* The words of a help page's furniture, in its language (help.xml <labels>). */
+enum help_label {
+	HL_SKIP, HL_EXIT, HL_EXIT_ACTIVATED, HL_EXIT_TIMED_OUT, HL_EXIT_PRESS_TWO, HL_EXIT_PRESS_ONE, HL_EXIT_HINT,
+	HL_SIGNS_HEADING, HL_EMERGENCY_HEADING, HL_SERVICES_HEADING, HL_TRACKS_HEADING, HL_PHONE, HL_HOURS,
+	HL_LANGUAGES, HL_HELPFUL, HL_YES, HL_NO, HL_SEND, HL_THANKS, HL_FOOTER, HL__MAX
+};
+
+/* The general help page in one language (help.xml), whose parts every landing page shares. */
+struct help_page {
+	const char *lang, *dir;
+	const char *language; /* the language's own name: "Polski" */
+	const char *title;
+	const char **intro, **signs, **emergency, **tracks;
+	int nintro, nsigns, nemergency, ntracks;
+	struct service *services;
+	int nservices;
+	const char *labels[HL__MAX];
+};
+
+/* A campaign's landing page in one language. */
+struct landing {
+	const char *lang, *dir;
+	const char *title;
+	const char **intro, **messages;
+	int nintro, nmessages;
+	struct service *services;
+	int nservices;
+};
+
+/* An SVG print template, read safely at load. The element with id="qr" has been replaced by the
+ * marker TEMPLATE_QR_MARK and the text of an optional id="qr-url" element by TEMPLATE_URL_MARK; the
+ * QR code goes in the square (qr_x, qr_y, qr_size) in the template's user units. */
+#define TEMPLATE_QR_MARK "<!--lantern:qr-->"
+#define TEMPLATE_URL_MARK "<!--lantern:url-->"
+struct svg_template {
+	char *svg; /* the root <svg> element, serialised */
+	double qr_x, qr_y, qr_size;
+};
+
+struct material {
+	const char *id;
+	const char *kind; /* poster, leaflet, card or digital */
+	const char *lang; /* the language it is printed in: its placements land on that page */
+	const char *title;
+	const char *description;
+	const char *template_name;
+	struct svg_template tpl;
+};
+
+struct campaign {
+	const char *id; /* the file's stem */
+	const char *title;
+	const char *starts, *ends; /* YYYY-MM-DD, inclusive */
+	const char *summary;
+	const char **partners, **audiences, **key_messages;
+	int npartners, naudiences, nkey_messages;
+	struct landing *landings; /* the first is English */
+	int nlandings;
+	struct material *materials;
+	int nmaterials;
+};
+
 struct catalog {
 	struct course *courses; /* sorted by title */
 	int ncourses;
+	struct campaign *campaigns; /* sorted by start date, newest first */
+	int ncampaigns;
+	struct help_page *help; /* the first is English */
+	int nhelp;
 };
 
 /* The folder that holds courses/ and campaigns/: $LANTERN_CATALOG_DIR, else the folder above bin/. */
@@ -53,5 +129,12 @@ const struct course *catalog_course(const char *id);
 const struct module *catalog_module(const struct course *c, const char *id);
 bool course_is_pupil(const struct course *c);
 bool module_suits(const struct module *m, int year_group);
+
+const struct campaign *catalog_campaign(const char *id);
+const struct material *campaign_material(const struct campaign *c, const char *id);
+/* The landing page in lang, or NULL when the campaign has none in that language. */
+const struct landing *campaign_landing(const struct campaign *c, const char *lang);
+/* The general help page in lang, or NULL. */
+const struct help_page *catalog_help(const char *lang);
 
 #endif

@@ -8,5 +8,6 @@
 int certificates_page(const struct req *r, struct resp *o);
 int certificates_verify_page(const struct req *r, struct resp *o);
 int certificates_api(const struct req *r, struct resp *o);
+int certificates_pdf(const struct req *r, struct resp *o);
 
 #endif

@@ -40,6 +40,15 @@ struct form_errors {
 void form_error(struct form_errors *fe, const char *field, const char *message);
 const char *form_error_for(const struct form_errors *fe, const char *field);
 
+/* The page furniture's words in another language (public help pages); NULL fields stay English. */
+struct page_words {
+	const char *skip;          /* "Skip to main content" */
+	const char *exit;          /* "Exit this page" */
+	const char *exit_activated, *exit_timed_out, *exit_press_two, *exit_press_one; /* announcements */
+	const char *help_link;     /* the footer's link to /help */
+	const char *footer;        /* "In an emergency call 999." */
+};
+
 struct page {
 	const char *title;
 	const char *nav;                  /* href of the active navigation item */
@@ -47,6 +56,7 @@ struct page {
 	const char *lang;                 /* default "en" */
 	const char *dir;                  /* default "ltr" */
 	bool exit_this_page;              /* public help pages: show the Exit this page control */
+	const struct page_words *words;   /* NULL: English */
 	bool wide;                        /* no two-thirds column */
 	const char *back;                 /* a back link href, if any */
 	int refresh;                      /* reload every N seconds where JavaScript does not run */
@@ -91,5 +101,10 @@ void html_post_button(const struct req *r, struct resp *o, const char *action, c
 /* Green confirmation banner shown after a successful action (from the ?done= query). */
 void html_notice(struct resp *o, const char *heading, const char *text);
 void html_tag(struct resp *o, const char *text, const char *colour);
+/* Opens a table: an optional caption (NULL: none), the header row, then the body. A heading that
+ * starts with '#' is for a numeric column (right-aligned; the '#' is not shown). Close the table
+ * with html_table_end(). */
+void html_table_begin(struct resp *o, const char *caption, const char *const *headings, size_t n);
+void html_table_end(struct resp *o);
 
 #endif

@@ -52,7 +52,13 @@ struct indicator {
 	enum indicator_kind kind;
 	const char *how;    /* how it is counted, in plain words (shown on the dashboard) */
 	const char *records; /* what a drill-down lists, e.g. "deliveries" */
+	/* How it is counted: a function of its own, or SQL over the named values :area, :from, :to
+	 * (local dates), :fromt, :tot (instants) and :now. A count's query gives the count; a rate's
+	 * gives its numerator with sql_denominator giving the denominator, or, alone, the denominator
+	 * and the numerator as two columns. */
 	void (*compute)(const struct indicator_ctx *c, struct indicator_value *v);
+	const char *sql;
+	const char *sql_denominator;
 };
 
 extern const struct indicator indicators[];

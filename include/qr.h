@@ -10,6 +10,10 @@ enum qr_level { QR_LOW, QR_MEDIUM, QR_QUARTILE, QR_HIGH };
  * background; size_px sets width/height (0: scale with its container). label is the accessible
  * name (escaped here). Returns 0, or -1 if the text cannot be encoded. */
 int qr_svg(struct buf *out, const char *text, enum qr_level level, int size_px, const char *label);
+/* The same, as an <svg> nested in another SVG, filling the square at (x, y) of side size in the outer
+ * document's user units (print templates). The quiet zone is inside the square. */
+int qr_svg_box(struct buf *out, const char *text, enum qr_level level, double x, double y, double size,
+	       const char *label);
 
 struct resp;
 /* The same, straight into a page's body (the SVG is our own markup; its label is escaped). */

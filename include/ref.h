@@ -14,6 +14,8 @@ bool ref_area_exists(struct db *db, const char *id, bool leaf_only);
 bool ref_sector_exists(struct db *db, const char *id);
 /* Options for a select, in display order; returns the count. Allocated in the arena. */
 size_t ref_area_options(struct db *db, struct arena *a, bool leaf_only, const struct option **out);
+/* Every area for a filter, led by "All areas" (value ""). */
+size_t ref_area_filter_options(struct db *db, struct arena *a, const struct option **out);
 size_t ref_sector_options(struct db *db, struct arena *a, const struct option **out);
 /* Active organisations, after a first option (value "") labelled none_label. */
 size_t ref_org_options(struct db *db, struct arena *a, const char *none_label, const struct option **out);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "multipart.h"
 #include "util.h"
 
 enum method { M_GET, M_HEAD, M_POST, M_PUT, M_DELETE, M_OTHER, M__MAX };
@@ -45,6 +46,8 @@ struct req {
 	json_t *json;         /* a JSON body (object), or NULL; freed by req_free */
 	const char *body;     /* the raw body (NUL-terminated), for uploads */
 	size_t body_len;
+	struct multipart_part *files; /* file parts of a multipart/form-data body (its text parts are in form) */
+	size_t nfiles;
 	const char *content_type;
 	const char *authorization;
 	const char *origin;         /* Origin header, if sent */
@@ -88,6 +91,8 @@ const char *req_form(const struct req *r, const char *key);
 const char *req_cookie(const struct req *r, const char *key);
 /* A field from the form body or, for JSON bodies, a string/number member rendered as text. */
 const char *req_field(const struct req *r, const char *key);
+/* The first file part of a multipart/form-data body with that field name, or NULL. */
+const struct multipart_part *req_file(const struct req *r, const char *key);
 const char *req_param(const struct req *r, int i);
 
 #endif

@@ -12,6 +12,10 @@ typedef int (*handler_fn)(const struct req *r, struct resp *o);
 
 enum route_flag {
 	ROUTE_UPLOAD = 1 << 0, /* accepts bodies up to REQ_MAX_UPLOAD */
+	/* A public form that also takes a JSON body without a form token (the pupil survey): a browser
+	 * cannot send application/json to another site without a CORS preflight, which lantern never
+	 * grants, and a public route acts on behalf of nobody. */
+	ROUTE_PUBLIC_JSON = 1 << 1,
 };
 
 struct route {

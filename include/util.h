@@ -59,6 +59,9 @@ void time_human(int64_t t, char *out, size_t n);
 /* "5 March 2026" */
 void date_human(int64_t t, char *out, size_t n);
 
+/* part of whole as a percentage in tenths, rounded half up: 2 of 3 is 667 (66.7%). whole > 0. */
+int64_t percent_tenths(int64_t part, int64_t whole);
+
 /* Constant-time comparison of two NUL-terminated strings (length may leak). */
 bool str_equal_ct(const char *a, const char *b);
 bool str_starts(const char *s, const char *prefix);

@@ -6,13 +6,38 @@
 // document.body exists here; browsers that cannot run modules get the no-JS
 // versions of the components, as GOV.UK Frontend intends.
 
-import { initAll } from './govuk-frontend.min.js'
+import { createAll, ExitThisPage, initAll } from './govuk-frontend.min.js'
 
 // GOV.UK Frontend styles its JavaScript-enhanced components under
 // `.js-enabled`, and only initialises when `.govuk-frontend-supported` is set.
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 
 initAll()
+
+// Exit this page, leaving no way back: GOV.UK's component (its button, skip
+// link, Shift pressed three times, indicator lights and overlay) with one
+// change. GOV.UK leaves with `location.href = …`, which keeps the help page in
+// the tab's history, so Back returns to it; `location.replace` swaps the help
+// page for the destination, so Back skips it where the browser allows. The
+// help pages mark the control data-module="lantern-exit-this-page", so initAll
+// above leaves it to this class.
+class LanternExitThisPage extends ExitThisPage {
+  static moduleName = 'lantern-exit-this-page'
+
+  exitPage () {
+    if (!this.$updateSpan) return
+    this.$updateSpan.textContent = ''
+    document.body.classList.add('govuk-exit-this-page-hide-content')
+    this.$overlay = document.createElement('div')
+    this.$overlay.className = 'govuk-exit-this-page-overlay'
+    this.$overlay.setAttribute('role', 'alert')
+    this.$overlay.textContent = this.i18n.t('activated')
+    document.body.appendChild(this.$overlay)
+    window.location.replace(this.$button.href)
+  }
+}
+
+createAll(LanternExitThisPage)
 
 // Auto-refresh: an element with data-lantern-refresh="N" (seconds) and
 // data-lantern-src="URL" (same origin) has its content replaced by the body of

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStack, api, tokenFor, loggedIn, decodeQrSvg, sqlite } from './lib.mjs';
+import { startStack, api, tokenFor, loggedIn, decodeQrSvg, decodePdfQr, sqlite } from './lib.mjs';
 
 const clockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-clock-')), 'now');
 const T0 = Math.floor(Date.now() / 1000 / 30) * 30 + 30 * 60 * 24 * 14; // a slot boundary 7 days ahead
@@ -220,6 +220,11 @@ test('certificates for attendees only, verified publicly by an unguessable code'
   assert.ok(code.length >= 20, 'the code is long enough not to be guessed');
   // The QR code on it holds exactly the verification address.
   assert.equal(decodeQrSvg(cert.text), `${stack.base}/verify/${code}`);
+  // The PDF carries the same QR code.
+  const pdf = await fetch(`${stack.base}/certificates/${bp}/certificate.pdf`, { headers: { Cookie: p.web.cookieHeader() } });
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  assert.equal(decodePdfQr(Buffer.from(await pdf.arrayBuffer())), `${stack.base}/verify/${code}`);
   // The verification page is public, sets no cookie and says only name, course and date.
   const v = await fetch(`${stack.base}/verify/${code}`);
   assert.equal(v.status, 200);
@@ -275,6 +280,17 @@ test('pupil sessions take a head-count, not names', async () => {
   assert.equal(ok.json.pupils_present, 27);
   assert.equal(sql(`SELECT pupils_present FROM sessions WHERE id = ${r.json.id}`), '27');
   assert.equal(sql(`SELECT count(*) FROM audit_log WHERE entity = 'headcount' AND entity_id = '${r.json.id}'`), '1');
+  // The head-count is the school's Risk Avert delivery for that year group: recorded once, corrected in place.
+  const delivery = () => sql(`SELECT urn || '|' || module_id || '|' || year_group || '|' || pupils_reached FROM deliveries WHERE session_id = ${r.json.id}`);
+  assert.equal(delivery(), '900001|healthy-relationships|9|27');
+  assert.equal((await t.post(`/api/v1/sessions/${r.json.id}/headcount`, { pupils_present: 26 })).status, 200);
+  assert.equal(delivery(), '900001|healthy-relationships|9|26');
+  assert.equal(sql(`SELECT count(*) FROM deliveries WHERE session_id = ${r.json.id}`), '1');
+  // A count far above the year group's roll is refused, and nothing is half-written.
+  const absurd = await t.post(`/api/v1/sessions/${r.json.id}/headcount`, { pupils_present: 1900 });
+  assert.equal(absurd.status, 422);
+  assert.equal(sql(`SELECT pupils_present FROM sessions WHERE id = ${r.json.id}`), '26');
+  assert.equal(delivery(), '900001|healthy-relationships|9|26');
 });
 
 test('sign-in sheet and the attendance CSV', async () => {

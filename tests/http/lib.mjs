@@ -533,18 +533,57 @@ export function assertSecurityHeaders(res, what = res.url) {
 // ---------------------------------------------------------------------------
 // QR codes
 
-/** Decodes the first <svg> QR code in `text` with rsvg-convert and zbarimg; returns its content. */
-export function decodeQrSvg(text) {
-  const svg = String(text).match(/<svg[\s\S]*?<\/svg>/);
-  assert.ok(svg, 'no <svg> in the text');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-qr-'));
+/** Every QR code zbarimg finds in an image file, one string each. */
+export function qrCodesIn(file) {
+  const out = execFileSync('zbarimg', ['-q', '--raw', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return out.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
+function withTmp(prefix, fn) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   try {
-    fs.writeFileSync(path.join(dir, 'qr.svg'), svg[0]);
-    execFileSync('rsvg-convert', ['-w', '400', '-b', 'white', path.join(dir, 'qr.svg'), '-o', path.join(dir, 'qr.png')]);
-    return execFileSync('zbarimg', ['-q', '--raw', path.join(dir, 'qr.png')], { encoding: 'utf8' }).trim();
+    return fn(dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The QR codes in the first <svg> of `text`, rendered with rsvg-convert at `width` pixels. */
+export function decodeQrSvgAll(text, width = 1600) {
+  const svg = String(text).match(/<svg[\s\S]*<\/svg>/);
+  assert.ok(svg, 'no <svg> in the text');
+  return withTmp('lantern-qr-', (dir) => {
+    fs.writeFileSync(path.join(dir, 'qr.svg'), svg[0]);
+    execFileSync('rsvg-convert', ['-w', String(width), '-b', 'white', path.join(dir, 'qr.svg'), '-o', path.join(dir, 'qr.png')]);
+    return qrCodesIn(path.join(dir, 'qr.png'));
+  });
+}
+
+/** The one QR code in the first <svg> of `text`. */
+export function decodeQrSvg(text) {
+  const svg = String(text).match(/<svg[\s\S]*?<\/svg>/);
+  assert.ok(svg, 'no <svg> in the text');
+  const codes = decodeQrSvgAll(svg[0], 400);
+  assert.equal(codes.length, 1, `one QR code, found ${codes.length}`);
+  return codes[0];
+}
+
+/** The QR codes on a one-page PDF, rendered with pdftoppm at 150 dpi. */
+export function decodePdfQrAll(pdf) {
+  return withTmp('lantern-pdf-', (dir) => {
+    fs.writeFileSync(path.join(dir, 'm.pdf'), pdf);
+    execFileSync('pdftoppm', ['-png', '-r', '150', path.join(dir, 'm.pdf'), path.join(dir, 'page')]);
+    const pages = fs.readdirSync(dir).filter((f) => f.endsWith('.png'));
+    assert.equal(pages.length, 1, 'one page');
+    return qrCodesIn(path.join(dir, pages[0]));
+  });
+}
+
+/** The one QR code on a one-page PDF. */
+export function decodePdfQr(pdf) {
+  const codes = decodePdfQrAll(pdf);
+  assert.equal(codes.length, 1, `one QR code, found ${codes.length}`);
+  return codes[0];
 }
 
 /** Runs SQL against the stack's database with the sqlite3 shell; returns the trimmed output. */

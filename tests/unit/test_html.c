@@ -432,6 +432,22 @@ static void test_small_parts(void **state)
 	assert_int_equal(test_count(body(f), "<div"), test_count(body(f), "</div>"));
 }
 
+static void test_table(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const head[] = {"Name & place", "#Pupils"};
+	html_table_begin(&f->o, "Deliveries <2025>", head, 2);
+	html_table_end(&f->o);
+	assert_string_equal(body(f), "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
+				     "govuk-table__caption--m\">Deliveries &lt;2025&gt;</caption><thead class=\"govuk-table__head\">"
+				     "<tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Name &amp; "
+				     "place</th><th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Pupils"
+				     "</th></tr></thead><tbody class=\"govuk-table__body\"></tbody></table>");
+	resp_reset(&f->o);
+	html_table_begin(&f->o, NULL, head, 1);
+	assert_not_contains(body(f), "caption");
+}
+
 int main(void)
 {
 	test_uk_time();
@@ -455,6 +471,7 @@ int main(void)
 		T(test_page_error),
 		T(test_asset_version),
 		T(test_small_parts),
+		T(test_table),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -91,6 +91,16 @@ static void test_route_roles(void **state)
 	rt = route_match(M_GET, "/api/v1/me", NULL, NULL, &exists);
 	assert_false(rt->roles & R_PUBLIC);
 	assert_int_equal(rt->roles & R_ANY_USER, R_ANY_USER);
+	/* Risk Avert: literal paths win over /schools/{}; the pupil survey is public and nothing else of it. */
+	assert_string_equal(route_match(M_GET, "/schools/import", NULL, NULL, &exists)->pattern, "/schools/import");
+	assert_string_equal(route_match(M_GET, "/schools/areas", NULL, NULL, &exists)->pattern, "/schools/areas");
+	assert_string_equal(route_match(M_GET, "/schools/new", NULL, NULL, &exists)->pattern, "/schools/new");
+	assert_string_equal(route_match(M_GET, "/schools/100001", NULL, NULL, &exists)->pattern, "/schools/{}");
+	assert_true(route_match(M_GET, "/s/ABCDEFGH", NULL, NULL, &exists)->roles & R_PUBLIC);
+	assert_true(route_match(M_POST, "/s/ABCDEFGH", NULL, NULL, &exists)->flags & ROUTE_PUBLIC_JSON);
+	assert_int_equal(route_match(M_POST, "/schools/import", NULL, NULL, &exists)->roles, R_ADMIN);
+	assert_false(route_match(M_GET, "/survey-runs/1/qr.svg", NULL, NULL, &exists)->roles & (R_PUBLIC | R_SCHOOL));
+	assert_false(route_match(M_POST, "/api/v1/schools/100001/deliveries", NULL, NULL, &exists)->roles & R_ANALYST);
 }
 
 static void test_body_limit(void **state)
@@ -101,6 +111,10 @@ static void test_body_limit(void **state)
 	assert_int_equal(route_body_limit("GET", "/nope"), REQ_MAX_BODY);
 	assert_int_equal(route_body_limit(NULL, NULL), REQ_MAX_BODY);
 	assert_true(REQ_MAX_BODY < REQ_MAX_UPLOAD);
+	/* Only the settings import takes an upload; the page that shows its form does not. */
+	assert_int_equal(route_body_limit("POST", "/schools/import"), REQ_MAX_UPLOAD);
+	assert_int_equal(route_body_limit("POST", "/schools/100001/edit"), REQ_MAX_BODY);
+	assert_int_equal(route_body_limit("POST", "/s/ABCDEFGH"), REQ_MAX_BODY);
 }
 
 static void test_is_api(void **state)
@@ -270,6 +284,18 @@ static void test_handle_csrf(void **state)
 	raw.sec_fetch_site = "same-site"; /* a sibling subdomain is not us either */
 	assert_int_equal(route_handle(&f->r, &f->o, &raw), 403);
 	free(form);
+
+	/* The pupil survey takes JSON without a form token, but a form still needs one, and another site
+	 * still cannot post to it. */
+	resp_reset(&f->o);
+	raw = (struct req_raw){.method = "POST", .path = "/s/ABCDEFGH", .content_type = "application/x-www-form-urlencoded",
+			       .body = "q1=4", .body_len = 4};
+	assert_int_equal(route_handle(&f->r, &f->o, &raw), 403);
+	req_free(&f->r);
+	resp_reset(&f->o);
+	raw = (struct req_raw){.method = "POST", .path = "/s/ABCDEFGH", .content_type = "application/json",
+			       .body = "{\"q1\": 4}", .body_len = 9, .sec_fetch_site = "cross-site"};
+	assert_int_equal(route_handle(&f->r, &f->o, &raw), 403);
 	arena_free(a);
 }
 

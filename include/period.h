@@ -1,0 +1,43 @@
+/* period.h — the reporting periods of spec §2, named the same everywhere (UI, API, CLI, exports):
+ *   2025          calendar year
+ *   2025-07       calendar month
+ *   FY2025-26     financial year, 1 April 2025 to 31 March 2026
+ *   FY2025-26-Q1  its quarters, Q1 = April to June … Q4 = January to March
+ *   AY2025-26     academic year, 1 September 2025 to 31 August 2026
+ * A period is a half-open range of local (Europe/London) dates [from, to): it starts at local
+ * midnight on `from` and ends just before local midnight on `to`. The parser is pure. */
+#ifndef LANTERN_PERIOD_H
+#define LANTERN_PERIOD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum period_kind { PERIOD_YEAR, PERIOD_MONTH, PERIOD_FY, PERIOD_FY_QUARTER, PERIOD_AY, PERIOD__MAX };
+
+struct period_date {
+	int y, m, d;
+};
+
+struct period {
+	enum period_kind kind;
+	char name[16];              /* the canonical name, e.g. "AY2025-26" */
+	struct period_date from, to; /* [from, to) */
+};
+
+/* Parses a period name; false (p untouched) for anything else, including NULL. */
+bool period_parse(const char *s, struct period *p);
+/* The academic year holding the local date y-m-d. */
+void period_academic_year(int y, int m, int d, struct period *p);
+/* The academic year holding the instant t (seconds since the epoch, read in local time). */
+void period_academic_year_at(int64_t t, struct period *p);
+/* A period from a request's text: s parsed, or the academic year holding now when s is NULL or
+ * empty. false (p untouched) if s is given but not a period. */
+bool period_or_current(const char *s, int64_t now, struct period *p);
+/* "YYYY-MM-DD" of a date, into out (11 bytes): TEXT dates in SQL compare in this form. */
+void period_date_text(const struct period_date *d, char out[11]);
+/* The last day inside the period (the day before `to`), for people: "1 September 2025 to 31 August 2026". */
+void period_last_day(const struct period *p, struct period_date *out);
+/* The period as UTC instants [from, to) at local midnight; uses the process's TZ (Europe/London). */
+void period_bounds_utc(const struct period *p, int64_t *from, int64_t *to);
+
+#endif

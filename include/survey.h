@@ -1,0 +1,78 @@
+/* survey.h — pupil survey runs (spec §6): a trainer opens a run for a setting, year group and phase
+ * (pre or post) and shows its short code and QR code to the class; pupils answer anonymously at
+ * /s/{code}, with no login and no cookie, until the run closes (after 24 hours, when the trainer
+ * closes it, or once it has as many answers as it can expect). */
+#ifndef LANTERN_SURVEY_H
+#define LANTERN_SURVEY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "html.h"
+#include "req.h"
+#include "resp.h"
+
+struct db;
+struct arena;
+struct user;
+
+enum {
+	SURVEY_OPEN_SECONDS = 24 * 3600,
+	SURVEY_CODE_LEN = 8,
+};
+/* Codes come from auth_random_code: Crockford base32 in lower case, so 32^8 ≈ 1.1 × 10^12 of them,
+ * with no i, l, o or u to misread off a projector. */
+#define SURVEY_CODE_ALPHABET "0123456789abcdefghjkmnpqrstvwxyz"
+
+struct survey_run {
+	int64_t id;
+	const char *urn, *setting_name, *phase, *code;
+	int year_group;
+	int64_t opened_by, opened_at, closes_at, closed_at; /* closed_at 0: not closed early */
+	int max_responses, responses;
+};
+
+/* What a trainer gives to open a run; pupils_expected may be blank (the year group's roll is used). */
+struct survey_run_input {
+	const char *urn, *year_group, *phase, *pupils_expected;
+};
+
+/* Opens a run; returns its id, or 0 with errors in fe (none: the database failed). */
+int64_t survey_open(struct db *db, struct arena *a, const struct user *actor, const struct survey_run_input *in,
+		    struct form_errors *fe);
+bool survey_run_load(struct db *db, struct arena *a, int64_t id, struct survey_run *run);
+/* Open for answers at time now: not closed, not past closes_at, not full. */
+bool survey_run_is_open(const struct survey_run *run, int64_t now);
+/* The address pupils answer at: base_url + "/s/" + code. */
+const char *survey_run_url(const struct req *r, const struct survey_run *run);
+/* A run in the API's shape (spec §9). */
+json_t *survey_run_json(const struct req *r, const struct survey_run *run);
+
+/* One response: q[i] is 1–5, s[i] an answer id. */
+struct survey_answers {
+	int q[4];
+	const char *s[4];
+};
+/* Spec §6: agrees (4 or 5) with all four statements and gets at least three scenarios right. */
+bool survey_good_understanding(const struct survey_answers *ans);
+/* Records a response to the run with this code, checking in one transaction that the run is open and
+ * not full. Returns 201, or 404 (no such run), 410 (closed), 409 (full) or 500. */
+int survey_record(struct db *db, const char *code, const struct survey_answers *ans);
+
+/* The runs of a setting, for its page. */
+void survey_runs_table(const struct req *r, struct resp *o, const char *urn);
+
+int survey_runs_page(const struct req *r, struct resp *o);
+int survey_new_page(const struct req *r, struct resp *o);
+int survey_create(const struct req *r, struct resp *o);
+int survey_run_page(const struct req *r, struct resp *o);
+int survey_run_qr(const struct req *r, struct resp *o);
+int survey_run_close(const struct req *r, struct resp *o);
+int survey_pupil_page(const struct req *r, struct resp *o);
+int survey_pupil_submit(const struct req *r, struct resp *o);
+int survey_api_open(const struct req *r, struct resp *o);
+int survey_api_get(const struct req *r, struct resp *o);
+int survey_api_close(const struct req *r, struct resp *o);
+
+#endif
