@@ -9,6 +9,7 @@
 #include "auth.h"
 #include "catalog.h"
 #include "html.h"
+#include "indicator_pages.h"
 #include "db.h"
 #include "demo.h"
 #include "schools_import.h"
@@ -25,6 +26,7 @@ static const char usage[] =
 	"  lantern --db PATH token create --email E      print a new API token for that user\n"
 	"  lantern --db PATH schools import FILE.csv     add or update settings (" SCHOOLS_CSV_HEADER ")\n"
 	"  lantern --db PATH demo                        load a demonstration data set\n"
+	"  lantern --db PATH indicators --period P [--area A] [--breakdown] [--format json|csv|adx]\n"
 	"  lantern --db PATH backup FILE                 online, consistent copy\n"
 	"  lantern --catalog check                       validate courses/ and campaigns/\n";
 
@@ -250,7 +252,12 @@ int main(int argc, char **argv)
 		code = cmd_user_add(db_path, rest, rargv);
 	else if (strcmp(cmd, "token") == 0 && strcmp(sub, "create") == 0)
 		code = cmd_token_create(db_path, rest, rargv);
-	else if (strcmp(cmd, "schools") == 0 && strcmp(sub, "import") == 0 && i + 2 < argc)
+	else if (strcmp(cmd, "indicators") == 0) {
+		struct db *db = open_current(db_path);
+		code = db && load_catalog() == 0 ? indicators_cli(db, rest, rargv) : 1;
+		catalog_free();
+		db_close(db);
+	} else if (strcmp(cmd, "schools") == 0 && strcmp(sub, "import") == 0 && i + 2 < argc)
 		code = cmd_schools_import(db_path, argv[i + 2]);
 	else if (strcmp(cmd, "demo") == 0)
 		code = cmd_demo(db_path);

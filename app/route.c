@@ -17,6 +17,7 @@
 #include "evaluations.h"
 #include "help.h"
 #include "home.h"
+#include "indicator_pages.h"
 #include "html.h"
 #include "login.h"
 #include "organisations.h"
@@ -190,6 +191,19 @@ static const struct route routes[] = {
 	{M_POST, "/api/v1/survey-runs/{}/close", STAFF, 0, survey_api_close},
 	{M_GET, "/api/v1/survey-runs/{}/results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_api},
 	{M_GET, "/api/v1/survey-results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_api},
+
+	/* indicators: dashboard, drill-downs, figures, targets and exports (indicator_pages.c) */
+	{M_GET, "/indicators", R_ANALYST | R_ADMIN, 0, indicators_dashboard},
+	{M_GET, "/indicators/export", R_ANALYST | R_ADMIN, 0, indicators_export_page},
+	{M_GET, "/indicators/figures", R_ANALYST | R_ADMIN, 0, indicators_figures_page},
+	{M_POST, "/indicators/figures", R_ANALYST | R_ADMIN, 0, indicators_figures_post},
+	{M_GET, "/indicators/targets", R_ADMIN, 0, indicators_targets_page},
+	{M_POST, "/indicators/targets", R_ADMIN, 0, indicators_targets_post},
+	{M_GET, "/indicators/{}", R_ANALYST | R_ADMIN, 0, indicators_detail_page},
+	{M_GET, "/api/v1/indicators", R_ANALYST | R_ADMIN, 0, indicators_api_list},
+	{M_GET, "/api/v1/indicators/{}/series", R_ANALYST | R_ADMIN, 0, indicators_api_series},
+	{M_PUT, "/api/v1/figures/{}/{}/{}", R_ANALYST | R_ADMIN, 0, indicators_api_put_figure},
+	{M_PUT, "/api/v1/targets/{}/{}/{}/{}", R_ADMIN, 0, indicators_api_put_target},
 
 	/* JSON API */
 	{M_GET, "/api/v1/me", ANY, 0, home_api_me},

@@ -1,0 +1,956 @@
+/* indicator_pages.c — what the Board reads: the dashboard (every indicator for a period and area,
+ * the same period a year before, baseline, target and status, eight quarters as a chart with
+ * their numbers beside it, a breakdown by area), drill-downs to the records counted, the entry of
+ * externally sourced figures and of baselines and targets, and the API and command line. */
+#include "indicator_pages.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "chart.h"
+#include "db.h"
+#include "html.h"
+#include "indicator_export.h"
+#include "indicators.h"
+#include "ref.h"
+#include "route.h"
+#include "valid.h"
+
+/* ---- periods the dashboard moves between ---- */
+
+/* A FY quarter's start year and number, from its name "FY2025-26-Q1". */
+static void quarter_parts(const struct period *q, int *fy, int *n)
+{
+	*fy = q->from.m >= 4 ? q->from.y : q->from.y - 1;
+	*n = q->from.m >= 4 ? (q->from.m - 4) / 3 + 1 : 4;
+}
+
+static void quarter_named(int fy, int n, struct period *out)
+{
+	char name[48];
+	snprintf(name, sizeof name, "FY%04d-%02d-Q%d", fy, (fy + 1) % 100, n);
+	period_parse(name, out);
+}
+
+/* The financial-year quarter holding a local date. */
+static void quarter_of(int y, int m, struct period *p)
+{
+	quarter_named(m >= 4 ? y : y - 1, m >= 4 ? (m - 4) / 3 + 1 : 4, p);
+}
+
+/* The quarter delta quarters away from q (a FY quarter). */
+static void quarter_step(const struct period *q, int delta, struct period *out)
+{
+	int fy, n;
+	quarter_parts(q, &fy, &n);
+	int index = fy * 4 + (n - 1) + delta;
+	quarter_named(index / 4, index % 4 + 1, out);
+}
+
+/* The last quarter that has ended by now: what a quarterly Board meeting reports on. */
+static void latest_quarter(int64_t now, struct period *p)
+{
+	time_t t = (time_t)now;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	struct period current;
+	quarter_of(tm.tm_year + 1900, tm.tm_mon + 1, &current);
+	quarter_step(&current, -1, p);
+}
+
+/* The same period a year earlier. */
+static bool year_before(const struct period *p, struct period *out)
+{
+	char name[48];
+	int y = p->from.y - 1;
+	switch (p->kind) {
+	case PERIOD_YEAR: snprintf(name, sizeof name, "%04d", y); break;
+	case PERIOD_MONTH: snprintf(name, sizeof name, "%04d-%02d", y, p->from.m); break;
+	case PERIOD_FY: snprintf(name, sizeof name, "FY%04d-%02d", y, (y + 1) % 100); break;
+	case PERIOD_FY_QUARTER: quarter_step(p, -4, out); return true;
+	case PERIOD_AY: snprintf(name, sizeof name, "AY%04d-%02d", y, (y + 1) % 100); break;
+	default: return false;
+	}
+	return period_parse(name, out);
+}
+
+/* A short label for a quarter on a chart: "Q1 25-26". */
+static const char *quarter_label(struct arena *a, const struct period *q)
+{
+	return arena_printf(a, "Q%c %.2s-%.2s", q->name[strlen(q->name) - 1], q->name + 4, q->name + 7);
+}
+
+/* ---- reading the period and area of a request ---- */
+
+struct scope {
+	struct period period;
+	const char *area;
+};
+
+/* period and area from the query (defaults: the latest quarter, Greater Essex). Returns 0, or
+ * 400 with *field and *error set. */
+static int read_scope(const struct req *r, struct scope *s, const char **field, const char **error)
+{
+	const char *period = req_query(r, "period"), *area = req_query(r, "area");
+	if (period && *period) {
+		if (!period_parse(period, &s->period)) {
+			*field = "period";
+			*error = "Enter a period like 2025, 2025-07, FY2025-26, FY2025-26-Q1 or AY2025-26";
+			return 400;
+		}
+	} else {
+		latest_quarter(now_utc(), &s->period);
+	}
+	s->area = area && *area ? area : "greater-essex";
+	if (!ref_area_exists(r->db, s->area, false)) {
+		*field = "area";
+		*error = "Choose an area lantern knows, like essex, southend or basildon";
+		return 400;
+	}
+	return 0;
+}
+
+/* ---- exports: the API, the download links and the command line share indicators_export ---- */
+
+int indicators_api_list(const struct req *r, struct resp *o)
+{
+	struct scope s;
+	const char *field = NULL, *error = NULL;
+	if (read_scope(r, &s, &field, &error))
+		return resp_error(o, 400, error, field);
+	int f = export_format_parse(req_query(r, "format"));
+	if (f < 0)
+		return resp_error(o, 400, "The format is json, csv or adx.", "format");
+	const char *breakdown = req_query(r, "breakdown");
+	struct buf out = {0};
+	int rc = indicators_export(r->db, r->arena, &s.period, s.area, breakdown && strcmp(breakdown, "1") == 0,
+				   (enum export_format)f, now_utc(), &out);
+	if (rc != 0) {
+		buf_free(&out);
+		return resp_error(o, 500, "The export could not be written.", NULL);
+	}
+	rc = resp_text(o, 200, export_content_type((enum export_format)f), out.data, out.len);
+	buf_free(&out);
+	return rc;
+}
+
+/* The dashboard's download links: the same files, named for the period and area. */
+int indicators_export_page(const struct req *r, struct resp *o)
+{
+	struct scope s;
+	const char *field = NULL, *error = NULL;
+	if (read_scope(r, &s, &field, &error))
+		return page_error(r, o, 400, "There is a problem", error);
+	int status = indicators_api_list(r, o);
+	if (status == 200) {
+		const char *format = req_query(r, "format") ? req_query(r, "format") : "json";
+		resp_header(o, "Content-Disposition",
+			    arena_printf(r->arena, "attachment; filename=\"lantern-%s-%s.%s\"", s.period.name, s.area,
+					 strcmp(format, "adx") == 0 ? "xml" : format));
+	}
+	return status;
+}
+
+/* Quarters from..to (FY quarter names), at most 40; default the last eight ending with the
+ * latest quarter. */
+int indicators_api_series(const struct req *r, struct resp *o)
+{
+	const struct indicator *ind = indicator_find(req_param(r, 0));
+	if (ind == NULL)
+		return resp_error(o, 404, "There is no such indicator.", NULL);
+	const char *area = req_query(r, "area") && *req_query(r, "area") ? req_query(r, "area") : "greater-essex";
+	if (!ref_area_exists(r->db, area, false))
+		return resp_error(o, 400, "Choose an area lantern knows, like essex or southend.", "area");
+	struct period from, to;
+	const char *fs = req_query(r, "from"), *ts = req_query(r, "to");
+	if (ts && *ts) {
+		if (!period_parse(ts, &to) || to.kind != PERIOD_FY_QUARTER)
+			return resp_error(o, 400, "Give to as a quarter, like FY2025-26-Q2.", "to");
+	} else {
+		latest_quarter(now_utc(), &to);
+	}
+	if (fs && *fs) {
+		if (!period_parse(fs, &from) || from.kind != PERIOD_FY_QUARTER)
+			return resp_error(o, 400, "Give from as a quarter, like FY2024-25-Q3.", "from");
+	} else {
+		quarter_step(&to, -7, &from);
+	}
+	int fy, n;
+	quarter_parts(&from, &fy, &n);
+	int first = fy * 4 + n - 1;
+	quarter_parts(&to, &fy, &n);
+	int count = fy * 4 + n - 1 - first + 1;
+	if (count < 1 || count > 40)
+		return resp_error(o, 400, "A series runs forwards, over at most 40 quarters.", "from");
+	json_t *list = json_array();
+	for (int i = 0; i < count; i++) {
+		struct period q;
+		quarter_step(&from, i, &q);
+		struct indicator_ctx c;
+		struct indicator_value v;
+		indicator_ctx_init(&c, r->db, r->arena, &q, area, now_utc());
+		indicator_compute(ind, &c, &v);
+		json_array_append_new(list, indicator_json(r->db, r->arena, ind, &c, &v));
+	}
+	return resp_json(o, 200, list);
+}
+
+int indicators_cli(struct db *db, int argc, char **argv)
+{
+	const char *period = NULL, *area = "greater-essex", *format = "json";
+	bool breakdown = false;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--period") == 0 && i + 1 < argc)
+			period = argv[++i];
+		else if (strcmp(argv[i], "--area") == 0 && i + 1 < argc)
+			area = argv[++i];
+		else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+			format = argv[++i];
+		else if (strcmp(argv[i], "--breakdown") == 0)
+			breakdown = true;
+	}
+	struct period p;
+	if (period == NULL || !period_parse(period, &p)) {
+		fputs("lantern: --period: give a period like 2025, 2025-07, FY2025-26, FY2025-26-Q1 or AY2025-26\n", stderr);
+		return 2;
+	}
+	if (!ref_area_exists(db, area, false)) {
+		fprintf(stderr, "lantern: --area: no area called %s\n", area);
+		return 2;
+	}
+	int f = export_format_parse(format);
+	if (f < 0) {
+		fputs("lantern: --format: json, csv or adx\n", stderr);
+		return 2;
+	}
+	struct arena *a = arena_new();
+	struct buf out = {0};
+	int rc = indicators_export(db, a, &p, area, breakdown, (enum export_format)f, now_utc(), &out);
+	if (rc == 0)
+		fwrite(out.data, 1, out.len, stdout);
+	buf_free(&out);
+	arena_free(a);
+	return rc == 0 ? 0 : 1;
+}
+
+/* ---- externally sourced figures, baselines and targets ---- */
+
+static const char SQL_FIGURE_OLD[] = "SELECT value, source FROM external_figures WHERE indicator = ? AND period = ? AND area = ?";
+static const char SQL_FIGURE_PUT[] =
+	"INSERT INTO external_figures (indicator, period, area, value, source, note, entered_by, entered_at)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (indicator, period, area) DO UPDATE SET value = excluded.value,"
+	" source = excluded.source, note = excluded.note, entered_by = excluded.entered_by, entered_at = excluded.entered_at";
+static const char SQL_TARGET_PUT[] =
+	"INSERT INTO indicator_targets (indicator, kind, period, area, value, note, set_by, set_at)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (indicator, kind, period, area) DO UPDATE SET value = excluded.value,"
+	" note = excluded.note, set_by = excluded.set_by, set_at = excluded.set_at";
+
+struct figure_input {
+	const char *indicator, *kind, *period, *area, *value, *source, *note;
+};
+
+static bool parse_number(const char *s, double *out)
+{
+	if (s == NULL || *s == '\0' || strlen(s) > 24)
+		return false;
+	char *end;
+	double v = strtod(s, &end);
+	if (*end != '\0' || !isfinite(v) || v < 0)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Checks what every figure has: a known period and area and a number. */
+static void common_checks(struct db *db, const struct figure_input *in, struct period *p, double *value,
+			  struct form_errors *fe)
+{
+	if (!period_parse(in->period, p))
+		form_error(fe, "period", "Enter a period like FY2025-26-Q1, FY2025-26, 2025 or AY2025-26");
+	if (!ref_area_exists(db, in->area, false))
+		form_error(fe, "area", "Choose an area");
+	if (!parse_number(in->value, value))
+		form_error(fe, "value", "Enter the figure as a number of 0 or more, like 42 or 12.5");
+}
+
+/* An externally sourced figure for O1.6, O1.7 or O5.8, with where it came from; audited. */
+static bool figure_save(struct db *db, struct arena *a, int64_t actor, const struct figure_input *in,
+			struct form_errors *fe)
+{
+	const struct indicator *ind = indicator_find(in->indicator);
+	if (ind == NULL || ind->kind != IND_EXTERNAL)
+		form_error(fe, "indicator", "Choose O1.6, O1.7 or O5.8: only these figures come from outside lantern");
+	struct period p;
+	double value = 0;
+	common_checks(db, in, &p, &value, fe);
+	if (!valid_text(in->source, 300, false))
+		form_error(fe, "source", "Say where the figure comes from, up to 300 characters");
+	const char *note = in->note && *in->note ? in->note : NULL;
+	if (note && !valid_text(note, 2000, true))
+		form_error(fe, "note", "The note must be up to 2000 characters");
+	if (fe->n || db_begin(db) != DB_OK)
+		return false;
+	const char *old = NULL;
+	struct db_stmt *st = db_query(db, SQL_FIGURE_OLD, "sss", ind->id, p.name, in->area);
+	if (db_next(st))
+		old = arena_printf(a, "%g (%s)", db_col_double(st, 0), db_col_text(st, 1));
+	db_done(st);
+	enum db_rc rc = db_exec(db, SQL_FIGURE_PUT, "sssdssII", ind->id, p.name, in->area, value, in->source, note, actor,
+				now_utc());
+	if (rc == DB_OK)
+		audit(db, actor, "external-figure", arena_printf(a, "%s/%s/%s", ind->id, p.name, in->area), old ? "update" : "create",
+		      old, arena_printf(a, "%g (%s)", value, in->source));
+	if (rc != DB_OK || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		return false;
+	}
+	return true;
+}
+
+static bool target_save(struct db *db, struct arena *a, int64_t actor, const struct figure_input *in,
+			struct form_errors *fe)
+{
+	const struct indicator *ind = indicator_find(in->indicator);
+	if (ind == NULL)
+		form_error(fe, "indicator", "Choose an indicator");
+	if (in->kind == NULL || (strcmp(in->kind, "baseline") != 0 && strcmp(in->kind, "target") != 0))
+		form_error(fe, "kind", "Say whether this is a baseline or a target");
+	struct period p;
+	double value = 0;
+	common_checks(db, in, &p, &value, fe);
+	const char *note = in->note && *in->note ? in->note : NULL;
+	if (note && !valid_text(note, 2000, true))
+		form_error(fe, "note", "The note must be up to 2000 characters");
+	if (fe->n || db_begin(db) != DB_OK)
+		return false;
+	enum db_rc rc = db_exec(db, SQL_TARGET_PUT, "ssssdsII", ind->id, in->kind, p.name, in->area, value, note, actor,
+				now_utc());
+	if (rc == DB_OK)
+		audit(db, actor, in->kind, arena_printf(a, "%s/%s/%s", ind->id, p.name, in->area), "set", NULL,
+		      arena_printf(a, "%g", value));
+	if (rc != DB_OK || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		return false;
+	}
+	return true;
+}
+
+int indicators_api_put_figure(const struct req *r, struct resp *o)
+{
+	struct figure_input in = {.indicator = req_param(r, 0), .period = req_param(r, 1), .area = req_param(r, 2),
+				  .value = req_field(r, "value"), .source = req_field(r, "source"), .note = req_field(r, "note")};
+	struct form_errors fe = {0};
+	if (!figure_save(r->db, r->arena, r->user->id, &in, &fe))
+		return fe.n ? resp_error(o, 422, fe.e[0].message, fe.e[0].field)
+			    : resp_error(o, 500, "The figure could not be saved.", NULL);
+	struct period p;
+	period_parse(in.period, &p);
+	struct indicator_ctx c;
+	struct indicator_value v;
+	indicator_ctx_init(&c, r->db, r->arena, &p, in.area, now_utc());
+	indicator_compute(indicator_find(in.indicator), &c, &v);
+	return resp_json(o, 200, indicator_json(r->db, r->arena, indicator_find(in.indicator), &c, &v));
+}
+
+int indicators_api_put_target(const struct req *r, struct resp *o)
+{
+	struct figure_input in = {.indicator = req_param(r, 0), .kind = req_param(r, 1), .period = req_param(r, 2),
+				  .area = req_param(r, 3), .value = req_field(r, "value"), .note = req_field(r, "note")};
+	struct form_errors fe = {0};
+	if (!target_save(r->db, r->arena, r->user->id, &in, &fe))
+		return fe.n ? resp_error(o, 422, fe.e[0].message, fe.e[0].field)
+			    : resp_error(o, 500, "The figure could not be saved.", NULL);
+	return resp_json(o, 200, json_pack("{s:s, s:s, s:s, s:s, s:s}", "indicator", in.indicator, "kind", in.kind, "period",
+					   in.period, "area", in.area, "value", in.value));
+}
+
+/* ---- the dashboard ---- */
+
+static const char *const outcome_titles[] = {
+	[1] = "Outcome 1: young people enjoy healthy relationships",
+	[5] = "Outcome 5: communities, professionals and employers recognise abuse and know how to act",
+};
+
+/* The figure as people read it; suppressed and missing figures say why there is no number. */
+static const char *value_text(struct arena *a, const struct indicator *ind, const struct indicator_value *v)
+{
+	if (v->suppressed)
+		return "Suppressed: fewer than 10 responses";
+	if (!v->available)
+		return ind->kind == IND_EXTERNAL ? "Not yet provided" : "No records";
+	if (ind->kind == IND_RATE)
+		return arena_printf(a, "%.1f%%", v->value);
+	return v->value == floor(v->value) ? arena_printf(a, "%.0f", v->value) : arena_printf(a, "%.1f", v->value);
+}
+
+static void status_tag(struct resp *o, const char *status)
+{
+	if (strcmp(status, "on-track") == 0)
+		html_tag(o, "On track", "green");
+	else if (strcmp(status, "off-track") == 0)
+		html_tag(o, "Off track", "red");
+	else if (strcmp(status, "no-value") == 0)
+		html_tag(o, "No figure", "grey");
+	else
+		html_tag(o, "No target", "grey");
+}
+
+static const char *scope_query(struct arena *a, const struct scope *s)
+{
+	struct buf b = {0};
+	buf_puts(&b, "period=");
+	url_encode_into(&b, s->period.name);
+	buf_puts(&b, "&area=");
+	url_encode_into(&b, s->area);
+	const char *q = arena_strdup(a, b.data);
+	buf_free(&b);
+	return q;
+}
+
+static void scope_form(const struct req *r, struct resp *o, const struct scope *s, const char *action,
+		       const struct form_errors *fe)
+{
+	htmlf(o, "<form method=\"get\" action=\"%h\" class=\"lantern-filter\">", action);
+	html_input(o, fe, &(struct field){.name = "period", .label = "Period", .value = s->period.name,
+					  .hint = "A quarter (FY2025-26-Q2), financial year (FY2025-26), academic year "
+						  "(AY2025-26), calendar year (2025) or month (2025-07)",
+					  .width = "govuk-input--width-10"});
+	const struct option *areas;
+	size_t n = ref_area_options(r->db, r->arena, false, &areas);
+	html_select(o, fe, &(struct field){.name = "area", .label = "Area", .value = s->area}, areas + 1, n - 1);
+	html_button_secondary(o, "Show");
+	html_lit(o, "</form>");
+	struct period prev, next;
+	if (s->period.kind == PERIOD_FY_QUARTER) {
+		quarter_step(&s->period, -1, &prev);
+		quarter_step(&s->period, 1, &next);
+		htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%h?period=%u&amp;area=%u\">Previous quarter</a> · "
+			 "<a class=\"govuk-link\" href=\"%h?period=%u&amp;area=%u\">Next quarter</a></p>",
+		      action, prev.name, s->area, action, next.name, s->area);
+	}
+}
+
+/* Eight quarters ending with the period's own (or the one it ends in), as a chart and a table. */
+static void quarters_chart(const struct req *r, struct resp *o, const struct indicator *ind, const struct scope *s)
+{
+	/* The quarter the period ends in, or the current one if that is still to come: no zeros
+	 * for quarters that have not happened. */
+	struct period last, current;
+	struct period_date end;
+	period_last_day(&s->period, &end);
+	quarter_of(end.y, end.m, &last);
+	time_t t = (time_t)now_utc();
+	struct tm tm;
+	localtime_r(&t, &tm);
+	quarter_of(tm.tm_year + 1900, tm.tm_mon + 1, &current);
+	if (last.from.y * 12 + last.from.m > current.from.y * 12 + current.from.m)
+		last = current;
+	struct chart_point points[8];
+	const char *values[8];
+	for (int i = 0; i < 8; i++) {
+		struct period q;
+		quarter_step(&last, i - 7, &q);
+		struct indicator_ctx c;
+		struct indicator_value v;
+		indicator_ctx_init(&c, r->db, r->arena, &q, s->area, now_utc());
+		indicator_compute(ind, &c, &v);
+		points[i] = (struct chart_point){quarter_label(r->arena, &q), v.value, !v.available || v.suppressed};
+		values[i] = value_text(r->arena, ind, &v);
+	}
+	const char *id = arena_printf(r->arena, "chart-%c%c%c", ind->id[0], ind->id[1], ind->id[3]);
+	html_lit(o, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+	chart_bars(o, id, arena_printf(r->arena, "%s, last eight quarters", ind->title), points, 8, ind->unit);
+	html_lit(o, "</div><div class=\"govuk-grid-column-one-third\"><table class=\"govuk-table lantern-table--compact\">"
+		    "<caption class=\"govuk-table__caption govuk-table__caption--s\">Last eight quarters</caption>"
+		    "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
+		    "<th scope=\"col\" class=\"govuk-table__header\">Quarter</th>"
+		    "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Value</th></tr></thead>"
+		    "<tbody class=\"govuk-table__body\">");
+	for (int i = 0; i < 8; i++)
+		htmlf(o, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">%h</th>"
+			 "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%h</td></tr>",
+		      points[i].label, values[i]);
+	html_lit(o, "</tbody></table></div></div>");
+}
+
+/* One indicator: its figure with the year before, baseline, target and status, then its chart. */
+static void indicator_section(const struct req *r, struct resp *o, const struct indicator *ind, const struct scope *s)
+{
+	struct indicator_ctx c;
+	struct indicator_value v, before = {0};
+	indicator_ctx_init(&c, r->db, r->arena, &s->period, s->area, now_utc());
+	indicator_compute(ind, &c, &v);
+	struct period prior;
+	bool has_prior = year_before(&s->period, &prior);
+	if (has_prior) {
+		struct indicator_ctx pc;
+		indicator_ctx_init(&pc, r->db, r->arena, &prior, s->area, now_utc());
+		indicator_compute(ind, &pc, &before);
+	}
+	bool has_baseline, has_target;
+	double baseline = 0, target = 0;
+	const char *baseline_period = NULL;
+	indicator_targets(r->db, r->arena, ind, &s->period, s->area, &has_baseline, &baseline, &baseline_period,
+			  &has_target, &target);
+	htmlf(o, "<section class=\"lantern-indicator\" id=\"%h\"><h3 class=\"govuk-heading-m\">"
+		 "<span class=\"govuk-caption-m\">%h</span>%h</h3>"
+		 "<p class=\"govuk-body lantern-indicator__value\"><span class=\"govuk-!-font-size-48 govuk-!-font-weight-bold\">%h</span>",
+	      ind->id, ind->id, ind->title, value_text(r->arena, ind, &v));
+	if (v.ratio && v.available && !v.suppressed)
+		htmlf(o, " <span class=\"govuk-body-s\">(%D of %D)</span>", v.numerator, v.denominator);
+	html_lit(o, "</p><dl class=\"govuk-summary-list govuk-summary-list--no-border\">");
+	if (v.has_pre)
+		htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Before the programme (pre)"
+			 "</dt><dd class=\"govuk-summary-list__value\">%h (%D responses)</dd></div>",
+		      v.pre_suppressed ? "Suppressed: fewer than 10 responses"
+				       : (v.pre_available ? arena_printf(r->arena, "%.1f%%", v.pre_value) : "No records"),
+		      v.pre_denominator);
+	if (has_prior)
+		htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">A year before (%h)</dt>"
+			 "<dd class=\"govuk-summary-list__value\">%h</dd></div>",
+		      prior.name, value_text(r->arena, ind, &before));
+	htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Baseline</dt>"
+		 "<dd class=\"govuk-summary-list__value\">%h</dd></div>"
+		 "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Target</dt>"
+		 "<dd class=\"govuk-summary-list__value\">%h ",
+	      has_baseline ? arena_printf(r->arena, "%g (%s)", baseline, baseline_period) : "Not set",
+	      has_target ? arena_printf(r->arena, "%g", target) : "Not set");
+	status_tag(o, indicator_status(ind, &v, has_target, target));
+	html_lit(o, "</dd></div>");
+	if (ind->kind == IND_EXTERNAL && v.available)
+		htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Source</dt>"
+			 "<dd class=\"govuk-summary-list__value\">%h%h%h</dd></div>",
+		      v.source, v.note ? ". " : "", v.note ? v.note : "");
+	htmlf(o, "</dl><p class=\"govuk-body-s\">%h <a class=\"govuk-link\" href=\"/indicators/%u?%h\">See what is "
+		 "counted<span class=\"govuk-visually-hidden\"> for %h</span></a></p>",
+	      ind->how, ind->id, scope_query(r->arena, s), ind->id);
+	quarters_chart(r, o, ind, s);
+	html_lit(o, "</section>");
+}
+
+static const char SQL_CHILD_AREAS[] = "SELECT id, name FROM areas WHERE parent = ? ORDER BY name";
+
+/* Each indicator for each area directly below the chosen one. */
+static void breakdown(const struct req *r, struct resp *o, const struct scope *s)
+{
+	const char *ids[16], *names[16];
+	int n = 0;
+	struct db_stmt *st = db_query(r->db, SQL_CHILD_AREAS, "s", s->area);
+	while (n < 16 && db_next(st)) {
+		ids[n] = arena_strdup(r->arena, db_col_text(st, 0));
+		names[n++] = arena_strdup(r->arena, db_col_text(st, 1));
+	}
+	db_done(st);
+	if (n == 0)
+		return;
+	html_lit(o, "<h2 class=\"govuk-heading-l\" id=\"breakdown\">Breakdown by area</h2>"
+		    "<div class=\"lantern-table-scroll\"><table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
+		    "<tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Indicator</th>");
+	for (int k = 0; k < n; k++)
+		htmlf(o, "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\"><a class=\"govuk-link\" "
+			 "href=\"/indicators?period=%u&amp;area=%u\">%h</a></th>",
+		      s->period.name, ids[k], names[k]);
+	html_lit(o, "</tr></thead><tbody class=\"govuk-table__body\">");
+	for (int i = 0; i < indicators_count; i++) {
+		htmlf(o, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">%h %h</th>",
+		      indicators[i].id, indicators[i].title);
+		for (int k = 0; k < n; k++) {
+			struct indicator_ctx c;
+			struct indicator_value v;
+			indicator_ctx_init(&c, r->db, r->arena, &s->period, ids[k], now_utc());
+			indicator_compute(&indicators[i], &c, &v);
+			htmlf(o, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%h</td>",
+			      v.suppressed ? "Suppressed" : value_text(r->arena, &indicators[i], &v));
+		}
+		html_lit(o, "</tr>");
+	}
+	html_lit(o, "</tbody></table></div>");
+}
+
+static const char SQL_AREA_NAME[] = "SELECT name FROM areas WHERE id = ?";
+
+static const char *area_name(const struct req *r, const char *id)
+{
+	struct db_stmt *st = db_query(r->db, SQL_AREA_NAME, "s", id);
+	const char *name = db_next(st) ? arena_strdup(r->arena, db_col_text(st, 0)) : id;
+	db_done(st);
+	return name;
+}
+
+int indicators_dashboard(const struct req *r, struct resp *o)
+{
+	struct scope s;
+	const char *field = NULL, *error = NULL;
+	struct form_errors fe = {0};
+	int status = 200;
+	if (read_scope(r, &s, &field, &error)) {
+		form_error(&fe, field, error);
+		latest_quarter(now_utc(), &s.period);
+		s.area = "greater-essex";
+		status = 400;
+	}
+	struct period_date last;
+	period_last_day(&s.period, &last);
+	char from[40], to[40];
+	snprintf(from, sizeof from, "%d/%d/%d", s.period.from.d, s.period.from.m, s.period.from.y);
+	snprintf(to, sizeof to, "%d/%d/%d", last.d, last.m, last.y);
+	struct page p = {.title = "Indicators", .nav = "/indicators", .wide = true, .errors = &fe};
+	page_begin(r, o, &p);
+	htmlf(o, "<span class=\"govuk-caption-l\">%h, %h</span><h1 class=\"govuk-heading-xl\">Outcome 1 and Outcome 5 "
+		 "indicators</h1><p class=\"govuk-body\">%h to %h. Figures count everything in the area and the areas within "
+		 "it.</p>",
+	      area_name(r, s.area), s.period.name, from, to);
+	scope_form(r, o, &s, "/indicators", &fe);
+	const char *q = scope_query(r->arena, &s);
+	htmlf(o, "<p class=\"govuk-body\">Download every figure: <a class=\"govuk-link\" href=\"/indicators/export?%h&amp;"
+		 "format=csv\">CSV</a> · <a class=\"govuk-link\" href=\"/indicators/export?%h&amp;format=json\">JSON</a> · "
+		 "<a class=\"govuk-link\" href=\"/indicators/export?%h&amp;format=adx&amp;breakdown=1\">ADX for DHIS2</a></p>",
+	      q, q, q);
+	for (int outcome = 1; outcome <= 5; outcome += 4) {
+		htmlf(o, "<h2 class=\"govuk-heading-l\">%h</h2>", outcome_titles[outcome]);
+		for (int i = 0; i < indicators_count; i++)
+			if (indicators[i].outcome == outcome)
+				indicator_section(r, o, &indicators[i], &s);
+	}
+	breakdown(r, o, &s);
+	page_end(r, o, &p);
+	return status;
+}
+
+/* ---- drill-down: the records behind a figure ---- */
+
+/* Each query lists what the indicator of the same name counts, for the period and area. */
+static const char SQL_DRILL_DELIVERIES[] =
+	"SELECT d.delivered_on, s.name, s.urn, s.phase, d.module_id, d.year_group, d.pupils_reached FROM deliveries d"
+	" JOIN settings s ON s.urn = d.urn WHERE d.delivered_on >= :from AND d.delivered_on < :to"
+	" AND s.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area)"
+	" AND (:kind <> 'O1.1' OR (d.course_id = 'risk-avert' AND s.phase IN ('secondary', 'all-through', 'special',"
+	" 'alternative-provision')))"
+	" AND (:kind <> 'O1.2' OR s.phase <> 'he') AND (:kind <> 'O1.3' OR s.phase IN ('fe-college', 'he'))"
+	" ORDER BY d.delivered_on, s.name LIMIT 500";
+static const char SQL_DRILL_SESSIONS[] =
+	"SELECT s.id, s.course_id, s.ends_at, s.venue_name, s.area,"
+	" (SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.booked_at IS NOT NULL AND b.booked_at <= s.starts_at"
+	" AND (b.cancelled_at IS NULL OR b.cancelled_at > s.starts_at)),"
+	" (SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status IN ('attended', 'late', 'partial')),"
+	" (SELECT count(*) FROM evaluations e JOIN bookings b ON b.id = e.booking_id WHERE b.session_id = s.id),"
+	" (SELECT count(*) FROM evaluations e JOIN bookings b ON b.id = e.booking_id WHERE b.session_id = s.id"
+	" AND e.act_after >= 4)"
+	" FROM sessions s WHERE s.status = 'scheduled' AND s.school_urn IS NULL AND s.ends_at <= :now"
+	" AND s.ends_at >= :fromt AND s.ends_at < :tot AND s.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area)"
+	" ORDER BY s.ends_at LIMIT 500";
+static const char SQL_DRILL_RUNS[] =
+	"SELECT u.id, s.name, u.year_group, u.phase, count(r.id), coalesce(sum(r.good_understanding), 0)"
+	" FROM survey_runs u JOIN settings s ON s.urn = u.urn JOIN survey_responses r ON r.run_id = u.id"
+	" WHERE r.submitted_at >= :fromt AND r.submitted_at < :tot"
+	" AND s.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area) GROUP BY u.id ORDER BY u.opened_at LIMIT 500";
+static const char SQL_DRILL_PLACEMENTS[] =
+	"SELECT p.campaign_id, p.material_id, p.place, p.area, p.placed_on, p.quantity,"
+	" (SELECT count(*) FROM scans c WHERE c.placement_id = p.id AND c.scanned_at >= :fromt AND c.scanned_at < :tot)"
+	" FROM placements p WHERE p.placed_on < :to AND p.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area)"
+	" ORDER BY 7 DESC, p.placed_on LIMIT 500";
+static const char SQL_DRILL_PLEDGES[] =
+	"SELECT employer, sector, area, signed_on FROM employer_pledges WHERE signed_on < :to"
+	" AND area IN (SELECT descendant FROM area_tree WHERE ancestor = :area) ORDER BY signed_on LIMIT 500";
+static const char SQL_DRILL_EXTERNAL[] =
+	"SELECT f.value, f.source, coalesce(f.note, ''), coalesce(u.name, 'lantern'), f.entered_at FROM external_figures f"
+	" LEFT JOIN users u ON u.id = f.entered_by WHERE f.indicator = :kind AND f.period = :period AND f.area = :area";
+
+static struct db_stmt *drill_query(const struct req *r, const char *sql, const struct indicator *ind, const struct scope *s)
+{
+	int64_t from, to;
+	period_bounds_utc(&s->period, &from, &to);
+	char from_date[11], to_date[11];
+	period_date_text(&s->period.from, from_date);
+	period_date_text(&s->period.to, to_date);
+	const struct db_named vals[] = {
+		{":area", s->area, 0},       {":from", from_date, 0}, {":to", to_date, 0},         {":fromt", NULL, from},
+		{":tot", NULL, to},          {":now", NULL, now_utc()}, {":kind", ind->id, 0}, {":period", s->period.name, 0},
+	};
+	return db_query_named(r->db, sql, vals, (int)ARRAY_LEN(vals));
+}
+
+static void table_head(struct resp *o, const char *const *cols, int n)
+{
+	html_lit(o, "<div class=\"lantern-table-scroll\"><table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
+		    "<tr class=\"govuk-table__row\">");
+	for (int i = 0; i < n; i++)
+		htmlf(o, "<th scope=\"col\" class=\"govuk-table__header\">%h</th>", cols[i]);
+	html_lit(o, "</tr></thead><tbody class=\"govuk-table__body\">");
+}
+
+static void cell(struct resp *o, const char *text)
+{
+	htmlf(o, "<td class=\"govuk-table__cell\">%h</td>", text ? text : "");
+}
+
+static void cell_int(struct resp *o, int64_t v)
+{
+	htmlf(o, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%D</td>", v);
+}
+
+static int drill_rows(const struct req *r, struct resp *o, const struct indicator *ind, const struct scope *s)
+{
+	int rows = 0;
+	struct db_stmt *st;
+	const char *records = ind->records;
+	if (strcmp(records, "deliveries") == 0) {
+		static const char *const cols[] = {"Date", "Setting", "URN", "Phase", "Module", "Year", "Pupils reached"};
+		table_head(o, cols, 7);
+		for (st = drill_query(r, SQL_DRILL_DELIVERIES, ind, s); db_next(st); rows++) {
+			html_lit(o, "<tr class=\"govuk-table__row\">");
+			for (int c = 0; c < 5; c++)
+				cell(o, db_col_text(st, c));
+			cell_int(o, db_col_int64(st, 5));
+			cell_int(o, db_col_int64(st, 6));
+			html_lit(o, "</tr>");
+		}
+	} else if (strcmp(records, "sessions") == 0 || strcmp(records, "attendances") == 0 ||
+		   strcmp(records, "evaluations") == 0) {
+		/* Per session, never per person: who attended stays with the session's trainers. */
+		static const char *const cols[] = {"Session", "Ended", "Venue", "Area", "Places held at start",
+						   "Attended", "Evaluations", "Confident to act"};
+		table_head(o, cols, 8);
+		for (st = drill_query(r, SQL_DRILL_SESSIONS, ind, s); db_next(st); rows++) {
+			char when[80];
+			time_human(db_col_int64(st, 2), when, sizeof when);
+			htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
+				 "href=\"/sessions/%D\">%h</a></td>",
+			      db_col_int64(st, 0), db_col_text(st, 1));
+			cell(o, when);
+			cell(o, db_col_text(st, 3));
+			cell(o, db_col_text(st, 4));
+			for (int c = 5; c <= 8; c++)
+				cell_int(o, db_col_int64(st, c));
+			html_lit(o, "</tr>");
+		}
+	} else if (strcmp(records, "survey runs") == 0) {
+		static const char *const cols[] = {"Run", "Setting", "Year", "Phase", "Responses", "Good understanding"};
+		table_head(o, cols, 6);
+		for (st = drill_query(r, SQL_DRILL_RUNS, ind, s); db_next(st); rows++) {
+			int64_t n = db_col_int64(st, 4), good = db_col_int64(st, 5);
+			htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%D</td>", db_col_int64(st, 0));
+			cell(o, db_col_text(st, 1));
+			cell_int(o, db_col_int64(st, 2));
+			cell(o, db_col_text(st, 3));
+			cell_int(o, n);
+			/* A run under the threshold shows no percentage (spec §6). */
+			cell(o, n < SUPPRESS_BELOW ? "Suppressed: fewer than 10 responses"
+						   : arena_printf(r->arena, "%.1f%%", 100.0 * (double)good / (double)n));
+			html_lit(o, "</tr>");
+		}
+	} else if (strcmp(records, "placements") == 0) {
+		static const char *const cols[] = {"Campaign", "Material", "Place", "Area", "Placed", "Quantity", "Scans in period"};
+		table_head(o, cols, 7);
+		for (st = drill_query(r, SQL_DRILL_PLACEMENTS, ind, s); db_next(st); rows++) {
+			html_lit(o, "<tr class=\"govuk-table__row\">");
+			for (int c = 0; c < 5; c++)
+				cell(o, db_col_text(st, c));
+			cell_int(o, db_col_int64(st, 5));
+			cell_int(o, db_col_int64(st, 6));
+			html_lit(o, "</tr>");
+		}
+	} else if (strcmp(records, "pledges") == 0) {
+		static const char *const cols[] = {"Employer", "Sector", "Area", "Signed"};
+		table_head(o, cols, 4);
+		for (st = drill_query(r, SQL_DRILL_PLEDGES, ind, s); db_next(st); rows++) {
+			html_lit(o, "<tr class=\"govuk-table__row\">");
+			for (int c = 0; c < 4; c++)
+				cell(o, db_col_text(st, c));
+			html_lit(o, "</tr>");
+		}
+	} else {
+		static const char *const cols[] = {"Figure", "Source", "Note", "Entered by", "When"};
+		table_head(o, cols, 5);
+		for (st = drill_query(r, SQL_DRILL_EXTERNAL, ind, s); db_next(st); rows++) {
+			char when[80];
+			time_human(db_col_int64(st, 4), when, sizeof when);
+			htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h</td>",
+			      arena_printf(r->arena, "%g", db_col_double(st, 0)));
+			for (int c = 1; c < 4; c++)
+				cell(o, db_col_text(st, c));
+			cell(o, when);
+			html_lit(o, "</tr>");
+		}
+	}
+	db_done(st);
+	html_lit(o, "</tbody></table></div>");
+	return rows;
+}
+
+int indicators_detail_page(const struct req *r, struct resp *o)
+{
+	const struct indicator *ind = indicator_find(req_param(r, 0));
+	if (ind == NULL)
+		return page_error(r, o, 404, "Page not found", "There is no such indicator.");
+	struct scope s;
+	const char *field = NULL, *error = NULL;
+	if (read_scope(r, &s, &field, &error))
+		return page_error(r, o, 400, "There is a problem", error);
+	struct page p = {.title = arena_printf(r->arena, "%s %s", ind->id, ind->title), .nav = "/indicators", .wide = true,
+			 .back = arena_printf(r->arena, "/indicators?%s", scope_query(r->arena, &s))};
+	page_begin(r, o, &p);
+	htmlf(o, "<span class=\"govuk-caption-l\">%h, %h, %h</span><h1 class=\"govuk-heading-xl\">%h</h1>", ind->id,
+	      area_name(r, s.area), s.period.name, ind->title);
+	scope_form(r, o, &s, arena_printf(r->arena, "/indicators/%s", ind->id), NULL);
+	indicator_section(r, o, ind, &s);
+	htmlf(o, "<h2 class=\"govuk-heading-l\">What is counted</h2><p class=\"govuk-body\">%h</p>", ind->how);
+	int rows = drill_rows(r, o, ind, &s);
+	if (rows == 0)
+		html_lit(o, "<p class=\"govuk-body\">Nothing to list for this period and area.</p>");
+	else if (rows >= 500)
+		html_lit(o, "<p class=\"govuk-body\">The first 500 are shown; download the export for all figures.</p>");
+	page_end(r, o, &p);
+	return 200;
+}
+
+/* ---- entering external figures (analysts) and baselines and targets (admins) ---- */
+
+static const char SQL_FIGURES[] = "SELECT f.indicator, f.period, a.name, f.value, f.source, coalesce(u.name, ''), f.entered_at"
+				  " FROM external_figures f JOIN areas a ON a.id = f.area LEFT JOIN users u ON u.id = f.entered_by"
+				  " ORDER BY f.entered_at DESC LIMIT 200";
+static const char SQL_TARGETS[] = "SELECT t.indicator, t.kind, t.period, a.name, t.value, coalesce(t.note, '')"
+				  " FROM indicator_targets t JOIN areas a ON a.id = t.area ORDER BY t.indicator, t.kind, t.period LIMIT 500";
+
+static struct figure_input figure_from(const struct req *r)
+{
+	return (struct figure_input){.indicator = req_form(r, "indicator"), .kind = req_form(r, "kind"),
+				     .period = req_form(r, "period"), .area = req_form(r, "area"),
+				     .value = req_form(r, "value"), .source = req_form(r, "source"), .note = req_form(r, "note")};
+}
+
+static void figure_fields(const struct req *r, struct resp *o, const struct form_errors *fe, bool external)
+{
+	struct figure_input in = figure_from(r);
+	struct option inds[1 + 32];
+	size_t n = 0;
+	inds[n++] = (struct option){"", "Choose"};
+	for (int i = 0; i < indicators_count && n < ARRAY_LEN(inds); i++)
+		if (!external || indicators[i].kind == IND_EXTERNAL)
+			inds[n++] = (struct option){indicators[i].id, arena_printf(r->arena, "%s %s", indicators[i].id,
+										 indicators[i].title)};
+	html_select(o, fe, &(struct field){.name = "indicator", .label = "Indicator", .value = in.indicator}, inds, n);
+	if (!external) {
+		static const struct option kinds[] = {{"baseline", "Baseline"}, {"target", "Target"}};
+		html_radios(o, fe, &(struct field){.name = "kind", .label = "Baseline or target", .value = in.kind}, kinds, 2);
+	}
+	html_input(o, fe, &(struct field){.name = "period", .label = "Period", .value = in.period,
+					  .hint = "For example FY2025-26-Q1, FY2025-26, AY2025-26 or 2025",
+					  .width = "govuk-input--width-10"});
+	const struct option *areas;
+	size_t na = ref_area_options(r->db, r->arena, false, &areas);
+	html_select(o, fe, &(struct field){.name = "area", .label = "Area", .value = in.area}, areas, na);
+	html_input(o, fe, &(struct field){.name = "value", .label = "Value", .value = in.value, .inputmode = "decimal",
+					  .width = "govuk-input--width-10"});
+	if (external)
+		html_input(o, fe, &(struct field){.name = "source", .label = "Source", .value = in.source,
+						  .hint = "Who produced the figure, and the report or data set it comes from"});
+	html_textarea(o, fe, &(struct field){.name = "note", .label = "Note (optional)", .value = in.note});
+}
+
+static void list_figures(const struct req *r, struct resp *o)
+{
+	static const char *const cols[] = {"Indicator", "Period", "Area", "Value", "Source", "Entered by", "When"};
+	table_head(o, cols, 7);
+	struct db_stmt *st = db_query(r->db, SQL_FIGURES, "");
+	while (db_next(st)) {
+		char when[80];
+		time_human(db_col_int64(st, 6), when, sizeof when);
+		html_lit(o, "<tr class=\"govuk-table__row\">");
+		for (int c = 0; c < 3; c++)
+			cell(o, db_col_text(st, c));
+		cell(o, arena_printf(r->arena, "%g", db_col_double(st, 3)));
+		cell(o, db_col_text(st, 4));
+		cell(o, db_col_text(st, 5));
+		cell(o, when);
+		html_lit(o, "</tr>");
+	}
+	db_done(st);
+	html_lit(o, "</tbody></table></div>");
+}
+
+static void list_targets(const struct req *r, struct resp *o)
+{
+	static const char *const cols[] = {"Indicator", "Kind", "Period", "Area", "Value", "Note"};
+	table_head(o, cols, 6);
+	struct db_stmt *st = db_query(r->db, SQL_TARGETS, "");
+	while (db_next(st)) {
+		html_lit(o, "<tr class=\"govuk-table__row\">");
+		for (int c = 0; c < 4; c++)
+			cell(o, db_col_text(st, c));
+		cell(o, arena_printf(r->arena, "%g", db_col_double(st, 4)));
+		cell(o, db_col_text(st, 5));
+		html_lit(o, "</tr>");
+	}
+	db_done(st);
+	html_lit(o, "</tbody></table></div>");
+}
+
+/* The two entry forms differ only in their words, fields, saving and list. */
+static const struct figure_form {
+	const char *title, *path, *intro, *listed;
+	bool external;
+	bool (*save)(struct db *, struct arena *, int64_t, const struct figure_input *, struct form_errors *);
+	void (*list)(const struct req *, struct resp *);
+} figures_form = {"Externally sourced figures", "/indicators/figures",
+		  "O1.6, O1.7 and O5.8 come from outside lantern (police and community safety data). Enter each for a "
+		  "period and area with its source; nothing is ever estimated. Entering a figure again for the same period "
+		  "and area replaces it, and the change is kept in the audit trail.",
+		  "Entered so far", true, figure_save, list_figures},
+  targets_form = {"Baselines and targets", "/indicators/targets",
+		  "A baseline is where an indicator started (say which period it describes); a target is what the Board "
+		  "aims for in a period. A quarter with no target of its own is judged against its financial year's.",
+		  "Set so far", false, target_save, list_targets};
+
+static int render_form(const struct req *r, struct resp *o, const struct figure_form *f, const struct form_errors *fe,
+		       int status)
+{
+	struct page p = {.title = f->title, .nav = f->path, .errors = fe, .wide = true};
+	page_begin(r, o, &p);
+	htmlf(o, "<h1 class=\"govuk-heading-l\">%h</h1><p class=\"govuk-body\">%h</p>", f->title, f->intro);
+	if (req_query(r, "done"))
+		html_notice(o, "Saved", NULL);
+	html_lit(o, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+	html_form_begin(r, o, f->path);
+	figure_fields(r, o, fe, f->external);
+	html_button(o, "Save");
+	html_form_end(o);
+	htmlf(o, "</div></div><h2 class=\"govuk-heading-m\">%h</h2>", f->listed);
+	f->list(r, o);
+	page_end(r, o, &p);
+	return status;
+}
+
+static int submit_form(const struct req *r, struct resp *o, const struct figure_form *f)
+{
+	struct figure_input in = figure_from(r);
+	struct form_errors fe = {0};
+	if (!f->save(r->db, r->arena, r->user->id, &in, &fe))
+		return fe.n ? render_form(r, o, f, &fe, 400)
+			    : page_error(r, o, 500, "Sorry, there is a problem with the service", "Try again later.");
+	return resp_redirect(o, arena_printf(r->arena, "%s?done=1", f->path));
+}
+
+int indicators_figures_page(const struct req *r, struct resp *o)
+{
+	return render_form(r, o, &figures_form, NULL, 200);
+}
+
+int indicators_figures_post(const struct req *r, struct resp *o)
+{
+	return submit_form(r, o, &figures_form);
+}
+
+int indicators_targets_page(const struct req *r, struct resp *o)
+{
+	return render_form(r, o, &targets_form, NULL, 200);
+}
+
+int indicators_targets_post(const struct req *r, struct resp *o)
+{
+	return submit_form(r, o, &targets_form);
+}

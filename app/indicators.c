@@ -1,0 +1,333 @@
+/* indicators.c — the definitions table of spec §8 and how each figure is counted. Every query
+ * takes the area through area_tree, so a county or Greater Essex counts all the areas below it,
+ * and the period as half-open bounds at local midnight. */
+#include "indicators.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "db.h"
+#include "util.h"
+
+#define IN_AREA(col) " " col " IN (SELECT descendant FROM area_tree WHERE ancestor = :area)"
+
+/* ---- Outcome 1: schools and young people ---- */
+
+static const char SQL_O1_1[] =
+	"SELECT count(DISTINCT d.urn) FROM deliveries d JOIN settings s ON s.urn = d.urn"
+	" WHERE d.course_id = 'risk-avert' AND d.delivered_on >= :from AND d.delivered_on < :to"
+	" AND s.phase IN ('secondary', 'all-through', 'special', 'alternative-provision') AND" IN_AREA("s.area");
+/* Secondary schools and colleges (every phase but HE), and those of them delivering. */
+static const char SQL_SETTINGS_SECONDARY[] = "SELECT count(*) FROM settings s WHERE s.phase <> 'he' AND" IN_AREA("s.area");
+static const char SQL_DELIVERING_SECONDARY[] =
+	"SELECT count(DISTINCT d.urn) FROM deliveries d JOIN settings s ON s.urn = d.urn"
+	" WHERE s.phase <> 'he' AND d.delivered_on >= :from AND d.delivered_on < :to AND" IN_AREA("s.area");
+static const char SQL_SETTINGS_HEFE[] =
+	"SELECT count(*) FROM settings s WHERE s.phase IN ('fe-college', 'he') AND" IN_AREA("s.area");
+static const char SQL_DELIVERING_HEFE[] =
+	"SELECT count(DISTINCT d.urn) FROM deliveries d JOIN settings s ON s.urn = d.urn"
+	" WHERE s.phase IN ('fe-college', 'he') AND d.delivered_on >= :from AND d.delivered_on < :to AND" IN_AREA("s.area");
+static const char SQL_O1_4[] = "SELECT coalesce(sum(d.pupils_reached), 0) FROM deliveries d JOIN settings s ON s.urn = d.urn"
+			       " WHERE d.delivered_on >= :from AND d.delivered_on < :to AND" IN_AREA("s.area");
+static const char SQL_SURVEY[] =
+	"SELECT count(*), coalesce(sum(r.good_understanding), 0) FROM survey_responses r"
+	" JOIN survey_runs u ON u.id = r.run_id JOIN settings s ON s.urn = u.urn"
+	" WHERE u.phase = :phase AND r.submitted_at >= :fromt AND r.submitted_at < :tot AND" IN_AREA("s.area");
+
+/* ---- Outcome 5: professionals, communities and employers ---- */
+
+/* Practitioner sessions (not at a school) that went ahead and whose end falls in the period. */
+#define DELIVERED(s)                                                                                                   \
+	" " s ".status = 'scheduled' AND " s ".school_urn IS NULL AND " s ".ends_at <= :now AND " s                     \
+	".ends_at >= :fromt AND " s ".ends_at < :tot AND" IN_AREA(s ".area")
+static const char SQL_O5_1[] = "SELECT count(*) FROM sessions s WHERE" DELIVERED("s");
+static const char SQL_O5_2[] = "SELECT count(DISTINCT b.user_id) FROM bookings b JOIN sessions s ON s.id = b.session_id"
+			       " WHERE b.status IN ('attended', 'late', 'partial') AND" DELIVERED("s");
+/* Bookings holding a place when the session began: booked by then, not cancelled before it. */
+#define LIVE_AT_START " b.booked_at IS NOT NULL AND b.booked_at <= s.starts_at AND (b.cancelled_at IS NULL OR b.cancelled_at > s.starts_at)"
+static const char SQL_O5_3[] =
+	"SELECT count(*), coalesce(sum(b.status IN ('attended', 'late', 'partial')), 0)"
+	" FROM bookings b JOIN sessions s ON s.id = b.session_id WHERE" LIVE_AT_START " AND" DELIVERED("s");
+static const char SQL_CAMPAIGN_PLACED[] =
+	"SELECT count(*) FROM placements p WHERE p.campaign_id = :campaign AND p.placed_on < :to AND" IN_AREA("p.area");
+static const char SQL_O5_5[] = "SELECT count(*) FROM scans c JOIN placements p ON p.id = c.placement_id"
+			       " WHERE c.scanned_at >= :fromt AND c.scanned_at < :tot AND" IN_AREA("p.area");
+static const char SQL_O5_6[] = "SELECT count(*) FROM employer_pledges e WHERE e.signed_on < :to AND" IN_AREA("e.area");
+static const char SQL_O5_7[] =
+	"SELECT count(*), coalesce(sum(e.act_after >= 4), 0) FROM evaluations e JOIN bookings b ON b.id = e.booking_id"
+	" JOIN sessions s ON s.id = b.session_id WHERE" DELIVERED("s");
+static const char SQL_EXTERNAL[] = "SELECT value, source, note FROM external_figures"
+				   " WHERE indicator = ? AND period = ? AND area = ?";
+
+/* Runs one of the queries above with the context's named values; extra names (:phase,
+ * :campaign) are given by the caller. Fills up to two integer columns of the first row. */
+static void query2(const struct indicator_ctx *c, const char *sql, const char *extra_name, const char *extra,
+		   int64_t *a, int64_t *b)
+{
+	const struct db_named vals[] = {
+		{":area", c->area, 0},       {":from", c->from_date, 0}, {":to", c->to_date, 0},
+		{":fromt", NULL, c->from},    {":tot", NULL, c->to},      {":now", NULL, c->now},
+		{extra_name ? extra_name : ":unused", extra ? extra : "", 0},
+	};
+	struct db_stmt *st = db_query_named(c->db, sql, vals, (int)ARRAY_LEN(vals));
+	*a = 0;
+	if (b)
+		*b = 0;
+	if (db_next(st)) {
+		*a = db_col_int64(st, 0);
+		if (b)
+			*b = db_col_int64(st, 1);
+	}
+	db_done(st);
+}
+
+static int64_t count(const struct indicator_ctx *c, const char *sql)
+{
+	int64_t n;
+	query2(c, sql, NULL, NULL, &n, NULL);
+	return n;
+}
+
+static void set_count(struct indicator_value *v, int64_t n)
+{
+	v->available = true;
+	v->value = (double)n;
+}
+
+/* A percentage, to one decimal; not available when nothing was there to count. */
+static void set_rate(struct indicator_value *v, int64_t num, int64_t den)
+{
+	v->ratio = true;
+	v->numerator = num;
+	v->denominator = den;
+	v->available = den > 0;
+	v->value = den > 0 ? round(1000.0 * (double)num / (double)den) / 10.0 : 0;
+}
+
+/* % of post responses showing good understanding, with pre beside it; each suppressed under 10. */
+static void o1_5(const struct indicator_ctx *c, struct indicator_value *v)
+{
+	int64_t n, good;
+	query2(c, SQL_SURVEY, ":phase", "post", &n, &good);
+	set_rate(v, good, n);
+	v->suppressed = n < SUPPRESS_BELOW;
+	query2(c, SQL_SURVEY, ":phase", "pre", &n, &good);
+	struct indicator_value pre = {0};
+	set_rate(&pre, good, n);
+	v->has_pre = true;
+	v->pre_available = pre.available;
+	v->pre_value = pre.value;
+	v->pre_numerator = good;
+	v->pre_denominator = n;
+	v->pre_suppressed = n < SUPPRESS_BELOW;
+}
+
+/* Campaigns in the catalogue whose dates overlap the period, with two or more partners; an area
+ * below Greater Essex counts those with a placement there by the end of the period. */
+static void o5_4(const struct indicator_ctx *c, struct indicator_value *v)
+{
+	const struct catalog *cat = catalog_get();
+	int64_t n = 0;
+	bool everywhere = strcmp(c->area, "greater-essex") == 0;
+	for (int i = 0; i < cat->ncampaigns; i++) {
+		const struct campaign *k = &cat->campaigns[i];
+		if (k->npartners < 2 || strcmp(k->starts, c->to_date) >= 0 || strcmp(k->ends, c->from_date) < 0)
+			continue;
+		int64_t placed = 1;
+		if (!everywhere)
+			query2(c, SQL_CAMPAIGN_PLACED, ":campaign", k->id, &placed, NULL);
+		n += placed > 0;
+	}
+	set_count(v, n);
+}
+
+/* Externally sourced: exactly what an analyst entered for this period and area, or nothing. */
+static void external(const struct indicator *ind, const struct indicator_ctx *c, struct indicator_value *v)
+{
+	struct db_stmt *st = db_query(c->db, SQL_EXTERNAL, "sss", ind->id, c->period.name, c->area);
+	if (db_next(st)) {
+		v->available = true;
+		v->value = db_col_double(st, 0);
+		v->source = arena_strdup(c->arena, db_col_text(st, 1));
+		v->note = arena_strdup(c->arena, db_col_text(st, 2));
+	}
+	db_done(st);
+}
+
+const struct indicator indicators[] = {
+	{"O1.1", 1, "Secondary settings delivering Risk Avert", "settings", +1, IND_COUNT,
+	 "Secondary, all-through, special and alternative provision settings with at least one Risk Avert delivery "
+	 "dated in the period.",
+	 "deliveries", NULL, SQL_O1_1, NULL},
+	{"O1.2", 1, "Secondary schools and colleges delivering healthy-relationships education", "%", +1, IND_RATE,
+	 "Settings of every phase but HE with at least one delivery of any pupil programme in the period, as a share of "
+	 "all such settings in the area.",
+	 "deliveries", NULL, SQL_DELIVERING_SECONDARY, SQL_SETTINGS_SECONDARY},
+	{"O1.3", 1, "HE and FE settings delivering healthy-relationships education", "%", +1, IND_RATE,
+	 "FE colleges and HE settings with at least one delivery in the period, as a share of all of them in the area.",
+	 "deliveries", NULL, SQL_DELIVERING_HEFE, SQL_SETTINGS_HEFE},
+	{"O1.4", 1, "Pupils reached", "pupils", +1, IND_COUNT,
+	 "The pupils reached by every delivery dated in the period (head-counts, never names).", "deliveries", NULL, SQL_O1_4, NULL},
+	{"O1.5", 1, "Young people showing good understanding of healthy relationships", "%", +1, IND_RATE,
+	 "Post-programme survey responses in the period that agree with all four statements and get at least three of "
+	 "the four scenarios right, as a share of all post responses; the pre-programme figure is shown beside it. Any "
+	 "figure resting on fewer than 10 responses is suppressed.",
+	 "survey runs", o1_5, NULL, NULL},
+	{"O1.6", 1, "Young victims of domestic abuse", "people", -1, IND_EXTERNAL,
+	 "An externally sourced figure, entered by an analyst with its source.", "", NULL, NULL, NULL},
+	{"O1.7", 1, "Young perpetrators of domestic abuse", "people", -1, IND_EXTERNAL,
+	 "An externally sourced figure, entered by an analyst with its source.", "", NULL, NULL, NULL},
+	{"O5.1", 5, "Practitioner training sessions delivered", "sessions", +1, IND_COUNT,
+	 "Face-to-face practitioner sessions that were not cancelled and whose end falls in the period (and has passed).",
+	 "sessions", NULL, SQL_O5_1, NULL},
+	{"O5.2", 5, "Practitioners trained", "people", +1, IND_COUNT,
+	 "Different people marked attended, late or partial at a session delivered in the period.", "attendances", NULL, SQL_O5_2, NULL},
+	{"O5.3", 5, "Attendance rate", "%", +1, IND_RATE,
+	 "Of the bookings that held a place when a session delivered in the period began, the share whose holder came "
+	 "(attended, late or partial). Walk-ins are not in either number.",
+	 "attendances", NULL, SQL_O5_3, NULL},
+	{"O5.4", 5, "Co-ordinated campaigns delivered", "campaigns", +1, IND_COUNT,
+	 "Campaigns active in the period with two or more partner organisations; below Greater Essex, those with a "
+	 "placement in the area.",
+	 "placements", o5_4, NULL, NULL},
+	{"O5.5", 5, "Campaign reach: QR scans", "scans", +1, IND_COUNT,
+	 "Scans of campaign QR codes in the period, in the area of the placement scanned.", "placements", NULL, SQL_O5_5, NULL},
+	{"O5.6", 5, "Employers signed up to the pledge", "employers", +1, IND_COUNT,
+	 "Employers in the area that had signed the domestic abuse employer pledge by the end of the period (cumulative).",
+	 "pledges", NULL, SQL_O5_6, NULL},
+	{"O5.7", 5, "Practitioners confident to take action after training", "%", +1, IND_RATE,
+	 "Evaluations of sessions delivered in the period that rate confidence to take action 4 or 5 after the session, "
+	 "as a share of all of them.",
+	 "evaluations", NULL, SQL_O5_7, NULL},
+	{"O5.8", 5, "Domestic abuse incidents in ethnic minority communities", "incidents", -1, IND_EXTERNAL,
+	 "An externally sourced figure, entered by an analyst with its source.", "", NULL, NULL, NULL},
+};
+const int indicators_count = (int)ARRAY_LEN(indicators);
+
+const struct indicator *indicator_find(const char *id)
+{
+	for (int i = 0; id && i < indicators_count; i++)
+		if (strcmp(indicators[i].id, id) == 0)
+			return &indicators[i];
+	return NULL;
+}
+
+void indicator_ctx_init(struct indicator_ctx *c, struct db *db, struct arena *a, const struct period *p,
+			const char *area, int64_t now)
+{
+	memset(c, 0, sizeof *c);
+	c->db = db;
+	c->arena = a;
+	c->period = *p;
+	c->area = area;
+	c->now = now;
+	period_bounds_utc(p, &c->from, &c->to);
+	period_date_text(&p->from, c->from_date);
+	period_date_text(&p->to, c->to_date);
+}
+
+void indicator_compute(const struct indicator *ind, const struct indicator_ctx *c, struct indicator_value *v)
+{
+	memset(v, 0, sizeof *v);
+	if (ind->kind == IND_EXTERNAL) {
+		external(ind, c, v);
+	} else if (ind->compute) {
+		ind->compute(c, v);
+	} else if (ind->kind == IND_COUNT) {
+		set_count(v, count(c, ind->sql));
+	} else if (ind->sql_denominator) {
+		set_rate(v, count(c, ind->sql), count(c, ind->sql_denominator));
+	} else {
+		int64_t denominator, numerator; /* one query giving both, in that order */
+		query2(c, ind->sql, NULL, NULL, &denominator, &numerator);
+		set_rate(v, numerator, denominator);
+	}
+}
+
+static const char SQL_BASELINE[] = "SELECT value, period FROM indicator_targets WHERE indicator = ? AND kind = 'baseline'"
+				   " AND area = ? ORDER BY set_at DESC LIMIT 1";
+static const char SQL_TARGET[] = "SELECT value FROM indicator_targets WHERE indicator = ? AND kind = 'target'"
+				 " AND area = ? AND period = ?";
+
+void indicator_targets(struct db *db, struct arena *a, const struct indicator *ind, const struct period *p,
+		       const char *area, bool *has_baseline, double *baseline, const char **baseline_period,
+		       bool *has_target, double *target)
+{
+	*has_baseline = *has_target = false;
+	struct db_stmt *st = db_query(db, SQL_BASELINE, "ss", ind->id, area);
+	if (db_next(st)) {
+		*has_baseline = true;
+		*baseline = db_col_double(st, 0);
+		*baseline_period = arena_strdup(a, db_col_text(st, 1));
+	}
+	db_done(st);
+	/* A target for the period itself, else for the financial year a quarter belongs to. */
+	char fy[16] = "";
+	if (p->kind == PERIOD_FY_QUARTER)
+		snprintf(fy, sizeof fy, "%.9s", p->name);
+	const char *names[] = {p->name, fy};
+	for (int i = 0; i < 2 && !*has_target && names[i][0]; i++) {
+		st = db_query(db, SQL_TARGET, "sss", ind->id, area, names[i]);
+		if (db_next(st)) {
+			*has_target = true;
+			*target = db_col_double(st, 0);
+		}
+		db_done(st);
+	}
+}
+
+const char *indicator_status(const struct indicator *ind, const struct indicator_value *v, bool has_target,
+			     double target)
+{
+	if (!has_target)
+		return "no-target";
+	if (!v->available || v->suppressed)
+		return "no-value";
+	bool met = ind->better > 0 ? v->value >= target : v->value <= target;
+	return met ? "on-track" : "off-track";
+}
+
+static json_t *number(double v)
+{
+	/* Whole numbers print as integers (counts), others with their decimals (rates). */
+	return v == floor(v) && fabs(v) < 1e15 ? json_integer((json_int_t)v) : json_real(v);
+}
+
+json_t *indicator_json(struct db *db, struct arena *a, const struct indicator *ind, const struct indicator_ctx *c,
+		       const struct indicator_value *v)
+{
+	bool has_baseline, has_target;
+	double baseline = 0, target = 0;
+	const char *baseline_period = NULL;
+	indicator_targets(db, a, ind, &c->period, c->area, &has_baseline, &baseline, &baseline_period, &has_target,
+			  &target);
+	bool shown = v->available && !v->suppressed;
+	json_t *j = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:o, s:b, s:o, s:o, s:s, s:s}", "id", ind->id, "outcome",
+			      ind->outcome, "title", ind->title, "unit", ind->unit, "period", c->period.name, "area", c->area,
+			      "value", shown ? number(v->value) : json_null(), "suppressed", v->suppressed, "baseline",
+			      has_baseline ? number(baseline) : json_null(), "target",
+			      has_target ? number(target) : json_null(), "status",
+			      indicator_status(ind, v, has_target, target), "better", ind->better > 0 ? "higher" : "lower");
+	/* Suppressed figures give away nothing: not even the counts they would rest on. */
+	json_object_set_new(j, "numerator", v->ratio && !v->suppressed ? json_integer(v->numerator) : json_null());
+	json_object_set_new(j, "denominator", v->ratio && !v->suppressed ? json_integer(v->denominator) : json_null());
+	if (v->has_pre) /* survey figures always say how many responses they rest on */
+		json_object_set_new(j, "n", json_integer(v->denominator));
+	if (has_baseline)
+		json_object_set_new(j, "baseline_period", json_string(baseline_period));
+	if (v->has_pre) {
+		bool pre_shown = v->pre_available && !v->pre_suppressed;
+		json_object_set_new(j, "pre", json_pack("{s:o, s:o, s:o, s:i, s:b}", "value",
+							pre_shown ? number(v->pre_value) : json_null(), "numerator",
+							pre_shown ? json_integer(v->pre_numerator) : json_null(), "denominator",
+							pre_shown ? json_integer(v->pre_denominator) : json_null(), "n",
+							(int)v->pre_denominator, "suppressed", v->pre_suppressed));
+	}
+	if (ind->kind == IND_EXTERNAL) {
+		json_object_set_new(j, "source", v->source ? json_string(v->source) : json_null());
+		json_object_set_new(j, "note", v->note ? json_string(v->note) : json_null());
+	}
+	return j;
+}

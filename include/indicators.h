@@ -1,0 +1,86 @@
+/* indicators.h — the Outcome 1 and Outcome 5 indicators of spec §8: one table of definitions,
+ * each computed from the records for a period and an area (an area counts everything below it),
+ * with numerator and denominator for rates, suppression of small numbers, externally sourced
+ * figures, and baselines and targets. */
+#ifndef LANTERN_INDICATORS_H
+#define LANTERN_INDICATORS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "period.h"
+
+struct db;
+struct arena;
+
+enum indicator_kind { IND_COUNT, IND_RATE, IND_EXTERNAL };
+
+/* Figures resting on fewer responses than this are suppressed (spec §6). */
+enum { SUPPRESS_BELOW = 10 };
+
+struct indicator_value {
+	bool available;  /* false: no records yet counted, or an external figure not yet provided */
+	double value;    /* a count, or a percentage for rates (rounded to one decimal) */
+	bool ratio;      /* numerator and denominator are meaningful */
+	int64_t numerator, denominator;
+	bool suppressed; /* the figure rests on fewer than SUPPRESS_BELOW responses: not shown */
+	/* O1.5 shows the matching `pre` figure beside the `post` one. */
+	bool has_pre;
+	double pre_value;
+	int64_t pre_numerator, pre_denominator;
+	bool pre_available, pre_suppressed;
+	const char *source, *note; /* external figures: where it came from */
+};
+
+struct indicator_ctx {
+	struct db *db;
+	struct arena *arena;
+	struct period period;
+	const char *area;
+	int64_t from, to;             /* UTC instants at local midnight: [from, to) */
+	char from_date[11], to_date[11]; /* the same as local dates, for TEXT date columns */
+	int64_t now;                  /* "delivered" sessions are those whose end has passed */
+};
+
+struct indicator {
+	const char *id;
+	int outcome;
+	const char *title;
+	const char *unit;   /* what the number counts, e.g. "settings", "%" */
+	int better;         /* +1: higher is better; -1: lower is better */
+	enum indicator_kind kind;
+	const char *how;    /* how it is counted, in plain words (shown on the dashboard) */
+	const char *records; /* what a drill-down lists, e.g. "deliveries" */
+	/* How it is counted: a function of its own, or SQL over the named values :area, :from, :to
+	 * (local dates), :fromt, :tot (instants) and :now. A count's query gives the count; a rate's
+	 * gives its numerator with sql_denominator giving the denominator, or, alone, the denominator
+	 * and the numerator as two columns. */
+	void (*compute)(const struct indicator_ctx *c, struct indicator_value *v);
+	const char *sql;
+	const char *sql_denominator;
+};
+
+extern const struct indicator indicators[];
+extern const int indicators_count;
+
+const struct indicator *indicator_find(const char *id);
+/* Prepares a context for a period and area (the area must exist). */
+void indicator_ctx_init(struct indicator_ctx *c, struct db *db, struct arena *a, const struct period *p,
+			const char *area, int64_t now);
+void indicator_compute(const struct indicator *ind, const struct indicator_ctx *c, struct indicator_value *v);
+
+/* Baseline (latest set for the indicator and area) and target (for the period, else its
+ * financial year); *has_* false when none is set. */
+void indicator_targets(struct db *db, struct arena *a, const struct indicator *ind, const struct period *p,
+		       const char *area, bool *has_baseline, double *baseline, const char **baseline_period,
+		       bool *has_target, double *target);
+/* on-track, off-track, no-target or no-value */
+const char *indicator_status(const struct indicator *ind, const struct indicator_value *v, bool has_target,
+			     double target);
+
+/* The indicator in the API's shape (spec §9), with baseline, target and status. */
+json_t *indicator_json(struct db *db, struct arena *a, const struct indicator *ind, const struct indicator_ctx *c,
+		       const struct indicator_value *v);
+
+#endif
