@@ -127,25 +127,22 @@ static const struct nav_item {
 	const char *href;
 	const char *label;
 } nav_items[] = {
+	/* The main places each role works in; everything else is linked from its home page. */
 	{R_ANY_USER, "/", "Home"},
 	{R_ANY_USER, "/sessions", "Sessions"},
-	{R_ANY_USER, "/courses", "Courses"},
-	{R_SCHOOL | R_ADMIN | R_TRAINER, "/requests", "School requests"},
-	{R_ADMIN, "/admin/users", "Users"},
-	{R_ADMIN, "/admin/organisations", "Organisations"},
+	{R_PRACTITIONER | R_SCHOOL | R_TRAINER, "/courses", "Courses"},
+	{R_SCHOOL | R_TRAINER, "/requests", "School requests"},
 	{R_PRACTITIONER, "/bookings", "Your bookings"},
 	{R_PRACTITIONER, "/training", "Training record"},
-	{R_ADMIN, "/admin/training", "Refreshers due"},
-	{R_ADMIN, "/admin/evaluations", "Evaluations"},
-	{R_ANALYST | R_ADMIN, "/indicators", "Indicators"},
-	{R_ANALYST | R_ADMIN, "/indicators/figures", "External figures"},
-	{R_ADMIN, "/indicators/targets", "Targets"},
-	{R_CAMPAIGN | R_ADMIN | R_ANALYST, "/campaigns", "Campaigns"},
-	{R_CAMPAIGN | R_ADMIN | R_ANALYST, "/pledges", "Employer pledges"},
+	{R_ADMIN, "/admin/users", "Users"},
 	{R_ADMIN | R_TRAINER | R_ANALYST, "/schools", "Schools"},
 	{R_SCHOOL, "/schools", "Your school"},
-	{R_ADMIN | R_TRAINER, "/survey-runs", "Pupil surveys"},
+	{R_TRAINER, "/survey-runs", "Pupil surveys"},
 	{R_SCHOOL | R_ANALYST, "/survey-results", "Survey results"},
+	{R_CAMPAIGN | R_ADMIN | R_ANALYST, "/campaigns", "Campaigns"},
+	{R_CAMPAIGN, "/pledges", "Employer pledges"},
+	{R_ANALYST | R_ADMIN, "/indicators", "Indicators"},
+	{R_ANALYST, "/indicators/figures", "External figures"},
 	{R_ANY_USER, "/account", "Your account"},
 };
 
