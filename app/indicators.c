@@ -4,6 +4,7 @@
 #include "indicators.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,9 +33,8 @@ static const char SQL_DELIVERING_HEFE[] =
 static const char SQL_O1_4[] = "SELECT coalesce(sum(d.pupils_reached), 0) FROM deliveries d JOIN settings s ON s.urn = d.urn"
 			       " WHERE d.delivered_on >= :from AND d.delivered_on < :to AND" IN_AREA("s.area");
 static const char SQL_SURVEY[] =
-	"SELECT count(*), coalesce(sum(r.good_understanding), 0) FROM survey_responses r"
-	" JOIN survey_runs u ON u.id = r.run_id JOIN settings s ON s.urn = u.urn"
-	" WHERE u.phase = :phase AND r.submitted_at >= :fromt AND r.submitted_at < :tot AND" IN_AREA("s.area");
+	"SELECT coalesce(sum(d.n), 0), coalesce(sum(d.good), 0) FROM survey_daily d JOIN settings s ON s.urn = d.urn"
+	" WHERE d.phase = :phase AND d.day >= :from AND d.day < :to AND" IN_AREA("s.area");
 
 /* ---- Outcome 5: professionals, communities and employers ---- */
 
@@ -52,8 +52,8 @@ static const char SQL_O5_3[] =
 	" FROM bookings b JOIN sessions s ON s.id = b.session_id WHERE" LIVE_AT_START " AND" DELIVERED("s");
 static const char SQL_CAMPAIGN_PLACED[] =
 	"SELECT count(*) FROM placements p WHERE p.campaign_id = :campaign AND p.placed_on < :to AND" IN_AREA("p.area");
-static const char SQL_O5_5[] = "SELECT count(*) FROM scans c JOIN placements p ON p.id = c.placement_id"
-			       " WHERE c.scanned_at >= :fromt AND c.scanned_at < :tot AND" IN_AREA("p.area");
+static const char SQL_O5_5[] = "SELECT coalesce(sum(d.n), 0) FROM scan_daily d"
+			       " WHERE d.day >= :from AND d.day < :to AND" IN_AREA("d.area");
 static const char SQL_O5_6[] = "SELECT count(*) FROM employer_pledges e WHERE e.signed_on < :to AND" IN_AREA("e.area");
 static const char SQL_O5_7[] =
 	"SELECT count(*), coalesce(sum(e.act_after >= 4), 0) FROM evaluations e JOIN bookings b ON b.id = e.booking_id"
@@ -160,49 +160,49 @@ const struct indicator indicators[] = {
 	{"O1.1", 1, "Secondary settings delivering Risk Avert", "settings", +1, IND_COUNT,
 	 "Secondary, all-through, special and alternative provision settings with at least one Risk Avert delivery "
 	 "dated in the period.",
-	 "deliveries", NULL, SQL_O1_1, NULL},
+	 "deliveries", NULL, SQL_O1_1, NULL, "schools"},
 	{"O1.2", 1, "Secondary schools and colleges delivering healthy-relationships education", "%", +1, IND_RATE,
 	 "Settings of every phase but HE with at least one delivery of any pupil programme in the period, as a share of "
 	 "all such settings in the area.",
-	 "deliveries", NULL, SQL_DELIVERING_SECONDARY, SQL_SETTINGS_SECONDARY},
+	 "deliveries", NULL, SQL_DELIVERING_SECONDARY, SQL_SETTINGS_SECONDARY, "schools"},
 	{"O1.3", 1, "HE and FE settings delivering healthy-relationships education", "%", +1, IND_RATE,
 	 "FE colleges and HE settings with at least one delivery in the period, as a share of all of them in the area.",
-	 "deliveries", NULL, SQL_DELIVERING_HEFE, SQL_SETTINGS_HEFE},
+	 "deliveries", NULL, SQL_DELIVERING_HEFE, SQL_SETTINGS_HEFE, "schools"},
 	{"O1.4", 1, "Pupils reached", "pupils", +1, IND_COUNT,
-	 "The pupils reached by every delivery dated in the period (head-counts, never names).", "deliveries", NULL, SQL_O1_4, NULL},
+	 "The pupils reached by every delivery dated in the period (head-counts, never names).", "deliveries", NULL, SQL_O1_4, NULL, "schools"},
 	{"O1.5", 1, "Young people showing good understanding of healthy relationships", "%", +1, IND_RATE,
 	 "Post-programme survey responses in the period that agree with all four statements and get at least three of "
 	 "the four scenarios right, as a share of all post responses; the pre-programme figure is shown beside it. Any "
 	 "figure resting on fewer than 10 responses is suppressed.",
-	 "survey runs", o1_5, NULL, NULL},
+	 "survey runs", o1_5, NULL, NULL, "survey"},
 	{"O1.6", 1, "Young victims of domestic abuse", "people", -1, IND_EXTERNAL,
-	 "An externally sourced figure, entered by an analyst with its source.", "", NULL, NULL, NULL},
+	 "An externally sourced figure, entered by an analyst with its source.", "", NULL, NULL, NULL, NULL},
 	{"O1.7", 1, "Young perpetrators of domestic abuse", "people", -1, IND_EXTERNAL,
-	 "An externally sourced figure, entered by an analyst with its source.", "", NULL, NULL, NULL},
+	 "An externally sourced figure, entered by an analyst with its source.", "", NULL, NULL, NULL, NULL},
 	{"O5.1", 5, "Practitioner training sessions delivered", "sessions", +1, IND_COUNT,
 	 "Face-to-face practitioner sessions that were not cancelled and whose end falls in the period (and has passed).",
-	 "sessions", NULL, SQL_O5_1, NULL},
+	 "sessions", NULL, SQL_O5_1, NULL, "training"},
 	{"O5.2", 5, "Practitioners trained", "people", +1, IND_COUNT,
-	 "Different people marked attended, late or partial at a session delivered in the period.", "attendances", NULL, SQL_O5_2, NULL},
+	 "Different people marked attended, late or partial at a session delivered in the period.", "attendances", NULL, SQL_O5_2, NULL, "training"},
 	{"O5.3", 5, "Attendance rate", "%", +1, IND_RATE,
 	 "Of the bookings that held a place when a session delivered in the period began, the share whose holder came "
 	 "(attended, late or partial). Walk-ins are not in either number.",
-	 "attendances", NULL, SQL_O5_3, NULL},
+	 "attendances", NULL, SQL_O5_3, NULL, "training"},
 	{"O5.4", 5, "Co-ordinated campaigns delivered", "campaigns", +1, IND_COUNT,
 	 "Campaigns active in the period with two or more partner organisations; below Greater Essex, those with a "
 	 "placement in the area.",
-	 "placements", o5_4, NULL, NULL},
+	 "placements", o5_4, NULL, NULL, "campaigns"},
 	{"O5.5", 5, "Campaign reach: QR scans", "scans", +1, IND_COUNT,
-	 "Scans of campaign QR codes in the period, in the area of the placement scanned.", "placements", NULL, SQL_O5_5, NULL},
+	 "Scans of campaign QR codes in the period, in the area of the placement scanned.", "placements", NULL, SQL_O5_5, NULL, "campaigns"},
 	{"O5.6", 5, "Employers signed up to the pledge", "employers", +1, IND_COUNT,
 	 "Employers in the area that had signed the domestic abuse employer pledge by the end of the period (cumulative).",
-	 "pledges", NULL, SQL_O5_6, NULL},
+	 "pledges", NULL, SQL_O5_6, NULL, "pledges"},
 	{"O5.7", 5, "Practitioners confident to take action after training", "%", +1, IND_RATE,
 	 "Evaluations of sessions delivered in the period that rate confidence to take action 4 or 5 after the session, "
 	 "as a share of all of them.",
-	 "evaluations", NULL, SQL_O5_7, NULL},
+	 "evaluations", NULL, SQL_O5_7, NULL, "training"},
 	{"O5.8", 5, "Domestic abuse incidents in ethnic minority communities", "incidents", -1, IND_EXTERNAL,
-	 "An externally sourced figure, entered by an analyst with its source.", "", NULL, NULL, NULL},
+	 "An externally sourced figure, entered by an analyst with its source.", "", NULL, NULL, NULL, NULL},
 };
 const int indicators_count = (int)ARRAY_LEN(indicators);
 
@@ -228,7 +228,68 @@ void indicator_ctx_init(struct indicator_ctx *c, struct db *db, struct arena *a,
 	period_date_text(&p->to, c->to_date);
 }
 
+/* ---- the cache: a figure counted once is reused while its records are unchanged ---- */
+
+enum { CACHE_SLOTS = 16384 };
+
+struct cache_slot {
+	char key[48];     /* "O5.1|FY2025-26|essex" */
+	int64_t version;  /* of the indicator's source when it was counted */
+	int64_t minute;   /* for figures that change as time passes (sessions ending): when */
+	struct indicator_value v;
+};
+
+static struct cache_slot cache[CACHE_SLOTS];
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char SQL_VERSION[] = "SELECT version FROM data_versions WHERE source = ?";
+
+/* Sessions count once their end has passed, so a training figure for a period not yet over can
+ * change with the clock alone: those are keyed by the minute too. */
+static int64_t time_key(const struct indicator *ind, const struct indicator_ctx *c)
+{
+	return strcmp(ind->source, "training") == 0 && c->to > c->now ? c->now / 60 : 0;
+}
+
+static size_t slot_of(const char *key)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return (size_t)(h % CACHE_SLOTS);
+}
+
+static void compute_uncached(const struct indicator *ind, const struct indicator_ctx *c, struct indicator_value *v);
+
 void indicator_compute(const struct indicator *ind, const struct indicator_ctx *c, struct indicator_value *v)
+{
+	if (ind->source == NULL) {
+		compute_uncached(ind, c, v);
+		return;
+	}
+	char key[48];
+	snprintf(key, sizeof key, "%s|%s|%s", ind->id, c->period.name, c->area);
+	int64_t version = db_int(c->db, -1, SQL_VERSION, "s", ind->source), minute = time_key(ind, c);
+	struct cache_slot *slot = &cache[slot_of(key)];
+	pthread_mutex_lock(&cache_lock);
+	bool hit = version >= 0 && slot->version == version && slot->minute == minute && strcmp(slot->key, key) == 0;
+	if (hit)
+		*v = slot->v;
+	pthread_mutex_unlock(&cache_lock);
+	if (hit)
+		return;
+	compute_uncached(ind, c, v);
+	/* The version was read before counting: a change meanwhile leaves an entry that is already stale
+	 * under the new version, never a stale figure under the current one. */
+	pthread_mutex_lock(&cache_lock);
+	snprintf(slot->key, sizeof slot->key, "%s", key);
+	slot->version = version;
+	slot->minute = minute;
+	slot->v = *v;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+static void compute_uncached(const struct indicator *ind, const struct indicator_ctx *c, struct indicator_value *v)
 {
 	memset(v, 0, sizeof *v);
 	if (ind->kind == IND_EXTERNAL) {

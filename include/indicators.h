@@ -59,6 +59,9 @@ struct indicator {
 	void (*compute)(const struct indicator_ctx *c, struct indicator_value *v);
 	const char *sql;
 	const char *sql_denominator;
+	/* The records it counts, as versioned in data_versions: a cached figure is used only while
+	 * its source's version is unchanged. NULL: never cached (external figures, a single lookup). */
+	const char *source;
 };
 
 extern const struct indicator indicators[];
