@@ -288,3 +288,21 @@ test('the web: figures form names each bad field, the drill-down suppresses smal
   const trainer = await loggedIn(stack, 'trainer@lantern.example');
   assert.equal((await trainer.get('/indicators')).status, 403);
 });
+
+test('cached figures follow every change: a new record, and a session ending as time passes', async () => {
+  const figure = async (id, period, area) =>
+    (await admin.get(`/api/v1/indicators?period=${period}&area=${area}`)).json.find((r) => r.id === id).value;
+  at(TODAY);
+  assert.equal(await figure('O1.4', Q, 'essex'), 130);
+  await ok(admin.post('/api/v1/schools/100002/deliveries', { module: 'healthy-relationships', year_group: 9, delivered_on: '2026-03-01', pupils_reached: 7 }));
+  assert.equal(await figure('O1.4', Q, 'essex'), 137, 'a new delivery shows at once');
+  // A session in the current quarter counts only once its end has passed.
+  const starts = '2026-11-22T14:00:00Z', ends = '2026-11-22T16:00:00Z';
+  await ok(admin.post('/api/v1/sessions', {
+    course: 'recognising-and-responding', starts_at: starts, ends_at: ends, capacity: 5,
+    venue: { name: 'Hall', address: 'Road', postcode: 'SS14 1AA', area: 'basildon' }, trainers: ['trainer@lantern.example'] }));
+  const before = await figure('O5.1', 'FY2026-27-Q3', 'basildon');
+  at('2026-11-22T16:30:00Z');
+  assert.equal(await figure('O5.1', 'FY2026-27-Q3', 'basildon'), before + 1, 'delivered once it has ended');
+  at(TODAY);
+});
