@@ -47,6 +47,18 @@ static void fail(struct booking_result *out, int http, const char *error, const 
 	out->field = field;
 }
 
+/* Commits the operation's transaction and reports it done, or busy if the commit failed. */
+static void commit(struct db *db, struct booking_result *out, int http, int64_t id, const char *status)
+{
+	if (db_commit(db) != DB_OK) {
+		fail(out, 503, "The service is busy; try again in a moment.", NULL);
+		return;
+	}
+	out->http = http;
+	out->id = id;
+	out->status = status;
+}
+
 struct booker {
 	const char *email;
 	int role;
@@ -185,11 +197,7 @@ void booking_book(struct db *db, struct arena *a, int64_t session_id, int64_t us
 				       "place comes free.",
 				    out->position),
 		       ICS_REQUEST, false, true);
-	if (db_commit(db) != DB_OK) {
-		fail(out, 503, "The service is busy; try again in a moment.", NULL);
-		return;
-	}
-	out->http = 201;
+	commit(db, out, 201, out->id, out->status);
 	return;
 out:
 	db_rollback(db);
@@ -288,13 +296,7 @@ void booking_cancel(struct db *db, struct arena *a, int64_t booking_id, const st
 		notify(db, a, &s, &b, "Booking cancelled", "Your booking has been cancelled.", ICS_CANCEL, true, false);
 	if (strcmp(status, "booked") == 0)
 		out->promoted = booking_fill(db, a, session_id);
-	if (db_commit(db) != DB_OK) {
-		fail(out, 503, "The service is busy; try again in a moment.", NULL);
-		return;
-	}
-	out->http = 200;
-	out->id = booking_id;
-	out->status = "cancelled";
+	commit(db, out, 200, booking_id, "cancelled");
 	return;
 out:
 	db_rollback(db);
@@ -337,13 +339,7 @@ void booking_cancel_session(struct db *db, struct arena *a, int64_t session_id, 
 			       "another date.",
 			       ICS_CANCEL, true, false);
 	}
-	if (db_commit(db) != DB_OK) {
-		fail(out, 503, "The service is busy; try again in a moment.", NULL);
-		return;
-	}
-	out->http = 200;
-	out->id = session_id;
-	out->status = "cancelled";
+	commit(db, out, 200, session_id, "cancelled");
 	return;
 out:
 	db_rollback(db);
