@@ -54,13 +54,9 @@ static int render(const struct req *r, struct resp *o, const struct form_errors 
 	struct db_stmt *st = db_query(r->db, SQL_TOKENS, "I", u->id);
 	bool any = false;
 	while (db_next(st)) {
+		static const char *const cols[] = {"Name", "Created", "Last used", "Action"};
 		if (!any)
-			html_lit(o, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Name</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Created</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Last used</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header\"><span class=\"govuk-visually-hidden\">"
-				    "Action</span></th></tr></thead><tbody class=\"govuk-table__body\">");
+			html_table_begin(o, NULL, cols, 4);
 		any = true;
 		char created[40], used[40] = "Never";
 		date_human(db_col_int64(st, 2), created, sizeof created);
@@ -76,7 +72,7 @@ static int render(const struct req *r, struct resp *o, const struct form_errors 
 	}
 	db_done(st);
 	if (any)
-		html_lit(o, "</tbody></table>");
+		html_table_end(o);
 	else
 		html_lit(o, "<p class=\"govuk-body\">You have no API tokens.</p>");
 	html_form_begin(r, o, "/account/tokens");

@@ -320,14 +320,9 @@ static int render_roster(const struct req *r, struct resp *o, const struct sessi
 		st = db_query(r->db, SQL_AUDIT, "I", s->id);
 		int rows = 0;
 		while (db_next(st)) {
+			static const char *const cols[] = {"When", "Who", "Attendee", "From", "To"};
 			if (rows++ == 0)
-				html_lit(o, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-					    "<th scope=\"col\" class=\"govuk-table__header\">When</th>"
-					    "<th scope=\"col\" class=\"govuk-table__header\">Who</th>"
-					    "<th scope=\"col\" class=\"govuk-table__header\">Attendee</th>"
-					    "<th scope=\"col\" class=\"govuk-table__header\">From</th>"
-					    "<th scope=\"col\" class=\"govuk-table__header\">To</th></tr></thead>"
-					    "<tbody class=\"govuk-table__body\">");
+				html_table_begin(o, NULL, cols, 5);
 			char when[80];
 			time_human(db_col_int64(st, 0), when, sizeof when);
 			htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h</td>"
@@ -338,7 +333,7 @@ static int render_roster(const struct req *r, struct resp *o, const struct sessi
 		}
 		db_done(st);
 		if (rows)
-			html_lit(o, "</tbody></table>");
+			html_table_end(o);
 		else
 			html_lit(o, "<p class=\"govuk-body\">No changes yet.</p>");
 	}

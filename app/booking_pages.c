@@ -165,13 +165,9 @@ int booking_my_page(const struct req *r, struct resp *o)
 	struct db_stmt *st = db_query(r->db, SQL_MY_BOOKINGS, "II", r->user->id, now_utc());
 	int count = 0;
 	while (db_next(st)) {
+		static const char *const cols[] = {"When", "Course", "Where", "Status"};
 		if (count++ == 0)
-			html_lit(o, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-				    "<th scope=\"col\" class=\"govuk-table__header\">When</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Course</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Where</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Status</th></tr></thead>"
-				    "<tbody class=\"govuk-table__body\">");
+			html_table_begin(o, NULL, cols, 4);
 		char when[80];
 		time_human(db_col_int64(st, 4), when, sizeof when);
 		const struct course *c = catalog_course(db_col_text(st, 3));
@@ -188,7 +184,7 @@ int booking_my_page(const struct req *r, struct resp *o)
 	}
 	db_done(st);
 	if (count)
-		html_lit(o, "</tbody></table>");
+		html_table_end(o);
 	else
 		html_lit(o, "<p class=\"govuk-body\">You have no upcoming bookings. <a class=\"govuk-link\" "
 			    "href=\"/sessions\">Find a session</a>.</p>");

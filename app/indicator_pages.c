@@ -676,11 +676,8 @@ static struct db_stmt *drill_query(const struct req *r, const char *sql, const s
 
 static void table_head(struct resp *o, const char *const *cols, int n)
 {
-	html_lit(o, "<div class=\"lantern-table-scroll\"><table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
-		    "<tr class=\"govuk-table__row\">");
-	for (int i = 0; i < n; i++)
-		htmlf(o, "<th scope=\"col\" class=\"govuk-table__header\">%h</th>", cols[i]);
-	html_lit(o, "</tr></thead><tbody class=\"govuk-table__body\">");
+	html_lit(o, "<div class=\"lantern-table-scroll\">");
+	html_table_begin(o, NULL, cols, (size_t)n);
 }
 
 static void cell(struct resp *o, const char *text)

@@ -84,13 +84,9 @@ int organisations_list_page(const struct req *r, struct resp *o)
 		html_notice(o, "The organisation has been saved", NULL);
 	html_lit(o, "<a href=\"/admin/organisations/new\" role=\"button\" draggable=\"false\" class=\"govuk-button\" "
 		    "data-module=\"govuk-button\">Add an organisation</a>"
-		    "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-		    "<th scope=\"col\" class=\"govuk-table__header\">Name</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header\">Sector</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header\">Area</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">People</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header\">Status</th></tr></thead>"
-		    "<tbody class=\"govuk-table__body\">");
+		    );
+	static const char *const cols[] = {"Name", "Sector", "Area", "#People", "Status"};
+	html_table_begin(o, NULL, cols, 5);
 	struct db_stmt *st = db_query(r->db, SQL_ORGS, "");
 	while (db_next(st)) {
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
@@ -102,7 +98,7 @@ int organisations_list_page(const struct req *r, struct resp *o)
 		html_lit(o, "</td></tr>");
 	}
 	db_done(st);
-	html_lit(o, "</tbody></table>");
+	html_table_end(o);
 	page_end(r, o, &p);
 	return 200;
 }

@@ -182,13 +182,9 @@ int users_list_page(const struct req *r, struct resp *o)
 		html_notice(o, "The account has been saved", NULL);
 	html_lit(o, "<a href=\"/admin/users/new\" role=\"button\" draggable=\"false\" class=\"govuk-button\" "
 		    "data-module=\"govuk-button\">Add a user</a>"
-		    "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-		    "<th scope=\"col\" class=\"govuk-table__header\">Name</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header\">Email</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header\">Role</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header\">Organisation or school</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header\">Status</th></tr></thead>"
-		    "<tbody class=\"govuk-table__body\">");
+		    );
+	static const char *const cols[] = {"Name", "Email", "Role", "Organisation or school", "Status"};
+	html_table_begin(o, NULL, cols, 5);
 	struct db_stmt *st = db_query(r->db, SQL_USERS, "");
 	while (db_next(st)) {
 		int role = role_parse(db_col_text(st, 3));
@@ -205,7 +201,7 @@ int users_list_page(const struct req *r, struct resp *o)
 		html_lit(o, "</td></tr>");
 	}
 	db_done(st);
-	html_lit(o, "</tbody></table>");
+	html_table_end(o);
 	page_end(r, o, &p);
 	return 200;
 }
