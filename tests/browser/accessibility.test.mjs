@@ -1,0 +1,77 @@
+// WCAG 2.2 AA checks with axe-core on the pages each kind of user relies on: public help and the
+// pupil survey, sign-in, every role's home, booking, the roster, the dashboard. Any violation axe
+// reports at the wcag2a/2aa/21aa/22aa levels fails the test, with what and where.
+import test, { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { startStack, api, tokenFor } from '../http/lib.mjs';
+import { signIn, useStackAndBrowser, keepOffline } from './lib.mjs';
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const ctx = useStackAndBrowser(before, after, startStack);
+
+async function violations(page) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+  }));
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+}
+
+async function check(page, path) {
+  const res = await page.goto(path);
+  assert.ok(res.status() < 400, `${path} answered ${res.status()}`);
+  assert.deepEqual(await violations(page), [], path);
+}
+
+async function newPage() {
+  // The page's CSP allows only its own scripts; axe is injected for the test alone.
+  const context = await ctx.browser.newContext({ baseURL: ctx.stack.base, bypassCSP: true });
+  await keepOffline(context);
+  return context.newPage();
+}
+
+test('public pages: sign-in, help, a campaign landing page in Polish, the pupil survey', async () => {
+  const page = await newPage();
+  await check(page, '/login');
+  await check(page, '/help');
+  await check(page, '/help/sixteen-days-2026?lang=pl');
+  const admin = api(ctx.stack.base, await tokenFor(ctx.stack, 'admin@lantern.example'));
+  const run = await admin.post('/api/v1/survey-runs', { urn: '900001', year_group: 9, phase: 'pre', pupils_expected: 30 });
+  assert.equal(run.status, 201, run.text);
+  await check(page, `/s/${run.json.code}`);
+  await page.context().close();
+});
+
+const journeys = {
+  'admin@lantern.example': ['/', '/admin/users', '/admin/users/new', '/schools', '/indicators/targets'],
+  'trainer@lantern.example': ['/', '/sessions', '/sessions/new', '/survey-runs'],
+  'practitioner@lantern.example': ['/', '/sessions', '/courses', '/bookings', '/training', '/account'],
+  'school@lantern.example': ['/', '/requests/new', '/schools/900001'],
+  'campaign@lantern.example': ['/', '/campaigns', '/pledges'],
+  'analyst@lantern.example': ['/', '/indicators', '/indicators/O1.4', '/indicators/figures', '/survey-results'],
+};
+
+for (const [email, paths] of Object.entries(journeys)) {
+  test(`signed-in pages for ${email.split('@')[0]}`, async () => {
+    const page = await newPage();
+    await signIn(page, ctx.stack.base, email);
+    for (const path of paths) await check(page, path);
+    await page.context().close();
+  });
+}
+
+test('a session page, its roster and an error summary', async () => {
+  const page = await newPage();
+  await signIn(page, ctx.stack.base, 'admin@lantern.example');
+  await page.goto('/sessions');
+  const href = await page.locator('main table a[href^="/sessions/"]').first().getAttribute('href');
+  await check(page, href);
+  await check(page, `${href}/roster`);
+  await page.goto('/admin/users/new');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('.govuk-error-summary').waitFor();
+  assert.deepEqual(await violations(page), [], 'a form with errors');
+  await page.context().close();
+});
