@@ -1,4 +1,4 @@
--- 007 indicator caching: a version per source of indicator figures, bumped by triggers in the same
+-- 008 indicator caching: a version per source of indicator figures, bumped by triggers in the same
 -- transaction as any change to that source's tables, so a figure cached against a version can never
 -- outlive the records it was counted from.
 

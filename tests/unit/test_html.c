@@ -370,7 +370,7 @@ static void test_page_signed_in(void **state)
 	const char *s = body(f);
 	assert_contains(s, "href=\"/admin/users\" aria-current=\"page\"");
 	assert_int_equal(test_count(s, "aria-current"), 1);
-	assert_contains(s, "href=\"/admin/organisations\"");
+	assert_contains(s, "href=\"/indicators\"");
 	assert_contains(s, "action=\"/logout\"");
 	assert_contains(s, "name=\"csrf\" value=\"session-token\"");
 	assert_int_equal(test_count(s, "<div"), test_count(s, "</div>"));
