@@ -214,19 +214,6 @@ const struct indicator *indicator_find(const char *id)
 	return NULL;
 }
 
-void indicator_ctx_init(struct indicator_ctx *c, struct db *db, struct arena *a, const struct period *p,
-			const char *area, int64_t now)
-{
-	memset(c, 0, sizeof *c);
-	c->db = db;
-	c->arena = a;
-	c->period = *p;
-	c->area = area;
-	c->now = now;
-	period_bounds_utc(p, &c->from, &c->to);
-	period_date_text(&p->from, c->from_date);
-	period_date_text(&p->to, c->to_date);
-}
 
 /* ---- the cache: a figure counted once is reused while its records are unchanged ---- */
 
@@ -242,7 +229,46 @@ struct cache_slot {
 static struct cache_slot cache[CACHE_SLOTS];
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static const char SQL_VERSION[] = "SELECT version FROM data_versions WHERE source = ?";
+static const char SQL_VERSIONS[] = "SELECT source, version FROM data_versions";
+/* The sources figures are cached against, as named in data_versions (migration 008). */
+static const char *const sources[] = {"schools", "survey", "training", "campaigns", "pledges"};
+
+static int source_index(const char *source)
+{
+	for (size_t i = 0; i < ARRAY_LEN(sources); i++)
+		if (strcmp(sources[i], source) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* One read of every version per context, rather than one per figure. */
+static void read_versions(struct indicator_ctx *c)
+{
+	for (size_t i = 0; i < ARRAY_LEN(c->versions); i++)
+		c->versions[i] = -1;
+	struct db_stmt *st = db_query(c->db, SQL_VERSIONS, "");
+	while (db_next(st)) {
+		int i = source_index(db_col_text(st, 0));
+		if (i >= 0)
+			c->versions[i] = db_col_int64(st, 1);
+	}
+	db_done(st);
+}
+
+void indicator_ctx_init(struct indicator_ctx *c, struct db *db, struct arena *a, const struct period *p,
+			const char *area, int64_t now)
+{
+	memset(c, 0, sizeof *c);
+	c->db = db;
+	c->arena = a;
+	c->period = *p;
+	c->area = area;
+	c->now = now;
+	period_bounds_utc(p, &c->from, &c->to);
+	period_date_text(&p->from, c->from_date);
+	period_date_text(&p->to, c->to_date);
+	read_versions(c);
+}
 
 /* Sessions count once their end has passed, so a training figure for a period not yet over can
  * change with the clock alone: those are keyed by the minute too. */
@@ -269,7 +295,8 @@ void indicator_compute(const struct indicator *ind, const struct indicator_ctx *
 	}
 	char key[48];
 	snprintf(key, sizeof key, "%s|%s|%s", ind->id, c->period.name, c->area);
-	int64_t version = db_int(c->db, -1, SQL_VERSION, "s", ind->source), minute = time_key(ind, c);
+	int source = source_index(ind->source);
+	int64_t version = source >= 0 ? c->versions[source] : -1, minute = time_key(ind, c);
 	struct cache_slot *slot = &cache[slot_of(key)];
 	pthread_mutex_lock(&cache_lock);
 	bool hit = version >= 0 && slot->version == version && slot->minute == minute && strcmp(slot->key, key) == 0;

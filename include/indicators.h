@@ -41,6 +41,7 @@ struct indicator_ctx {
 	int64_t from, to;             /* UTC instants at local midnight: [from, to) */
 	char from_date[11], to_date[11]; /* the same as local dates, for TEXT date columns */
 	int64_t now;                  /* "delivered" sessions are those whose end has passed */
+	int64_t versions[8];          /* data_versions at init, in the order of indicator_sources */
 };
 
 struct indicator {

@@ -372,3 +372,15 @@ test('cancelling a session is for admins; it cancels the bookings and tells each
   assert.doesNotMatch(page.text, /Book a place/);
   assert.doesNotMatch((await web.get('/sessions?area=basildon')).text, new RegExp(`href="/sessions/${s.id}"`));
 });
+
+test('the session list API gives 100 unless asked, says when it was cut, and checks limit', async () => {
+  const all = await admin.get('/api/v1/sessions?limit=1000');
+  assert.equal(all.status, 200);
+  const two = await admin.get('/api/v1/sessions?limit=2');
+  assert.equal(two.json.length, Math.min(2, all.json.length));
+  assert.equal(two.headers.get('x-lantern-truncated'), all.json.length > 2 ? 'true' : null);
+  assert.deepEqual(two.json.map((s) => s.id), all.json.slice(0, 2).map((s) => s.id));
+  const bad = await admin.get('/api/v1/sessions?limit=0');
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.field, 'limit');
+});
