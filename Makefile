@@ -22,7 +22,7 @@ UNIT_SAN_BIN := $(patsubst tests/unit/%.c,build/tests-san/%,$(UNIT_SRC))
 
 vpath %.c app build/gen
 
-.PHONY: all deps run check test-unit test-unit-san test-http test-browser lint clean
+.PHONY: all deps run check test-unit test-unit-san test-http test-browser lint clean bench
 all: bin/lantern assets
 
 include app/assets/assets.mk
@@ -113,6 +113,11 @@ test-browser: all
 
 lint:
 	@tests/lint.sh
+
+# Speed against the stack's own limits (tests/bench/run.sh); not part of check: it takes minutes and
+# measures rather than asserts.
+bench: deps all
+	tests/bench/run.sh
 
 check: deps all lint test-unit test-unit-san test-http test-browser
 	@echo "make check: all tests passed"

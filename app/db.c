@@ -304,6 +304,12 @@ void db_fail(struct db *db)
 	db->failed = true;
 }
 
+int db_bulk_load(struct db *db, bool on)
+{
+	return db_exec_script(db, on ? "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;"
+				     : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-2000;");
+}
+
 int db_exec_script(struct db *db, const char *sql)
 {
 	char *err = NULL;

@@ -75,6 +75,11 @@ void db_fail(struct db *db);
 /* Online, consistent copy to path using SQLite's backup API; 0 or -1. */
 int db_backup(struct db *db, const char *path);
 
+/* For generating bulk data only (bench-data): on, the database runs without a journal or syncs and
+ * with a large cache, so a crash mid-load leaves it unusable; off restores WAL and synchronous=FULL.
+ * 0 or -1. */
+int db_bulk_load(struct db *db, bool on);
+
 /* Runs raw SQL from a trusted migration or test file (no binding); 0 or -1. */
 int db_exec_script(struct db *db, const char *sql);
 

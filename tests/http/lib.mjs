@@ -147,17 +147,25 @@ export function runLantern(dbPath, args, { input, env } = {}) {
  *   loginRate    nginx rate for POST /login (default '100r/s': the production
  *   loginBurst   30r/m burst 20 would make tests that log in often flaky;
  *                pass loginRate: '30r/m', loginBurst: 20 to test the limit)
+ *   surveyRate   the same for POST /s/{code} and GET /c/{code} (default
+ *   surveyBurst  '1000r/s' and 10000, relaxed like the login limit; pass
+ *   scanRate     the production '5r/s' 100 and '10r/s' 200 to test them)
+ *   scanBurst
  *   demo         true: run `lantern demo` after start
  *   env          extra environment for the runner and the app (e.g. LANTERN_CLOCK_FILE)
  * Resolves { base, port, dataDir, dbPath, pid, stop(), cli(args, {input}), output() }.
  */
-export async function startStack({ threads = 4, loginRate = '100r/s', loginBurst = 1000, demo = false, env = {} } = {}) {
+export async function startStack({
+  threads = 4, loginRate = '100r/s', loginBurst = 1000, surveyRate = '1000r/s', surveyBurst = 10000,
+  scanRate = '1000r/s', scanBurst = 10000, demo = false, env = {},
+} = {}) {
+  const limits = { loginRate, loginBurst, surveyRate, surveyBurst, scanRate, scanBurst };
   assert.ok(fs.existsSync(LANTERN), `${LANTERN} is missing: run make`);
   installCleanup();
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const stack = await startOnce({ threads, loginRate, loginBurst, env });
+      const stack = await startOnce({ threads, limits, env });
       if (demo) {
         const r = await stack.cli(['demo']);
         assert.equal(r.code, 0, `lantern demo failed:\n${r.stderr}`);
@@ -171,14 +179,16 @@ export async function startStack({ threads = 4, loginRate = '100r/s', loginBurst
   throw lastError;
 }
 
-async function startOnce({ threads, loginRate, loginBurst, env }) {
+async function startOnce({ threads, limits, env }) {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-http-'));
   dataDirs.add(dataDir);
   const dbPath = path.join(dataDir, 'lantern.db');
   const base = `http://127.0.0.1:${port}`;
   const args = ['--port', String(port), '--data', dataDir, '--threads', String(threads),
-    '--login-rate', loginRate, '--login-burst', String(loginBurst)];
+    '--login-rate', limits.loginRate, '--login-burst', String(limits.loginBurst),
+    '--survey-rate', limits.surveyRate, '--survey-burst', String(limits.surveyBurst),
+    '--scan-rate', limits.scanRate, '--scan-burst', String(limits.scanBurst)];
   const child = spawn(RUNNER, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
