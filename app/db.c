@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -302,6 +303,13 @@ bool db_request_end(struct db *db)
 void db_fail(struct db *db)
 {
 	db->failed = true;
+}
+
+void db_cache_kib(struct db *db, int kib)
+{
+	char pragma[48];
+	snprintf(pragma, sizeof pragma, "PRAGMA cache_size=-%d", kib);
+	db_exec_script(db, pragma);
 }
 
 int db_bulk_load(struct db *db, bool on)

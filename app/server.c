@@ -197,6 +197,7 @@ static void *scan_writer_main(void *arg)
 	struct db *db = db_open(opts->db_path, false);
 	if (db == NULL)
 		die("cannot open the database for the scan writer");
+	db_cache_kib(db, 16384);
 	while (!atomic_load(&scans_stopping)) {
 		scanq_wait(SCANQ_INTERVAL_MS);
 		scanq_flush(db);

@@ -75,6 +75,10 @@ void db_fail(struct db *db);
 /* Online, consistent copy to path using SQLite's backup API; 0 or -1. */
 int db_backup(struct db *db, const char *path);
 
+/* Sets the connection's page cache to kib KiB (SQLite's default is 2,000): for a connection that
+ * writes much, like the scan writer, so its index pages stay in memory between batches. */
+void db_cache_kib(struct db *db, int kib);
+
 /* For generating bulk data only (bench-data): on, the database runs without a journal or syncs and
  * with a large cache, so a crash mid-load leaves it unusable; off restores WAL and synchronous=FULL.
  * 0 or -1. */
