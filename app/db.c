@@ -2,16 +2,27 @@
  * prepared once per connection, looked up by the address of their SQL literal. */
 #include "db.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "migrations.h"
 #include "util.h"
 
 enum { STMT_SLOTS = 512, BUSY_TIMEOUT_MS = 5000 };
+
+/* One writer at a time within the process. SQLite would serialise writers anyway, but a connection
+ * that finds the write lock taken sleeps in its busy handler (1, 2, 5, 10 … ms) although the lock is
+ * held for well under a millisecond; waiting on a mutex hands the lock straight on. The busy timeout
+ * still covers other processes (the command line, a backup). */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+/* This thread holds write_lock through one of its connections: a second connection of the same thread
+ * then goes straight to SQLite (and is told it is busy) rather than wait for itself. */
+static _Thread_local bool thread_writes;
 
 struct db_stmt {
 	const char *sql; /* the literal's address is the cache key */
@@ -23,8 +34,11 @@ struct db_stmt {
 struct db {
 	sqlite3 *h;
 	bool failed;
+	bool writing; /* holds write_lock: between db_begin and db_commit or db_rollback */
 	struct db_stmt slots[STMT_SLOTS]; /* open addressing on the SQL pointer */
 };
+
+static void release(struct db *db);
 
 static void fail(struct db *db, const char *what)
 {
@@ -63,6 +77,7 @@ void db_close(struct db *db)
 		return;
 	for (int i = 0; i < STMT_SLOTS; i++)
 		sqlite3_finalize(db->slots[i].stmt);
+	release(db);
 	sqlite3_close(db->h);
 	free(db);
 }
@@ -266,9 +281,32 @@ int db_changes(struct db *db)
 	return sqlite3_changes(db->h);
 }
 
+static void release(struct db *db)
+{
+	if (db->writing) {
+		db->writing = false;
+		thread_writes = false;
+		pthread_mutex_unlock(&write_lock);
+	}
+}
+
 enum db_rc db_begin(struct db *db)
 {
-	return classify(db, sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+	/* A second begin on the same connection is a bug; SQLite refuses it below, without a deadlock here. */
+	if (!db->writing && !thread_writes) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += BUSY_TIMEOUT_MS / 1000;
+		if (pthread_mutex_timedlock(&write_lock, &until) != 0) {
+			log_error("sqlite: busy: another writer held the lock for %d ms", BUSY_TIMEOUT_MS);
+			return DB_BUSY;
+		}
+		db->writing = thread_writes = true;
+	}
+	enum db_rc rc = classify(db, sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+	if (rc != DB_OK && sqlite3_get_autocommit(db->h))
+		release(db);
+	return rc;
 }
 
 enum db_rc db_commit(struct db *db)
@@ -276,6 +314,7 @@ enum db_rc db_commit(struct db *db)
 	enum db_rc rc = classify(db, sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL));
 	if (rc != DB_OK)
 		db_rollback(db);
+	release(db);
 	return rc;
 }
 
@@ -283,6 +322,7 @@ void db_rollback(struct db *db)
 {
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	release(db);
 }
 
 bool db_request_end(struct db *db)
@@ -290,7 +330,7 @@ bool db_request_end(struct db *db)
 	for (int i = 0; i < STMT_SLOTS; i++)
 		if (db->slots[i].active)
 			db_done(&db->slots[i]);
-	if (!sqlite3_get_autocommit(db->h)) {
+	if (!sqlite3_get_autocommit(db->h) || db->writing) {
 		log_error("sqlite: a request left a transaction open; rolled back");
 		db_rollback(db);
 		db->failed = true;
