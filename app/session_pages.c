@@ -24,7 +24,6 @@
  * further needs narrowing); the API answers up to API_LIST_LIMIT and says when it was cut. */
 enum { PAGE_SIZE = 20, PAGE_MAX = 500, API_LIST_LIMIT = 1000 };
 
-static const char SQL_AREA_NAME[] = "SELECT name FROM areas WHERE id = ?";
 static const char SQL_SCHOOL_NAME[] = "SELECT name FROM settings WHERE urn = ?";
 static const char SQL_SECTOR_NAME[] = "SELECT name FROM sectors WHERE id = ?";
 
@@ -295,18 +294,12 @@ struct search {
 	int limit, page; /* page from 1: the rows from (page - 1) × limit */
 };
 
-/* A session as a list shows it: no trainers, the area's name. */
-struct listed {
-	struct session s;
-	const char *area_name;
-};
-
 /* The area test rolls up through area_tree so "essex" finds every district in it. Pupil sessions
  * are limited to staff and the school they are for, whatever the filters say. */
 static const char SQL_SEARCH[] =
 	/* Not yet ended, so started after now less the longest session (session_span, migration 007):
 	 * an index range on starts_at rather than a walk past every session that has ended. */
-	"SELECT " SESSION_COLUMNS ", (SELECT name FROM areas WHERE id = s.area) FROM sessions s"
+	"SELECT " SESSION_COLUMNS " FROM sessions s"
 	" WHERE s.ends_at > ?1 AND s.starts_at >= max(?2, ?1 - (SELECT longest FROM session_span))"
 	" AND (?3 = 0 OR s.starts_at < ?3)"
 	" AND (?4 IS NULL OR s.course_id = ?4)"
@@ -375,21 +368,19 @@ static void search_from(const struct req *r, struct search *q, enum search_kind 
 	}
 }
 
-/* Matching sessions in start order, in one query: up to q->limit + 1 (in the arena), so the caller
- * can tell the list goes on. */
-static int search_run(const struct req *r, const struct search *q, struct listed **out)
+/* Matching sessions in start order, in one query and without their trainers: up to q->limit + 1
+ * (in the arena), so the caller can tell the list goes on. */
+static int search_run(const struct req *r, const struct search *q, struct session **out)
 {
 	const struct user *u = r->user;
-	struct listed *list = arena_alloc(r->arena, (size_t)(q->limit + 1) * sizeof *list);
+	struct session *list = arena_alloc(r->arena, (size_t)(q->limit + 1) * sizeof *list);
 	struct db_stmt *st = db_query(r->db, SQL_SEARCH, "IIIssiiiisii", q->after, q->from, q->to, q->course, q->area,
 				      q->with_cancelled ? 1 : 0, q->seats ? 1 : 0, (int)q->kind, is_staff(u) ? 1 : 0,
 				      u->role == ROLE_SCHOOL ? u->school_urn : NULL, q->limit + 1,
 				      (q->page > 1 ? q->page - 1 : 0) * q->limit);
 	int n = 0;
-	while (n < q->limit + 1 && db_next(st)) {
-		sessions_from_row(st, r->arena, &list[n].s);
-		list[n++].area_name = arena_strdup(r->arena, db_col_text(st, SESSION_NCOLUMNS));
-	}
+	while (n < q->limit + 1 && db_next(st))
+		sessions_from_row(st, r->arena, &list[n++]);
 	db_done(st);
 	*out = list;
 	return n;
@@ -414,7 +405,7 @@ static void places_cell(struct resp *o, const struct session *s, const char *sta
 }
 
 /* The results table shared by the list page and course pages. */
-static void sessions_table(const struct req *r, struct resp *o, const struct listed *list, int n, bool show_course)
+static void sessions_table(const struct req *r, struct resp *o, const struct session *list, int n, bool show_course)
 {
 	static const char *const with_course[] = {"Date", "Course", "Venue", "Area", "Places"};
 	static const char *const without_course[] = {"Date", "Venue", "Area", "Places"};
@@ -424,7 +415,7 @@ static void sessions_table(const struct req *r, struct resp *o, const struct lis
 		table_head(o, without_course, ARRAY_LEN(without_course));
 	int64_t now = now_utc();
 	for (int i = 0; i < n; i++) {
-		const struct session *s = &list[i].s;
+		const struct session *s = &list[i];
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
 			 "href=\"/sessions/%D\">%h</a></td>",
 		      s->id, human_time(r->arena, s->starts_at));
@@ -432,7 +423,7 @@ static void sessions_table(const struct req *r, struct resp *o, const struct lis
 			htmlf(o, "<td class=\"govuk-table__cell\">%h</td>", session_heading(r->arena, s));
 		htmlf(o, "<td class=\"govuk-table__cell\">%h<br><span class=\"govuk-hint\">%h</span></td>"
 			 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">",
-		      s->venue_name, s->venue_postcode, list[i].area_name ? list[i].area_name : s->area);
+		      s->venue_name, s->venue_postcode, ref_area_name(r->db, s->area));
 		places_cell(o, s, session_status(s, now));
 		html_lit(o, "</td></tr>");
 	}
@@ -502,7 +493,7 @@ static void course_sessions(const struct req *r, struct resp *o, const struct co
 {
 	html_lit(o, "<h2 class=\"govuk-heading-m\" id=\"sessions\">Upcoming sessions</h2>");
 	struct search q = {.after = now_utc(), .course = c->id, .kind = KIND_ALL, .limit = PAGE_SIZE};
-	struct listed *list;
+	struct session *list;
 	int n = search_run(r, &q, &list);
 	if (n == 0)
 		html_lit(o, "<p class=\"govuk-body\">There are no sessions of this course scheduled at the moment.</p>");
@@ -684,7 +675,7 @@ int sessions_list_page(const struct req *r, struct resp *o)
 	html_lit(o, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-one-third\">");
 	search_form(r, o, &fe);
 	html_lit(o, "</div><div class=\"govuk-grid-column-two-thirds\">");
-	struct listed *list;
+	struct session *list;
 	int n = search_run(r, &q, &list), page = q.page, first = (page - 1) * PAGE_SIZE;
 	if (n == 0 && page == 1) {
 		html_lit(o, "<h2 class=\"govuk-heading-m\">No sessions found</h2><p class=\"govuk-body\">No sessions match "
@@ -772,7 +763,7 @@ static void details(const struct req *r, struct resp *o, const struct session *s
 		lines(o, s->venue_access);
 		row_close(o);
 	}
-	row(o, "Area", name_of(r->db, a, SQL_AREA_NAME, s->area));
+	row(o, "Area", ref_area_name(r->db, s->area));
 	trainers_row(o, s);
 	if (s->school_urn) {
 		row(o, "School", arena_printf(a, "%s (URN %s)", name_of(r->db, a, SQL_SCHOOL_NAME, s->school_urn),
@@ -1299,7 +1290,7 @@ int sessions_api_list(const struct req *r, struct resp *o)
 		return resp_error(o, 400, fe.e[0].message, fe.e[0].field);
 	q.with_cancelled = true;
 	q.limit = API_LIST_LIMIT;
-	struct listed *found;
+	struct session *found;
 	int n = search_run(r, &q, &found);
 	if (n > API_LIST_LIMIT) {
 		/* Say the list was cut rather than let a client think it has everything. */
@@ -1309,8 +1300,8 @@ int sessions_api_list(const struct req *r, struct resp *o)
 	int64_t now = now_utc();
 	json_t *list = json_array();
 	for (int i = 0; i < n; i++) {
-		sessions_load_trainers(r->db, r->arena, &found[i].s);
-		json_array_append_new(list, session_json(&found[i].s, now));
+		sessions_load_trainers(r->db, r->arena, &found[i]);
+		json_array_append_new(list, session_json(&found[i], now));
 	}
 	return resp_json(o, 200, list);
 }

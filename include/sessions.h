@@ -47,7 +47,6 @@ struct session {
 	" coalesce(s.booking_closes_at, 0), coalesce(s.cancel_cutoff_at, 0), s.reserved_sector, s.reserved_places,"      \
 	" coalesce(s.reserved_until, 0), s.school_urn, coalesce(s.year_group, 0), coalesce(s.pupils_expected, -1),"      \
 	" s.status, s.booked, s.waitlisted"
-enum { SESSION_NCOLUMNS = 24 };
 
 /* Fills s (without trainers) from a row that starts with SESSION_COLUMNS; strings go in the arena. */
 void sessions_from_row(struct db_stmt *st, struct arena *a, struct session *s);
