@@ -172,6 +172,7 @@ static void *mailer_main(void *arg)
 	struct db *db = db_open(opts->db_path, false);
 	if (db == NULL)
 		return NULL;
+	db_share_writer(db, opts->writer);
 	struct arena *arena = arena_new();
 	while (!atomic_load(&stopping)) {
 		outbox_flush(db, opts->sendmail);
@@ -197,7 +198,7 @@ static void *scan_writer_main(void *arg)
 	struct db *db = db_open(opts->db_path, false);
 	if (db == NULL)
 		die("cannot open the database for the scan writer");
-	db_cache_kib(db, 16384);
+	db_share_writer(db, opts->writer);
 	while (!atomic_load(&scans_stopping)) {
 		scanq_wait(SCANQ_INTERVAL_MS);
 		scanq_flush(db);
@@ -256,6 +257,15 @@ int server_run(const struct server_opts *opts)
 		return 1;
 	}
 
+	/* One connection makes every write (db_share_writer): its cache stays warm and transactions that
+	 * finish together are committed together. */
+	struct db *writer = db_open(opts->db_path, false);
+	if (writer == NULL)
+		die("cannot open the database for writing");
+	db_cache_kib(writer, 16384);
+	struct server_opts shared = *opts;
+	shared.writer = writer;
+	opts = &shared;
 	int n = opts->threads;
 	struct worker *workers = xcalloc((size_t)n, sizeof *workers);
 	for (int i = 0; i < n; i++) {
@@ -264,6 +274,7 @@ int server_run(const struct server_opts *opts)
 		workers[i].db = db_open(opts->db_path, false);
 		if (workers[i].db == NULL)
 			die("cannot open the database for worker %d", i);
+		db_share_writer(workers[i].db, writer);
 		if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0)
 			die("cannot start worker %d", i);
 	}
@@ -295,6 +306,7 @@ int server_run(const struct server_opts *opts)
 	pthread_join(mailer, NULL);
 	close(fd);
 	unlink(opts->socket_path);
+	db_close(writer);
 	free(workers);
 	log_info("stopped");
 	return 0;
