@@ -576,12 +576,14 @@ int db_backup(struct db *db, const char *path)
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", db->h, "main");
 	int rc = SQLITE_ERROR;
 	if (b) {
-		/* Copy in steps so writers are only paused briefly; restarts if they change the source. */
-		do {
-			rc = sqlite3_backup_step(b, 256);
-			if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-				sqlite3_sleep(20);
-		} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+		/* One step, so one read transaction: in WAL mode it sees a single snapshot and never blocks the
+		 * server's writers. Copying in several steps would start again after every write another
+		 * connection commits, and never finish under a steady load. */
+		for (int tries = 0; (rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED; tries++) {
+			if (tries == 250)
+				break;
+			sqlite3_sleep(20);
+		}
 		sqlite3_backup_finish(b);
 	}
 	if (rc != SQLITE_DONE)
