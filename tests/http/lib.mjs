@@ -159,6 +159,7 @@ export function runLantern(dbPath, args, { input, env } = {}) {
  *   surveyBurst  '1000r/s' and 10000, relaxed like the login limit; pass
  *   scanRate     the production '5r/s' 100 and '10r/s' 200 to test them)
  *   scanBurst
+ *   productionLimits  true: pass none of the above, so nginx/run's own defaults (production's) apply
  *   demo         true: run `lantern demo` after start
  *   env          extra environment for the runner and the app (e.g. LANTERN_CLOCK_FILE)
  *   dataDir      an existing data directory (from tempDataDir()) to start on, so a test can restart
@@ -167,9 +168,9 @@ export function runLantern(dbPath, args, { input, env } = {}) {
  */
 export async function startStack({
   threads = 4, loginRate = '100r/s', loginBurst = 1000, surveyRate = '1000r/s', surveyBurst = 10000,
-  scanRate = '1000r/s', scanBurst = 10000, demo = false, env = {}, dataDir,
+  scanRate = '1000r/s', scanBurst = 10000, productionLimits = false, demo = false, env = {}, dataDir,
 } = {}) {
-  const limits = { loginRate, loginBurst, surveyRate, surveyBurst, scanRate, scanBurst };
+  const limits = productionLimits ? null : { loginRate, loginBurst, surveyRate, surveyBurst, scanRate, scanBurst };
   assert.ok(fs.existsSync(LANTERN), `${LANTERN} is missing: run make`);
   installCleanup();
   let lastError;
@@ -195,10 +196,12 @@ async function startOnce({ threads, limits, env, dataDir: given }) {
   dataDirs.add(dataDir);
   const dbPath = path.join(dataDir, 'lantern.db');
   const base = `http://127.0.0.1:${port}`;
-  const args = ['--port', String(port), '--data', dataDir, '--threads', String(threads),
-    '--login-rate', limits.loginRate, '--login-burst', String(limits.loginBurst),
-    '--survey-rate', limits.surveyRate, '--survey-burst', String(limits.surveyBurst),
-    '--scan-rate', limits.scanRate, '--scan-burst', String(limits.scanBurst)];
+  const args = ['--port', String(port), '--data', dataDir, '--threads', String(threads)];
+  if (limits) {
+    args.push('--login-rate', limits.loginRate, '--login-burst', String(limits.loginBurst),
+      '--survey-rate', limits.surveyRate, '--survey-burst', String(limits.surveyBurst),
+      '--scan-rate', limits.scanRate, '--scan-burst', String(limits.scanBurst));
+  }
   const child = spawn(RUNNER, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
