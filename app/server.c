@@ -127,8 +127,9 @@ static void handle(struct worker *w, FCGX_Request *fr, struct arena *arena)
 		status = route_handle(&r, &o, &raw);
 
 	struct buf out = {0};
-	resp_serialize(&o, status, r.method == M_HEAD, &out);
+	resp_serialize(&o, status, true, &out);
 	FCGX_PutStr(out.data, (int)out.len, fr->out);
+	FCGX_PutStr(o.body.data, (int)resp_body_length(&o, status, r.method == M_HEAD), fr->out);
 	buf_free(&out);
 	/* The pattern, not the path: paths can carry survey codes, certificate codes or tokens. */
 	log_info("%s %s %d %.1fms", req_method_name(r.method), route_log_name(&r), status, elapsed_ms(&t0));
@@ -262,7 +263,7 @@ int server_run(const struct server_opts *opts)
 	struct db *writer = db_open(opts->db_path, false);
 	if (writer == NULL)
 		die("cannot open the database for writing");
-	db_cache_kib(writer, 16384);
+	db_cache_kib(writer, 8192);
 	struct server_opts shared = *opts;
 	shared.writer = writer;
 	opts = &shared;

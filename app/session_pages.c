@@ -1298,12 +1298,12 @@ int sessions_api_list(const struct req *r, struct resp *o)
 		n = API_LIST_LIMIT;
 	}
 	int64_t now = now_utc();
-	json_t *list = json_array();
+	resp_json_list_begin(o);
 	for (int i = 0; i < n; i++) {
 		sessions_load_trainers(r->db, r->arena, &found[i]);
-		json_array_append_new(list, session_json(&found[i], now));
+		resp_json_list_add(o, session_json(&found[i], now));
 	}
-	return resp_json(o, 200, list);
+	return resp_json_list_end(o, 200);
 }
 
 static int api_saved(const struct req *r, struct resp *o, int64_t id, int status)
