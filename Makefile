@@ -22,7 +22,7 @@ UNIT_SAN_BIN := $(patsubst tests/unit/%.c,build/tests-san/%,$(UNIT_SRC))
 
 vpath %.c app build/gen
 
-.PHONY: all deps run check test-unit test-unit-san test-http test-browser lint clean
+.PHONY: all deps run check test-unit test-unit-san test-http test-browser lint clean bench fuzz fuzz-replay
 all: bin/lantern assets
 
 include app/assets/assets.mk
@@ -77,7 +77,7 @@ bin/lantern-san: build/san/main.o $(SAN_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
 
--include $(wildcard build/obj/*.d build/san/*.d)
+-include $(wildcard build/obj/*.d build/san/*.d build/fuzz-obj/*.d)
 
 # ---- running ----
 RUN_DIR ?= var/demo
@@ -106,7 +106,7 @@ test-unit-san: $(UNIT_SAN_BIN)
 
 # Black-box tests through the real nginx and FastCGI server; the server runs under the sanitizers.
 test-http: all bin/lantern-san
-	LANTERN_BIN=$(CURDIR)/bin/lantern-san node --test --test-concurrency=1 tests/http/
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp LANTERN_BIN=$(CURDIR)/bin/lantern-san node --test --test-concurrency=1 tests/http/
 
 test-browser: all
 	node --test --test-concurrency=1 tests/browser/
@@ -114,7 +114,47 @@ test-browser: all
 lint:
 	@tests/lint.sh
 
-check: deps all lint test-unit test-unit-san test-http test-browser
+# ---- fuzzing: libFuzzer targets in tests/fuzz/ (clang, with ASan and UBSan) ----
+FUZZ_CC ?= clang-14
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+FUZZ_OBJ := $(patsubst %.c,build/fuzz-obj/%.o,$(notdir $(LIB_SRC)))
+FUZZ_SECONDS ?= 30
+FUZZ_ENV := LANTERN_CATALOG_DIR=$(CURDIR) ASAN_OPTIONS=detect_leaks=1
+
+build/fuzz-obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(BASE_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(BASE_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+# Each target for FUZZ_SECONDS, starting from its committed seed corpus (tests/fuzz/corpus/NAME);
+# what it learns goes to build/fuzz/corpus/NAME, and a crash to build/fuzz/NAME-crash-*. A fixed
+# crash's input belongs in the committed corpus, so check replays it for ever after.
+fuzz: $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do t=$${f##*/fuzz_}; mkdir -p build/fuzz/corpus/$$t; \
+		echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+		$(FUZZ_ENV) $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=build/fuzz/$$t- build/fuzz/corpus/$$t tests/fuzz/corpus/$$t \
+			> build/fuzz/$$t.log 2>&1 || { tail -60 build/fuzz/$$t.log; exit 1; }; \
+		grep -E '^Done [0-9]+ runs' build/fuzz/$$t.log; done
+
+# The committed corpora, each input run once: quick, and part of check.
+fuzz-replay: $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do t=$${f##*/fuzz_}; \
+		$(FUZZ_ENV) $$f -runs=0 tests/fuzz/corpus/$$t > build/fuzz/$$t-replay.log 2>&1 \
+			|| { tail -60 build/fuzz/$$t-replay.log; exit 1; }; \
+		echo "fuzz_$$t: $$(ls tests/fuzz/corpus/$$t | wc -l) corpus inputs replayed"; done
+
+# Speed against the stack's own limits (tests/bench/run.sh); not part of check: it takes minutes and
+# measures rather than asserts.
+bench: deps all
+	tests/bench/run.sh
+
+check: deps all lint test-unit test-unit-san fuzz-replay test-http test-browser
 	@echo "make check: all tests passed"
 
 clean:

@@ -178,13 +178,21 @@ static const char *hash_hex(struct arena *a, const char *token)
 	return hex;
 }
 
-int auth_session_start(struct db *db, struct resp *o, int64_t user_id)
+const char *auth_session_create(struct db *db, struct arena *a, int64_t user_id)
 {
 	int64_t now = now_utc();
-	const char *token = auth_random_token(o->arena, TOKEN_BYTES);
-	const char *csrf = auth_random_token(o->arena, TOKEN_BYTES);
+	const char *token = auth_random_token(a, TOKEN_BYTES);
+	const char *csrf = auth_random_token(a, TOKEN_BYTES);
 	db_exec(db, SQL_SESSION_PURGE, "II", now - SESSION_ABSOLUTE_SECONDS, now - SESSION_IDLE_SECONDS);
-	if (db_exec(db, SQL_SESSION_NEW, "sIsII", hash_hex(o->arena, token), user_id, csrf, now, now) != DB_OK)
+	if (db_exec(db, SQL_SESSION_NEW, "sIsII", hash_hex(a, token), user_id, csrf, now, now) != DB_OK)
+		return NULL;
+	return token;
+}
+
+int auth_session_start(struct db *db, struct resp *o, int64_t user_id)
+{
+	const char *token = auth_session_create(db, o->arena, user_id);
+	if (token == NULL)
 		return -1;
 	resp_cookie(o, SESSION_COOKIE, token, -1);
 	return 0;

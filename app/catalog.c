@@ -103,13 +103,23 @@ static int line_of(const char *data, const char *at)
 	return line;
 }
 
-/* Parses one file safely; NULL (with problems recorded) when it is not acceptable. */
-static xmlDocPtr catalog_parse(const char *path, struct buf *errors, int *count)
+/* Parses one file safely, read from path or (given not NULL) from memory; NULL (with problems
+ * recorded under path) when it is not acceptable. */
+static xmlDocPtr catalog_parse(const char *path, const char *given, size_t given_len, struct buf *errors, int *count)
 {
 	struct errsink s = {errors, path, 0};
-	size_t len;
-	char *data = slurp(path, &len, &s);
+	size_t len = given_len;
+	char *data = NULL;
 	xmlDocPtr doc = NULL;
+	if (given == NULL) {
+		data = slurp(path, &len, &s);
+	} else if (given_len > CATALOG_MAX_FILE) {
+		problem(&s, 0, "the file is larger than %d KiB", CATALOG_MAX_FILE >> 10);
+	} else {
+		data = xmalloc(given_len + 1);
+		memcpy(data, given, given_len);
+		data[given_len] = '\0';
+	}
 	if (data == NULL)
 		goto out;
 	const char *dtd = strstr(data, "<!DOCTYPE");
@@ -146,7 +156,7 @@ struct schema {
 static bool schema_load(struct schema *sc, const char *xsd_path, struct buf *errors, int *count)
 {
 	memset(sc, 0, sizeof *sc);
-	sc->doc = catalog_parse(xsd_path, errors, count);
+	sc->doc = catalog_parse(xsd_path, NULL, 0, errors, count);
 	if (sc->doc == NULL)
 		return false;
 	struct errsink s = {errors, xsd_path, 0};
@@ -330,6 +340,31 @@ static int by_title(const void *a, const void *b)
 	return strcmp(((const struct course *)a)->title, ((const struct course *)b)->title);
 }
 
+/* Reads one course file (from path, or from data when not NULL) into the next of cat->courses. */
+static void load_course(const char *path, const char *name, const char *data, size_t len, const struct schema *sc,
+			struct catalog *cat, struct buf *errors, int *problems)
+{
+	char *stem = xstrndup(name, strlen(name) > 4 ? strlen(name) - 4 : 0);
+	struct errsink s = {errors, path, 0};
+	int before = *problems;
+	xmlDocPtr doc = catalog_parse(path, data, len, errors, problems);
+	if (doc && (*problems += catalog_validate(doc, sc, path, errors)) == before) {
+		if (!valid_stem(stem)) {
+			problem(&s, 0, "the file name must be the course id: lower-case letters, digits and hyphens");
+			(*problems)++;
+		} else {
+			read_course(xmlDocGetRootElement(doc), stem, &cat->courses[cat->ncourses]);
+			struct course *c = &cat->courses[cat->ncourses++];
+			if (strcmp(c->audience, "pupils") == 0 && c->nmodules == 0) {
+				problem(&s, 0, "a pupil programme must list its modules");
+				(*problems)++;
+			}
+		}
+	}
+	xmlFreeDoc(doc);
+	free(stem);
+}
+
 static int load_courses(const char *root, struct catalog *cat, struct buf *errors)
 {
 	char *dir = xasprintf("%s/courses", root);
@@ -346,25 +381,7 @@ static int load_courses(const char *root, struct catalog *cat, struct buf *error
 	int checkable = schema_load(&sc, xsd, errors, &problems) ? n : 0;
 	for (int i = 0; i < checkable; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]);
-		char *stem = xstrndup(names[i], strlen(names[i]) - 4);
-		struct errsink s = {errors, path, 0};
-		int before = problems;
-		xmlDocPtr doc = catalog_parse(path, errors, &problems);
-		if (doc && (problems += catalog_validate(doc, &sc, path, errors)) == before) {
-			if (!valid_stem(stem)) {
-				problem(&s, 0, "the file name must be the course id: lower-case letters, digits and hyphens");
-				problems++;
-			} else {
-				read_course(xmlDocGetRootElement(doc), stem, &cat->courses[cat->ncourses]);
-				struct course *c = &cat->courses[cat->ncourses++];
-				if (strcmp(c->audience, "pupils") == 0 && c->nmodules == 0) {
-					problem(&s, 0, "a pupil programme must list its modules");
-					problems++;
-				}
-			}
-		}
-		xmlFreeDoc(doc);
-		free(stem);
+		load_course(path, names[i], NULL, 0, &sc, cat, errors, &problems);
 		free(path);
 	}
 	schema_free(&sc);
@@ -568,7 +585,7 @@ static void read_template(struct reader *rd, const char *dir, const char *name, 
 	char *path = xasprintf("%s/templates/%s", dir, name);
 	struct errsink s = {rd->sink->errors, path, 0};
 	struct reader trd = {rd->arena, &s, rd->problems};
-	xmlDocPtr doc = catalog_parse(path, rd->sink->errors, rd->problems);
+	xmlDocPtr doc = catalog_parse(path, NULL, 0, rd->sink->errors, rd->problems);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (doc == NULL) {
 		reader_problem(rd, from, "the print template %s cannot be read", name);
@@ -679,16 +696,18 @@ static int by_start_desc(const void *a, const void *b)
 	return c ? c : strcmp(x->id, y->id);
 }
 
-/* Reads one file of campaigns/: validated, then help.xml as the help pages, any other as a campaign. */
-static void load_campaign_file(const char *dir, const char *name, const struct schema *sc, struct catalog *cat,
-			       struct arena *arena, struct buf *errors, int *problems)
+/* Reads one file of campaigns/ (from the folder, or from data when not NULL): validated, then help.xml
+ * as the help pages, any other as a campaign. */
+static void load_campaign_file(const char *dir, const char *name, const char *data, size_t len,
+			       const struct schema *sc, struct catalog *cat, struct arena *arena, struct buf *errors,
+			       int *problems)
 {
 	char *path = xasprintf("%s/%s", dir, name);
-	char *stem = xstrndup(name, strlen(name) - 4);
+	char *stem = xstrndup(name, strlen(name) > 4 ? strlen(name) - 4 : 0);
 	struct errsink s = {errors, path, 0};
 	struct reader rd = {arena, &s, problems};
 	int before = *problems;
-	xmlDocPtr doc = catalog_parse(path, errors, problems);
+	xmlDocPtr doc = catalog_parse(path, data, len, errors, problems);
 	if (doc == NULL || (*problems += catalog_validate(doc, sc, path, errors)) != before)
 		goto out;
 	xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -725,7 +744,7 @@ static int load_campaigns(const char *root, struct catalog *cat, struct arena *a
 		bool have_help = false;
 		for (int i = 0; i < n; i++)
 			if (strcmp(names[i], "help.xml") == 0) {
-				load_campaign_file(dir, names[i], &sc, cat, arena, errors, &problems);
+				load_campaign_file(dir, names[i], NULL, 0, &sc, cat, arena, errors, &problems);
 				have_help = true;
 			}
 		if (!have_help) {
@@ -734,7 +753,7 @@ static int load_campaigns(const char *root, struct catalog *cat, struct arena *a
 		}
 		for (int i = 0; have_help && i < n; i++)
 			if (strcmp(names[i], "help.xml") != 0)
-				load_campaign_file(dir, names[i], &sc, cat, arena, errors, &problems);
+				load_campaign_file(dir, names[i], NULL, 0, &sc, cat, arena, errors, &problems);
 	}
 	schema_free(&sc);
 	list_free(names, n);
@@ -760,6 +779,38 @@ int catalog_load(const char *root, struct buf *errors)
 	current = next;
 	current_arena = arena;
 	return 0;
+}
+
+int catalog_check_memory(const char *root, bool campaign, const char *name, const char *data, size_t len,
+			 struct buf *errors)
+{
+	/* Compiled once: this runs many times a second under a fuzzer. */
+	static struct schema schemas[2];
+	static bool loaded[2];
+	int k = campaign ? 1 : 0, problems = 0;
+	char *dir = xasprintf("%s/%s", root, campaign ? "campaigns" : "courses");
+	if (!loaded[k]) {
+		char *xsd = xasprintf("%s/%s", dir, campaign ? "campaign.xsd" : "course.xsd");
+		loaded[k] = schema_load(&schemas[k], xsd, errors, &problems);
+		free(xsd);
+	}
+	if (loaded[k] && !campaign) {
+		struct catalog one = {.courses = xcalloc(1, sizeof *one.courses)};
+		char *path = xasprintf("%s/%s", dir, name);
+		load_course(path, name, data, len, &schemas[k], &one, errors, &problems);
+		free(path);
+		free_courses(&one);
+	} else if (loaded[k]) {
+		/* Campaigns are checked against the help pages in force (their languages); help.xml reads its own. */
+		struct arena *arena = arena_new();
+		bool help = strcmp(name, "help.xml") == 0;
+		struct catalog one = {.campaigns = arena_alloc(arena, sizeof *one.campaigns),
+				      .help = help ? NULL : current.help, .nhelp = help ? 0 : current.nhelp};
+		load_campaign_file(dir, name, data, len, &schemas[k], &one, arena, errors, &problems);
+		arena_free(arena);
+	}
+	free(dir);
+	return problems;
 }
 
 void catalog_free(void)

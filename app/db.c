@@ -2,15 +2,18 @@
  * prepared once per connection, looked up by the address of their SQL literal. */
 #include "db.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "migrations.h"
 #include "util.h"
 
-enum { STMT_SLOTS = 512, BUSY_TIMEOUT_MS = 5000 };
+enum { STMT_SLOTS = 512, BUSY_TIMEOUT_MS = 5000, GROUP_MAX = 32 };
 
 struct db_stmt {
 	const char *sql; /* the literal's address is the cache key */
@@ -19,11 +22,54 @@ struct db_stmt {
 	bool active; /* stepped since the last reset */
 };
 
+/* Writes and group commit.
+ *
+ * Every write goes through a writer connection: the connection itself (the command line, tests), or
+ * one connection the server's threads share (db_share_writer). A thread takes the writer for its
+ * transaction, so writers queue on a mutex rather than in SQLite's sleeping busy handler, and the
+ * writer's page cache stays warm instead of being dropped whenever another connection commits.
+ *
+ * Each transaction is a SAVEPOINT inside a group transaction (BEGIN IMMEDIATE). When it is done and
+ * other threads are waiting for the writer, it hands the writer on and sleeps; the last of the group
+ * (nobody waiting, or GROUP_MAX members) COMMITs for all of them, so one fsync makes a whole group
+ * durable. db_commit() returns only after that COMMIT, with its result: an answer is never sent for a
+ * write that could still be lost, and a transaction that rolls back takes only its own work with it. */
+struct member {
+	struct member *next;
+	enum db_rc rc;
+	bool done;
+};
+
+struct writer {
+	pthread_mutex_t m;
+	pthread_cond_t free_cv, done_cv;
+	bool held;    /* a thread is using the connection */
+	int waiting;  /* threads waiting to use it */
+	bool open;    /* the group transaction is open */
+	int members;  /* transactions done and waiting for the group's COMMIT */
+	struct member *group;
+};
+
 struct db {
 	sqlite3 *h;
 	bool failed;
+	struct db *writer; /* where this connection's writes go: itself, or the shared writer */
+	bool holding;      /* this connection's thread has the writer, between db_begin and commit/rollback */
+	bool shared;       /* a writer that several threads use */
+	struct writer w;   /* when this connection is a writer */
+	int64_t last_id;   /* of the last write made through db_exec outside a transaction */
+	int changes;
 	struct db_stmt slots[STMT_SLOTS]; /* open addressing on the SQL pointer */
 };
+
+/* The writer this thread has, if any. */
+static _Thread_local struct db *held_writer;
+
+/* The connection statements of db run on now: the writer inside a transaction. */
+static struct db *target(struct db *db)
+{
+	return db->holding ? db->writer : db;
+}
 
 static void fail(struct db *db, const char *what)
 {
@@ -43,6 +89,10 @@ struct db *db_open(const char *path, bool create)
 	}
 	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(db->h, 1);
+	db->writer = db;
+	pthread_mutex_init(&db->w.m, NULL);
+	pthread_cond_init(&db->w.free_cv, NULL);
+	pthread_cond_init(&db->w.done_cv, NULL);
 	/* FULL: an acknowledged write survives a power cut (issue 2); WAL lets readers run beside it. */
 	const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 			      "PRAGMA temp_store=MEMORY;";
@@ -56,13 +106,24 @@ struct db *db_open(const char *path, bool create)
 	return db;
 }
 
+void db_share_writer(struct db *db, struct db *writer)
+{
+	db->writer = writer;
+	writer->shared = true;
+}
+
 void db_close(struct db *db)
 {
 	if (db == NULL)
 		return;
+	if (db->holding)
+		db_rollback(db);
 	for (int i = 0; i < STMT_SLOTS; i++)
 		sqlite3_finalize(db->slots[i].stmt);
 	sqlite3_close(db->h);
+	pthread_mutex_destroy(&db->w.m);
+	pthread_cond_destroy(&db->w.free_cv);
+	pthread_cond_destroy(&db->w.done_cv);
 	free(db);
 }
 
@@ -120,7 +181,7 @@ static void bind_args(struct db_stmt *st, const char *fmt, va_list ap)
 
 static struct db_stmt *vquery(struct db *db, const char *sql, const char *fmt, va_list ap)
 {
-	struct db_stmt *st = prepare(db, sql);
+	struct db_stmt *st = prepare(target(db), sql);
 	sqlite3_reset(st->stmt);
 	sqlite3_clear_bindings(st->stmt);
 	st->active = false;
@@ -139,7 +200,7 @@ struct db_stmt *db_query(struct db *db, const char *sql, const char *fmt, ...)
 
 struct db_stmt *db_query_named(struct db *db, const char *sql, const struct db_named *vals, int n)
 {
-	struct db_stmt *st = prepare(db, sql);
+	struct db_stmt *st = prepare(target(db), sql);
 	sqlite3_reset(st->stmt);
 	sqlite3_clear_bindings(st->stmt);
 	st->active = false;
@@ -160,8 +221,16 @@ struct db_stmt *db_query_named(struct db *db, const char *sql, const struct db_n
 	return st;
 }
 
+/* The shared writer's statements belong to whoever has the writer. */
+static void check_owner(const struct db_stmt *st)
+{
+	if (st->db->shared && held_writer != st->db)
+		die("db: a statement of the shared writer used outside its transaction\n%s", st->sql);
+}
+
 bool db_next(struct db_stmt *st)
 {
+	check_owner(st);
 	st->active = true;
 	int rc = sqlite3_step(st->stmt);
 	if (rc == SQLITE_ROW)
@@ -233,13 +302,29 @@ static enum db_rc classify(struct db *db, int rc)
 
 enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...)
 {
+	/* A write outside a transaction is a transaction of its own, through the writer. */
+	bool own = !db->holding && db->writer != db && !sqlite3_stmt_readonly(prepare(db, sql)->stmt);
+	if (own) {
+		enum db_rc rc = db_begin(db);
+		if (rc != DB_OK)
+			return rc;
+	}
+	struct db *t = target(db);
 	va_list ap;
 	va_start(ap, fmt);
 	struct db_stmt *st = vquery(db, sql, fmt, ap);
 	va_end(ap);
-	int rc = sqlite3_step(st->stmt);
+	enum db_rc rc = classify(t, sqlite3_step(st->stmt));
 	sqlite3_reset(st->stmt);
-	return classify(db, rc);
+	db->last_id = sqlite3_last_insert_rowid(t->h);
+	db->changes = sqlite3_changes(t->h);
+	if (own) {
+		if (rc == DB_OK)
+			rc = db_commit(db);
+		else
+			db_rollback(db);
+	}
+	return rc;
 }
 
 int64_t db_int(struct db *db, int64_t fallback, const char *sql, const char *fmt, ...)
@@ -257,31 +342,140 @@ int64_t db_int(struct db *db, int64_t fallback, const char *sql, const char *fmt
 
 int64_t db_last_id(struct db *db)
 {
-	return sqlite3_last_insert_rowid(db->h);
+	return db->holding || db->writer == db ? sqlite3_last_insert_rowid(target(db)->h) : db->last_id;
 }
 
 int db_changes(struct db *db)
 {
-	return sqlite3_changes(db->h);
+	return db->holding || db->writer == db ? sqlite3_changes(target(db)->h) : db->changes;
+}
+
+/* Runs one statement on the writer connection; failures are logged and classified. */
+static enum db_rc run(struct db *w, const char *sql)
+{
+	return classify(w, sqlite3_exec(w->h, sql, NULL, NULL, NULL));
 }
 
 enum db_rc db_begin(struct db *db)
 {
-	return classify(db, sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL));
-}
-
-enum db_rc db_commit(struct db *db)
-{
-	enum db_rc rc = classify(db, sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL));
+	struct db *w = db->writer;
+	if (held_writer == w) {
+		log_error("sqlite: a transaction began inside another");
+		db->failed = true;
+		return DB_ERROR;
+	}
+	if (held_writer != NULL) /* this thread writes through another connection (tests): as SQLite would */
+		return DB_BUSY;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += BUSY_TIMEOUT_MS / 1000;
+	pthread_mutex_lock(&w->w.m);
+	w->w.waiting++;
+	int timed_out = 0;
+	while (w->w.held && !timed_out)
+		timed_out = pthread_cond_timedwait(&w->w.free_cv, &w->w.m, &until);
+	w->w.waiting--;
+	if (w->w.held) {
+		pthread_mutex_unlock(&w->w.m);
+		log_error("sqlite: busy: the writer was held for %d ms", BUSY_TIMEOUT_MS);
+		return DB_BUSY;
+	}
+	w->w.held = true;
+	pthread_mutex_unlock(&w->w.m);
+	held_writer = w;
+	db->holding = true;
+	enum db_rc rc = DB_OK;
+	if (!w->w.open && (rc = run(w, "BEGIN IMMEDIATE")) == DB_OK)
+		w->w.open = true;
+	if (rc == DB_OK && (rc = run(w, "SAVEPOINT member")) != DB_OK && sqlite3_get_autocommit(w->h))
+		w->w.open = false;
 	if (rc != DB_OK)
 		db_rollback(db);
 	return rc;
 }
 
+/* Ends this thread's transaction (keeping its work or not) and gives the writer back, committing the
+ * group when nobody else will. Returns the result for this transaction's work. */
+static enum db_rc finish(struct db *db, bool keep)
+{
+	struct db *w = db->writer;
+	enum db_rc rc = DB_OK;
+	if (keep && (rc = run(w, "RELEASE member")) != DB_OK)
+		keep = false;
+	if (!keep && !sqlite3_get_autocommit(w->h)) {
+		sqlite3_exec(w->h, "ROLLBACK TO member", NULL, NULL, NULL);
+		sqlite3_exec(w->h, "RELEASE member", NULL, NULL, NULL);
+	}
+	for (int i = 0; w != db && i < STMT_SLOTS; i++)
+		if (w->slots[i].active) {
+			sqlite3_reset(w->slots[i].stmt);
+			w->slots[i].active = false;
+		}
+	if (w != db && w->failed) {
+		db->failed = true;
+		w->failed = false;
+	}
+	/* SQLite ends the whole transaction on some errors (a full disk, an I/O error): the group is lost. */
+	bool lost = w->w.open && sqlite3_get_autocommit(w->h);
+	struct member me = {0};
+	pthread_mutex_lock(&w->w.m);
+	if (keep) {
+		me.next = w->w.group;
+		w->w.group = &me;
+		w->w.members++;
+	}
+	bool pass = !lost && w->w.open && w->w.waiting > 0 && w->w.members < GROUP_MAX;
+	struct member *group = pass ? NULL : w->w.group;
+	if (pass) {
+		w->w.held = false;
+		pthread_cond_signal(&w->w.free_cv);
+	} else {
+		w->w.group = NULL;
+		w->w.members = 0;
+	}
+	pthread_mutex_unlock(&w->w.m);
+	held_writer = NULL;
+	db->holding = false;
+	if (pass) {
+		pthread_mutex_lock(&w->w.m);
+		while (keep && !me.done)
+			pthread_cond_wait(&w->w.done_cv, &w->w.m);
+		pthread_mutex_unlock(&w->w.m);
+		return keep ? me.rc : rc;
+	}
+	enum db_rc group_rc = DB_OK;
+	if (lost) {
+		log_error("sqlite: the transaction ended on an error; its group is lost");
+		group_rc = DB_ERROR;
+	} else if (w->w.open && (group_rc = run(w, "COMMIT")) != DB_OK) {
+		sqlite3_exec(w->h, "ROLLBACK", NULL, NULL, NULL);
+	}
+	if (group_rc != DB_OK)
+		db->failed = true;
+	pthread_mutex_lock(&w->w.m);
+	w->w.open = false;
+	for (struct member *m = group; m; m = m->next) {
+		m->rc = group_rc;
+		m->done = true;
+	}
+	pthread_cond_broadcast(&w->w.done_cv);
+	w->w.held = false;
+	pthread_cond_signal(&w->w.free_cv);
+	pthread_mutex_unlock(&w->w.m);
+	return keep ? group_rc : rc;
+}
+
+enum db_rc db_commit(struct db *db)
+{
+	if (!db->holding)
+		return DB_ERROR;
+	return finish(db, true);
+}
+
 void db_rollback(struct db *db)
 {
-	if (!sqlite3_get_autocommit(db->h))
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	if (db->holding)
+		finish(db, false);
 }
 
 bool db_request_end(struct db *db)
@@ -289,9 +483,14 @@ bool db_request_end(struct db *db)
 	for (int i = 0; i < STMT_SLOTS; i++)
 		if (db->slots[i].active)
 			db_done(&db->slots[i]);
-	if (!sqlite3_get_autocommit(db->h)) {
+	if (db->holding) {
 		log_error("sqlite: a request left a transaction open; rolled back");
 		db_rollback(db);
+		db->failed = true;
+	}
+	if (!sqlite3_get_autocommit(db->h)) {
+		log_error("sqlite: a request left a transaction open on its own connection; rolled back");
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 		db->failed = true;
 	}
 	bool failed = db->failed;
@@ -302,6 +501,19 @@ bool db_request_end(struct db *db)
 void db_fail(struct db *db)
 {
 	db->failed = true;
+}
+
+void db_cache_kib(struct db *db, int kib)
+{
+	char pragma[48];
+	snprintf(pragma, sizeof pragma, "PRAGMA cache_size=-%d", kib);
+	db_exec_script(db, pragma);
+}
+
+int db_bulk_load(struct db *db, bool on)
+{
+	return db_exec_script(db, on ? "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;"
+				     : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-2000;");
 }
 
 int db_exec_script(struct db *db, const char *sql)
@@ -364,12 +576,14 @@ int db_backup(struct db *db, const char *path)
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", db->h, "main");
 	int rc = SQLITE_ERROR;
 	if (b) {
-		/* Copy in steps so writers are only paused briefly; restarts if they change the source. */
-		do {
-			rc = sqlite3_backup_step(b, 256);
-			if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-				sqlite3_sleep(20);
-		} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+		/* One step, so one read transaction: in WAL mode it sees a single snapshot and never blocks the
+		 * server's writers. Copying in several steps would start again after every write another
+		 * connection commits, and never finish under a steady load. */
+		for (int tries = 0; (rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED; tries++) {
+			if (tries == 250)
+				break;
+			sqlite3_sleep(20);
+		}
 		sqlite3_backup_finish(b);
 	}
 	if (rc != SQLITE_DONE)

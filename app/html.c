@@ -87,10 +87,10 @@ void html_format(struct resp *o, const char *fmt, ...)
 			url_encode_into(&o->body, va_arg(ap, const char *));
 			break;
 		case 'd':
-			buf_printf(&o->body, "%d", va_arg(ap, int));
+			buf_int(&o->body, va_arg(ap, int));
 			break;
 		case 'D':
-			buf_printf(&o->body, "%lld", (long long)va_arg(ap, int64_t));
+			buf_int(&o->body, (long long)va_arg(ap, int64_t));
 			break;
 		case '%':
 			buf_putc(&o->body, '%');

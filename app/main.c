@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "bench_data.h"
 #include "catalog.h"
 #include "html.h"
 #include "indicator_pages.h"
@@ -28,7 +29,9 @@ static const char usage[] =
 	"  lantern --db PATH demo                        load a demonstration data set\n"
 	"  lantern --db PATH indicators --period P [--area A] [--breakdown] [--format json|csv|adx]\n"
 	"  lantern --db PATH backup FILE                 online, consistent copy\n"
-	"  lantern --catalog check                       validate courses/ and campaigns/\n";
+	"  lantern --catalog check                       validate courses/ and campaigns/\n"
+	"  lantern --db PATH bench-data [--scale N] [--out DIR]   fill an empty database for make bench\n"
+	"  lantern --db PATH bench-commit [--seconds S]  one-row commits per second on a scratch database\n";
 
 /* Value of --name in argv[from..], or NULL. */
 static const char *opt(int argc, char **argv, int from, const char *name)
@@ -207,6 +210,48 @@ static int cmd_demo(const char *path)
 	return rc;
 }
 
+/* The bench's data set (bench_data.c); the files for the wrk scripts go beside the database unless
+ * --out names a folder. */
+static int cmd_bench_data(const char *path, int argc, char **argv)
+{
+	const char *scale_text = opt(argc, argv, 0, "--scale"), *out = opt(argc, argv, 0, "--out");
+	long long scale = BENCH_SCALE_DEFAULT;
+	if (scale_text && !valid_int(scale_text, 1, BENCH_SCALE_MAX, &scale)) {
+		fprintf(stderr, "lantern: --scale: give a number from 1 to %d\n", BENCH_SCALE_MAX);
+		return 2;
+	}
+	char *dir = out ? xstrdup(out) : xstrdup(path);
+	if (out == NULL) {
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			strcpy(dir, ".");
+	}
+	int rc = 1;
+	struct db *db = NULL;
+	if (load_catalog() == 0 && (db = open_current(path)) != NULL)
+		rc = bench_data_run(db, (int)scale, dir);
+	db_close(db);
+	catalog_free();
+	free(dir);
+	return rc;
+}
+
+static int cmd_bench_commit(const char *path, int argc, char **argv)
+{
+	const char *text = opt(argc, argv, 0, "--seconds");
+	long long seconds = 3;
+	if (text && !valid_int(text, 1, 60, &seconds)) {
+		fputs("lantern: --seconds: give a number from 1 to 60\n", stderr);
+		return 2;
+	}
+	struct db *db = db_open(path, true);
+	int rc = db ? bench_commit_run(db, (double)seconds) : 1;
+	db_close(db);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	/* Every date and time a person sees is in UK time; storage stays UTC. */
@@ -261,6 +306,10 @@ int main(int argc, char **argv)
 		code = cmd_schools_import(db_path, argv[i + 2]);
 	else if (strcmp(cmd, "demo") == 0)
 		code = cmd_demo(db_path);
+	else if (strcmp(cmd, "bench-data") == 0)
+		code = cmd_bench_data(db_path, rest, rargv);
+	else if (strcmp(cmd, "bench-commit") == 0)
+		code = cmd_bench_commit(db_path, rest, rargv);
 	else if (strcmp(cmd, "backup") == 0 && i + 1 < argc) {
 		struct db *db = open_current(db_path);
 		code = db && db_backup(db, argv[i + 1]) == 0 ? 0 : 1;

@@ -1,22 +1,76 @@
 /* ref.c — areas and sectors: lookups and select options. */
 #include "ref.h"
 
+#include <pthread.h>
+#include <string.h>
+
 #include "db.h"
 #include "util.h"
 
-static const char SQL_AREA[] = "SELECT 1 FROM areas WHERE id = ? AND (is_leaf = 1 OR ? = 0)";
 static const char SQL_SECTOR[] = "SELECT 1 FROM sectors WHERE id = ?";
 /* Greater Essex first, then the county and unitaries by name, each county followed by its districts. */
-static const char SQL_AREAS[] = "SELECT a.id, CASE WHEN p.parent IS NOT NULL THEN '— ' || a.name ELSE a.name END"
-				" FROM areas a LEFT JOIN areas p ON p.id = a.parent"
-				" WHERE a.is_leaf = 1 OR ? = 0"
+static const char SQL_AREAS[] = "SELECT a.id, CASE WHEN p.parent IS NOT NULL THEN '— ' || a.name ELSE a.name END,"
+				" a.name, a.is_leaf FROM areas a LEFT JOIN areas p ON p.id = a.parent"
 				" ORDER BY CASE WHEN a.parent IS NULL THEN '0' WHEN p.parent IS NULL THEN '1' || a.name"
 				" ELSE '1' || p.name || '~' || a.name END";
 static const char SQL_SECTORS[] = "SELECT id, name FROM sectors ORDER BY rowid";
 
+enum { AREAS_MAX = 64, OPTIONS_MAX = 32 };
+
+/* Areas come with the schema and never change while the server runs, so they are read once per
+ * process, in display order, and shared by all threads. */
+static struct {
+	pthread_mutex_t lock;
+	bool loaded;
+	struct arena *arena;
+	struct option option[AREAS_MAX]; /* value: id, label: indented name */
+	const char *name[AREAS_MAX];
+	bool leaf[AREAS_MAX];
+	int n;
+} areas = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* Loads the areas on first use; false (and not loaded) if the database failed. */
+static bool areas_ready(struct db *db)
+{
+	pthread_mutex_lock(&areas.lock);
+	if (!areas.loaded) {
+		if (areas.arena == NULL)
+			areas.arena = arena_new();
+		areas.n = 0;
+		struct db_stmt *st = db_query(db, SQL_AREAS, "");
+		while (areas.n < AREAS_MAX && db_next(st)) {
+			int i = areas.n++;
+			areas.option[i].value = arena_strdup(areas.arena, db_col_text(st, 0));
+			areas.option[i].label = arena_strdup(areas.arena, db_col_text(st, 1));
+			areas.name[i] = arena_strdup(areas.arena, db_col_text(st, 2));
+			areas.leaf[i] = db_col_int(st, 3) != 0;
+		}
+		db_done(st);
+		areas.loaded = areas.n > 0;
+	}
+	bool ok = areas.loaded;
+	pthread_mutex_unlock(&areas.lock);
+	return ok;
+}
+
+static int area_index(struct db *db, const char *id)
+{
+	for (int i = 0; id && areas_ready(db) && i < areas.n; i++)
+		if (strcmp(areas.option[i].value, id) == 0)
+			return i;
+	return -1;
+}
+
 bool ref_area_exists(struct db *db, const char *id, bool leaf_only)
 {
-	return id && db_int(db, 0, SQL_AREA, "si", id, leaf_only ? 1 : 0) == 1;
+	int i = area_index(db, id);
+	return i >= 0 && (areas.leaf[i] || !leaf_only);
+}
+
+const char *ref_area_name(struct db *db, const char *id)
+{
+	int i = area_index(db, id);
+	return i >= 0 ? areas.name[i] : id;
 }
 
 bool ref_sector_exists(struct db *db, const char *id)
@@ -27,7 +81,7 @@ bool ref_sector_exists(struct db *db, const char *id)
 /* first: the label of the leading empty choice ("Choose", or "All areas" in a filter). */
 static size_t options(struct db_stmt *st, struct arena *a, const char *first, const struct option **out)
 {
-	size_t n = 0, cap = 32;
+	size_t n = 0, cap = OPTIONS_MAX;
 	struct option *opts = arena_alloc(a, cap * sizeof *opts);
 	opts[n++] = (struct option){"", first};
 	while (db_next(st) && n < cap) {
@@ -40,14 +94,27 @@ static size_t options(struct db_stmt *st, struct arena *a, const char *first, co
 	return n;
 }
 
+static size_t area_options(struct db *db, struct arena *a, bool leaf_only, const char *first, const struct option **out)
+{
+	bool ready = areas_ready(db);
+	struct option *opts = arena_alloc(a, (size_t)(areas.n + 1) * sizeof *opts);
+	size_t n = 0;
+	opts[n++] = (struct option){"", first};
+	for (int i = 0; ready && i < areas.n; i++)
+		if (areas.leaf[i] || !leaf_only)
+			opts[n++] = areas.option[i];
+	*out = opts;
+	return n;
+}
+
 size_t ref_area_options(struct db *db, struct arena *a, bool leaf_only, const struct option **out)
 {
-	return options(db_query(db, SQL_AREAS, "i", leaf_only ? 1 : 0), a, "Choose", out);
+	return area_options(db, a, leaf_only, "Choose", out);
 }
 
 size_t ref_area_filter_options(struct db *db, struct arena *a, const struct option **out)
 {
-	return options(db_query(db, SQL_AREAS, "i", 0), a, "All areas", out);
+	return area_options(db, a, false, "All areas", out);
 }
 
 size_t ref_sector_options(struct db *db, struct arena *a, const struct option **out)

@@ -54,18 +54,48 @@ int resp_redirect(struct resp *o, const char *location)
 	return 303;
 }
 
+static int append_json(const char *text, size_t len, void *body)
+{
+	buf_append(body, text, len);
+	return 0;
+}
+
+/* Dumps j straight into the body and drops it. 15 significant digits: a percentage of 94.4 goes out
+ * as 94.4, not 94.400000000000006. */
+static void dump_json(struct resp *o, json_t *j)
+{
+	int rc = json_dump_callback(j, append_json, &o->body, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15));
+	json_decref(j);
+	if (rc != 0)
+		die("cannot serialise JSON");
+}
+
 int resp_json(struct resp *o, int status, json_t *j)
 {
 	o->content_type = "application/json";
 	buf_reset(&o->body);
-	/* 15 significant digits: a percentage of 94.4 goes out as 94.4, not 94.400000000000006. */
-	char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15));
-	json_decref(j);
-	if (s == NULL)
-		die("cannot serialise JSON");
-	buf_puts(&o->body, s);
+	dump_json(o, j);
 	buf_putc(&o->body, '\n');
-	free(s);
+	return status;
+}
+
+void resp_json_list_begin(struct resp *o)
+{
+	o->content_type = "application/json";
+	buf_reset(&o->body);
+	buf_putc(&o->body, '[');
+}
+
+void resp_json_list_add(struct resp *o, json_t *item)
+{
+	if (o->body.len > 1)
+		buf_putc(&o->body, ',');
+	dump_json(o, item);
+}
+
+int resp_json_list_end(struct resp *o, int status)
+{
+	buf_puts(&o->body, "]\n");
 	return status;
 }
 
@@ -118,6 +148,10 @@ void resp_serialize(const struct resp *o, int status, bool head_only, struct buf
 	if (o->headers.len)
 		buf_append(out, o->headers.data, o->headers.len);
 	buf_puts(out, "\r\n");
-	if (!head_only && status != 204 && status != 304 && o->body.len)
-		buf_append(out, o->body.data, o->body.len);
+	buf_append(out, o->body.data, resp_body_length(o, status, head_only));
+}
+
+size_t resp_body_length(const struct resp *o, int status, bool head_only)
+{
+	return !head_only && status != 204 && status != 304 ? o->body.len : 0;
 }

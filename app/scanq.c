@@ -74,6 +74,14 @@ static void give_back(const struct scan *batch, size_t n)
 	pthread_mutex_unlock(&lock);
 }
 
+static int by_placement(const void *a, const void *b)
+{
+	const struct scan *x = a, *y = b;
+	if (x->placement_id != y->placement_id)
+		return x->placement_id < y->placement_id ? -1 : 1;
+	return (x->scanned_at > y->scanned_at) - (x->scanned_at < y->scanned_at);
+}
+
 int scanq_flush(struct db *db)
 {
 	size_t n;
@@ -82,6 +90,8 @@ int scanq_flush(struct db *db)
 		free(batch);
 		return 0;
 	}
+	/* In index order: each placement's index page is visited once per batch, not once per scan. */
+	qsort(batch, n, sizeof *batch, by_placement);
 	bool ok = db_begin(db) == DB_OK;
 	for (size_t i = 0; ok && i < n; i++)
 		ok = scanq_write(db, batch[i].placement_id, batch[i].scanned_at) == 0;

@@ -20,11 +20,11 @@
 #include "sessions.h"
 #include "valid.h"
 
-/* Lists are bounded so a broad search cannot make a huge page; the page says when it was cut. */
-/* The API gives 100 sessions unless asked for up to 1000; from/to narrow a search further. */
-enum { LIST_LIMIT = 200, API_LIST_DEFAULT = 100, API_LIST_LIMIT = 1000 };
+/* Pages of the session list hold PAGE_SIZE sessions (up to PAGE_MAX pages: a search that reaches
+ * further needs narrowing); the API answers API_LIST_DEFAULT unless asked for up to API_LIST_LIMIT,
+ * and says when it was cut. */
+enum { PAGE_SIZE = 20, PAGE_MAX = 500, API_LIST_DEFAULT = 100, API_LIST_LIMIT = 1000 };
 
-static const char SQL_AREA_NAME[] = "SELECT name FROM areas WHERE id = ?";
 static const char SQL_SCHOOL_NAME[] = "SELECT name FROM settings WHERE urn = ?";
 static const char SQL_SECTOR_NAME[] = "SELECT name FROM sectors WHERE id = ?";
 
@@ -292,21 +292,24 @@ struct search {
 	bool seats;           /* only with places left */
 	bool with_cancelled;  /* the API lists cancelled sessions too; pages do not */
 	enum search_kind kind;
-	int limit;
+	int limit, page; /* page from 1: the rows from (page - 1) × limit */
 };
 
 /* The area test rolls up through area_tree so "essex" finds every district in it. Pupil sessions
  * are limited to staff and the school they are for, whatever the filters say. */
 static const char SQL_SEARCH[] =
-	"SELECT s.id FROM sessions s WHERE s.ends_at > ?1 AND s.starts_at >= ?2 AND (?3 = 0 OR s.starts_at < ?3)"
+	/* Not yet ended, so started after now less the longest session (session_span, migration 007):
+	 * an index range on starts_at rather than a walk past every session that has ended. */
+	"SELECT " SESSION_COLUMNS " FROM sessions s"
+	" WHERE s.ends_at > ?1 AND s.starts_at >= max(?2, ?1 - (SELECT longest FROM session_span))"
+	" AND (?3 = 0 OR s.starts_at < ?3)"
 	" AND (?4 IS NULL OR s.course_id = ?4)"
 	" AND (?5 IS NULL OR s.area IN (SELECT descendant FROM area_tree WHERE ancestor = ?5))"
 	" AND (?6 = 1 OR s.status = 'scheduled')"
-	" AND (?7 = 0 OR s.capacity > (SELECT count(*) FROM bookings b WHERE b.session_id = s.id"
-	" AND b.status = 'booked'))"
+	" AND (?7 = 0 OR s.capacity > s.booked)"
 	" AND (?8 <> 1 OR s.school_urn IS NULL) AND (?8 <> 2 OR s.school_urn IS NOT NULL)"
 	" AND (s.school_urn IS NULL OR ?9 = 1 OR s.school_urn = ?10)"
-	" ORDER BY s.starts_at, s.id LIMIT ?11";
+	" ORDER BY s.starts_at, s.id LIMIT ?11 OFFSET ?12";
 
 /* Reads the filters from the query string; a bad one is named in fe and left out. */
 static void search_from(const struct req *r, struct search *q, enum search_kind kind, struct form_errors *fe)
@@ -314,9 +317,14 @@ static void search_from(const struct req *r, struct search *q, enum search_kind 
 	memset(q, 0, sizeof *q);
 	q->after = now_utc();
 	q->kind = kind;
-	q->limit = LIST_LIMIT;
+	q->limit = PAGE_SIZE;
 	const char *course = req_query(r, "course"), *area = req_query(r, "area"), *from = req_query(r, "from"),
-		   *to = req_query(r, "to"), *seats = req_query(r, "seats"), *k = req_query(r, "kind");
+		   *to = req_query(r, "to"), *seats = req_query(r, "seats"), *k = req_query(r, "kind"),
+		   *page = req_query(r, "page");
+	long long n = 1;
+	if (page && *page && !valid_int(page, 1, PAGE_MAX, &n))
+		form_error(fe, "page", arena_printf(r->arena, "Choose a page from 1 to %d", PAGE_MAX));
+	q->page = (int)n;
 	if (course && *course) {
 		if (catalog_course(course))
 			q->course = course;
@@ -361,18 +369,21 @@ static void search_from(const struct req *r, struct search *q, enum search_kind 
 	}
 }
 
-/* Ids of matching sessions in start order: up to q->limit + 1, so the caller can tell the list
- * was cut. ids must hold q->limit + 1. */
-static int search_run(const struct req *r, const struct search *q, int64_t *ids)
+/* Matching sessions in start order, in one query and without their trainers: up to q->limit + 1
+ * (in the arena), so the caller can tell the list goes on. */
+static int search_run(const struct req *r, const struct search *q, struct session **out)
 {
 	const struct user *u = r->user;
-	struct db_stmt *st = db_query(r->db, SQL_SEARCH, "IIIssiiiisi", q->after, q->from, q->to, q->course, q->area,
+	struct session *list = arena_alloc(r->arena, (size_t)(q->limit + 1) * sizeof *list);
+	struct db_stmt *st = db_query(r->db, SQL_SEARCH, "IIIssiiiisii", q->after, q->from, q->to, q->course, q->area,
 				      q->with_cancelled ? 1 : 0, q->seats ? 1 : 0, (int)q->kind, is_staff(u) ? 1 : 0,
-				      u->role == ROLE_SCHOOL ? u->school_urn : NULL, q->limit + 1);
+				      u->role == ROLE_SCHOOL ? u->school_urn : NULL, q->limit + 1,
+				      (q->page > 1 ? q->page - 1 : 0) * q->limit);
 	int n = 0;
 	while (n < q->limit + 1 && db_next(st))
-		ids[n++] = db_col_int64(st, 0);
+		sessions_from_row(st, r->arena, &list[n++]);
 	db_done(st);
+	*out = list;
 	return n;
 }
 
@@ -395,7 +406,7 @@ static void places_cell(struct resp *o, const struct session *s, const char *sta
 }
 
 /* The results table shared by the list page and course pages. */
-static void sessions_table(const struct req *r, struct resp *o, const int64_t *ids, int n, bool show_course)
+static void sessions_table(const struct req *r, struct resp *o, const struct session *list, int n, bool show_course)
 {
 	static const char *const with_course[] = {"Date", "Course", "Venue", "Area", "Places"};
 	static const char *const without_course[] = {"Date", "Venue", "Area", "Places"};
@@ -405,18 +416,16 @@ static void sessions_table(const struct req *r, struct resp *o, const int64_t *i
 		table_head(o, without_course, ARRAY_LEN(without_course));
 	int64_t now = now_utc();
 	for (int i = 0; i < n; i++) {
-		struct session s;
-		if (!sessions_load(r->db, r->arena, ids[i], &s))
-			continue;
+		const struct session *s = &list[i];
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
 			 "href=\"/sessions/%D\">%h</a></td>",
-		      s.id, human_time(r->arena, s.starts_at));
+		      s->id, human_time(r->arena, s->starts_at));
 		if (show_course)
-			htmlf(o, "<td class=\"govuk-table__cell\">%h</td>", session_heading(r->arena, &s));
+			htmlf(o, "<td class=\"govuk-table__cell\">%h</td>", session_heading(r->arena, s));
 		htmlf(o, "<td class=\"govuk-table__cell\">%h<br><span class=\"govuk-hint\">%h</span></td>"
 			 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">",
-		      s.venue_name, s.venue_postcode, name_of(r->db, r->arena, SQL_AREA_NAME, s.area));
-		places_cell(o, &s, session_status(&s, now));
+		      s->venue_name, s->venue_postcode, ref_area_name(r->db, s->area));
+		places_cell(o, s, session_status(s, now));
 		html_lit(o, "</td></tr>");
 	}
 	table_end(o);
@@ -484,17 +493,17 @@ static void course_modules(const struct req *r, struct resp *o, const struct cou
 static void course_sessions(const struct req *r, struct resp *o, const struct course *c)
 {
 	html_lit(o, "<h2 class=\"govuk-heading-m\" id=\"sessions\">Upcoming sessions</h2>");
-	struct search q = {.after = now_utc(), .course = c->id, .kind = KIND_ALL, .limit = LIST_LIMIT};
-	int64_t ids[LIST_LIMIT + 1];
-	int n = search_run(r, &q, ids);
+	struct search q = {.after = now_utc(), .course = c->id, .kind = KIND_ALL, .limit = PAGE_SIZE};
+	struct session *list;
+	int n = search_run(r, &q, &list);
 	if (n == 0)
 		html_lit(o, "<p class=\"govuk-body\">There are no sessions of this course scheduled at the moment.</p>");
 	else
-		sessions_table(r, o, ids, n > LIST_LIMIT ? LIST_LIMIT : n, false);
-	if (n > LIST_LIMIT)
+		sessions_table(r, o, list, n > PAGE_SIZE ? PAGE_SIZE : n, false);
+	if (n > PAGE_SIZE)
 		htmlf(o, "<p class=\"govuk-body\">Showing the first %d. <a class=\"govuk-link\" href=\"/sessions?course=%u\">"
-			 "Search all sessions of this course</a>.</p>",
-		      LIST_LIMIT, c->id);
+			 "See all sessions of this course</a>.</p>",
+		      PAGE_SIZE, c->id);
 	if (is_staff(r->user))
 		htmlf(o, "<a href=\"/sessions/new?course=%u\" role=\"button\" draggable=\"false\" "
 			 "class=\"govuk-button govuk-button--secondary\" data-module=\"govuk-button\">Add a session of this "
@@ -615,6 +624,44 @@ static void search_form(const struct req *r, struct resp *o, const struct form_e
 	html_lit(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/sessions\">Clear filters</a></p></form>");
 }
 
+/* The list's address with the same filters on another page. */
+static const char *page_href(const struct req *r, int page)
+{
+	struct buf b = {0};
+	buf_puts(&b, "/sessions?");
+	for (size_t i = 0; i < r->query.n; i++) {
+		if (strcmp(r->query.items[i].key, "page") == 0)
+			continue;
+		url_encode_into(&b, r->query.items[i].key);
+		buf_putc(&b, '=');
+		url_encode_into(&b, r->query.items[i].value);
+		buf_putc(&b, '&');
+	}
+	buf_printf(&b, "page=%d", page);
+	const char *href = arena_strdup(r->arena, b.data);
+	buf_free(&b);
+	return href;
+}
+
+/* Previous and next links, as the GOV.UK pagination component draws them. */
+static void pagination(const struct req *r, struct resp *o, int page, bool more)
+{
+	html_lit(o, "<nav class=\"govuk-pagination govuk-pagination--block\" aria-label=\"Pages of sessions\">");
+	if (page > 1)
+		htmlf(o, "<div class=\"govuk-pagination__prev\"><a class=\"govuk-link govuk-pagination__link\" href=\"%h\" "
+			 "rel=\"prev\"><span class=\"govuk-pagination__link-title\">Previous<span class=\"govuk-visually-hidden\">"
+			 " page</span></span><span class=\"govuk-visually-hidden\">:</span> <span "
+			 "class=\"govuk-pagination__link-label\">Page %d</span></a></div>",
+		      page_href(r, page - 1), page - 1);
+	if (more)
+		htmlf(o, "<div class=\"govuk-pagination__next\"><a class=\"govuk-link govuk-pagination__link\" href=\"%h\" "
+			 "rel=\"next\"><span class=\"govuk-pagination__link-title\">Next<span class=\"govuk-visually-hidden\">"
+			 " page</span></span><span class=\"govuk-visually-hidden\">:</span> <span "
+			 "class=\"govuk-pagination__link-label\">Page %d</span></a></div>",
+		      page_href(r, page + 1), page + 1);
+	html_lit(o, "</nav>");
+}
+
 int sessions_list_page(const struct req *r, struct resp *o)
 {
 	struct form_errors fe = {0};
@@ -629,19 +676,23 @@ int sessions_list_page(const struct req *r, struct resp *o)
 	html_lit(o, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-one-third\">");
 	search_form(r, o, &fe);
 	html_lit(o, "</div><div class=\"govuk-grid-column-two-thirds\">");
-	int64_t ids[LIST_LIMIT + 1];
-	int n = search_run(r, &q, ids);
-	if (n == 0) {
+	struct session *list;
+	int n = search_run(r, &q, &list), page = q.page, first = (page - 1) * PAGE_SIZE;
+	if (n == 0 && page == 1) {
 		html_lit(o, "<h2 class=\"govuk-heading-m\">No sessions found</h2><p class=\"govuk-body\">No sessions match "
 			    "these filters. Try a wider area or date range.</p>");
+	} else if (n <= PAGE_SIZE && page == 1) {
+		htmlf(o, "<h2 class=\"govuk-heading-m\">%d session%h</h2>", n, n == 1 ? "" : "s");
+		sessions_table(r, o, list, n, true);
 	} else {
-		if (n > LIST_LIMIT)
-			htmlf(o, "<h2 class=\"govuk-heading-m\">More than %d sessions</h2><p class=\"govuk-body\">Showing the "
-				 "first %d. Narrow the filters to see the rest.</p>",
-			      LIST_LIMIT, LIST_LIMIT);
+		int shown = n > PAGE_SIZE ? PAGE_SIZE : n;
+		if (shown)
+			htmlf(o, "<h2 class=\"govuk-heading-m\">Sessions %d to %d</h2>", first + 1, first + shown);
 		else
-			htmlf(o, "<h2 class=\"govuk-heading-m\">%d session%h</h2>", n, n == 1 ? "" : "s");
-		sessions_table(r, o, ids, n > LIST_LIMIT ? LIST_LIMIT : n, true);
+			html_lit(o, "<h2 class=\"govuk-heading-m\">No more sessions</h2>");
+		if (shown)
+			sessions_table(r, o, list, shown, true);
+		pagination(r, o, page, n > PAGE_SIZE && page < PAGE_MAX);
 	}
 	html_lit(o, "</div></div>");
 	page_end(r, o, &p);
@@ -713,7 +764,7 @@ static void details(const struct req *r, struct resp *o, const struct session *s
 		lines(o, s->venue_access);
 		row_close(o);
 	}
-	row(o, "Area", name_of(r->db, a, SQL_AREA_NAME, s->area));
+	row(o, "Area", ref_area_name(r->db, s->area));
 	trainers_row(o, s);
 	if (s->school_urn) {
 		row(o, "School", arena_printf(a, "%s (URN %s)", name_of(r->db, a, SQL_SCHOOL_NAME, s->school_urn),
@@ -1244,21 +1295,20 @@ int sessions_api_list(const struct req *r, struct resp *o)
 	if (given && *given && !valid_int(given, 1, API_LIST_LIMIT, &limit))
 		return resp_error(o, 400, "Give limit as a whole number from 1 to 1000.", "limit");
 	q.limit = (int)limit;
-	int64_t *ids = arena_alloc(r->arena, (size_t)(limit + 1) * sizeof *ids);
-	int n = search_run(r, &q, ids);
+	struct session *found;
+	int n = search_run(r, &q, &found);
 	if (n > limit) {
 		/* Say the list was cut rather than let a client think it has everything. */
 		resp_header(o, "X-Lantern-Truncated", "true");
 		n = (int)limit;
 	}
 	int64_t now = now_utc();
-	json_t *list = json_array();
+	resp_json_list_begin(o);
 	for (int i = 0; i < n; i++) {
-		struct session s;
-		if (sessions_load(r->db, r->arena, ids[i], &s))
-			json_array_append_new(list, session_json(&s, now));
+		sessions_load_trainers(r->db, r->arena, &found[i]);
+		resp_json_list_add(o, session_json(&found[i], now));
 	}
-	return resp_json(o, 200, list);
+	return resp_json_list_end(o, 200);
 }
 
 static int api_saved(const struct req *r, struct resp *o, int64_t id, int status)

@@ -12,23 +12,13 @@
 #include "ref.h"
 #include "valid.h"
 
-static const char SQL_SESSION[] =
-	"SELECT id, course_id, module_id, starts_at, ends_at, capacity, venue_name, venue_address, venue_postcode,"
-	" venue_room, venue_access, area, coalesce(booking_opens_at, 0), coalesce(booking_closes_at, 0),"
-	" coalesce(cancel_cutoff_at, 0), reserved_sector, reserved_places, coalesce(reserved_until, 0), school_urn,"
-	" coalesce(year_group, 0), coalesce(pupils_expected, -1), status,"
-	" (SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status = 'booked'),"
-	" (SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status = 'waitlisted')"
-	" FROM sessions s WHERE id = ?";
+static const char SQL_SESSION[] = "SELECT " SESSION_COLUMNS " FROM sessions s WHERE id = ?";
 static const char SQL_TRAINERS[] = "SELECT u.id, u.email, u.name FROM session_trainers t JOIN users u ON u.id = t.user_id"
 				   " WHERE t.session_id = ? ORDER BY u.name";
 
-bool sessions_load(struct db *db, struct arena *a, int64_t id, struct session *s)
+void sessions_from_row(struct db_stmt *st, struct arena *a, struct session *s)
 {
 	memset(s, 0, sizeof *s);
-	struct db_stmt *st = db_query(db, SQL_SESSION, "I", id);
-	if (!db_next(st))
-		return false;
 	int c = 0;
 	s->id = db_col_int64(st, c++);
 	s->course_id = arena_strdup(a, db_col_text(st, c++));
@@ -54,8 +44,12 @@ bool sessions_load(struct db *db, struct arena *a, int64_t id, struct session *s
 	s->status = arena_strdup(a, db_col_text(st, c++));
 	s->booked = db_col_int(st, c++);
 	s->waitlisted = db_col_int(st, c++);
-	db_done(st);
-	st = db_query(db, SQL_TRAINERS, "I", id);
+}
+
+void sessions_load_trainers(struct db *db, struct arena *a, struct session *s)
+{
+	struct db_stmt *st = db_query(db, SQL_TRAINERS, "I", s->id);
+	s->ntrainers = 0;
 	while (s->ntrainers < SESSION_MAX_TRAINERS && db_next(st)) {
 		s->trainer_ids[s->ntrainers] = db_col_int64(st, 0);
 		s->trainer_emails[s->ntrainers] = arena_strdup(a, db_col_text(st, 1));
@@ -63,6 +57,18 @@ bool sessions_load(struct db *db, struct arena *a, int64_t id, struct session *s
 		s->ntrainers++;
 	}
 	db_done(st);
+}
+
+bool sessions_load(struct db *db, struct arena *a, int64_t id, struct session *s)
+{
+	struct db_stmt *st = db_query(db, SQL_SESSION, "I", id);
+	if (!db_next(st)) {
+		memset(s, 0, sizeof *s);
+		return false;
+	}
+	sessions_from_row(st, a, s);
+	db_done(st);
+	sessions_load_trainers(db, a, s);
 	return true;
 }
 

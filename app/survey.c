@@ -205,8 +205,7 @@ out:
 	return status;
 }
 
-/* Reads and checks the eight answers; each missing or bad one is a field error. */
-static void answers_from(const struct req *r, struct survey_answers *ans, struct form_errors *fe)
+void survey_answers_from(const struct req *r, struct survey_answers *ans, struct form_errors *fe)
 {
 	for (int i = 0; i < SURVEY_STATEMENTS; i++) {
 		const char *id = survey_instrument.statements[i].id;
@@ -344,7 +343,7 @@ int survey_pupil_submit(const struct req *r, struct resp *o)
 		return refusal(r, o, status);
 	struct survey_answers ans;
 	struct form_errors fe = {0};
-	answers_from(r, &ans, &fe);
+	survey_answers_from(r, &ans, &fe);
 	if (fe.n) {
 		if (r->json)
 			return resp_error(o, 422, fe.e[0].message, fe.e[0].field);

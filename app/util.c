@@ -108,7 +108,13 @@ static void buf_grow(struct buf *b, size_t extra)
 
 void buf_append(struct buf *b, const char *s, size_t n)
 {
+	if (n == 0 && b->data)
+		return; /* nothing to add: s may even be NULL (an empty buffer's data) */
 	buf_grow(b, n);
+	if (n == 0) {
+		b->data[b->len] = '\0';
+		return;
+	}
 	memcpy(b->data + b->len, s, n);
 	b->len += n;
 	b->data[b->len] = '\0';
@@ -126,15 +132,31 @@ void buf_putc(struct buf *b, char c)
 
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
+	/* Format straight into the free space; only a result that does not fit is formatted twice. */
+	buf_grow(b, 64);
 	va_list copy;
 	va_copy(copy, ap);
-	int n = vsnprintf(NULL, 0, fmt, copy);
+	int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, copy);
 	va_end(copy);
 	if (n < 0)
 		die("bad format string");
-	buf_grow(b, (size_t)n);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	if ((size_t)n >= b->cap - b->len) {
+		buf_grow(b, (size_t)n);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
+}
+
+void buf_int(struct buf *b, long long v)
+{
+	char digits[24], *p = digits + sizeof digits;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	buf_append(b, p, (size_t)(digits + sizeof digits - p));
 }
 
 void buf_printf(struct buf *b, const char *fmt, ...)

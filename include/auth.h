@@ -60,6 +60,8 @@ enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_LOCKED, LOGIN_INACTIVE };
 /* Checks credentials, counts failures per account and locks after too many; on success *user_id. */
 enum login_result auth_login(struct db *db, const char *email, const char *password, int64_t *user_id);
 
+/* Records a new browser session for user_id; returns its cookie value (in a) or NULL. */
+const char *auth_session_create(struct db *db, struct arena *a, int64_t user_id);
 /* Starts a browser session: sets the cookie on o. Returns 0 or -1. */
 int auth_session_start(struct db *db, struct resp *o, int64_t user_id);
 /* Ends the request's session (if any) and clears the cookie. */

@@ -123,6 +123,12 @@ const char *catalog_root(void);
  * "path:line: reason". Returns the number of problems; on 0 the catalogue is in force. */
 int catalog_load(const char *root, struct buf *errors);
 void catalog_free(void);
+/* Checks one file of courses/ (campaign false) or campaigns/ given in memory as it would be loaded
+ * under root, name being its file name; campaigns are checked against the help pages in force.
+ * Appends problems to errors and returns their number. Not thread-safe (the schemas are compiled on
+ * first use and kept): for the fuzzer and tests. */
+int catalog_check_memory(const char *root, bool campaign, const char *name, const char *data, size_t len,
+			 struct buf *errors);
 
 const struct catalog *catalog_get(void);
 const struct course *catalog_course(const char *id);

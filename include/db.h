@@ -23,6 +23,11 @@ enum db_rc {
 /* Opens (creating if asked) with WAL, synchronous=FULL, foreign keys and a busy timeout.
  * Returns NULL and logs on failure. */
 struct db *db_open(const char *path, bool create);
+/* Sends db's writes (its transactions, and db_exec writes outside one) through writer, a connection
+ * the process's threads share: writers then queue on a mutex instead of SQLite's sleeping busy
+ * handler, and transactions that finish while others wait are committed together, with one sync
+ * (group commit; db_commit still returns only once the work is durable). Close writer last. */
+void db_share_writer(struct db *db, struct db *writer);
 void db_close(struct db *db);
 
 /* Applies numbered migrations (user_version); returns 0 or -1. */
@@ -61,9 +66,12 @@ int64_t db_int(struct db *db, int64_t fallback, const char *sql, const char *fmt
 int64_t db_last_id(struct db *db);
 int db_changes(struct db *db);
 
-/* BEGIN IMMEDIATE: take the write lock now, so check-then-write cannot race. */
+/* Takes the write lock now (BEGIN IMMEDIATE, or a savepoint in the writer's open group), so
+ * check-then-write cannot race. */
 enum db_rc db_begin(struct db *db);
+/* Returns once the transaction's work is durable (or failed: then it is not there). */
 enum db_rc db_commit(struct db *db);
+/* Undoes this transaction's work only. */
 void db_rollback(struct db *db);
 
 /* End of request: resets every statement, rolls back a transaction left open (a bug, logged),
@@ -74,6 +82,15 @@ void db_fail(struct db *db);
 
 /* Online, consistent copy to path using SQLite's backup API; 0 or -1. */
 int db_backup(struct db *db, const char *path);
+
+/* Sets the connection's page cache to kib KiB (SQLite's default is 2,000): for a connection that
+ * writes much, like the scan writer, so its index pages stay in memory between batches. */
+void db_cache_kib(struct db *db, int kib);
+
+/* For generating bulk data only (bench-data): on, the database runs without a journal or syncs and
+ * with a large cache, so a crash mid-load leaves it unusable; off restores WAL and synchronous=FULL.
+ * 0 or -1. */
+int db_bulk_load(struct db *db, bool on);
 
 /* Runs raw SQL from a trusted migration or test file (no binding); 0 or -1. */
 int db_exec_script(struct db *db, const char *sql);

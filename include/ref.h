@@ -10,7 +10,10 @@
 struct db;
 struct arena;
 
+/* Areas are read once per process (they ship with the schema and do not change at run time). */
 bool ref_area_exists(struct db *db, const char *id, bool leaf_only);
+/* The area's name, or id itself when there is no such area. Not allocated: valid for the process. */
+const char *ref_area_name(struct db *db, const char *id);
 bool ref_sector_exists(struct db *db, const char *id);
 /* Options for a select, in display order; returns the count. Allocated in the arena. */
 size_t ref_area_options(struct db *db, struct arena *a, bool leaf_only, const struct option **out);

@@ -28,11 +28,19 @@ void resp_cookie(struct resp *o, const char *name, const char *value, long max_a
 /* Each returns the status for the handler to return. */
 int resp_redirect(struct resp *o, const char *location); /* 303 See Other */
 int resp_json(struct resp *o, int status, json_t *j);     /* steals j */
+/* A JSON array written one element at a time (each dumped and freed as it is added), so a long list
+ * never holds its whole tree in memory: begin, add (steals item) for each, then end. */
+void resp_json_list_begin(struct resp *o);
+void resp_json_list_add(struct resp *o, json_t *item);
+int resp_json_list_end(struct resp *o, int status);
 int resp_error(struct resp *o, int status, const char *message, const char *field);
 int resp_text(struct resp *o, int status, const char *content_type, const char *text, size_t len);
 
 const char *resp_status_text(int status);
 /* Writes the whole HTTP response (CGI style: a Status header) to out. */
 void resp_serialize(const struct resp *o, int status, bool head_only, struct buf *out);
+/* How much of the body goes after the head: none for HEAD, 204 and 304. The server sends the head
+ * (resp_serialize with head_only) and then the body from o->body, without copying it. */
+size_t resp_body_length(const struct resp *o, int status, bool head_only);
 
 #endif

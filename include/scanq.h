@@ -12,7 +12,7 @@ struct db;
 
 enum {
 	SCANQ_CAPACITY = 100000, /* beyond this a scan is written at once rather than held */
-	SCANQ_BATCH = 500,       /* a batch this large wakes the writer early */
+	SCANQ_BATCH = 5000,      /* a batch this large wakes the writer early */
 	SCANQ_INTERVAL_MS = 200, /* otherwise the writer runs this often */
 };
 

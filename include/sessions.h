@@ -12,6 +12,7 @@
 #include "resp.h"
 
 struct db;
+struct db_stmt;
 struct arena;
 
 enum { SESSION_MAX_TRAINERS = 8 };
@@ -39,6 +40,18 @@ struct session {
 	const char *trainer_names[SESSION_MAX_TRAINERS];
 };
 
+/* The columns sessions_from_row() reads, in its order, for a query over "sessions s". */
+#define SESSION_COLUMNS                                                                                              \
+	"s.id, s.course_id, s.module_id, s.starts_at, s.ends_at, s.capacity, s.venue_name, s.venue_address,"            \
+	" s.venue_postcode, s.venue_room, s.venue_access, s.area, coalesce(s.booking_opens_at, 0),"                     \
+	" coalesce(s.booking_closes_at, 0), coalesce(s.cancel_cutoff_at, 0), s.reserved_sector, s.reserved_places,"      \
+	" coalesce(s.reserved_until, 0), s.school_urn, coalesce(s.year_group, 0), coalesce(s.pupils_expected, -1),"      \
+	" s.status, s.booked, s.waitlisted"
+
+/* Fills s (without trainers) from a row that starts with SESSION_COLUMNS; strings go in the arena. */
+void sessions_from_row(struct db_stmt *st, struct arena *a, struct session *s);
+/* Adds the session's trainers to s. */
+void sessions_load_trainers(struct db *db, struct arena *a, struct session *s);
 /* Loads a session with its counts and trainers into the arena; false if there is none. */
 bool sessions_load(struct db *db, struct arena *a, int64_t id, struct session *s);
 /* scheduled, cancelled, or delivered once its end has passed. */

@@ -54,6 +54,10 @@ struct survey_answers {
 	int q[4];
 	const char *s[4];
 };
+/* Decodes the eight answers of a response from a request's form or JSON body (q1..q4 1–5, s1..s4
+ * healthy, unhealthy or not-sure); each missing or bad one is a field error in fe. Pure: it reads only
+ * the request. Answer texts point into the instrument, messages into the request's arena. */
+void survey_answers_from(const struct req *r, struct survey_answers *ans, struct form_errors *fe);
 /* Spec §6: agrees (4 or 5) with all four statements and gets at least three scenarios right. */
 bool survey_good_understanding(const struct survey_answers *ans);
 /* Records a response to the run with this code, checking in one transaction that the run is open and

@@ -34,6 +34,8 @@ void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Appends v in decimal (what buf_printf "%lld" does, without the printf machinery). */
+void buf_int(struct buf *b, long long v);
 void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
 /* Hands the buffer's memory to the caller (never NULL) and empties b. */

@@ -77,6 +77,14 @@ function installCleanup() {
   }
 }
 
+/** A temporary data directory for startStack({ dataDir }), removed when the test process exits. */
+export function tempDataDir() {
+  installCleanup();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-http-'));
+  dataDirs.add(dir);
+  return dir;
+}
+
 /** Pids of processes whose command line contains `needle` (Linux /proc). */
 export function pidsMentioning(needle) {
   const pids = [];
@@ -147,17 +155,28 @@ export function runLantern(dbPath, args, { input, env } = {}) {
  *   loginRate    nginx rate for POST /login (default '100r/s': the production
  *   loginBurst   30r/m burst 20 would make tests that log in often flaky;
  *                pass loginRate: '30r/m', loginBurst: 20 to test the limit)
+ *   surveyRate   the same for POST /s/{code} and GET /c/{code} (default
+ *   surveyBurst  '1000r/s' and 10000, relaxed like the login limit; pass
+ *   scanRate     the production '5r/s' 100 and '10r/s' 200 to test them)
+ *   scanBurst
+ *   productionLimits  true: pass none of the above, so nginx/run's own defaults (production's) apply
  *   demo         true: run `lantern demo` after start
  *   env          extra environment for the runner and the app (e.g. LANTERN_CLOCK_FILE)
- * Resolves { base, port, dataDir, dbPath, pid, stop(), cli(args, {input}), output() }.
+ *   dataDir      an existing data directory (from tempDataDir()) to start on, so a test can restart
+ *                the stack on the same database; stop() then leaves it in place
+ * Resolves { base, port, dataDir, dbPath, pid, stop(), cli(args, {input}), output(), appPid() }.
  */
-export async function startStack({ threads = 4, loginRate = '100r/s', loginBurst = 1000, demo = false, env = {} } = {}) {
+export async function startStack({
+  threads = 4, loginRate = '100r/s', loginBurst = 1000, surveyRate = '1000r/s', surveyBurst = 10000,
+  scanRate = '1000r/s', scanBurst = 10000, productionLimits = false, demo = false, env = {}, dataDir,
+} = {}) {
+  const limits = productionLimits ? null : { loginRate, loginBurst, surveyRate, surveyBurst, scanRate, scanBurst };
   assert.ok(fs.existsSync(LANTERN), `${LANTERN} is missing: run make`);
   installCleanup();
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const stack = await startOnce({ threads, loginRate, loginBurst, env });
+      const stack = await startOnce({ threads, limits, env, dataDir });
       if (demo) {
         const r = await stack.cli(['demo']);
         assert.equal(r.code, 0, `lantern demo failed:\n${r.stderr}`);
@@ -171,14 +190,18 @@ export async function startStack({ threads = 4, loginRate = '100r/s', loginBurst
   throw lastError;
 }
 
-async function startOnce({ threads, loginRate, loginBurst, env }) {
+async function startOnce({ threads, limits, env, dataDir: given }) {
   const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-http-'));
+  const dataDir = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-http-'));
   dataDirs.add(dataDir);
   const dbPath = path.join(dataDir, 'lantern.db');
   const base = `http://127.0.0.1:${port}`;
-  const args = ['--port', String(port), '--data', dataDir, '--threads', String(threads),
-    '--login-rate', loginRate, '--login-burst', String(loginBurst)];
+  const args = ['--port', String(port), '--data', dataDir, '--threads', String(threads)];
+  if (limits) {
+    args.push('--login-rate', limits.loginRate, '--login-burst', String(limits.loginBurst),
+      '--survey-rate', limits.surveyRate, '--survey-burst', String(limits.surveyBurst),
+      '--scan-rate', limits.scanRate, '--scan-burst', String(limits.scanBurst));
+  }
   const child = spawn(RUNNER, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -215,7 +238,7 @@ async function startOnce({ threads, loginRate, loginBurst, env }) {
   child.stderr.unref?.();
 
   const removeData = () => {
-    if (KEEP_DATA) return;
+    if (KEEP_DATA || given) return; // a given directory is its test's to remove (tempDataDir does at exit)
     fs.rmSync(dataDir, { recursive: true, force: true });
     dataDirs.delete(dataDir);
   };
@@ -253,6 +276,14 @@ async function startOnce({ threads, loginRate, loginBurst, env }) {
     },
     /** Run bin/lantern --db <this stack's db> ...args. */
     cli: (cliArgs, opts) => runLantern(dbPath, cliArgs, opts),
+    /** The pid of the FastCGI server (`lantern serve`), the runner's child; undefined once it is gone. */
+    appPid: () => childPids(child.pid).find((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('serve');
+      } catch {
+        return false;
+      }
+    }),
   };
 
   // Wait (bounded) for the runner's ready line, then for /healthz to answer 200.

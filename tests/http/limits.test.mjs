@@ -1,0 +1,80 @@
+// nginx's rate limits on survey answers (POST /s/{code}) and QR scans (GET /c/{code}) as shipped
+// (nginx/run's defaults): real use is never limited — a class answering at once from its school's
+// one address, a crowd scanning a poster — and a flood from one address is answered 429, never 5xx,
+// while the rest of the service carries on. (The POST /login limit is tested in nginx.test.mjs.)
+import test, { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { api, assertSecurityHeaders, sqlite, startStack, tokenFor } from './lib.mjs';
+
+let stack, trainer, lead;
+before(async () => {
+  stack = await startStack({ demo: true, productionLimits: true });
+  trainer = api(stack.base, await tokenFor(stack, 'trainer@lantern.example'));
+  lead = api(stack.base, await tokenFor(stack, 'campaign@lantern.example'));
+});
+after(async () => {
+  await stack?.stop();
+});
+
+const answers = { q1: 4, q2: 5, q3: 4, q4: 5, s1: 'unhealthy', s2: 'healthy', s3: 'unhealthy', s4: 'healthy' };
+const scan = async (code) => {
+  const res = await fetch(`${stack.base}/c/${code}`, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+  await res.arrayBuffer();
+  return res;
+};
+const statuses = (list) => list.reduce((m, r) => ({ ...m, [r.status]: (m[r.status] ?? 0) + 1 }), {});
+
+test('three classes of 30 answering at once from one address are all recorded; a flood gets 429, not 5xx', async () => {
+  const runs = [];
+  for (const year of [7, 8, 9]) {
+    const r = await trainer.post('/api/v1/survey-runs', { urn: '900001', year_group: year, phase: 'post', pupils_expected: 30 });
+    assert.equal(r.status, 201, r.text);
+    runs.push(r.json.code);
+  }
+  const pupils = runs.flatMap((code) => Array.from({ length: 30 }, () => api(stack.base).post(`/s/${code}`, answers)));
+  const classes = await Promise.all(pupils);
+  assert.deepEqual(statuses(classes), { 201: 90 }, 'every pupil of the three classes is recorded');
+
+  const open = await trainer.post('/api/v1/survey-runs', { urn: '900001', year_group: 10, phase: 'pre', pupils_expected: 500 });
+  assert.equal(open.status, 201, open.text);
+  const flood = [];
+  for (let round = 0; round < 8; round++)
+    flood.push(...await Promise.all(Array.from({ length: 50 }, () => api(stack.base).post(`/s/${open.json.code}`, answers))));
+  const seen = statuses(flood);
+  assert.ok(seen[429] > 0, `no 429 in a flood of 400 answers: ${JSON.stringify(seen)}`);
+  assert.ok(flood.every((r) => r.status === 201 || r.status === 429), `only 201 and 429: ${JSON.stringify(seen)}`);
+  assertSecurityHeaders(flood.find((r) => r.status === 429), 'a 429 from the survey limit');
+  const recorded = Number(sqlite(stack.dbPath, `SELECT count(*) FROM survey_responses r JOIN survey_runs u
+    ON u.id = r.run_id WHERE u.code = '${open.json.code}'`));
+  assert.equal(recorded, seen[201], 'a limited answer is not recorded');
+  // Pages are not limited, and the service carries on.
+  assert.equal((await fetch(`${stack.base}/s/${open.json.code}`)).status, 200);
+  assert.equal((await fetch(`${stack.base}/healthz`)).status, 200);
+});
+
+test('a crowd of 150 scanning one poster at once is not limited; a flood of scans gets 429, not 5xx', async () => {
+  const placed = await lead.post('/api/v1/campaigns/sixteen-days-2026/placements', {
+    material: 'poster', place: 'Town square', area: 'southend', quantity: 1, placed_on: new Date().toISOString().slice(0, 10),
+  });
+  assert.equal(placed.status, 201, placed.text);
+  const code = placed.json.code;
+  const crowd = await Promise.all(Array.from({ length: 150 }, () => scan(code)));
+  assert.deepEqual(statuses(crowd), { 303: 150 }, 'every scan of the crowd is redirected');
+
+  const flood = [];
+  for (let round = 0; round < 10; round++) flood.push(...await Promise.all(Array.from({ length: 60 }, () => scan(code))));
+  const seen = statuses(flood);
+  assert.ok(seen[429] > 0, `no 429 in a flood of 600 scans: ${JSON.stringify(seen)}`);
+  assert.ok(flood.every((r) => r.status === 303 || r.status === 429), `only 303 and 429: ${JSON.stringify(seen)}`);
+  assertSecurityHeaders(flood.find((r) => r.status === 429), 'a 429 from the scan limit');
+  // Queued scans are written within a flush interval; limited ones never reach the app.
+  const expected = 150 + seen[303];
+  let counted = 0;
+  for (let i = 0; i < 50 && counted !== expected; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    counted = Number(sqlite(stack.dbPath, `SELECT count(*) FROM scans s JOIN placements p ON p.id = s.placement_id
+      WHERE p.code = '${code}'`));
+  }
+  assert.equal(counted, expected, 'scans recorded are exactly those redirected');
+  assert.equal((await fetch(`${stack.base}/help`)).status, 200);
+});
