@@ -137,7 +137,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 fuzz: $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do t=$${f##*/fuzz_}; mkdir -p build/fuzz/corpus/$$t; \
 		echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
-		$(FUZZ_ENV) $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+		$(FUZZ_ENV) $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
 			-artifact_prefix=build/fuzz/$$t- build/fuzz/corpus/$$t tests/fuzz/corpus/$$t \
 			> build/fuzz/$$t.log 2>&1 || { tail -60 build/fuzz/$$t.log; exit 1; }; \
 		grep -E '^Done [0-9]+ runs' build/fuzz/$$t.log; done

@@ -191,7 +191,6 @@ void booking_book(struct db *db, struct arena *a, int64_t session_id, int64_t us
 	/* The newest booking has the highest id, so it joins the end of the list (s.waitlisted is the
 	 * session's count before it, kept by migration 007's triggers). */
 	out->position = seat ? 0 : s.waitlisted + 1;
-	out->overlap = db_int(db, 0, SQL_OVERLAP, "IIII", user_id, session_id, s.ends_at, s.starts_at) > 0;
 	audit(db, actor->id, "booking", id_text(a, out->id), "create", NULL, out->status);
 	if (seat)
 		notify(db, a, &s, &b, "Booking confirmed", "Your place is booked.", ICS_REQUEST, false, false);
@@ -202,6 +201,9 @@ void booking_book(struct db *db, struct arena *a, int64_t session_id, int64_t us
 				    out->position),
 		       ICS_REQUEST, false, true);
 	commit(db, out, 201, out->id, out->status);
+	/* A warning, not a rule: read after the commit, so the writer is not held for it. */
+	if (out->http == 201)
+		out->overlap = db_int(db, 0, SQL_OVERLAP, "IIII", user_id, session_id, s.ends_at, s.starts_at) > 0;
 	return;
 out:
 	db_rollback(db);

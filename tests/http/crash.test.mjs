@@ -68,6 +68,8 @@ test('SIGKILL mid-stream loses no acknowledged booking, cancellation or mark, an
   let pendingMark = null; // the mark in flight: it may be applied though never acknowledged
   const scans = []; // time of each acknowledged scan
   let killed = false;
+  const giveUpAt = Date.now() + STREAM_MS + 30_000; // however the test fails, its loops end
+  const running = () => !killed && Date.now() < giveUpAt;
   const failures = [];
   const note = (what, res) => {
     if (res.status >= 500 && !killed) failures.push(`${what}: ${res.status} ${res.text.slice(0, 200)}`);
@@ -77,14 +79,14 @@ test('SIGKILL mid-stream loses no acknowledged booking, cancellation or mark, an
     try {
       await fn();
     } catch {
-      /* the connection died with the server: not acknowledged */
+      await sleep(10); /* the connection died with the server: not acknowledged */
     }
   };
   const loops = [];
   // Bookers and cancellers: practitioners onto the small upcoming sessions, some cancelled again.
   for (let w = 0; w < 4; w++) {
     loops.push((async () => {
-      while (!killed) {
+      while (running()) {
         await quietly(async () => {
           const sid = pick(upcoming);
           const res = await admin.post(`/api/v1/sessions/${sid}/bookings`, { email: pick(people) });
@@ -104,7 +106,7 @@ test('SIGKILL mid-stream loses no acknowledged booking, cancellation or mark, an
   // One marker: each booking of the past session in turn, so marks of one booking never race.
   loops.push((async () => {
     const statuses = ['attended', 'late', 'partial', 'absent', 'excused'];
-    for (let i = 0; !killed; i++) {
+    for (let i = 0; running(); i++) {
       await quietly(async () => {
         const id = toMark[i % toMark.length];
         const status = statuses[i % statuses.length];
@@ -119,7 +121,7 @@ test('SIGKILL mid-stream loses no acknowledged booking, cancellation or mark, an
   // Scanners: the public following a poster's QR code.
   for (let w = 0; w < 3; w++) {
     loops.push((async () => {
-      while (!killed) {
+      while (running()) {
         await quietly(async () => {
           const res = await fetch(`${stack.base}/c/${code}`, { redirect: 'manual', signal: AbortSignal.timeout(5000) });
           await res.arrayBuffer();
@@ -131,9 +133,9 @@ test('SIGKILL mid-stream loses no acknowledged booking, cancellation or mark, an
 
   await sleep(STREAM_MS);
   const app = stack.appPid();
-  assert.ok(app, 'no lantern serve process');
   const killedAt = Date.now();
-  killed = true;
+  killed = true; // the loops stop, whatever happens next
+  assert.ok(app, 'no lantern serve process');
   process.kill(app, 'SIGKILL');
   await Promise.race([stack.exited, sleep(30_000)]);
   await Promise.all(loops);
