@@ -46,10 +46,51 @@ bool scanq_push(int64_t placement_id, int64_t scanned_at)
 }
 
 static const char SQL_SCAN_NEW[] = "INSERT INTO scans (placement_id, scanned_at) VALUES (?, ?)";
+/* The daily totals indicator O5.5 reads (migration 008), and the version its cached figures follow. */
+static const char SQL_DAILY_ADD[] =
+	"INSERT INTO scan_daily (area, day, n) SELECT area, date(?2, 'unixepoch', 'localtime'), ?3"
+	" FROM placements WHERE id = ?1 ON CONFLICT (area, day) DO UPDATE SET n = n + excluded.n";
+static const char SQL_VERSION_BUMP[] = "UPDATE data_versions SET version = version + 1 WHERE source = 'campaigns'";
+
+/* Adds n scans of one placement on the local day of t to the daily totals. */
+static bool add_daily(struct db *db, int64_t placement_id, int64_t t, int n)
+{
+	return db_exec(db, SQL_DAILY_ADD, "IIi", placement_id, t, n) == DB_OK;
+}
 
 int scanq_write(struct db *db, int64_t placement_id, int64_t scanned_at)
 {
-	return db_exec(db, SQL_SCAN_NEW, "II", placement_id, scanned_at) == DB_OK ? 0 : -1;
+	bool ok = db_exec(db, SQL_SCAN_NEW, "II", placement_id, scanned_at) == DB_OK &&
+		  add_daily(db, placement_id, scanned_at, 1) && db_exec(db, SQL_VERSION_BUMP, "") == DB_OK;
+	return ok ? 0 : -1;
+}
+
+/* The local day of t, as a number that changes exactly when the date does. */
+static int local_day(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+/* Writes a sorted batch: every row, then one total per run of the same placement and day, and one
+ * version bump for the lot. */
+static bool write_batch(struct db *db, const struct scan *batch, size_t n)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (db_exec(db, SQL_SCAN_NEW, "II", batch[i].placement_id, batch[i].scanned_at) != DB_OK)
+			return false;
+		bool last = i + 1 == n || batch[i + 1].placement_id != batch[i].placement_id ||
+			    local_day(batch[i + 1].scanned_at) != local_day(batch[i].scanned_at);
+		if (last) {
+			if (!add_daily(db, batch[i].placement_id, batch[i].scanned_at, (int)(i + 1 - run)))
+				return false;
+			run = i + 1;
+		}
+	}
+	return db_exec(db, SQL_VERSION_BUMP, "") == DB_OK;
 }
 
 /* Takes the whole queue, leaving an empty one: the lock is held only for the swap. */
@@ -92,9 +133,7 @@ int scanq_flush(struct db *db)
 	}
 	/* In index order: each placement's index page is visited once per batch, not once per scan. */
 	qsort(batch, n, sizeof *batch, by_placement);
-	bool ok = db_begin(db) == DB_OK;
-	for (size_t i = 0; ok && i < n; i++)
-		ok = scanq_write(db, batch[i].placement_id, batch[i].scanned_at) == 0;
+	bool ok = db_begin(db) == DB_OK && write_batch(db, batch, n);
 	if (ok)
 		ok = db_commit(db) == DB_OK;
 	else

@@ -251,7 +251,9 @@ int server_run(const struct server_opts *opts)
 
 	unlink(opts->socket_path);
 	mode_t old_umask = umask(0117);
-	int fd = FCGX_OpenSocket(opts->socket_path, 128);
+	/* A deep queue of waiting connections: a burst (a poster scanned by a crowd) waits for a worker
+	 * rather than nginx answering 502. The kernel caps it at net.core.somaxconn. */
+	int fd = FCGX_OpenSocket(opts->socket_path, 1024);
 	umask(old_umask);
 	if (fd < 0) {
 		log_error("cannot listen on %s", opts->socket_path);
