@@ -155,6 +155,6 @@ END {
 	aim("FastCGI server < 64 MiB resident", hwm / 1024, 64, -1)
 }
 function aim(what, value, target, dir) {
-	printf "aim: %-52s %8.3f  %s\n", what, value, (dir > 0 ? value >= target : value < target) ? "met" : "NOT MET"
+	printf "aim: %-52s %8.3f  %s\n", what, value, (dir > 0 ? value + 0 >= target + 0 : value + 0 < target + 0) ? "met" : "NOT MET"
 }' "$results" | tee "$OUT/results.txt"
 echo "bench: wrote $OUT/results.csv and $OUT/results.txt"
