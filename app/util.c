@@ -109,7 +109,8 @@ static void buf_grow(struct buf *b, size_t extra)
 void buf_append(struct buf *b, const char *s, size_t n)
 {
 	buf_grow(b, n);
-	memcpy(b->data + b->len, s, n);
+	if (n) /* s may be NULL when there is nothing to copy (an empty buffer's data) */
+		memcpy(b->data + b->len, s, n);
 	b->len += n;
 	b->data[b->len] = '\0';
 }
