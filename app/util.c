@@ -311,19 +311,49 @@ static const char *const month_names[] = {"January", "February", "March",     "A
 static const char *const day_names[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
 					"Thursday", "Friday", "Saturday"};
 
+/* Append text, or the decimal digits of v (at least width of them), to out[*at..n), truncating. */
+static void put_text(char *out, size_t n, size_t *at, const char *text)
+{
+	while (*text && *at + 1 < n)
+		out[(*at)++] = *text++;
+}
+
+static void put_int(char *out, size_t n, size_t *at, int v, int width)
+{
+	char digits[12];
+	int k = 0;
+	do
+		digits[k++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0 || k < width);
+	while (k > 0 && *at + 1 < n)
+		out[(*at)++] = digits[--k];
+}
+
+/* Written by hand rather than with snprintf: list pages show one per row. */
 void time_human(int64_t t, char *out, size_t n)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 	localtime_r(&tt, &tm);
 	int hour = tm.tm_hour % 12 ? tm.tm_hour % 12 : 12;
-	const char *ampm = tm.tm_hour < 12 ? "am" : "pm";
-	if (tm.tm_min)
-		snprintf(out, n, "%s %d %s %d, %d:%02d%s", day_names[tm.tm_wday], tm.tm_mday,
-			 month_names[tm.tm_mon], tm.tm_year + 1900, hour, tm.tm_min, ampm);
-	else
-		snprintf(out, n, "%s %d %s %d, %d%s", day_names[tm.tm_wday], tm.tm_mday,
-			 month_names[tm.tm_mon], tm.tm_year + 1900, hour, ampm);
+	size_t at = 0;
+	if (n == 0)
+		return;
+	put_text(out, n, &at, day_names[tm.tm_wday]);
+	put_text(out, n, &at, " ");
+	put_int(out, n, &at, tm.tm_mday, 1);
+	put_text(out, n, &at, " ");
+	put_text(out, n, &at, month_names[tm.tm_mon]);
+	put_text(out, n, &at, " ");
+	put_int(out, n, &at, tm.tm_year + 1900, 1);
+	put_text(out, n, &at, ", ");
+	put_int(out, n, &at, hour, 1);
+	if (tm.tm_min) {
+		put_text(out, n, &at, ":");
+		put_int(out, n, &at, tm.tm_min, 2);
+	}
+	put_text(out, n, &at, tm.tm_hour < 12 ? "am" : "pm");
+	out[at] = '\0';
 }
 
 void date_human(int64_t t, char *out, size_t n)
