@@ -2,6 +2,7 @@
 #include "ref.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "db.h"
@@ -21,7 +22,7 @@ enum { AREAS_MAX = 64, OPTIONS_MAX = 32 };
  * process, in display order, and shared by all threads. */
 static struct {
 	pthread_mutex_t lock;
-	bool loaded;
+	atomic_bool loaded; /* set once, after the lists are complete: read without the lock */
 	struct arena *arena;
 	struct option option[AREAS_MAX]; /* value: id, label: indented name */
 	const char *name[AREAS_MAX];
@@ -32,6 +33,8 @@ static struct {
 /* Loads the areas on first use; false (and not loaded) if the database failed. */
 static bool areas_ready(struct db *db)
 {
+	if (atomic_load_explicit(&areas.loaded, memory_order_acquire))
+		return true;
 	pthread_mutex_lock(&areas.lock);
 	if (!areas.loaded) {
 		if (areas.arena == NULL)
@@ -46,9 +49,9 @@ static bool areas_ready(struct db *db)
 			areas.leaf[i] = db_col_int(st, 3) != 0;
 		}
 		db_done(st);
-		areas.loaded = areas.n > 0;
+		atomic_store_explicit(&areas.loaded, areas.n > 0, memory_order_release);
 	}
-	bool ok = areas.loaded;
+	bool ok = atomic_load_explicit(&areas.loaded, memory_order_relaxed);
 	pthread_mutex_unlock(&areas.lock);
 	return ok;
 }

@@ -129,7 +129,9 @@ static void handle(struct worker *w, FCGX_Request *fr, struct arena *arena)
 	struct buf out = {0};
 	resp_serialize(&o, status, true, &out);
 	FCGX_PutStr(out.data, (int)out.len, fr->out);
-	FCGX_PutStr(o.body.data, (int)resp_body_length(&o, status, r.method == M_HEAD), fr->out);
+	size_t body_len = resp_body_length(&o, status, r.method == M_HEAD);
+	if (body_len)
+		FCGX_PutStr(o.body.data, (int)body_len, fr->out);
 	buf_free(&out);
 	/* The pattern, not the path: paths can carry survey codes, certificate codes or tokens. */
 	log_info("%s %s %d %.1fms", req_method_name(r.method), route_log_name(&r), status, elapsed_ms(&t0));

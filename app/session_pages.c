@@ -297,19 +297,41 @@ struct search {
 
 /* The area test rolls up through area_tree so "essex" finds every district in it. Pupil sessions
  * are limited to staff and the school they are for, whatever the filters say. */
-static const char SQL_SEARCH[] =
-	/* Not yet ended, so started after now less the longest session (session_span, migration 007):
-	 * an index range on starts_at rather than a walk past every session that has ended. */
-	"SELECT " SESSION_COLUMNS " FROM sessions s"
-	" WHERE s.ends_at > ?1 AND s.starts_at >= max(?2, ?1 - (SELECT longest FROM session_span))"
-	" AND (?3 = 0 OR s.starts_at < ?3)"
-	" AND (?4 IS NULL OR s.course_id = ?4)"
-	" AND (?5 IS NULL OR s.area IN (SELECT descendant FROM area_tree WHERE ancestor = ?5))"
-	" AND (?6 = 1 OR s.status = 'scheduled')"
-	" AND (?7 = 0 OR s.capacity > s.booked)"
-	" AND (?8 <> 1 OR s.school_urn IS NULL) AND (?8 <> 2 OR s.school_urn IS NOT NULL)"
-	" AND (s.school_urn IS NULL OR ?9 = 1 OR s.school_urn = ?10)"
-	" ORDER BY s.starts_at, s.id LIMIT ?11 OFFSET ?12";
+#define SEARCH_WHERE                                                                                               \
+	/* Not yet ended, so started after now less the longest session (session_span, migration 007):          \
+	 * an index range on starts_at rather than a walk past every session that has ended. */                 \
+	" WHERE s.ends_at > ?1 AND s.starts_at >= max(?2, ?1 - (SELECT longest FROM session_span))"             \
+	" AND (?3 = 0 OR s.starts_at < ?3)"                                                                      \
+	" AND (?4 IS NULL OR s.course_id = ?4)"                                                                  \
+	" AND (?5 IS NULL OR s.area IN (SELECT descendant FROM area_tree WHERE ancestor = ?5))"                  \
+	" AND (?6 = 1 OR s.status = 'scheduled')"                                                               \
+	" AND (?7 = 0 OR s.capacity > s.booked)"                                                                 \
+	" AND (?8 <> 1 OR s.school_urn IS NULL) AND (?8 <> 2 OR s.school_urn IS NOT NULL)"                       \
+	" AND (s.school_urn IS NULL OR ?9 = 1 OR s.school_urn = ?10)"                                            \
+	" ORDER BY s.starts_at, s.id LIMIT ?11 OFFSET ?12"
+/* The API's sessions, whole; the pages' rows need only what a table row shows (list_from_row). */
+static const char SQL_SEARCH[] = "SELECT " SESSION_COLUMNS " FROM sessions s" SEARCH_WHERE;
+static const char SQL_SEARCH_ROWS[] = "SELECT s.id, s.course_id, s.module_id, s.starts_at, s.ends_at, s.capacity,"
+				      " s.venue_name, s.venue_postcode, s.area, s.school_urn, coalesce(s.year_group, 0),"
+				      " s.status, s.booked FROM sessions s" SEARCH_WHERE;
+
+static void list_from_row(struct db_stmt *st, struct arena *a, struct session *s)
+{
+	memset(s, 0, sizeof *s);
+	s->id = db_col_int64(st, 0);
+	s->course_id = arena_strdup(a, db_col_text(st, 1));
+	s->module_id = arena_strdup(a, db_col_text(st, 2));
+	s->starts_at = db_col_int64(st, 3);
+	s->ends_at = db_col_int64(st, 4);
+	s->capacity = db_col_int(st, 5);
+	s->venue_name = arena_strdup(a, db_col_text(st, 6));
+	s->venue_postcode = arena_strdup(a, db_col_text(st, 7));
+	s->area = arena_strdup(a, db_col_text(st, 8));
+	s->school_urn = arena_strdup(a, db_col_text(st, 9));
+	s->year_group = db_col_int(st, 10);
+	s->status = arena_strdup(a, db_col_text(st, 11));
+	s->booked = db_col_int(st, 12);
+}
 
 /* Reads the filters from the query string; a bad one is named in fe and left out. */
 static void search_from(const struct req *r, struct search *q, enum search_kind kind, struct form_errors *fe)
@@ -370,18 +392,23 @@ static void search_from(const struct req *r, struct search *q, enum search_kind 
 }
 
 /* Matching sessions in start order, in one query and without their trainers: up to q->limit + 1
- * (in the arena), so the caller can tell the list goes on. */
-static int search_run(const struct req *r, const struct search *q, struct session **out)
+ * (in the arena), so the caller can tell the list goes on. whole: every field (the API), else what a
+ * table row shows. */
+static int search_run(const struct req *r, const struct search *q, bool whole, struct session **out)
 {
 	const struct user *u = r->user;
 	struct session *list = arena_alloc(r->arena, (size_t)(q->limit + 1) * sizeof *list);
-	struct db_stmt *st = db_query(r->db, SQL_SEARCH, "IIIssiiiisii", q->after, q->from, q->to, q->course, q->area,
+	struct db_stmt *st = db_query(r->db, whole ? SQL_SEARCH : SQL_SEARCH_ROWS, "IIIssiiiisii", q->after, q->from, q->to, q->course, q->area,
 				      q->with_cancelled ? 1 : 0, q->seats ? 1 : 0, (int)q->kind, is_staff(u) ? 1 : 0,
 				      u->role == ROLE_SCHOOL ? u->school_urn : NULL, q->limit + 1,
 				      (q->page > 1 ? q->page - 1 : 0) * q->limit);
 	int n = 0;
-	while (n < q->limit + 1 && db_next(st))
-		sessions_from_row(st, r->arena, &list[n++]);
+	while (n < q->limit + 1 && db_next(st)) {
+		if (whole)
+			sessions_from_row(st, r->arena, &list[n++]);
+		else
+			list_from_row(st, r->arena, &list[n++]);
+	}
 	db_done(st);
 	*out = list;
 	return n;
@@ -495,7 +522,7 @@ static void course_sessions(const struct req *r, struct resp *o, const struct co
 	html_lit(o, "<h2 class=\"govuk-heading-m\" id=\"sessions\">Upcoming sessions</h2>");
 	struct search q = {.after = now_utc(), .course = c->id, .kind = KIND_ALL, .limit = PAGE_SIZE};
 	struct session *list;
-	int n = search_run(r, &q, &list);
+	int n = search_run(r, &q, false, &list);
 	if (n == 0)
 		html_lit(o, "<p class=\"govuk-body\">There are no sessions of this course scheduled at the moment.</p>");
 	else
@@ -677,7 +704,7 @@ int sessions_list_page(const struct req *r, struct resp *o)
 	search_form(r, o, &fe);
 	html_lit(o, "</div><div class=\"govuk-grid-column-two-thirds\">");
 	struct session *list;
-	int n = search_run(r, &q, &list), page = q.page, first = (page - 1) * PAGE_SIZE;
+	int n = search_run(r, &q, false, &list), page = q.page, first = (page - 1) * PAGE_SIZE;
 	if (n == 0 && page == 1) {
 		html_lit(o, "<h2 class=\"govuk-heading-m\">No sessions found</h2><p class=\"govuk-body\">No sessions match "
 			    "these filters. Try a wider area or date range.</p>");
@@ -1296,7 +1323,7 @@ int sessions_api_list(const struct req *r, struct resp *o)
 		return resp_error(o, 400, "Give limit as a whole number from 1 to 1000.", "limit");
 	q.limit = (int)limit;
 	struct session *found;
-	int n = search_run(r, &q, &found);
+	int n = search_run(r, &q, true, &found);
 	if (n > limit) {
 		/* Say the list was cut rather than let a client think it has everything. */
 		resp_header(o, "X-Lantern-Truncated", "true");

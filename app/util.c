@@ -99,7 +99,7 @@ static void buf_grow(struct buf *b, size_t extra)
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
 		return;
-	size_t cap = b->cap ? b->cap : 256;
+	size_t cap = b->cap ? b->cap : 1024;
 	while (cap < need)
 		cap *= 2;
 	b->data = xrealloc(b->data, cap);
@@ -108,14 +108,10 @@ static void buf_grow(struct buf *b, size_t extra)
 
 void buf_append(struct buf *b, const char *s, size_t n)
 {
-	if (n == 0 && b->data)
-		return; /* nothing to add: s may even be NULL (an empty buffer's data) */
-	buf_grow(b, n);
-	if (n == 0) {
-		b->data[b->len] = '\0';
-		return;
-	}
-	memcpy(b->data + b->len, s, n);
+	if (b->len + n + 1 > b->cap)
+		buf_grow(b, n);
+	if (n) /* s may be NULL when there is nothing to copy (an empty buffer's data) */
+		memcpy(b->data + b->len, s, n);
 	b->len += n;
 	b->data[b->len] = '\0';
 }
@@ -296,12 +292,53 @@ int64_t now_utc(void)
 	return (int64_t)time(NULL);
 }
 
+/* localtime_r, with the UTC offset of each hour remembered per thread: converting with a known offset
+ * is plain arithmetic, while localtime_r takes a lock and walks the time zone's rules every time (a
+ * list page shows a time per row). London's clocks change on the hour, so an hour has one offset. */
+static void local_tm(int64_t t, struct tm *tm)
+{
+	enum { SLOTS = 64 };
+	static _Thread_local struct {
+		int64_t hour; /* t / 3600 + 1, so that 0 is empty */
+		long gmtoff;
+		int isdst;
+		const char *zone;
+	} cache[SLOTS];
+	int64_t hour = (t >= 0 ? t / 3600 : (t - 3599) / 3600) + 1;
+	unsigned slot = (unsigned)((uint64_t)hour % SLOTS);
+	if (cache[slot].hour != hour) {
+		time_t tt = (time_t)t;
+		localtime_r(&tt, tm);
+		cache[slot].hour = hour;
+		cache[slot].gmtoff = tm->tm_gmtoff;
+		cache[slot].isdst = tm->tm_isdst;
+		cache[slot].zone = tm->tm_zone;
+		return;
+	}
+	/* Days to civil date (H. Hinnant's algorithm), on local seconds. */
+	int64_t local = t + cache[slot].gmtoff;
+	int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+	int64_t secs = local - days * 86400;
+	int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9, y = yoe + era * 400 + (m <= 2);
+	static const int before_month[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	*tm = (struct tm){
+		.tm_sec = (int)(secs % 60), .tm_min = (int)(secs / 60 % 60), .tm_hour = (int)(secs / 3600),
+		.tm_mday = (int)d, .tm_mon = (int)m - 1, .tm_year = (int)y - 1900,
+		.tm_wday = (int)((days % 7 + 11) % 7), /* 1970-01-01 was a Thursday */
+		.tm_yday = before_month[m - 1] + (int)d - 1 + (leap && m > 2),
+		.tm_isdst = cache[slot].isdst, .tm_gmtoff = cache[slot].gmtoff, .tm_zone = cache[slot].zone,
+	};
+}
+
 /* The process runs with TZ=Europe/London (set in main), so localtime is London time. */
 void time_iso_local(int64_t t, char out[32])
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
-	localtime_r(&tt, &tm);
+	local_tm(t, &tm);
 	long off = tm.tm_gmtoff;
 	char sign = off < 0 ? '-' : '+';
 	if (off < 0)
@@ -316,26 +353,54 @@ static const char *const month_names[] = {"January", "February", "March",     "A
 static const char *const day_names[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
 					"Thursday", "Friday", "Saturday"};
 
+/* Append text, or the decimal digits of v (at least width of them), to out[*at..n), truncating. */
+static void put_text(char *out, size_t n, size_t *at, const char *text)
+{
+	while (*text && *at + 1 < n)
+		out[(*at)++] = *text++;
+}
+
+static void put_int(char *out, size_t n, size_t *at, int v, int width)
+{
+	char digits[12];
+	int k = 0;
+	do
+		digits[k++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0 || k < width);
+	while (k > 0 && *at + 1 < n)
+		out[(*at)++] = digits[--k];
+}
+
+/* Written by hand rather than with snprintf: list pages show one per row. */
 void time_human(int64_t t, char *out, size_t n)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
-	localtime_r(&tt, &tm);
+	local_tm(t, &tm);
 	int hour = tm.tm_hour % 12 ? tm.tm_hour % 12 : 12;
-	const char *ampm = tm.tm_hour < 12 ? "am" : "pm";
-	if (tm.tm_min)
-		snprintf(out, n, "%s %d %s %d, %d:%02d%s", day_names[tm.tm_wday], tm.tm_mday,
-			 month_names[tm.tm_mon], tm.tm_year + 1900, hour, tm.tm_min, ampm);
-	else
-		snprintf(out, n, "%s %d %s %d, %d%s", day_names[tm.tm_wday], tm.tm_mday,
-			 month_names[tm.tm_mon], tm.tm_year + 1900, hour, ampm);
+	size_t at = 0;
+	if (n == 0)
+		return;
+	put_text(out, n, &at, day_names[tm.tm_wday]);
+	put_text(out, n, &at, " ");
+	put_int(out, n, &at, tm.tm_mday, 1);
+	put_text(out, n, &at, " ");
+	put_text(out, n, &at, month_names[tm.tm_mon]);
+	put_text(out, n, &at, " ");
+	put_int(out, n, &at, tm.tm_year + 1900, 1);
+	put_text(out, n, &at, ", ");
+	put_int(out, n, &at, hour, 1);
+	if (tm.tm_min) {
+		put_text(out, n, &at, ":");
+		put_int(out, n, &at, tm.tm_min, 2);
+	}
+	put_text(out, n, &at, tm.tm_hour < 12 ? "am" : "pm");
+	out[at] = '\0';
 }
 
 void date_human(int64_t t, char *out, size_t n)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
-	localtime_r(&tt, &tm);
+	local_tm(t, &tm);
 	snprintf(out, n, "%d %s %d", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900);
 }
 

@@ -52,3 +52,7 @@ CREATE TRIGGER sessions_span_update AFTER UPDATE OF starts_at, ends_at ON sessio
 BEGIN
 	UPDATE session_span SET longest = max(longest, NEW.ends_at - NEW.starts_at);
 END;
+
+-- Sessions holding places for a sector: the server looks every few seconds for reservations that have
+-- lapsed while people wait, and should not read every session to find the few.
+CREATE INDEX sessions_reserved ON sessions(reserved_until) WHERE reserved_places > 0;
