@@ -478,6 +478,24 @@ void db_rollback(struct db *db)
 		finish(db, false);
 }
 
+void db_snapshot_begin(struct db *db)
+{
+	if (db->writer == db || db->holding || !sqlite3_get_autocommit(db->h))
+		return; /* reads as before, one statement at a time */
+	if (run(db, "BEGIN") != DB_OK)
+		log_error("sqlite: cannot begin a read transaction: %s", sqlite3_errmsg(db->h));
+}
+
+void db_snapshot_end(struct db *db)
+{
+	if (db->writer == db || sqlite3_get_autocommit(db->h))
+		return;
+	for (int i = 0; i < STMT_SLOTS; i++)
+		if (db->slots[i].active)
+			db_done(&db->slots[i]);
+	run(db, "COMMIT");
+}
+
 bool db_request_end(struct db *db)
 {
 	for (int i = 0; i < STMT_SLOTS; i++)

@@ -434,31 +434,49 @@ static void scope_form(const struct req *r, struct resp *o, const struct scope *
 	}
 }
 
-/* Eight quarters ending with the period's own (or the one it ends in), as a chart and a table. */
-static void quarters_chart(const struct req *r, struct resp *o, const struct indicator *ind, const struct scope *s)
+/* The contexts a dashboard counts in, made once for every indicator: the period, the year before
+ * and eight quarters ending with the period's own (or the one it ends in, or the current one if that
+ * is still to come: no zeros for quarters that have not happened). */
+struct dashboard {
+	struct indicator_ctx period, prior;
+	bool has_prior;
+	struct period quarters[8];
+	struct indicator_ctx quarter[8];
+};
+
+static void dashboard_init(const struct req *r, const struct scope *s, struct dashboard *d)
 {
-	/* The quarter the period ends in, or the current one if that is still to come: no zeros
-	 * for quarters that have not happened. */
+	int64_t now = now_utc();
+	indicator_ctx_init(&d->period, r->db, r->arena, &s->period, s->area, now);
+	struct period prior;
+	d->has_prior = year_before(&s->period, &prior);
+	if (d->has_prior)
+		indicator_ctx_init(&d->prior, r->db, r->arena, &prior, s->area, now);
 	struct period last, current;
 	struct period_date end;
 	period_last_day(&s->period, &end);
 	quarter_of(end.y, end.m, &last);
-	time_t t = (time_t)now_utc();
+	time_t t = (time_t)now;
 	struct tm tm;
 	localtime_r(&t, &tm);
 	quarter_of(tm.tm_year + 1900, tm.tm_mon + 1, &current);
 	if (last.from.y * 12 + last.from.m > current.from.y * 12 + current.from.m)
 		last = current;
+	for (int i = 0; i < 8; i++) {
+		quarter_step(&last, i - 7, &d->quarters[i]);
+		indicator_ctx_init(&d->quarter[i], r->db, r->arena, &d->quarters[i], s->area, now);
+	}
+}
+
+/* The eight quarters as a chart and a table. */
+static void quarters_chart(const struct req *r, struct resp *o, const struct indicator *ind, const struct dashboard *d)
+{
 	struct chart_point points[8];
 	const char *values[8];
 	for (int i = 0; i < 8; i++) {
-		struct period q;
-		quarter_step(&last, i - 7, &q);
-		struct indicator_ctx c;
 		struct indicator_value v;
-		indicator_ctx_init(&c, r->db, r->arena, &q, s->area, now_utc());
-		indicator_compute(ind, &c, &v);
-		points[i] = (struct chart_point){quarter_label(r->arena, &q), v.value, !v.available || v.suppressed};
+		indicator_compute(ind, &d->quarter[i], &v);
+		points[i] = (struct chart_point){quarter_label(r->arena, &d->quarters[i]), v.value, !v.available || v.suppressed};
 		values[i] = value_text(r->arena, ind, &v);
 	}
 	const char *id = arena_printf(r->arena, "chart-%c%c%c", ind->id[0], ind->id[1], ind->id[3]);
@@ -478,19 +496,14 @@ static void quarters_chart(const struct req *r, struct resp *o, const struct ind
 }
 
 /* One indicator: its figure with the year before, baseline, target and status, then its chart. */
-static void indicator_section(const struct req *r, struct resp *o, const struct indicator *ind, const struct scope *s)
+static void indicator_section(const struct req *r, struct resp *o, const struct indicator *ind, const struct scope *s,
+			      const struct dashboard *d)
 {
-	struct indicator_ctx c;
 	struct indicator_value v, before = {0};
-	indicator_ctx_init(&c, r->db, r->arena, &s->period, s->area, now_utc());
-	indicator_compute(ind, &c, &v);
-	struct period prior;
-	bool has_prior = year_before(&s->period, &prior);
-	if (has_prior) {
-		struct indicator_ctx pc;
-		indicator_ctx_init(&pc, r->db, r->arena, &prior, s->area, now_utc());
-		indicator_compute(ind, &pc, &before);
-	}
+	indicator_compute(ind, &d->period, &v);
+	bool has_prior = d->has_prior;
+	if (has_prior)
+		indicator_compute(ind, &d->prior, &before);
 	bool has_baseline, has_target;
 	double baseline = 0, target = 0;
 	const char *baseline_period = NULL;
@@ -512,7 +525,7 @@ static void indicator_section(const struct req *r, struct resp *o, const struct 
 	if (has_prior)
 		htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">A year before (%h)</dt>"
 			 "<dd class=\"govuk-summary-list__value\">%h</dd></div>",
-		      prior.name, value_text(r->arena, ind, &before));
+		      d->prior.period.name, value_text(r->arena, ind, &before));
 	htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Baseline</dt>"
 		 "<dd class=\"govuk-summary-list__value\">%h</dd></div>"
 		 "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Target</dt>"
@@ -528,7 +541,7 @@ static void indicator_section(const struct req *r, struct resp *o, const struct 
 	htmlf(o, "</dl><p class=\"govuk-body-s\">%h <a class=\"govuk-link\" href=\"/indicators/%u?%h\">See what is "
 		 "counted<span class=\"govuk-visually-hidden\"> for %h</span></a></p>",
 	      ind->how, ind->id, scope_query(r->arena, s), ind->id);
-	quarters_chart(r, o, ind, s);
+	quarters_chart(r, o, ind, d);
 	html_lit(o, "</section>");
 }
 
@@ -555,14 +568,15 @@ static void breakdown(const struct req *r, struct resp *o, const struct scope *s
 			 "href=\"/indicators?period=%u&amp;area=%u\">%h</a></th>",
 		      s->period.name, ids[k], names[k]);
 	html_lit(o, "</tr></thead><tbody class=\"govuk-table__body\">");
+	struct indicator_ctx ctx[16];
+	for (int k = 0; k < n; k++)
+		indicator_ctx_init(&ctx[k], r->db, r->arena, &s->period, ids[k], now_utc());
 	for (int i = 0; i < indicators_count; i++) {
 		htmlf(o, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">%h %h</th>",
 		      indicators[i].id, indicators[i].title);
 		for (int k = 0; k < n; k++) {
-			struct indicator_ctx c;
 			struct indicator_value v;
-			indicator_ctx_init(&c, r->db, r->arena, &s->period, ids[k], now_utc());
-			indicator_compute(&indicators[i], &c, &v);
+			indicator_compute(&indicators[i], &ctx[k], &v);
 			htmlf(o, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%h</td>",
 			      v.suppressed ? "Suppressed" : value_text(r->arena, &indicators[i], &v));
 		}
@@ -610,11 +624,13 @@ int indicators_dashboard(const struct req *r, struct resp *o)
 		 "format=csv\">CSV</a> · <a class=\"govuk-link\" href=\"/indicators/export?%h&amp;format=json\">JSON</a> · "
 		 "<a class=\"govuk-link\" href=\"/indicators/export?%h&amp;format=adx&amp;breakdown=1\">ADX for DHIS2</a></p>",
 	      q, q, q);
+	struct dashboard d;
+	dashboard_init(r, &s, &d);
 	for (int outcome = 1; outcome <= 5; outcome += 4) {
 		htmlf(o, "<h2 class=\"govuk-heading-l\">%h</h2>", outcome_titles[outcome]);
 		for (int i = 0; i < indicators_count; i++)
 			if (indicators[i].outcome == outcome)
-				indicator_section(r, o, &indicators[i], &s);
+				indicator_section(r, o, &indicators[i], &s, &d);
 	}
 	breakdown(r, o, &s);
 	page_end(r, o, &p);
@@ -794,7 +810,9 @@ int indicators_detail_page(const struct req *r, struct resp *o)
 	htmlf(o, "<span class=\"govuk-caption-l\">%h, %h, %h</span><h1 class=\"govuk-heading-xl\">%h</h1>", ind->id,
 	      area_name(r, s.area), s.period.name, ind->title);
 	scope_form(r, o, &s, arena_printf(r->arena, "/indicators/%s", ind->id), NULL);
-	indicator_section(r, o, ind, &s);
+	struct dashboard d;
+	dashboard_init(r, &s, &d);
+	indicator_section(r, o, ind, &s, &d);
 	htmlf(o, "<h2 class=\"govuk-heading-l\">What is counted</h2><p class=\"govuk-body\">%h</p>", ind->how);
 	int rows = drill_rows(r, o, ind, &s);
 	if (rows == 0)

@@ -222,6 +222,7 @@ enum { CACHE_SLOTS = 16384 };
 struct cache_slot {
 	char key[48];     /* "O5.1|FY2025-26|essex" */
 	int64_t version;  /* of the indicator's source when it was counted */
+	int64_t months;   /* and the sum of its versions over the period's months (010) */
 	int64_t minute;   /* for figures that change as time passes (sessions ending): when */
 	struct indicator_value v;
 };
@@ -230,6 +231,10 @@ static struct cache_slot cache[CACHE_SLOTS];
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const char SQL_VERSIONS[] = "SELECT source, version FROM data_versions";
+/* Versions only grow, so the sum over a period's months changes whenever one of them does. */
+static const char SQL_MONTH_VERSIONS[] =
+	"SELECT source, sum(version) FROM data_month_versions WHERE source IN (SELECT source FROM data_versions)"
+	" AND month >= ? AND month <= ? GROUP BY source";
 /* The sources figures are cached against, as named in data_versions (migration 008). */
 static const char *const sources[] = {"schools", "survey", "training", "campaigns", "pledges"};
 
@@ -241,18 +246,31 @@ static int source_index(const char *source)
 	return -1;
 }
 
+/* Fills versions from the rows (source, version) a statement gives. */
+static void read_sources(struct db_stmt *st, int64_t *versions)
+{
+	while (db_next(st)) {
+		int i = source_index(db_col_text(st, 0));
+		if (i >= 0)
+			versions[i] = db_col_int64(st, 1);
+	}
+	db_done(st);
+}
+
 /* One read of every version per context, rather than one per figure. */
 static void read_versions(struct indicator_ctx *c)
 {
 	for (size_t i = 0; i < ARRAY_LEN(c->versions); i++)
 		c->versions[i] = -1;
-	struct db_stmt *st = db_query(c->db, SQL_VERSIONS, "");
-	while (db_next(st)) {
-		int i = source_index(db_col_text(st, 0));
-		if (i >= 0)
-			c->versions[i] = db_col_int64(st, 1);
-	}
-	db_done(st);
+	read_sources(db_query(c->db, SQL_VERSIONS, ""), c->versions);
+	/* The months from the first to the last day of the period, as "YYYY-MM". */
+	struct period_date last;
+	period_last_day(&c->period, &last);
+	char first_month[11], last_month[11];
+	period_date_text(&c->period.from, first_month);
+	period_date_text(&last, last_month);
+	first_month[7] = last_month[7] = '\0';
+	read_sources(db_query(c->db, SQL_MONTH_VERSIONS, "ss", first_month, last_month), c->month_versions);
 }
 
 void indicator_ctx_init(struct indicator_ctx *c, struct db *db, struct arena *a, const struct period *p,
@@ -297,9 +315,11 @@ void indicator_compute(const struct indicator *ind, const struct indicator_ctx *
 	snprintf(key, sizeof key, "%s|%s|%s", ind->id, c->period.name, c->area);
 	int source = source_index(ind->source);
 	int64_t version = source >= 0 ? c->versions[source] : -1, minute = time_key(ind, c);
+	int64_t months = source >= 0 ? c->month_versions[source] : 0;
 	struct cache_slot *slot = &cache[slot_of(key)];
 	pthread_mutex_lock(&cache_lock);
-	bool hit = version >= 0 && slot->version == version && slot->minute == minute && strcmp(slot->key, key) == 0;
+	bool hit = version >= 0 && slot->version == version && slot->months == months && slot->minute == minute &&
+		   strcmp(slot->key, key) == 0;
 	if (hit)
 		*v = slot->v;
 	pthread_mutex_unlock(&cache_lock);
@@ -311,6 +331,7 @@ void indicator_compute(const struct indicator *ind, const struct indicator_ctx *
 	pthread_mutex_lock(&cache_lock);
 	snprintf(slot->key, sizeof slot->key, "%s", key);
 	slot->version = version;
+	slot->months = months;
 	slot->minute = minute;
 	slot->v = *v;
 	pthread_mutex_unlock(&cache_lock);

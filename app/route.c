@@ -193,15 +193,15 @@ static const struct route routes[] = {
 	{M_GET, "/api/v1/survey-results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_api},
 
 	/* indicators: dashboard, drill-downs, figures, targets and exports (indicator_pages.c) */
-	{M_GET, "/indicators", R_ANALYST | R_ADMIN, 0, indicators_dashboard},
-	{M_GET, "/indicators/export", R_ANALYST | R_ADMIN, 0, indicators_export_page},
+	{M_GET, "/indicators", R_ANALYST | R_ADMIN, ROUTE_SNAPSHOT, indicators_dashboard},
+	{M_GET, "/indicators/export", R_ANALYST | R_ADMIN, ROUTE_SNAPSHOT, indicators_export_page},
 	{M_GET, "/indicators/figures", R_ANALYST | R_ADMIN, 0, indicators_figures_page},
 	{M_POST, "/indicators/figures", R_ANALYST | R_ADMIN, 0, indicators_figures_post},
 	{M_GET, "/indicators/targets", R_ADMIN, 0, indicators_targets_page},
 	{M_POST, "/indicators/targets", R_ADMIN, 0, indicators_targets_post},
-	{M_GET, "/indicators/{}", R_ANALYST | R_ADMIN, 0, indicators_detail_page},
-	{M_GET, "/api/v1/indicators", R_ANALYST | R_ADMIN, 0, indicators_api_list},
-	{M_GET, "/api/v1/indicators/{}/series", R_ANALYST | R_ADMIN, 0, indicators_api_series},
+	{M_GET, "/indicators/{}", R_ANALYST | R_ADMIN, ROUTE_SNAPSHOT, indicators_detail_page},
+	{M_GET, "/api/v1/indicators", R_ANALYST | R_ADMIN, ROUTE_SNAPSHOT, indicators_api_list},
+	{M_GET, "/api/v1/indicators/{}/series", R_ANALYST | R_ADMIN, ROUTE_SNAPSHOT, indicators_api_series},
 	{M_PUT, "/api/v1/figures/{}/{}/{}", R_ANALYST | R_ADMIN, 0, indicators_api_put_figure},
 	{M_PUT, "/api/v1/targets/{}/{}/{}/{}", R_ADMIN, 0, indicators_api_put_target},
 
@@ -351,7 +351,11 @@ int route_handle(struct req *r, struct resp *o, const struct req_raw *raw)
 					   "This form has expired or did not come from lantern. Go back, reload the page and "
 					   "try again.");
 	}
+	if (rt->flags & ROUTE_SNAPSHOT)
+		db_snapshot_begin(r->db);
 	status = rt->handler(r, o);
+	if (rt->flags & ROUTE_SNAPSHOT)
+		db_snapshot_end(r->db);
 	if (db_request_end(r->db)) {
 		log_error("database failure during %s %s", req_method_name(m), rt->pattern);
 		return route_error(r, o, 500, "Try again later.");

@@ -59,7 +59,7 @@ void sessions_load_trainers(struct db *db, struct arena *a, struct session *s)
 	db_done(st);
 }
 
-bool sessions_load(struct db *db, struct arena *a, int64_t id, struct session *s)
+bool sessions_find(struct db *db, struct arena *a, int64_t id, struct session *s)
 {
 	struct db_stmt *st = db_query(db, SQL_SESSION, "I", id);
 	if (!db_next(st)) {
@@ -68,6 +68,13 @@ bool sessions_load(struct db *db, struct arena *a, int64_t id, struct session *s
 	}
 	sessions_from_row(st, a, s);
 	db_done(st);
+	return true;
+}
+
+bool sessions_load(struct db *db, struct arena *a, int64_t id, struct session *s)
+{
+	if (!sessions_find(db, a, id, s))
+		return false;
 	sessions_load_trainers(db, a, s);
 	return true;
 }

@@ -74,6 +74,13 @@ enum db_rc db_commit(struct db *db);
 /* Undoes this transaction's work only. */
 void db_rollback(struct db *db);
 
+/* A read transaction on this connection for a handler that only reads (ROUTE_SNAPSHOT): every
+ * query until db_snapshot_end sees one state of the database, and SQLite takes its WAL read lock
+ * once rather than once per statement (a dashboard runs hundreds). Writes still go through the
+ * writer, so this must not be used where the connection is its own writer (the command line). */
+void db_snapshot_begin(struct db *db);
+void db_snapshot_end(struct db *db);
+
 /* End of request: resets every statement, rolls back a transaction left open (a bug, logged),
  * and returns whether any statement failed since the last call. */
 bool db_request_end(struct db *db);

@@ -42,6 +42,7 @@ struct indicator_ctx {
 	char from_date[11], to_date[11]; /* the same as local dates, for TEXT date columns */
 	int64_t now;                  /* "delivered" sessions are those whose end has passed */
 	int64_t versions[8];          /* data_versions at init, in the order of indicator_sources */
+	int64_t month_versions[8];    /* the sum of data_month_versions over the period's months, likewise */
 };
 
 struct indicator {

@@ -16,6 +16,9 @@ enum route_flag {
 	 * cannot send application/json to another site without a CORS preflight, which lantern never
 	 * grants, and a public route acts on behalf of nobody. */
 	ROUTE_PUBLIC_JSON = 1 << 1,
+	/* A handler that only reads, and reads much (indicators, lists): its queries run in one read
+	 * transaction, so they see one state of the database and lock the WAL once (db_snapshot_begin). */
+	ROUTE_SNAPSHOT = 1 << 2,
 };
 
 struct route {

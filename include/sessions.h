@@ -54,6 +54,8 @@ void sessions_from_row(struct db_stmt *st, struct arena *a, struct session *s);
 void sessions_load_trainers(struct db *db, struct arena *a, struct session *s);
 /* Loads a session with its counts and trainers into the arena; false if there is none. */
 bool sessions_load(struct db *db, struct arena *a, int64_t id, struct session *s);
+/* The same without the trainers (ntrainers 0), for a transaction that does not need them. */
+bool sessions_find(struct db *db, struct arena *a, int64_t id, struct session *s);
 /* scheduled, cancelled, or delivered once its end has passed. */
 const char *session_status(const struct session *s, int64_t now);
 bool session_is_trainer(const struct session *s, int64_t user_id);

@@ -116,7 +116,7 @@ function field(s, k,   m) { return match(s, k "=[0-9.]+") ? substr(s, RSTART + l
 {
 	# The best round of each measurement (errors are summed over the rounds).
 	k = $1 " " $2
-	r = field($0, "rps")
+	r = field($0, "rps") + 0 # substr gives strings, and "9726" > "10748" as strings
 	errors[k] += field($0, "bad_status") + field($0, "socket_errors")
 	if (!(k in best)) order[++nk] = k
 	if (!(k in best) || r > best[k]) { best[k] = r; line[k] = $0 }
@@ -132,7 +132,7 @@ END {
 		if (n[i] == "sessions" && c[i] == 32) sessions = rps[i]
 		if (n[i] == "scan" && c[i] == 32) scan = rps[i]
 		if (n[i] == "booking" && c[i] == 32) booking = rps[i]
-		if (n[i] == "dashboard") dash_p99 = (dash_p99 > p99[i] ? dash_p99 : p99[i])
+		if (n[i] == "dashboard" && (dash_p99 == "" || p99[i] + 0 > dash_p99 + 0)) dash_p99 = p99[i]
 	}
 	limit = field(commit, "commits_per_s")
 	printf "%-10s %5s %10s %9s %9s %6s %10s %10s\n", "measure", "conns", "req/s", "p50 ms", "p99 ms", "errors", "x healthz", "x static"

@@ -306,3 +306,51 @@ test('cached figures follow every change: a new record, and a session ending as 
   assert.equal(await figure('O5.1', 'FY2026-27-Q3', 'basildon'), before + 1, 'delivered once it has ended');
   at(TODAY);
 });
+
+// Training figures are cached against the months their period covers (migration 010): every kind
+// of change must reach the months it touches, or a cached figure would go stale. Each step reads
+// the figures first, so they are cached when the change is made.
+test('cached training figures follow changes in the months they cover', async () => {
+  at(TODAY);
+  const figures = async (period) => Object.fromEntries((await admin.get(`/api/v1/indicators?period=${period}&area=greater-essex`))
+    .json.filter((r) => r.id.startsWith('O5.')).map((r) => [r.id, r.value]));
+  const Q2 = 'FY2025-26-Q2', Q4 = 'FY2025-26-Q4', NEXT = 'FY2026-27-Q4';
+  const q2 = await figures(Q2), q4 = await figures(Q4), fy = await figures(FY);
+  assert.equal(q2['O5.1'], 1, 'the Chelmsford session ends in July 2025');
+
+  // Moving a session from one quarter to another changes both: the month it left and the one it joined.
+  const id = sqlite(stack.dbPath, "SELECT id FROM sessions WHERE area = 'chelmsford'");
+  await ok(admin.put(`/api/v1/sessions/${id}`, {
+    course: 'recognising-and-responding', starts_at: '2026-03-10T10:00:00Z', ends_at: '2026-03-10T12:00:00Z', capacity: 5,
+    venue: { name: 'Hall in chelmsford', address: 'High Street', postcode: 'CM1 1AA', area: 'chelmsford' }, trainers: ['trainer@lantern.example'] }), 200);
+  assert.equal((await figures(Q2))['O5.1'], 0, 'the quarter it left');
+  assert.equal((await figures(Q4))['O5.1'], q4['O5.1'] + 1, 'the quarter it joined');
+  assert.deepEqual(await figures(FY), fy, 'the year holds both quarters');
+
+  // An attendance mark and an evaluation reach the month of their session.
+  const basildon = sqlite(stack.dbPath, "SELECT id FROM sessions WHERE area = 'basildon' AND ends_at < unixepoch('2026-04-01') AND status = 'scheduled'");
+  const absent = sqlite(stack.dbPath, `SELECT id FROM bookings WHERE session_id = ${basildon} AND status = 'absent'`);
+  const before = await figures(Q4);
+  await ok(admin.put(`/api/v1/bookings/${absent}/attendance`, { status: 'attended' }), 200);
+  const marked = await figures(Q4);
+  assert.equal(marked['O5.2'], before['O5.2'] + 1, 'one more person trained');
+  assert.notEqual(marked['O5.3'], before['O5.3'], 'the attendance rate moves');
+  const p3 = people.p3;
+  await ok(p3.api.post(`/api/v1/bookings/${absent}/evaluation`, { usefulness: 4, recognise_before: 2, recognise_after: 4, act_before: 2, act_after: 5 }));
+  assert.notEqual((await figures(Q4))['O5.7'], marked['O5.7'], 'the evaluation counts');
+
+  // Cancelling a delivered session takes it out of its quarter.
+  await ok(admin.post(`/api/v1/sessions/${basildon}/cancel`, {}), 200);
+  assert.equal((await figures(Q4))['O5.1'], marked['O5.1'] - 1);
+
+  // A booking ahead, in a month no earlier period covers, changes the figures of none of them;
+  // the cache would hide nothing here, so this checks the figures rather than the cache.
+  const later = await figures(NEXT);
+  const ahead = await ok(admin.post('/api/v1/sessions', {
+    course: 'recognising-and-responding', starts_at: '2027-02-10T10:00:00Z', ends_at: '2027-02-10T12:00:00Z', capacity: 5,
+    venue: { name: 'Hall', address: 'Road', postcode: 'SS14 1AA', area: 'basildon' }, trainers: ['trainer@lantern.example'] }));
+  await ok(admin.post(`/api/v1/sessions/${ahead.id}/bookings`, { email: people.p2.email }));
+  assert.deepEqual(await figures(NEXT), later, 'nothing delivered yet');
+  assert.equal(sqlite(stack.dbPath, "SELECT count(*) > 0 FROM data_month_versions WHERE source = 'training' AND month = '2027-02'"), '1',
+    'the change is recorded against the month its session ends in');
+});
