@@ -97,25 +97,14 @@ int booking_position(struct db *db, int64_t booking_id)
 	return (int)db_int(db, 0, SQL_POSITION, "I", booking_id);
 }
 
-/* The calendar entry a notification carries; malloc'd. */
-static char *calendar(const struct session *s, const struct booker *b, enum ics_method method, bool cancelled,
-		      bool tentative)
-{
-	struct ics_event ev = {.session = s, .title = session_title(s, b->show_course_names), .cancelled = cancelled,
-			       .tentative = tentative};
-	return ics_calendar(method, &ev, 1);
-}
-
-/* Queues a notification; ics is its calendar entry if already made (freed here), else NULL. */
-static void notify_with(struct db *db, struct arena *a, const struct session *s, const struct booker *b,
-			const char *what, const char *body, enum ics_method method, bool cancelled, bool tentative,
-			char *ics)
+static void notify(struct db *db, struct arena *a, const struct session *s, const struct booker *b, const char *what,
+		   const char *body, enum ics_method method, bool cancelled, bool tentative)
 {
 	const char *title = session_title(s, b->show_course_names);
 	char when[80];
 	time_human(s->starts_at, when, sizeof when);
-	if (ics == NULL)
-		ics = calendar(s, b, method, cancelled, tentative);
+	struct ics_event ev = {.session = s, .title = title, .cancelled = cancelled, .tentative = tentative};
+	char *ics = ics_calendar(method, &ev, 1);
 	struct outbox_message m = {
 		.to = b->email,
 		.subject = arena_printf(a, "%s: %s, %s", what, title, when),
@@ -129,26 +118,6 @@ static void notify_with(struct db *db, struct arena *a, const struct session *s,
 	free(ics);
 }
 
-static void notify(struct db *db, struct arena *a, const struct session *s, const struct booker *b, const char *what,
-		   const char *body, enum ics_method method, bool cancelled, bool tentative)
-{
-	notify_with(db, a, s, b, what, body, method, cancelled, tentative, NULL);
-}
-
-static bool same_text(const char *x, const char *y)
-{
-	return x == y || (x && y && strcmp(x, y) == 0);
-}
-
-/* Whether a calendar entry made from (p, pb) says what one made from (s, b) would. */
-static bool same_entry(const struct session *p, const struct booker *pb, const struct session *s, const struct booker *b)
-{
-	return p->id == s->id && p->starts_at == s->starts_at && p->ends_at == s->ends_at &&
-	       same_text(p->course_id, s->course_id) && same_text(p->venue_name, s->venue_name) &&
-	       same_text(p->venue_address, s->venue_address) && same_text(p->venue_postcode, s->venue_postcode) &&
-	       same_text(p->venue_room, s->venue_room) && pb->show_course_names == b->show_course_names;
-}
-
 static const char *id_text(struct arena *a, int64_t id)
 {
 	return arena_printf(a, "%lld", (long long)id);
@@ -159,21 +128,8 @@ void booking_book(struct db *db, struct arena *a, int64_t session_id, int64_t us
 {
 	memset(out, 0, sizeof *out);
 	bool admin = actor->role == ROLE_ADMIN;
-	/* Making a calendar entry costs as much as the rest of the booking, and only one transaction writes
-	 * at a time: the likely one (booked, if a place is free now) is made before taking the writer, and
-	 * used if the transaction finds the session and person as they were. */
-	struct session pre;
-	struct booker pre_b = {0};
-	char *pre_ics = NULL;
-	bool pre_seat = false;
-	if (sessions_find(db, a, session_id, &pre) && load_booker(db, a, user_id, &pre_b)) {
-		pre_seat = pre.booked < pre.capacity;
-		pre_ics = calendar(&pre, &pre_b, ICS_REQUEST, false, !pre_seat);
-	}
-	if (db_begin(db) != DB_OK) {
-		free(pre_ics);
+	if (db_begin(db) != DB_OK)
 		return fail(out, 503, "The service is busy; try again in a moment.", NULL);
-	}
 	int64_t now = now_utc();
 	struct session s;
 	struct booker b = {0};
@@ -236,25 +192,20 @@ void booking_book(struct db *db, struct arena *a, int64_t session_id, int64_t us
 	 * session's count before it, kept by migration 007's triggers). */
 	out->position = seat ? 0 : s.waitlisted + 1;
 	audit(db, actor->id, "booking", id_text(a, out->id), "create", NULL, out->status);
-	char *ics = pre_ics && pre_seat == seat && same_entry(&pre, &pre_b, &s, &b) ? pre_ics : NULL;
-	if (ics == NULL)
-		free(pre_ics);
-	pre_ics = NULL;
 	if (seat)
-		notify_with(db, a, &s, &b, "Booking confirmed", "Your place is booked.", ICS_REQUEST, false, false, ics);
+		notify(db, a, &s, &b, "Booking confirmed", "Your place is booked.", ICS_REQUEST, false, false);
 	else
-		notify_with(db, a, &s, &b, "On the waiting list",
-			    arena_printf(a, "The session is full. You are number %d on the waiting list; we will tell you "
-					    "if a place comes free.",
-					 out->position),
-			    ICS_REQUEST, false, true, ics);
+		notify(db, a, &s, &b, "On the waiting list",
+		       arena_printf(a, "The session is full. You are number %d on the waiting list; we will tell you if a "
+				       "place comes free.",
+				    out->position),
+		       ICS_REQUEST, false, true);
 	commit(db, out, 201, out->id, out->status);
 	/* A warning, not a rule: read after the commit, so the writer is not held for it. */
 	if (out->http == 201)
 		out->overlap = db_int(db, 0, SQL_OVERLAP, "IIII", user_id, session_id, s.ends_at, s.starts_at) > 0;
 	return;
 out:
-	free(pre_ics);
 	db_rollback(db);
 }
 
@@ -365,7 +316,7 @@ void booking_cancel_session(struct db *db, struct arena *a, int64_t session_id, 
 		return fail(out, 503, "The service is busy; try again in a moment.", NULL);
 	int64_t now = now_utc();
 	struct session s;
-	if (!sessions_load(db, a, session_id, &s)) {
+	if (!sessions_find(db, a, session_id, &s)) {
 		fail(out, 404, "There is no such session.", NULL);
 		goto out;
 	}

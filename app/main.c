@@ -162,7 +162,9 @@ static int cmd_catalog_check(void)
 
 static int cmd_serve(const char *path, int argc, char **argv)
 {
-	struct server_opts so = {.db_path = path, .socket_path = opt(argc, argv, 0, "--socket"), .threads = 4,
+	/* 8 threads on 2 cores: a thread waiting for its write group's fsync leaves the CPU to the others
+	 * (bench: booking 0.46 -> 0.50 x the commit limit; peak memory 41 -> 52 MiB). */
+	struct server_opts so = {.db_path = path, .socket_path = opt(argc, argv, 0, "--socket"), .threads = 8,
 				 .sendmail = opt(argc, argv, 0, "--sendmail")};
 	/* The environment can name the mail command too, so nginx/run needs no option for it. */
 	if (so.sendmail == NULL)

@@ -66,7 +66,7 @@ static const struct route routes[] = {
 	/* courses, sessions and school requests (session_pages.c, requests.c) */
 	{M_GET, "/courses", ANY, 0, courses_list_page},
 	{M_GET, "/courses/{}", ANY, 0, course_page},
-	{M_GET, "/sessions", ANY, 0, sessions_list_page},
+	{M_GET, "/sessions", ANY, ROUTE_SNAPSHOT, sessions_list_page},
 	{M_GET, "/sessions/new", STAFF, 0, sessions_new_page}, /* before /sessions/{}, which would match "new" */
 	{M_POST, "/sessions/new", STAFF, 0, sessions_create},
 	{M_GET, "/sessions/{}", ANY, 0, session_page},
@@ -80,7 +80,7 @@ static const struct route routes[] = {
 	{M_POST, "/requests/{}/confirm", STAFF, 0, requests_confirm},
 	{M_POST, "/requests/{}/decline", STAFF, 0, requests_decline},
 	{M_GET, "/api/v1/courses", ANY, 0, courses_api_list},
-	{M_GET, "/api/v1/sessions", ANY, 0, sessions_api_list},
+	{M_GET, "/api/v1/sessions", ANY, ROUTE_SNAPSHOT, sessions_api_list},
 	{M_POST, "/api/v1/sessions", STAFF, 0, sessions_api_create},
 	{M_GET, "/api/v1/sessions/{}", ANY, 0, sessions_api_get},
 	{M_PUT, "/api/v1/sessions/{}", STAFF, 0, sessions_api_update},

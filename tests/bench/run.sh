@@ -7,8 +7,8 @@
 #
 # Environment: BENCH_SCALE (default 10), BENCH_SECONDS per measurement (default 5), BENCH_ROUNDS
 # (default 2: every measurement is taken that many times, rounds interleaved, and the best kept, as a
-# shared machine's noise only ever slows a run down), BENCH_THREADS (the app's --threads, default 4),
-# BENCH_REUSE=1 to keep the last run's data set (quicker, but its sign-ins lapse after two idle hours
+# shared machine's noise only ever slows a run down), BENCH_THREADS (the app's --threads, default 8 as
+# in the app), BENCH_REUSE=1 to keep the last run's data set (quicker, but its sign-ins lapse after two idle hours
 # and earlier booking runs have filled sessions).
 set -euo pipefail
 
@@ -18,7 +18,7 @@ DATA=$OUT/data
 SCALE=${BENCH_SCALE:-10}
 SECS=${BENCH_SECONDS:-5}
 ROUNDS=${BENCH_ROUNDS:-2}
-THREADS=${BENCH_THREADS:-4}
+THREADS=${BENCH_THREADS:-8}
 LANTERN=$ROOT/bin/lantern
 LUA=$ROOT/tests/bench/bench.lua
 VERSION=$(tr -d ' \n' < "$ROOT/build/assets/VERSION")
