@@ -444,14 +444,14 @@ struct dashboard {
 	struct indicator_ctx quarter[8];
 };
 
-static void dashboard_init(const struct req *r, const struct scope *s, struct dashboard *d)
+static void dashboard_init(struct db *db, struct arena *a, const struct scope *s, struct dashboard *d)
 {
 	int64_t now = now_utc();
-	indicator_ctx_init(&d->period, r->db, r->arena, &s->period, s->area, now);
+	indicator_ctx_init(&d->period, db, a, &s->period, s->area, now);
 	struct period prior;
 	d->has_prior = year_before(&s->period, &prior);
 	if (d->has_prior)
-		indicator_ctx_init(&d->prior, r->db, r->arena, &prior, s->area, now);
+		indicator_ctx_init(&d->prior, db, a, &prior, s->area, now);
 	struct period last, current;
 	struct period_date end;
 	period_last_day(&s->period, &end);
@@ -464,7 +464,7 @@ static void dashboard_init(const struct req *r, const struct scope *s, struct da
 		last = current;
 	for (int i = 0; i < 8; i++) {
 		quarter_step(&last, i - 7, &d->quarters[i]);
-		indicator_ctx_init(&d->quarter[i], r->db, r->arena, &d->quarters[i], s->area, now);
+		indicator_ctx_init(&d->quarter[i], db, a, &d->quarters[i], s->area, now);
 	}
 }
 
@@ -548,16 +548,23 @@ static void indicator_section(const struct req *r, struct resp *o, const struct 
 static const char SQL_CHILD_AREAS[] = "SELECT id, name FROM areas WHERE parent = ? ORDER BY name";
 
 /* Each indicator for each area directly below the chosen one. */
+/* The areas directly below area (at most 16), ids and names into the arena; returns how many. */
+static int child_areas(struct db *db, struct arena *a, const char *area, const char *ids[16], const char *names[16])
+{
+	int n = 0;
+	struct db_stmt *st = db_query(db, SQL_CHILD_AREAS, "s", area);
+	while (n < 16 && db_next(st)) {
+		ids[n] = arena_strdup(a, db_col_text(st, 0));
+		names[n++] = arena_strdup(a, db_col_text(st, 1));
+	}
+	db_done(st);
+	return n;
+}
+
 static void breakdown(const struct req *r, struct resp *o, const struct scope *s)
 {
 	const char *ids[16], *names[16];
-	int n = 0;
-	struct db_stmt *st = db_query(r->db, SQL_CHILD_AREAS, "s", s->area);
-	while (n < 16 && db_next(st)) {
-		ids[n] = arena_strdup(r->arena, db_col_text(st, 0));
-		names[n++] = arena_strdup(r->arena, db_col_text(st, 1));
-	}
-	db_done(st);
+	int n = child_areas(r->db, r->arena, s->area, ids, names);
 	if (n == 0)
 		return;
 	html_lit(o, "<h2 class=\"govuk-heading-l\" id=\"breakdown\">Breakdown by area</h2>"
@@ -625,7 +632,7 @@ int indicators_dashboard(const struct req *r, struct resp *o)
 		 "<a class=\"govuk-link\" href=\"/indicators/export?%h&amp;format=adx&amp;breakdown=1\">ADX for DHIS2</a></p>",
 	      q, q, q);
 	struct dashboard d;
-	dashboard_init(r, &s, &d);
+	dashboard_init(r->db, r->arena, &s, &d);
 	for (int outcome = 1; outcome <= 5; outcome += 4) {
 		htmlf(o, "<h2 class=\"govuk-heading-l\">%h</h2>", outcome_titles[outcome]);
 		for (int i = 0; i < indicators_count; i++)
@@ -635,6 +642,45 @@ int indicators_dashboard(const struct req *r, struct resp *o)
 	breakdown(r, o, &s);
 	page_end(r, o, &p);
 	return status;
+}
+
+/* What the Board opens first: the latest quarter (the dashboard's default) and the last whole
+ * financial year, for Greater Essex. Both are over, so their figures rarely change once counted. */
+void indicators_warm(struct db *db, struct arena *a)
+{
+	int64_t now = now_utc();
+	struct scope scopes[2] = {{.area = "greater-essex"}, {.area = "greater-essex"}};
+	latest_quarter(now, &scopes[0].period);
+	char fy[16];
+	snprintf(fy, sizeof fy, "%.9s", scopes[0].period.name); /* "FY2026-27" of "FY2026-27-Q2" */
+	struct period this_year;
+	if (!period_parse(fy, &this_year) || !year_before(&this_year, &scopes[1].period))
+		return;
+	db_snapshot_begin(db);
+	for (int k = 0; k < 2; k++) {
+		struct dashboard d;
+		dashboard_init(db, a, &scopes[k], &d);
+		for (int i = 0; i < indicators_count; i++) {
+			struct indicator_value v;
+			indicator_compute(&indicators[i], &d.period, &v);
+			if (d.has_prior)
+				indicator_compute(&indicators[i], &d.prior, &v);
+			for (int q = 0; q < 8; q++)
+				indicator_compute(&indicators[i], &d.quarter[q], &v);
+		}
+		/* and its breakdown by the areas below */
+		const char *ids[16], *names[16];
+		int n = child_areas(db, a, scopes[k].area, ids, names);
+		for (int j = 0; j < n; j++) {
+			struct indicator_ctx c;
+			indicator_ctx_init(&c, db, a, &scopes[k].period, ids[j], now);
+			for (int i = 0; i < indicators_count; i++) {
+				struct indicator_value v;
+				indicator_compute(&indicators[i], &c, &v);
+			}
+		}
+	}
+	db_snapshot_end(db);
 }
 
 /* ---- drill-down: the records behind a figure ---- */
@@ -811,7 +857,7 @@ int indicators_detail_page(const struct req *r, struct resp *o)
 	      area_name(r, s.area), s.period.name, ind->title);
 	scope_form(r, o, &s, arena_printf(r->arena, "/indicators/%s", ind->id), NULL);
 	struct dashboard d;
-	dashboard_init(r, &s, &d);
+	dashboard_init(r->db, r->arena, &s, &d);
 	indicator_section(r, o, ind, &s, &d);
 	htmlf(o, "<h2 class=\"govuk-heading-l\">What is counted</h2><p class=\"govuk-body\">%h</p>", ind->how);
 	int rows = drill_rows(r, o, ind, &s);

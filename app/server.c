@@ -17,6 +17,7 @@
 #include "auth.h"
 #include "booking.h"
 #include "db.h"
+#include "indicator_pages.h"
 #include "outbox.h"
 #include "req.h"
 #include "resp.h"
@@ -167,8 +168,8 @@ static void on_poke(int sig)
 	(void)sig;
 }
 
-/* Background duties every few seconds, until shutdown: hand queued mail to the mail command, and
- * open lapsed sector reservations to the waiting list. */
+/* Background duties every few seconds, until shutdown: hand queued mail to the mail command, open
+ * lapsed sector reservations to the waiting list, and keep the Board's first figures counted. */
 static void *mailer_main(void *arg)
 {
 	const struct server_opts *opts = arg;
@@ -180,6 +181,7 @@ static void *mailer_main(void *arg)
 	while (!atomic_load(&stopping)) {
 		outbox_flush(db, opts->sendmail);
 		booking_release_due(db, arena);
+		indicators_warm(db, arena);
 		db_request_end(db);
 		arena_clear(arena);
 		for (int i = 0; i < 50 && !atomic_load(&stopping); i++)
