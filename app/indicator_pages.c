@@ -442,11 +442,34 @@ struct dashboard {
 	bool has_prior;
 	struct period quarters[8];
 	struct indicator_ctx quarter[8];
+	/* the breakdown: the period in each area directly below (none unless asked for) */
+	int nchildren;
+	const char *child_ids[16], *child_names[16];
+	struct indicator_ctx child[16];
 };
 
-static void dashboard_init(struct db *db, struct arena *a, const struct scope *s, struct dashboard *d)
+static const char SQL_CHILD_AREAS[] = "SELECT id, name FROM areas WHERE parent = ? ORDER BY name";
+
+static void children_init(struct db *db, struct arena *a, const struct scope *s, int64_t now, struct dashboard *d)
+{
+	struct db_stmt *st = db_query(db, SQL_CHILD_AREAS, "s", s->area);
+	while (d->nchildren < 16 && db_next(st)) {
+		int k = d->nchildren++;
+		d->child_ids[k] = arena_strdup(a, db_col_text(st, 0));
+		d->child_names[k] = arena_strdup(a, db_col_text(st, 1));
+	}
+	db_done(st);
+	for (int k = 0; k < d->nchildren; k++)
+		indicator_ctx_init(&d->child[k], db, a, &s->period, d->child_ids[k], now);
+}
+
+static void dashboard_init(struct db *db, struct arena *a, const struct scope *s, bool with_breakdown,
+			   struct dashboard *d)
 {
 	int64_t now = now_utc();
+	d->nchildren = 0;
+	if (with_breakdown)
+		children_init(db, a, s, now, d);
 	indicator_ctx_init(&d->period, db, a, &s->period, s->area, now);
 	struct period prior;
 	d->has_prior = year_before(&s->period, &prior);
@@ -545,26 +568,10 @@ static void indicator_section(const struct req *r, struct resp *o, const struct 
 	html_lit(o, "</section>");
 }
 
-static const char SQL_CHILD_AREAS[] = "SELECT id, name FROM areas WHERE parent = ? ORDER BY name";
-
 /* Each indicator for each area directly below the chosen one. */
-/* The areas directly below area (at most 16), ids and names into the arena; returns how many. */
-static int child_areas(struct db *db, struct arena *a, const char *area, const char *ids[16], const char *names[16])
+static void breakdown(const struct req *r, struct resp *o, const struct scope *s, const struct dashboard *d)
 {
-	int n = 0;
-	struct db_stmt *st = db_query(db, SQL_CHILD_AREAS, "s", area);
-	while (n < 16 && db_next(st)) {
-		ids[n] = arena_strdup(a, db_col_text(st, 0));
-		names[n++] = arena_strdup(a, db_col_text(st, 1));
-	}
-	db_done(st);
-	return n;
-}
-
-static void breakdown(const struct req *r, struct resp *o, const struct scope *s)
-{
-	const char *ids[16], *names[16];
-	int n = child_areas(r->db, r->arena, s->area, ids, names);
+	int n = d->nchildren;
 	if (n == 0)
 		return;
 	html_lit(o, "<h2 class=\"govuk-heading-l\" id=\"breakdown\">Breakdown by area</h2>"
@@ -573,17 +580,14 @@ static void breakdown(const struct req *r, struct resp *o, const struct scope *s
 	for (int k = 0; k < n; k++)
 		htmlf(o, "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\"><a class=\"govuk-link\" "
 			 "href=\"/indicators?period=%u&amp;area=%u\">%h</a></th>",
-		      s->period.name, ids[k], names[k]);
+		      s->period.name, d->child_ids[k], d->child_names[k]);
 	html_lit(o, "</tr></thead><tbody class=\"govuk-table__body\">");
-	struct indicator_ctx ctx[16];
-	for (int k = 0; k < n; k++)
-		indicator_ctx_init(&ctx[k], r->db, r->arena, &s->period, ids[k], now_utc());
 	for (int i = 0; i < indicators_count; i++) {
 		htmlf(o, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">%h %h</th>",
 		      indicators[i].id, indicators[i].title);
 		for (int k = 0; k < n; k++) {
 			struct indicator_value v;
-			indicator_compute(&indicators[i], &ctx[k], &v);
+			indicator_compute(&indicators[i], &d->child[k], &v);
 			htmlf(o, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%h</td>",
 			      v.suppressed ? "Suppressed" : value_text(r->arena, &indicators[i], &v));
 		}
@@ -632,14 +636,14 @@ int indicators_dashboard(const struct req *r, struct resp *o)
 		 "<a class=\"govuk-link\" href=\"/indicators/export?%h&amp;format=adx&amp;breakdown=1\">ADX for DHIS2</a></p>",
 	      q, q, q);
 	struct dashboard d;
-	dashboard_init(r->db, r->arena, &s, &d);
+	dashboard_init(r->db, r->arena, &s, true, &d);
 	for (int outcome = 1; outcome <= 5; outcome += 4) {
 		htmlf(o, "<h2 class=\"govuk-heading-l\">%h</h2>", outcome_titles[outcome]);
 		for (int i = 0; i < indicators_count; i++)
 			if (indicators[i].outcome == outcome)
 				indicator_section(r, o, &indicators[i], &s, &d);
 	}
-	breakdown(r, o, &s);
+	breakdown(r, o, &s, &d);
 	page_end(r, o, &p);
 	return status;
 }
@@ -659,26 +663,22 @@ void indicators_warm(struct db *db, struct arena *a)
 	db_snapshot_begin(db);
 	for (int k = 0; k < 2; k++) {
 		struct dashboard d;
-		dashboard_init(db, a, &scopes[k], &d);
-		for (int i = 0; i < indicators_count; i++) {
-			struct indicator_value v;
-			indicator_compute(&indicators[i], &d.period, &v);
-			if (d.has_prior)
-				indicator_compute(&indicators[i], &d.prior, &v);
-			for (int q = 0; q < 8; q++)
-				indicator_compute(&indicators[i], &d.quarter[q], &v);
-		}
-		/* and its breakdown by the areas below */
-		const char *ids[16], *names[16];
-		int n = child_areas(db, a, scopes[k].area, ids, names);
-		for (int j = 0; j < n; j++) {
-			struct indicator_ctx c;
-			indicator_ctx_init(&c, db, a, &scopes[k].period, ids[j], now);
+		dashboard_init(db, a, &scopes[k], true, &d);
+		/* Every context the page counts in; the cache keeps what indicator_compute finds. */
+		const struct indicator_ctx *all[2 + 8 + 16];
+		int n = 0;
+		all[n++] = &d.period;
+		if (d.has_prior)
+			all[n++] = &d.prior;
+		for (int q = 0; q < 8; q++)
+			all[n++] = &d.quarter[q];
+		for (int c = 0; c < d.nchildren; c++)
+			all[n++] = &d.child[c];
+		for (int c = 0; c < n; c++)
 			for (int i = 0; i < indicators_count; i++) {
 				struct indicator_value v;
-				indicator_compute(&indicators[i], &c, &v);
+				indicator_compute(&indicators[i], all[c], &v);
 			}
-		}
 	}
 	db_snapshot_end(db);
 }
@@ -752,6 +752,18 @@ static void cell_int(struct resp *o, int64_t v)
 	htmlf(o, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%D</td>", v);
 }
 
+/* A row of the first ntext columns as text and the rest, up to ncols, as whole numbers. */
+static void text_then_numbers_row(struct resp *o, struct db_stmt *st, int ntext, int ncols)
+{
+	html_lit(o, "<tr class=\"govuk-table__row\">");
+	for (int c = 0; c < ncols; c++)
+		if (c < ntext)
+			cell(o, db_col_text(st, c));
+		else
+			cell_int(o, db_col_int64(st, c));
+	html_lit(o, "</tr>");
+}
+
 static int drill_rows(const struct req *r, struct resp *o, const struct indicator *ind, const struct scope *s)
 {
 	int rows = 0;
@@ -760,14 +772,8 @@ static int drill_rows(const struct req *r, struct resp *o, const struct indicato
 	if (strcmp(records, "deliveries") == 0) {
 		static const char *const cols[] = {"Date", "Setting", "URN", "Phase", "Module", "Year", "Pupils reached"};
 		table_head(o, cols, 7);
-		for (st = drill_query(r, SQL_DRILL_DELIVERIES, ind, s); db_next(st); rows++) {
-			html_lit(o, "<tr class=\"govuk-table__row\">");
-			for (int c = 0; c < 5; c++)
-				cell(o, db_col_text(st, c));
-			cell_int(o, db_col_int64(st, 5));
-			cell_int(o, db_col_int64(st, 6));
-			html_lit(o, "</tr>");
-		}
+		for (st = drill_query(r, SQL_DRILL_DELIVERIES, ind, s); db_next(st); rows++)
+			text_then_numbers_row(o, st, 5, 7);
 	} else if (strcmp(records, "sessions") == 0 || strcmp(records, "attendances") == 0 ||
 		   strcmp(records, "evaluations") == 0) {
 		/* Per session, never per person: who attended stays with the session's trainers. */
@@ -805,14 +811,8 @@ static int drill_rows(const struct req *r, struct resp *o, const struct indicato
 	} else if (strcmp(records, "placements") == 0) {
 		static const char *const cols[] = {"Campaign", "Material", "Place", "Area", "Placed", "Quantity", "Scans in period"};
 		table_head(o, cols, 7);
-		for (st = drill_query(r, SQL_DRILL_PLACEMENTS, ind, s); db_next(st); rows++) {
-			html_lit(o, "<tr class=\"govuk-table__row\">");
-			for (int c = 0; c < 5; c++)
-				cell(o, db_col_text(st, c));
-			cell_int(o, db_col_int64(st, 5));
-			cell_int(o, db_col_int64(st, 6));
-			html_lit(o, "</tr>");
-		}
+		for (st = drill_query(r, SQL_DRILL_PLACEMENTS, ind, s); db_next(st); rows++)
+			text_then_numbers_row(o, st, 5, 7);
 	} else if (strcmp(records, "pledges") == 0) {
 		static const char *const cols[] = {"Employer", "Sector", "Area", "Signed"};
 		table_head(o, cols, 4);
@@ -857,7 +857,7 @@ int indicators_detail_page(const struct req *r, struct resp *o)
 	      area_name(r, s.area), s.period.name, ind->title);
 	scope_form(r, o, &s, arena_printf(r->arena, "/indicators/%s", ind->id), NULL);
 	struct dashboard d;
-	dashboard_init(r->db, r->arena, &s, &d);
+	dashboard_init(r->db, r->arena, &s, false, &d);
 	indicator_section(r, o, ind, &s, &d);
 	htmlf(o, "<h2 class=\"govuk-heading-l\">What is counted</h2><p class=\"govuk-body\">%h</p>", ind->how);
 	int rows = drill_rows(r, o, ind, &s);
