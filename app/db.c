@@ -13,7 +13,7 @@
 #include "migrations.h"
 #include "util.h"
 
-enum { STMT_SLOTS = 512, BUSY_TIMEOUT_MS = 5000, GROUP_MAX = 32 };
+enum { STMT_SLOTS = 512, BUSY_TIMEOUT_MS = 5000, BUSY_SLEEP_US = 200, GROUP_MAX = 32 };
 
 struct db_stmt {
 	const char *sql; /* the literal's address is the cache key */
@@ -60,6 +60,7 @@ struct db {
 	int64_t last_id;   /* of the last write made through db_exec outside a transaction */
 	int changes;
 	struct db_stmt slots[STMT_SLOTS]; /* open addressing on the SQL pointer */
+	struct timespec busy_since;       /* when the current wait for another process's lock began */
 };
 
 /* The writer this thread has, if any. */
@@ -77,6 +78,26 @@ static void fail(struct db *db, const char *what)
 	db->failed = true;
 }
 
+/* Waits for a lock another process holds (its writer's group transaction, or a checkpoint) in short
+ * sleeps, up to BUSY_TIMEOUT_MS: SQLite's own handler sleeps 10 to 100 ms once a wait passes a few
+ * ms, while a group commit holds the lock for about a millisecond, so the other process would lose
+ * most of its turns and its writes queue behind the sleep. */
+static int busy_wait(void *arg, int tries)
+{
+	struct db *db = arg;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (tries == 0)
+		db->busy_since = now;
+	long long waited_ms = (long long)(now.tv_sec - db->busy_since.tv_sec) * 1000 +
+			      (now.tv_nsec - db->busy_since.tv_nsec) / 1000000;
+	if (waited_ms >= BUSY_TIMEOUT_MS)
+		return 0;
+	struct timespec nap = {0, BUSY_SLEEP_US * 1000L};
+	nanosleep(&nap, NULL);
+	return 1;
+}
+
 struct db *db_open(const char *path, bool create)
 {
 	struct db *db = xcalloc(1, sizeof *db);
@@ -87,7 +108,7 @@ struct db *db_open(const char *path, bool create)
 		free(db);
 		return NULL;
 	}
-	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
+	sqlite3_busy_handler(db->h, busy_wait, db);
 	sqlite3_extended_result_codes(db->h, 1);
 	db->writer = db;
 	pthread_mutex_init(&db->w.m, NULL);

@@ -22,7 +22,7 @@
 static const char usage[] =
 	"usage:\n"
 	"  lantern --db PATH init                        create or migrate the database\n"
-	"  lantern --db PATH serve --socket PATH [--threads N] [--sendmail CMD]\n"
+	"  lantern --db PATH serve --socket PATH [--processes N] [--threads N] [--sendmail CMD]\n"
 	"  lantern --db PATH user add --email E --name N --role R [--org ID | --school URN]  (password on stdin)\n"
 	"  lantern --db PATH token create --email E      print a new API token for that user\n"
 	"  lantern --db PATH schools import FILE.csv     add or update settings (" SCHOOLS_CSV_HEADER ")\n"
@@ -160,24 +160,33 @@ static int cmd_catalog_check(void)
 	return 0;
 }
 
+/* Reads the count --name (1 to 64) into *out if it is given; false, with a message, if it is bad. */
+static bool count_opt(int argc, char **argv, const char *name, int *out)
+{
+	const char *text = opt(argc, argv, 0, name);
+	long long n;
+	if (text == NULL)
+		return true;
+	if (!valid_int(text, 1, 64, &n)) {
+		fprintf(stderr, "lantern: %s: give a number from 1 to 64\n", name);
+		return false;
+	}
+	*out = (int)n;
+	return true;
+}
+
 static int cmd_serve(const char *path, int argc, char **argv)
 {
-	/* 8 threads on 2 cores: a thread waiting for its write group's fsync leaves the CPU to the others
-	 * (bench: booking 0.46 -> 0.50 x the commit limit; peak memory 41 -> 52 MiB). */
-	struct server_opts so = {.db_path = path, .socket_path = opt(argc, argv, 0, "--socket"), .threads = 8,
-				 .sendmail = opt(argc, argv, 0, "--sendmail")};
+	/* Two processes of four threads: a crash costs one process's requests in flight, never the service;
+	 * eight threads in all on 2 cores, as a thread waiting for its write group's fsync leaves the CPU to
+	 * the others (bench: booking 0.46 -> 0.50 x the commit limit with 8 threads rather than 4). */
+	struct server_opts so = {.db_path = path, .socket_path = opt(argc, argv, 0, "--socket"), .processes = 2,
+				 .threads = 4, .sendmail = opt(argc, argv, 0, "--sendmail")};
 	/* The environment can name the mail command too, so nginx/run needs no option for it. */
 	if (so.sendmail == NULL)
 		so.sendmail = getenv("LANTERN_SENDMAIL");
-	const char *threads = opt(argc, argv, 0, "--threads");
-	long long n;
-	if (threads) {
-		if (!valid_int(threads, 1, 64, &n)) {
-			fputs("lantern: --threads: give a number from 1 to 64\n", stderr);
-			return 2;
-		}
-		so.threads = (int)n;
-	}
+	if (!count_opt(argc, argv, "--threads", &so.threads) || !count_opt(argc, argv, "--processes", &so.processes))
+		return 2;
 	if (so.socket_path == NULL) {
 		fputs("lantern: serve needs --socket PATH\n", stderr);
 		return 2;

@@ -1,15 +1,19 @@
-/* server.c — the FastCGI loop. Workers each own a SQLite connection; the main thread waits for
- * SIGTERM/SIGINT and then closes the listening socket, so workers finish what they are doing and
- * stop. libfcgi's own SIGTERM handling would fail reads of requests in flight, so it never sees one. */
+/* server.c — the FastCGI server. The master (server_run) opens the listening socket once and forks
+ * the children (supervisor.c) that serve on it; each child has worker threads with their own SQLite
+ * connections, one shared writer, a scan writer and a thread for background duties. A child waits
+ * for SIGTERM/SIGINT and then lets its workers finish what they are doing and stop. libfcgi's own
+ * SIGTERM handling would fail reads of requests in flight, so it never sees one. */
 #include "server.h"
 
 #include <fcgiapp.h>
 #include <pthread.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +27,7 @@
 #include "resp.h"
 #include "route.h"
 #include "scanq.h"
+#include "supervisor.h"
 #include "util.h"
 
 struct worker {
@@ -31,6 +36,7 @@ struct worker {
 	const struct server_opts *opts;
 	struct db *db;
 	atomic_bool idle; /* waiting in accept: safe to poke */
+	bool joined;
 };
 
 static atomic_bool stopping;
@@ -168,8 +174,32 @@ static void on_poke(int sig)
 	(void)sig;
 }
 
-/* Background duties every few seconds, until shutdown: hand queued mail to the mail command, open
- * lapsed sector reservations to the waiting list, and keep the Board's first figures counted. */
+/* Mail and lapsed reservations are the duty of one process at a time, whichever holds an flock on
+ * DB-duty: two children reading the outbox together would each hand the same message to the mail
+ * command. The kernel drops the lock when its holder dies, so a re-forked child (or the next master's,
+ * while the last one's children finish) takes the duty over. Returns whether this process has it. */
+static bool take_duty(const char *db_path, int *fd)
+{
+	if (*fd >= 0)
+		return true;
+	char *path = xasprintf("%s-duty", db_path);
+	int lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock < 0)
+		log_error("cannot open %s: %s", path, strerror(errno));
+	free(path);
+	if (lock < 0)
+		return false;
+	if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
+		close(lock);
+		return false;
+	}
+	*fd = lock;
+	return true;
+}
+
+/* Background duties every few seconds, until shutdown: hand queued mail to the mail command and open
+ * lapsed sector reservations to the waiting list (one process: take_duty), and keep the Board's first
+ * figures counted (every process: each has its own cache of figures). */
 static void *mailer_main(void *arg)
 {
 	const struct server_opts *opts = arg;
@@ -178,15 +208,20 @@ static void *mailer_main(void *arg)
 		return NULL;
 	db_share_writer(db, opts->writer);
 	struct arena *arena = arena_new();
+	int duty = -1;
 	while (!atomic_load(&stopping)) {
-		outbox_flush(db, opts->sendmail);
-		booking_release_due(db, arena);
+		if (take_duty(opts->db_path, &duty)) {
+			outbox_flush(db, opts->sendmail);
+			booking_release_due(db, arena);
+		}
 		indicators_warm(db, arena);
 		db_request_end(db);
 		arena_clear(arena);
 		for (int i = 0; i < 50 && !atomic_load(&stopping); i++)
 			usleep(100 * 1000);
 	}
+	if (duty >= 0)
+		close(duty);
 	arena_free(arena);
 	db_close(db);
 	return NULL;
@@ -221,6 +256,85 @@ static void *scan_writer_main(void *arg)
 	return NULL;
 }
 
+/* One child: its threads serve on the shared listening socket until SIGTERM or SIGINT. */
+static int serve_child(void *arg, int slot)
+{
+	const struct server_opts *opts = arg;
+	/* Our own no-op handler, installed after FCGX_Init and without SA_RESTART, so a poke makes a
+	 * blocked accept() return instead of libfcgi's handler flagging every read as failed. */
+	struct sigaction sa = {.sa_handler = on_poke};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	sigset_t stop_signals;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+
+	/* One connection makes every write of this process (db_share_writer): its cache stays warm and
+	 * transactions that finish together are committed together. Between processes, SQLite's file
+	 * locks decide (db.c waits for them in short sleeps). */
+	struct db *writer = db_open(opts->db_path, false);
+	if (writer == NULL)
+		return 1;
+	db_cache_kib(writer, 8192);
+	struct server_opts shared = *opts;
+	shared.writer = writer;
+	opts = &shared;
+	int n = opts->threads;
+	struct worker *workers = xcalloc((size_t)n, sizeof *workers);
+	for (int i = 0; i < n; i++) {
+		workers[i].listen_fd = opts->listen_fd;
+		workers[i].opts = opts;
+		workers[i].db = db_open(opts->db_path, false);
+		if (workers[i].db == NULL)
+			die("cannot open the database for worker %d", i);
+		db_share_writer(workers[i].db, writer);
+		if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0)
+			die("cannot start worker %d", i);
+	}
+	pthread_t mailer, scan_writer;
+	pthread_create(&mailer, NULL, mailer_main, (void *)opts);
+	if (pthread_create(&scan_writer, NULL, scan_writer_main, (void *)opts) != 0)
+		die("cannot start the scan writer");
+	log_info("child %d serving with %d threads", slot, n);
+
+	int sig = 0;
+	sigwait(&stop_signals, &sig);
+	log_info("child %d: signal %d: finishing requests in flight", slot, sig);
+	atomic_store(&stopping, true);
+	/* The listening socket is the other children's too, so it stays open: idle workers are poked out
+	 * of accept() instead, and busy ones finish their request and then see the flag. */
+	for (int left = n; left > 0;) {
+		left = 0;
+		for (int i = 0; i < n; i++) {
+			if (workers[i].joined)
+				continue;
+			if (pthread_tryjoin_np(workers[i].thread, NULL) == 0) {
+				workers[i].joined = true;
+				db_close(workers[i].db);
+				continue;
+			}
+			left++;
+			if (atomic_load(&workers[i].idle))
+				pthread_kill(workers[i].thread, SIGUSR1);
+		}
+		if (left)
+			usleep(10 * 1000);
+	}
+	/* Every worker has finished, so no scan can be queued any more: now drain the queue. */
+	atomic_store(&scans_stopping, true);
+	scanq_wake();
+	pthread_join(scan_writer, NULL);
+	pthread_join(mailer, NULL);
+	db_close(writer);
+	free(workers);
+	log_info("child %d stopped", slot);
+	return 0;
+}
+
 int server_run(const struct server_opts *opts)
 {
 	struct db *check = db_open(opts->db_path, false);
@@ -236,23 +350,11 @@ int server_run(const struct server_opts *opts)
 		db_close(check);
 		return 1;
 	}
+	/* Closed before forking: a SQLite connection must not cross a fork. */
 	db_close(check);
 
 	if (FCGX_Init() != 0)
 		die("FCGX_Init failed");
-	/* Our own no-op handler, installed after FCGX_Init and without SA_RESTART, so a poke makes a
-	 * blocked accept() return instead of libfcgi's handler flagging every read as failed. */
-	struct sigaction sa = {.sa_handler = on_poke};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
-	sigset_t stop_signals;
-	sigemptyset(&stop_signals);
-	sigaddset(&stop_signals, SIGTERM);
-	sigaddset(&stop_signals, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
-
 	unlink(opts->socket_path);
 	mode_t old_umask = umask(0117);
 	/* A deep queue of waiting connections: a burst (a poster scanned by a crowd) waits for a worker
@@ -263,58 +365,12 @@ int server_run(const struct server_opts *opts)
 		log_error("cannot listen on %s", opts->socket_path);
 		return 1;
 	}
-
-	/* One connection makes every write (db_share_writer): its cache stays warm and transactions that
-	 * finish together are committed together. */
-	struct db *writer = db_open(opts->db_path, false);
-	if (writer == NULL)
-		die("cannot open the database for writing");
-	db_cache_kib(writer, 8192);
-	struct server_opts shared = *opts;
-	shared.writer = writer;
-	opts = &shared;
-	int n = opts->threads;
-	struct worker *workers = xcalloc((size_t)n, sizeof *workers);
-	for (int i = 0; i < n; i++) {
-		workers[i].listen_fd = fd;
-		workers[i].opts = opts;
-		workers[i].db = db_open(opts->db_path, false);
-		if (workers[i].db == NULL)
-			die("cannot open the database for worker %d", i);
-		db_share_writer(workers[i].db, writer);
-		if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0)
-			die("cannot start worker %d", i);
-	}
-	pthread_t mailer, scan_writer;
-	pthread_create(&mailer, NULL, mailer_main, (void *)opts);
-	if (pthread_create(&scan_writer, NULL, scan_writer_main, (void *)opts) != 0)
-		die("cannot start the scan writer");
-	log_info("serving on %s with %d threads", opts->socket_path, n);
-
-	int sig = 0;
-	sigwait(&stop_signals, &sig);
-	log_info("signal %d: finishing requests in flight", sig);
-	atomic_store(&stopping, true);
-	/* Closing the listener wakes idle workers (accept fails) and refuses new connections;
-	 * busy workers finish their request and then see the flag. */
-	shutdown(fd, SHUT_RDWR);
-	for (int i = 0; i < n; i++) {
-		for (int tries = 0; pthread_tryjoin_np(workers[i].thread, NULL) != 0; tries++) {
-			if (tries % 10 == 0 && atomic_load(&workers[i].idle))
-				pthread_kill(workers[i].thread, SIGUSR1);
-			usleep(10 * 1000);
-		}
-		db_close(workers[i].db);
-	}
-	/* Every worker has finished, so no scan can be queued any more: now drain the queue. */
-	atomic_store(&scans_stopping, true);
-	scanq_wake();
-	pthread_join(scan_writer, NULL);
-	pthread_join(mailer, NULL);
+	struct server_opts child = *opts;
+	child.listen_fd = fd;
+	log_info("serving on %s with %d processes of %d threads", opts->socket_path, opts->processes, opts->threads);
+	int rc = supervisor_run(opts->processes, serve_child, &child);
 	close(fd);
 	unlink(opts->socket_path);
-	db_close(writer);
-	free(workers);
 	log_info("stopped");
-	return 0;
+	return rc;
 }

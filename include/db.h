@@ -20,7 +20,8 @@ enum db_rc {
 	DB_ERROR,
 };
 
-/* Opens (creating if asked) with WAL, synchronous=FULL, foreign keys and a busy timeout.
+/* Opens (creating if asked) with WAL, synchronous=FULL, foreign keys and a busy handler (short sleeps
+ * for up to 5 s while another process holds the lock).
  * Returns NULL and logs on failure. */
 struct db *db_open(const char *path, bool create);
 /* Sends db's writes (its transactions, and db_exec writes outside one) through writer, a connection

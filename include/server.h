@@ -1,4 +1,5 @@
-/* server.h — the FastCGI server: worker threads, each with its own database connection. */
+/* server.h — the FastCGI server: a master that forks and re-forks child processes, each with worker
+ * threads that have their own database connections. */
 #ifndef LANTERN_SERVER_H
 #define LANTERN_SERVER_H
 
@@ -7,12 +8,15 @@ struct db;
 struct server_opts {
 	const char *db_path;
 	const char *socket_path;
-	int threads;
+	int processes; /* children serving on the one listening socket */
+	int threads;   /* worker threads in each */
 	const char *sendmail; /* command that takes a message on stdin, or NULL to leave mail queued */
-	struct db *writer;    /* set by server_run: the connection all threads write through */
+	int listen_fd;        /* set by server_run: the listening socket the children share */
+	struct db *writer;    /* set in each child: the connection all its threads write through */
 };
 
-/* Serves until SIGTERM or SIGINT, then finishes requests in flight. Returns the exit status. */
+/* Serves until SIGTERM or SIGINT, replacing any child that dies, then lets every child finish its
+ * requests in flight. Returns the exit status. */
 int server_run(const struct server_opts *opts);
 
 #endif
