@@ -29,15 +29,18 @@ async function waitFor(cond, ms, what) {
   }
 }
 
-/** Every process belonging to a running stack: runner, app, nginx master and workers. */
+/** Every process belonging to a running stack: runner, app (master and children), nginx master and workers. */
 function stackProcesses(stack) {
   const master = Number(fs.readFileSync(path.join(stack.dataDir, 'nginx', 'nginx.pid'), 'utf8').trim());
-  const mentioning = pidsMentioning(stack.dataDir); // runner, `lantern serve`, nginx master
+  const mentioning = pidsMentioning(stack.dataDir); // runner, `lantern serve` and its children, nginx master
   const app = mentioning.filter((pid) => {
     const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     return cmd.includes('serve');
   });
-  return { master, workers: childPids(master), app, all: [...new Set([...mentioning, master, ...childPids(master)])] };
+  return {
+    master, workers: childPids(master), app, appMaster: stack.appPid(),
+    all: [...new Set([...mentioning, master, ...childPids(master)])],
+  };
 }
 
 describe('nginx in front of lantern', () => {
@@ -178,7 +181,7 @@ describe('nginx/run process handling', () => {
     test(`stops cleanly on ${signal}: exit 0, no nginx or lantern left, port closed`, async () => {
       const s = await startStack({ threads: 2 });
       const procs = stackProcesses(s);
-      assert.ok(procs.app.length === 1, `expected one lantern serve process, found ${procs.app}`);
+      assert.equal(procs.app.length, 3, `expected a lantern serve master and its two processes, found ${procs.app}`);
       assert.ok(procs.workers.length >= 1, 'nginx has no worker');
       const socket = path.join(s.dataDir, 'run', 'lantern.sock');
       assert.ok(fs.existsSync(socket), 'no FastCGI socket');
@@ -196,11 +199,33 @@ describe('nginx/run process handling', () => {
     });
   }
 
-  test('if the app dies, the runner stops nginx and exits non-zero', async () => {
+  test('if the app master dies, the runner starts it again and nginx stays up', async () => {
+    const s = await startStack({ threads: 2 });
+    try {
+      const procs = stackProcesses(s);
+      assert.equal(procs.app.length, 3);
+      process.kill(procs.appMaster, 'SIGKILL');
+      // Its children, told by the kernel, finish and go; a new master and children take over.
+      await waitFor(() => procs.app.every((pid) => !isAlive(pid)), 10_000, 'the old app processes to go');
+      await waitFor(async () => {
+        const res = await fetch(`${s.base}/healthz`).catch(() => null);
+        await res?.arrayBuffer();
+        return res?.status === 200;
+      }, 15_000, '/healthz to answer again');
+      const now = stackProcesses(s);
+      assert.ok(now.appMaster && now.appMaster !== procs.appMaster, 'no new app master');
+      assert.equal(childPids(now.appMaster).length, 2, 'the new master has not forked its two processes');
+      assert.equal(now.master, procs.master, 'nginx was restarted');
+      assert.match(s.output(), /lantern exited unexpectedly \(status 137\)/);
+    } finally {
+      assert.equal(await s.stop(), 0, `nginx/run did not stop cleanly:\n${s.output()}`);
+    }
+  });
+
+  test('if nginx dies, the runner stops the app and exits non-zero', async () => {
     const s = await startStack({ threads: 2 });
     const procs = stackProcesses(s);
-    assert.equal(procs.app.length, 1);
-    process.kill(procs.app[0], 'SIGKILL');
+    process.kill(procs.master, 'SIGKILL');
     let timer;
     const code = await Promise.race([
       s.exited,
@@ -208,9 +233,9 @@ describe('nginx/run process handling', () => {
     ]);
     clearTimeout(timer);
     await s.stop();
-    assert.notEqual(code, 'timeout', 'runner did not exit after the app died');
+    assert.notEqual(code, 'timeout', 'runner did not exit after nginx died');
     assert.notEqual(code, 0);
-    await waitFor(() => procs.all.every((pid) => !isAlive(pid)), 5000, 'nginx to go');
+    await waitFor(() => procs.all.every((pid) => !isAlive(pid)), 5000, 'the app and nginx workers to go');
     assert.ok(await portClosed(s.port), 'port still open');
   });
 });
