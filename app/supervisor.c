@@ -72,9 +72,11 @@ static void start(struct slot *s, int index, int (*child)(void *, int), void *ar
 	log_info("child %d started (pid %d)", index, (int)pid);
 }
 
-/* Collects every child that has exited and schedules its replacement. */
-static void reap(struct slot *slots, int n, bool stopping)
+/* Collects every child that has exited and schedules its replacement. Returns false if one that
+ * was told to stop failed doing so (a sanitizer's leak report, say). */
+static bool reap(struct slot *slots, int n, bool stopping)
 {
+	bool clean = true;
 	int status;
 	pid_t pid;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
@@ -91,8 +93,10 @@ static void reap(struct slot *slots, int n, bool stopping)
 		else
 			snprintf(how, sizeof how, "exited with status %d", WEXITSTATUS(status));
 		if (stopping) {
-			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 				log_error("child %d (pid %d) %s while stopping", i, (int)pid, how);
+				clean = false;
+			}
 			continue;
 		}
 		slots[i].delay = supervisor_delay_ms(lived, slots[i].delay);
@@ -103,6 +107,7 @@ static void reap(struct slot *slots, int n, bool stopping)
 		else
 			log_error("child %d (pid %d) %s; starting another", i, (int)pid, how);
 	}
+	return clean;
 }
 
 int supervisor_run(int n, int (*child)(void *arg, int slot), void *arg)
@@ -119,7 +124,7 @@ int supervisor_run(int n, int (*child)(void *arg, int slot), void *arg)
 
 	pid_t master = getpid();
 	struct slot *slots = xcalloc((size_t)n, sizeof *slots);
-	bool stopping = false, forced = false;
+	bool stopping = false, forced = false, clean = true;
 	int64_t stop_by = 0;
 	for (;;) {
 		int64_t now = now_ms(), wait = 1000;
@@ -141,6 +146,7 @@ int supervisor_run(int n, int (*child)(void *arg, int slot), void *arg)
 				if (slots[i].pid)
 					kill(slots[i].pid, SIGKILL);
 			forced = true;
+			clean = false;
 		} else if (stopping && !forced && stop_by - now < wait) {
 			wait = stop_by - now;
 		}
@@ -154,10 +160,11 @@ int supervisor_run(int n, int (*child)(void *arg, int slot), void *arg)
 				if (slots[i].pid)
 					kill(slots[i].pid, SIGTERM);
 		}
-		reap(slots, n, stopping);
+		if (!reap(slots, n, stopping))
+			clean = false;
 	}
 	sigaction(SIGCHLD, &old_chld, NULL);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	free(slots);
-	return forced ? 1 : 0;
+	return clean ? 0 : 1;
 }

@@ -15,8 +15,8 @@ enum {
 
 /* Runs child(arg, slot) in each of n forked children (slot 0..n-1) until SIGTERM or SIGINT; the
  * child's return value is its exit status. Each child gets SIGTERM if the master dies. Returns the
- * master's exit status once every child has gone: 0 after a stop signal. Call with no other thread
- * running: fork copies only the caller's. */
+ * master's exit status once every child has gone: 0 if each stopped cleanly when told to. Call with
+ * no other thread running: fork copies only the caller's. */
 int supervisor_run(int n, int (*child)(void *arg, int slot), void *arg);
 
 /* How long to wait before restarting a child that lived lived_ms, given the wait before its last

@@ -254,7 +254,7 @@ async function startOnce({ threads, limits, env, dataDir: given }) {
     output: () => output,
     /** Resolves to the runner's exit code once it has exited. */
     exited,
-    /** SIGTERM the runner, wait for it, return its exit code (asserts nothing). */
+    /** SIGTERM the runner, wait for it, return its exit code; throws if a sanitizer reported a problem. */
     stop(signal = 'SIGTERM') {
       if (stopping) return stopping;
       stopping = (async () => {
@@ -270,6 +270,10 @@ async function startOnce({ threads, limits, env, dataDir: given }) {
           }
         }
         removeData();
+        // The app's master replaces a serving process that dies, so a sanitizer's abort no longer
+        // ends the stack: its report in the output fails the test instead.
+        const report = output.match(/^.*(?:ERROR: \w+Sanitizer|runtime error:)[\s\S]{0,3000}/m);
+        if (report) throw new Error(`a sanitizer reported a problem in the stack:\n${report[0]}`);
         return exitCode;
       })();
       return stopping;
