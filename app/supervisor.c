@@ -47,6 +47,7 @@ int supervisor_delay_ms(int64_t lived_ms, int previous_ms)
 
 static void start(struct slot *s, int index, int (*child)(void *, int), void *arg, pid_t master)
 {
+	fflush(NULL); /* or the child would write the master's buffered output again */
 	pid_t pid = fork();
 	if (pid < 0) {
 		log_error("cannot start child %d: %s", index, strerror(errno));
