@@ -2,13 +2,15 @@
 # tests/bench/run.sh — `make bench`: generates the scaled data set, starts the real stack (nginx/run) on
 # it, drives it with wrk on loopback at 1 and 32 connections, and prints each figure as a ratio to
 # /healthz and to a static asset measured in the same run (the stack's and nginx's own limits), the
-# booking POST against the disk's commit limit, and the FastCGI server's peak memory. Writes
-# build/bench/results.csv and results.txt. Speed is measured here, never asserted in tests.
+# booking POST against the disk's commit limit, the FastCGI server's peak memory, and the session list
+# served while one application process is killed every few seconds against the same run without kills.
+# Writes build/bench/results.csv and results.txt. Speed is measured here, never asserted in tests.
 #
 # Environment: BENCH_SCALE (default 10), BENCH_SECONDS per measurement (default 5), BENCH_ROUNDS
 # (default 2: every measurement is taken that many times, rounds interleaved, and the best kept, as a
-# shared machine's noise only ever slows a run down), BENCH_THREADS (the app's --threads, default 8 as
-# in the app), BENCH_REUSE=1 to keep the last run's data set (quicker, but its sign-ins lapse after two idle hours
+# shared machine's noise only ever slows a run down), BENCH_PROCESSES and BENCH_THREADS (the app's
+# --processes and --threads, default 2 and 4 as in the app), BENCH_KILL_SECONDS (each run of the kill
+# line, default 12; a process is killed every 3 s), BENCH_REUSE=1 to keep the last run's data set (quicker, but its sign-ins lapse after two idle hours
 # and earlier booking runs have filled sessions).
 set -euo pipefail
 
@@ -18,7 +20,9 @@ DATA=$OUT/data
 SCALE=${BENCH_SCALE:-10}
 SECS=${BENCH_SECONDS:-5}
 ROUNDS=${BENCH_ROUNDS:-2}
-THREADS=${BENCH_THREADS:-8}
+PROCESSES=${BENCH_PROCESSES:-2}
+THREADS=${BENCH_THREADS:-4}
+KILL_SECS=${BENCH_KILL_SECONDS:-12}
 LANTERN=$ROOT/bin/lantern
 LUA=$ROOT/tests/bench/bench.lua
 VERSION=$(tr -d ' \n' < "$ROOT/build/assets/VERSION")
@@ -66,7 +70,7 @@ port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{
 base=http://127.0.0.1:$port
 log=$OUT/stack.log
 # The rate limits are nginx's job and are tested elsewhere; here they must not hide the app's speed.
-"$ROOT/nginx/run" --port "$port" --data "$DATA" --threads "$THREADS" --login-rate 1000r/s --login-burst 1000 \
+"$ROOT/nginx/run" --port "$port" --data "$DATA" --processes "$PROCESSES" --threads "$THREADS" --login-rate 1000r/s --login-burst 1000 \
 	--survey-rate 100000r/s --scan-rate 100000r/s >"$log" 2>&1 &
 runner=$!
 trap 'kill -TERM $runner 2>/dev/null || true; wait $runner 2>/dev/null || true' EXIT
@@ -87,6 +91,7 @@ run() {
 
 results=$OUT/results.raw
 : >"$results"
+: >"$OUT/kill.raw"
 offset=0
 for round in $(seq 1 "$ROUNDS"); do
 	for m in "${MEASURE[@]}"; do
@@ -103,14 +108,43 @@ for round in $(seq 1 "$ROUNDS"); do
 		done
 	done
 done
-hwm_kib=$(awk '/^VmHWM/ {print $2}' "/proc/$app/status")
+# Peak resident memory of the master and its serving processes, added up (pages they share, such as
+# the program and its libraries, count once per process, so this is an upper bound).
+hwm_kib=0
+for pid in $app $(pgrep -P "$app"); do
+	hwm_kib=$((hwm_kib + $(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")))
+done
+
+# Requests served (answered 2xx or 3xx) while one serving process is killed with SIGKILL every 3 s,
+# against the same run without kills; runs interleaved, totals over the rounds.
+kill_every_3s() {
+	sleep 1.5
+	while :; do
+		victim=$(pgrep -P "$app" | shuf -n 1)
+		[ -z "$victim" ] || kill -KILL "$victim" 2>/dev/null || true
+		sleep 3
+	done
+}
+for round in $(seq 1 "$ROUNDS"); do
+	for mode in calm kill; do
+		if [ "$mode" = kill ]; then kill_every_3s & killer=$!; fi
+		r=$(run sessions /sessions cookie 32 "$KILL_SECS" 0)
+		if [ "$mode" = kill ]; then kill "$killer"; wait "$killer" 2>/dev/null || true; fi
+		echo "$mode 32 $r" | tee -a "$OUT/kill.raw"
+	done
+done
 kill -TERM $runner
 wait $runner || true
 trap - EXIT
 commit_limit
 commit_line=$(sort -t= -k2 -n -r "$OUT/commit.raw" | head -1)
 # The table, the CSV and the aims, from the raw results.
-awk -v commit="$commit_line" -v hwm="$hwm_kib" -v gen="$gen_seconds" -v mib="$db_mib" -v scale="$SCALE" \
+served() { # requests answered 2xx or 3xx in the kill line's runs of one mode, added up
+	awk -v m="$1" '$1 == m { for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } s += f["requests"] - f["bad_status"] }
+		END { print s + 0 }' "$OUT/kill.raw"
+}
+kills_calm=$(served calm) kills_kill=$(served kill)
+awk -v commit="$commit_line" -v hwm="$hwm_kib" -v calm="$kills_calm" -v killed="$kills_kill" -v ksecs="$KILL_SECS" -v gen="$gen_seconds" -v mib="$db_mib" -v scale="$SCALE" \
 	-v secs="$SECS" -v rounds="$ROUNDS" -v csv="$OUT/results.csv" '
 function field(s, k,   m) { return match(s, k "=[0-9.]+") ? substr(s, RSTART + length(k) + 1, RLENGTH - length(k) - 1) : "" }
 {
@@ -144,8 +178,10 @@ END {
 	}
 	printf "commit_limit,1,%s,%s,%s,0,,,1.000\n", limit, field(commit, "p50_ms"), field(commit, "p99_ms") > csv
 	printf "fastcgi_peak_rss_mib,,%.1f,,,,,,\n", hwm / 1024 > csv
+	printf "sessions_killed_every_3s,32,%.1f,,,,%.3f,,\n", killed / ksecs / rounds, killed / calm > csv
 	printf "\ncommit limit (one-row INSERT transactions, WAL, synchronous=FULL): %s/s\n", limit
-	printf "FastCGI server peak resident memory (VmHWM): %.1f MiB\n", hwm / 1024
+	printf "FastCGI server peak resident memory (VmHWM, master and serving processes added up): %.1f MiB\n", hwm / 1024
+	printf "session list served while a serving process is killed every 3 s: %d of %d without kills\n", killed, calm
 	printf "data set: scale %s, generated in %s s, %s MiB; best of %s rounds of %s s per measurement\n\n", scale, gen, mib, rounds, secs
 	aim("session list >= 0.5 x /healthz (32 connections)", sessions / health[32], 0.5, 1)
 	aim("scan redirect >= 0.7 x /healthz (32 connections)", scan / health[32], 0.7, 1)
@@ -153,6 +189,7 @@ END {
 	if (dash_p99 != "") aim("dashboard p99 < 50 ms", dash_p99, 50, -1)
 	else print "aim: dashboard p99 < 50 ms: not measured (no dashboard line in tests/bench/run.sh yet)"
 	aim("FastCGI server < 64 MiB resident", hwm / 1024, 64, -1)
+	aim("served with a process killed every 3 s >= 0.9 x without", killed / calm, 0.9, 1)
 }
 function aim(what, value, target, dir) {
 	printf "aim: %-52s %8.3f  %s\n", what, value, (dir > 0 ? value + 0 >= target + 0 : value + 0 < target + 0) ? "met" : "NOT MET"
