@@ -7,7 +7,7 @@ import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { api, childPids, isAlive, loggedIn, startStack, tempDataDir, tokenFor, sqlite } from './lib.mjs';
+import { api, childPids, isAlive, loggedIn, sqlite, startStack, tempDataDir, tokenFor } from './lib.mjs';
 import { checkWrites, prepareWrites, SCAN_INTERVAL_MS, scansWritten, sleep, startWrites } from './writes.mjs';
 
 const KILLS = 5;
@@ -15,10 +15,11 @@ const KILL_EVERY_MS = 2000;
 const READERS = 3;
 const READ_FAILS_FOR_MS = 1000; // how long after a kill a read may fail
 
-let stack, mailStack;
+let stack, mailStack, retryStack;
 after(async () => {
   await stack?.stop();
   await mailStack?.stop();
+  await retryStack?.stop();
 });
 
 /** Waits (bounded) until the master has `n` children again, none of them in `gone`; returns them. */
@@ -173,4 +174,59 @@ test('each message reaches the mail command once from two processes, and the dut
   await delivered(await book(5));
   const next = dutyHolder(mailStack.dbPath);
   assert.ok(next && next !== holder && childPids(master).includes(next), `the duty went to ${next}`);
+});
+
+test('a GET in flight on a process that is killed is answered by another one (nginx retries it)', async () => {
+  retryStack = await startStack({ demo: true });
+  const token = await tokenFor(retryStack, 'admin@lantern.example');
+  const admin = api(retryStack.base, token);
+  const placement = await admin.post('/api/v1/campaigns/sixteen-days-2026/placements', {
+    material: 'poster', place: 'Retry test library', area: 'southend', quantity: 1,
+    placed_on: new Date().toISOString().slice(0, 10),
+  });
+  assert.equal(placement.status, 201, placement.text);
+  // A poster's A3 PDF: long to make (librsvg and cairo), so a process is often killed in the middle.
+  const page = `/api/v1/placements/${placement.json.id}/a3.pdf`;
+  const [victim, other] = childPids(retryStack.appPid());
+  // Pages read without pause, each remembered until it is answered.
+  const inFlight = new Set();
+  let stop = false;
+  const loops = Array.from({ length: 8 }, async () => {
+    while (!stop) {
+      const read = { start: Date.now(), headers: false };
+      read.done = fetch(`${retryStack.base}${page}`, {
+        headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(60_000),
+      }).then(async (res) => {
+        read.headers = true; // nginx has begun the answer: it can no longer retry
+        return { status: res.status, text: Buffer.from(await res.arrayBuffer()).toString('latin1') };
+      }).catch((err) => ({ status: 'failed', text: String(err) }));
+      inFlight.add(read);
+      await read.done;
+      inFlight.delete(read);
+    }
+  });
+  // The other process is frozen, so the victim has every page to make; then the victim is frozen
+  // with pages half made and the other thawed. Once it has answered everything else, what is still
+  // waiting was taken by the victim. A page whose answer had not begun must be retried. One whose
+  // answer had begun cannot be (nginx has passed part of it on) and is cut off; node may see its
+  // head late, so a cut-off answer is counted apart rather than failed.
+  await sleep(500);
+  process.kill(other, 'SIGSTOP');
+  await sleep(500);
+  const frozenAt = Date.now();
+  process.kill(victim, 'SIGSTOP');
+  process.kill(other, 'SIGCONT');
+  await sleep(1500);
+  const unanswered = [...inFlight].filter((r) => r.start < frozenAt && !r.headers);
+  process.kill(victim, 'SIGKILL');
+  const answers = await Promise.all(unanswered.map((r) => r.done));
+  stop = true;
+  await Promise.all(loops);
+  const retried = answers.filter((a) => a.status === 200).length;
+  const cut = answers.filter((a) => a.status === 'failed' && /terminated/.test(a.text)).length;
+  console.log(`supervision: ${unanswered.length} pages in flight on the killed process: ${retried} answered by ` +
+    `another, ${cut} cut off`);
+  assert.deepEqual(answers.filter((a) => a.status !== 200 && !(a.status === 'failed' && /terminated/.test(a.text)))
+    .map((a) => `${a.status}: ${a.text.slice(0, 200)}`), [], 'pages in flight on the killed process failed');
+  assert.ok(retried > 0, 'no page in flight on the killed process was answered by another');
 });
