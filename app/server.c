@@ -175,14 +175,14 @@ static void on_poke(int sig)
 }
 
 /* Mail and lapsed reservations are the duty of one process at a time, whichever holds an flock on
- * DB-duty: two children reading the outbox together would each hand the same message to the mail
+ * DB-lock: two children reading the outbox together would each hand the same message to the mail
  * command. The kernel drops the lock when its holder dies, so a re-forked child (or the next master's,
  * while the last one's children finish) takes the duty over. Returns whether this process has it. */
 static bool take_duty(const char *db_path, int *fd)
 {
 	if (*fd >= 0)
 		return true;
-	char *path = xasprintf("%s-duty", db_path);
+	char *path = xasprintf("%s-lock", db_path);
 	int lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (lock < 0)
 		log_error("cannot open %s: %s", path, strerror(errno));
@@ -275,11 +275,14 @@ static int serve_child(void *arg, int slot)
 
 	/* One connection makes every write of this process (db_share_writer): its cache stays warm and
 	 * transactions that finish together are committed together. Between processes, SQLite's file
-	 * locks decide (db.c waits for them in short sleeps). */
+	 * lock decides; db.c waits for it in short sleeps and makes the writers take turns. */
 	struct db *writer = db_open(opts->db_path, false);
 	if (writer == NULL)
 		return 1;
 	db_cache_kib(writer, 8192);
+	char *turns = xasprintf("%s-lock", opts->db_path);
+	db_take_turns(writer, turns);
+	free(turns);
 	struct server_opts shared = *opts;
 	shared.writer = writer;
 	opts = &shared;

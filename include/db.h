@@ -29,6 +29,9 @@ struct db *db_open(const char *path, bool create);
  * handler, and transactions that finish while others wait are committed together, with one sync
  * (group commit; db_commit still returns only once the work is durable). Close writer last. */
 void db_share_writer(struct db *db, struct db *writer);
+/* Makes writer take turns with the writers of other processes that name the same file (created 0600
+ * if need be): a group does not begin right after this writer's last one while another waits. */
+void db_take_turns(struct db *writer, const char *path);
 void db_close(struct db *db);
 
 /* Applies numbered migrations (user_version); returns 0 or -1. */

@@ -113,9 +113,9 @@ test('SIGKILL of a serving process, five times under load: service goes on, noth
   assert.ok(lost <= allowed, `${lost} acknowledged scans lost, more than the ${allowed} of the ${window} ms before each kill`);
 });
 
-/** The pid holding the flock on the database's duty lock file (app/server.c take_duty), from /proc/locks. */
+/** The pid holding the flock on the database's lock file (app/server.c take_duty), from /proc/locks. */
 function dutyHolder(dbPath) {
-  const inode = fs.statSync(`${dbPath}-duty`).ino;
+  const inode = fs.statSync(`${dbPath}-lock`).ino;
   const line = fs.readFileSync('/proc/locks', 'utf8').split('\n')
     .find((l) => / FLOCK /.test(l) && l.split(/\s+/)[5]?.endsWith(`:${inode}`));
   return line ? Number(line.split(/\s+/)[4]) : undefined;

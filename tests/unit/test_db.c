@@ -1,10 +1,11 @@
 /* test_db.c — the SQLite layer in app/db.c on temporary database files: migrations, binding,
  * result codes, transactions, failure reporting at the end of a request, backups, and writes through
- * a shared writer with group commit. */
+ * a shared writer with group commit, and writers of different processes taking turns. */
 #include "helpers.h"
 
+#include <fcntl.h>
 #include <pthread.h>
-
+#include <stdatomic.h>
 
 #include "db.h"
 #include "migrations.h"
@@ -444,6 +445,67 @@ static void test_backup(void **state)
 	assert_false(db_request_end(db));
 }
 
+struct watch {
+	const char *turns;
+	atomic_bool stop, seen;
+};
+
+/* Watches the turn file from a descriptor of its own for a writer showing that it waits. */
+static void *watch_main(void *arg)
+{
+	struct watch *wa = arg;
+	int fd = open(wa->turns, O_RDWR);
+	while (fd >= 0 && !atomic_load(&wa->stop)) {
+		struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_len = 1};
+		if (fcntl(fd, F_OFD_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
+			atomic_store(&wa->seen, true);
+		usleep(1000);
+	}
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+/* While another process (the sqlite3 shell) holds the write lock, a writer taking turns waits for it
+ * and shows that it waits in the turn file; once it has the lock it shows nothing. */
+static void test_turns(void **state)
+{
+	struct test_db *t = *state;
+	char turns[80], ready[80], script[400];
+	snprintf(turns, sizeof turns, "%s-lock", t->path);
+	snprintf(ready, sizeof ready, "%s-ready", t->path);
+	struct db *w = db_open(t->path, false);
+	db_take_turns(w, turns);
+	snprintf(script, sizeof script,
+		 "sqlite3 %s >/dev/null <<'EOF'\nBEGIN IMMEDIATE;\nINSERT INTO t (s) VALUES ('shell');\n"
+		 ".shell touch %s; sleep 2\nCOMMIT;\nEOF\n",
+		 t->path, ready);
+	FILE *shell = popen(script, "r");
+	assert_non_null(shell);
+	for (int i = 0; i < 1000 && access(ready, F_OK) != 0; i++)
+		usleep(10 * 1000);
+	assert_int_equal(access(ready, F_OK), 0);
+	struct watch wa = {.turns = turns};
+	pthread_t watcher;
+	assert_int_equal(pthread_create(&watcher, NULL, watch_main, &wa), 0);
+	assert_int_equal(db_begin(w), DB_OK); /* after the shell's COMMIT */
+	assert_int_equal(count_t(w), 1);
+	usleep(20 * 1000);
+	atomic_store(&wa.stop, true);
+	pthread_join(watcher, NULL);
+	assert_true(atomic_load(&wa.seen));
+	int fd = open(turns, O_RDWR);
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_len = 1};
+	assert_int_equal(fcntl(fd, F_OFD_GETLK, &fl), 0);
+	assert_int_equal(fl.l_type, F_UNLCK);
+	close(fd);
+	db_rollback(w);
+	db_close(w);
+	assert_int_equal(pclose(shell), 0);
+	unlink(turns);
+	unlink(ready);
+}
+
 int main(void)
 {
 	test_uk_time();
@@ -462,6 +524,7 @@ int main(void)
 		T(test_backup),
 		T(test_shared_writer),
 		T(test_group_commit),
+		T(test_turns),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
