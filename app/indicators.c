@@ -3,10 +3,12 @@
  * and the period as half-open bounds at local midnight. */
 #include "indicators.h"
 
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "catalog.h"
 #include "db.h"
@@ -227,8 +229,38 @@ struct cache_slot {
 	struct indicator_value v;
 };
 
-static struct cache_slot cache[CACHE_SLOTS];
-static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The slots hold no pointers into a request's memory (figures with a source are counts and rates), so
+ * the server's processes can share one cache (indicators_share_cache). */
+struct cache {
+	pthread_mutex_t lock;
+	struct cache_slot slot[CACHE_SLOTS];
+};
+static struct cache own_cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+static struct cache *cache = &own_cache;
+
+int indicators_share_cache(void)
+{
+	struct cache *shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED)
+		return -1;
+	pthread_mutexattr_t attr;
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(&shared->lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	cache = shared;
+	return 0;
+}
+
+static void lock_cache(void)
+{
+	if (pthread_mutex_lock(&cache->lock) == EOWNERDEAD) {
+		/* A process died holding it, perhaps halfway through a slot: start again from empty. */
+		memset(cache->slot, 0, sizeof cache->slot);
+		pthread_mutex_consistent(&cache->lock);
+	}
+}
 
 static const char SQL_VERSIONS[] = "SELECT source, version FROM data_versions";
 /* Versions only grow, so the sum over a period's months changes whenever one of them does. */
@@ -316,25 +348,25 @@ void indicator_compute(const struct indicator *ind, const struct indicator_ctx *
 	int source = source_index(ind->source);
 	int64_t version = source >= 0 ? c->versions[source] : -1, minute = time_key(ind, c);
 	int64_t months = source >= 0 ? c->month_versions[source] : 0;
-	struct cache_slot *slot = &cache[slot_of(key)];
-	pthread_mutex_lock(&cache_lock);
+	struct cache_slot *slot = &cache->slot[slot_of(key)];
+	lock_cache();
 	bool hit = version >= 0 && slot->version == version && slot->months == months && slot->minute == minute &&
 		   strcmp(slot->key, key) == 0;
 	if (hit)
 		*v = slot->v;
-	pthread_mutex_unlock(&cache_lock);
+	pthread_mutex_unlock(&cache->lock);
 	if (hit)
 		return;
 	compute_uncached(ind, c, v);
 	/* The version was read before counting: a change meanwhile leaves an entry that is already stale
 	 * under the new version, never a stale figure under the current one. */
-	pthread_mutex_lock(&cache_lock);
+	lock_cache();
 	snprintf(slot->key, sizeof slot->key, "%s", key);
 	slot->version = version;
 	slot->months = months;
 	slot->minute = minute;
 	slot->v = *v;
-	pthread_mutex_unlock(&cache_lock);
+	pthread_mutex_unlock(&cache->lock);
 }
 
 static void compute_uncached(const struct indicator *ind, const struct indicator_ctx *c, struct indicator_value *v)

@@ -69,6 +69,9 @@ struct indicator {
 extern const struct indicator indicators[];
 extern const int indicators_count;
 
+/* Moves the cache of counted figures into memory that processes forked afterwards share, so a figure
+ * one of them counted serves them all. -1 if it cannot (the cache stays this process's own). */
+int indicators_share_cache(void);
 const struct indicator *indicator_find(const char *id);
 /* Prepares a context for a period and area (the area must exist). */
 void indicator_ctx_init(struct indicator_ctx *c, struct db *db, struct arena *a, const struct period *p,
