@@ -374,8 +374,18 @@ test('cancelling a session is for admins; it cancels the bookings and tells each
 });
 
 test('the session list API gives 100 unless asked, says when it was cut, and checks limit', async () => {
+  // More than 100 sessions to list, so the default has something to cut.
+  const listed = (await admin.get('/api/v1/sessions?limit=1000')).json.length;
+  for (let i = listed; i < 101; i++) await createSession({ start: inDays(30 + (i % 60)) });
   const all = await admin.get('/api/v1/sessions?limit=1000');
   assert.equal(all.status, 200);
+  assert.ok(all.json.length > 100 && all.json.length < 1000, `${all.json.length} sessions`);
+  assert.equal(all.headers.get('x-lantern-truncated'), null);
+  const unasked = await admin.get('/api/v1/sessions');
+  assert.equal(unasked.status, 200);
+  assert.equal(unasked.json.length, 100);
+  assert.equal(unasked.headers.get('x-lantern-truncated'), 'true');
+  assert.deepEqual(unasked.json.map((s) => s.id), all.json.slice(0, 100).map((s) => s.id));
   const two = await admin.get('/api/v1/sessions?limit=2');
   assert.equal(two.json.length, Math.min(2, all.json.length));
   assert.equal(two.headers.get('x-lantern-truncated'), all.json.length > 2 ? 'true' : null);
