@@ -6,7 +6,7 @@
 
 import test, { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -408,9 +408,23 @@ describe('campaigns through nginx', () => {
   });
 });
 
+/** Holds the database's write lock from a sqlite3 shell until release() (which resolves once it has let go). */
+async function holdWriteLock(dbPath) {
+  const shell = spawn('sqlite3', [dbPath], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  shell.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
+  const exited = new Promise((resolve) => shell.on('exit', resolve));
+  shell.stdin.write(".timeout 10000\nBEGIN IMMEDIATE;\nSELECT 'held';\n");
+  await waitFor(() => out.includes('held'), 15_000, 'the write lock');
+  return { release: () => { shell.stdin.end('ROLLBACK;\n.quit\n'); return exited; } };
+}
+
+const threadsOf = (pid) => { try { return fs.readdirSync(`/proc/${pid}/task`).length; } catch { return 0; } };
+
 describe('scans queued at shutdown', () => {
   test('a clean stop writes every scan still queued', async () => {
-    const stack = await startStack({ demo: true, threads: 4 });
+    const threads = 4;
+    const stack = await startStack({ demo: true, threads });
     const copy = path.join(tmpDir('lantern-db-'), 'copy.db');
     // Registered before stop(): runs when the stack has exited and before stop() removes its data.
     stack.exited.then(() => {
@@ -418,17 +432,34 @@ describe('scans queued at shutdown', () => {
         if (fs.existsSync(stack.dbPath + ext)) fs.copyFileSync(stack.dbPath + ext, copy + ext);
       }
     });
+    let lock;
     try {
       const lead = api(stack.base, await tokenFor(stack, 'campaign@lantern.example'));
       const p = (await lead.post(`/api/v1/campaigns/${CAMPAIGN}/placements`, {
         material: 'poster', place: 'Shutdown test', area: 'rochford', quantity: 1, placed_on: '2026-11-20',
       })).json;
+      const written = () => sql(stack.dbPath, `SELECT count(*) FROM scans WHERE placement_id = ${p.id}`);
+      // Nothing can write a scan while this is held, so every scan stays queued until we let go.
+      lock = await holdWriteLock(stack.dbPath);
       const statuses = await pool(Array.from({ length: 300 }), 50, () => rawGet(stack.base, `/c/${p.code}`).then((r) => r.status));
       assert.deepEqual([...new Set(statuses)], [303]);
-      assert.equal(await stack.stop(), 0, `clean exit\n${stack.output()}`);
+      assert.equal(written(), '0', 'the scans are queued, not written');
+      // Stop, and wait until the workers have gone: from then on no scan can be queued.
+      const app = stack.appPid();
+      const running = threadsOf(app);
+      const stopped = stack.stop();
+      await waitFor(() => threadsOf(app) <= running - threads, 20_000, 'the workers to stop');
+      // Hold on past one busy timeout (5 s), so a write begun before the stop has failed and the one
+      // that succeeds is made after it; then let go.
+      await sleep(6000);
+      assert.equal(written(), '0', 'every scan was still queued after the server stopped serving');
+      await lock.release();
+      lock = null;
+      assert.equal(await stopped, 0, `clean exit\n${stack.output()}`);
       assert.equal(sql(copy, `SELECT count(*) FROM scans WHERE placement_id = ${p.id}`), '300');
       assert.doesNotMatch(stack.output(), /could not be written/);
     } finally {
+      await lock?.release();
       await stack.stop();
       fs.rmSync(path.dirname(copy), { recursive: true, force: true });
     }
