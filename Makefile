@@ -22,10 +22,16 @@ UNIT_SAN_BIN := $(patsubst tests/unit/%.c,build/tests-san/%,$(UNIT_SRC))
 
 vpath %.c app build/gen
 
-.PHONY: all deps run check test-unit test-unit-san test-http test-browser lint clean bench fuzz fuzz-replay
-all: bin/lantern assets
+.PHONY: all errors deps run check test-unit test-unit-san test-http test-browser lint clean bench fuzz fuzz-replay
+all: bin/lantern assets errors
 
 include app/assets/assets.mk
+
+# nginx's own error pages (413, 429, 500, 502, 504) in the house layout, linking this build's assets.
+ERROR_PAGES := $(foreach c,413 429 500 502 504,build/errors/$(c).html build/errors/$(c).json)
+errors: $(ERROR_PAGES)
+$(ERROR_PAGES) &: nginx/error-pages $(ASSETS_VERSION_FILE)
+	nginx/error-pages build/errors
 
 # ---- dependencies: Debian packages (apt-get) and npm packages (from the lock file) ----
 deps: node_modules/.installed

@@ -164,11 +164,12 @@ export function runLantern(dbPath, args, { input, env } = {}) {
  *   env          extra environment for the runner and the app (e.g. LANTERN_CLOCK_FILE)
  *   dataDir      an existing data directory (from tempDataDir()) to start on, so a test can restart
  *                the stack on the same database; stop() then leaves it in place
+ *   args         more nginx/run arguments (e.g. ['--upstream-timeout', '2'])
  * Resolves { base, port, dataDir, dbPath, pid, stop(), cli(args, {input}), output(), appPid() }.
  */
 export async function startStack({
   threads = 4, loginRate = '100r/s', loginBurst = 1000, surveyRate = '1000r/s', surveyBurst = 10000,
-  scanRate = '1000r/s', scanBurst = 10000, productionLimits = false, demo = false, env = {}, dataDir,
+  scanRate = '1000r/s', scanBurst = 10000, productionLimits = false, demo = false, env = {}, dataDir, args = [],
 } = {}) {
   const limits = productionLimits ? null : { loginRate, loginBurst, surveyRate, surveyBurst, scanRate, scanBurst };
   assert.ok(fs.existsSync(LANTERN), `${LANTERN} is missing: run make`);
@@ -176,7 +177,7 @@ export async function startStack({
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const stack = await startOnce({ threads, limits, env, dataDir });
+      const stack = await startOnce({ threads, limits, env, dataDir, extra: args });
       if (demo) {
         const r = await stack.cli(['demo']);
         assert.equal(r.code, 0, `lantern demo failed:\n${r.stderr}`);
@@ -190,7 +191,7 @@ export async function startStack({
   throw lastError;
 }
 
-async function startOnce({ threads, limits, env, dataDir: given }) {
+async function startOnce({ threads, limits, env, dataDir: given, extra }) {
   const port = await freePort();
   const dataDir = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-http-'));
   dataDirs.add(dataDir);
@@ -202,6 +203,7 @@ async function startOnce({ threads, limits, env, dataDir: given }) {
       '--survey-rate', limits.surveyRate, '--survey-burst', String(limits.surveyBurst),
       '--scan-rate', limits.scanRate, '--scan-burst', String(limits.scanBurst));
   }
+  args.push(...extra);
   const child = spawn(RUNNER, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
