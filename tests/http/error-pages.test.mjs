@@ -3,10 +3,8 @@
 // that names the software; JSON for /api/ clients. Each is provoked for real.
 import test, { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
-import { assertSecurityHeaders, assetVersion, Client, pidsMentioning, startStack } from './lib.mjs';
+import { assertSecurityHeaders, assetVersion, Client, startStack } from './lib.mjs';
+import { BIG_FORM_FIELD, oversized, withAppStopped, withBodyTempClosed, withSocketsAway } from './provoke.mjs';
 
 const TITLES = {
   413: 'What you sent is too large',
@@ -15,52 +13,6 @@ const TITLES = {
   502: 'Sorry, the service is unavailable',
   504: 'Sorry, the service is taking too long to answer',
 };
-
-/**
- * One request written as raw text on a fresh connection, for what fetch cannot send (a declared
- * body that never comes). Resolves { status, headers (lower-case names), text }.
- */
-export function rawRequest(port, head) {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    const chunks = [];
-    socket.setTimeout(30_000, () => socket.destroy(new Error('raw request timed out')));
-    socket.on('data', (d) => chunks.push(d));
-    // nginx may reset the connection after its answer (it refused to read the body): the answer counts.
-    socket.on('error', (err) => { if (!chunks.length) reject(err); });
-    socket.on('close', () => {
-      const all = Buffer.concat(chunks).toString('utf8');
-      const split = all.indexOf('\r\n\r\n');
-      if (split < 0) return reject(new Error(`no HTTP answer: ${JSON.stringify(all.slice(0, 200))}`));
-      const [statusLine, ...lines] = all.slice(0, split).split('\r\n');
-      const headers = {};
-      for (const line of lines) {
-        const i = line.indexOf(':');
-        headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
-      }
-      let text = all.slice(split + 4);
-      if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
-        let body = '';
-        for (let rest = text; ;) {
-          const eol = rest.indexOf('\r\n');
-          const size = parseInt(rest.slice(0, eol), 16);
-          if (!size) break;
-          body += rest.slice(eol + 2, eol + 2 + size);
-          rest = rest.slice(eol + 4 + size);
-        }
-        text = body;
-      }
-      resolve({ status: Number(statusLine.split(' ')[1]), headers: { get: (n) => headers[n.toLowerCase()] ?? null }, text });
-    });
-    socket.end(head.replace(/\n/g, '\r\n')); // no body follows: nginx need not linger for one
-  });
-}
-
-/** A request that declares a body over the 8 MB limit: nginx refuses it on the headers alone. */
-export function oversized(port, urlPath) {
-  return rawRequest(port, `POST ${urlPath} HTTP/1.1\nHost: 127.0.0.1:${port}\nContent-Type: application/x-www-form-urlencoded\n` +
-    `Content-Length: ${9 * 1024 * 1024}\nConnection: close\n\n`);
-}
 
 /** The house page for `status`, and its stylesheet is this build's. */
 async function assertHousePage(stack, res, status) {
@@ -78,17 +30,6 @@ async function assertHousePage(stack, res, status) {
   const sheet = await fetch(stack.base + css);
   await sheet.arrayBuffer();
   assert.equal(sheet.status, 200);
-}
-
-/** The processes of the FastCGI server (however many it runs). */
-function appProcesses(stack) {
-  return pidsMentioning(stack.dataDir).filter((pid) => {
-    try {
-      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('serve');
-    } catch {
-      return false;
-    }
-  });
 }
 
 describe('house error pages', () => {
@@ -116,40 +57,17 @@ describe('house error pages', () => {
   });
 
   test('500: nginx cannot keep a request body (its temporary directory is closed)', async () => {
-    const bodies = path.join(stack.dataDir, 'nginx', 'tmp', 'client_body');
-    const saved = fs.statSync(bodies).mode & 0o777;
-    fs.chmodSync(bodies, 0);
-    try {
-      // Over client_body_buffer_size (64k), so nginx must write it to a file first.
-      const res = await new Client(stack.base).postForm('/account', { note: 'x'.repeat(200_000) });
-      await assertHousePage(stack, res, 500);
-    } finally {
-      fs.chmodSync(bodies, saved);
-    }
+    const res = await withBodyTempClosed(stack, () => new Client(stack.base).postForm('/account', { note: BIG_FORM_FIELD }));
+    await assertHousePage(stack, res, 500);
   });
 
   test('502: the app cannot be reached', async () => {
-    const run = path.join(stack.dataDir, 'run');
-    const sockets = fs.readdirSync(run).filter((f) => f.endsWith('.sock'));
-    assert.ok(sockets.length > 0, 'no FastCGI socket');
-    for (const s of sockets) fs.renameSync(path.join(run, s), path.join(run, `${s}.away`));
-    try {
-      await assertHousePage(stack, await new Client(stack.base).get('/help'), 502);
-    } finally {
-      for (const s of sockets) fs.renameSync(path.join(run, `${s}.away`), path.join(run, s));
-    }
+    await assertHousePage(stack, await withSocketsAway(stack, () => new Client(stack.base).get('/help')), 502);
     assert.equal((await new Client(stack.base).get('/healthz')).status, 200, 'back once the socket is');
   });
 
   test('504: the app does not answer in time', async () => {
-    const pids = appProcesses(stack);
-    assert.ok(pids.length > 0, 'no lantern serve process');
-    for (const pid of pids) process.kill(pid, 'SIGSTOP');
-    try {
-      await assertHousePage(stack, await new Client(stack.base).get('/help'), 504);
-    } finally {
-      for (const pid of pids) process.kill(pid, 'SIGCONT');
-    }
+    await assertHousePage(stack, await withAppStopped(stack, () => new Client(stack.base).get('/help')), 504);
     assert.equal((await new Client(stack.base).get('/healthz')).status, 200);
   });
 
