@@ -3,7 +3,7 @@
 CC ?= cc
 PKGS := fcgi sqlite3 libxml-2.0 libqrencode libsodium jansson libical librsvg-2.0 cairo
 DEB_PACKAGES := pkg-config libfcgi-dev libsqlite3-dev sqlite3 libxml2-dev libxml2-utils libqrencode-dev \
-	libsodium-dev libjansson-dev libcmocka-dev zbar-tools librsvg2-bin libical-dev librsvg2-dev libcairo2-dev poppler-utils nginx-light chromium wrk tzdata clang \
+	libsodium-dev libjansson-dev libcmocka-dev zbar-tools librsvg2-bin libical-dev librsvg2-dev libcairo2-dev poppler-utils nginx-light chromium wrk tzdata clang openssl curl \
 	libclang-rt-14-dev
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wvla
 CFLAGS ?= -O2 -g
