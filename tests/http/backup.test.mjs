@@ -1,7 +1,7 @@
 // A backup while the server is under write load (issue 8), taken as production takes it, with
 // nginx/lantern-backup (issue 12): the copy is a consistent database at the current schema version
 // holding every booking acknowledged before the backup started; restored into the data directory
-// the way README's "Running it for real" says, the stack serves every one of them. The script keeps
+// the way README's "Running it for real" says, the stack serves every one of them and no other. The script keeps
 // the newest N copies, each 0600 in a 0700 directory.
 import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -93,12 +93,15 @@ test('an online backup under write load is consistent and complete, and restores
   assert.equal(sqlite(copy, `SELECT count(*) FROM sessions s WHERE s.booked <> (SELECT count(*) FROM bookings b
     WHERE b.session_id = s.id AND b.status = 'booked') OR s.booked > s.capacity`), '0');
 
-  // Restored as README says: stop, take away the WAL and SHM (a stale WAL would be replayed onto the
-  // copy), put the copy in place as the database, start.
+  // Restored as README says: stop, set the database aside with its WAL and SHM (a WAL left in place
+  // would be replayed onto the copy), put the copy in its place, start.
   assert.equal(await stack.stop(), 0);
-  for (const side of ['-wal', '-shm']) fs.rmSync(stack.dbPath + side, { force: true });
-  fs.copyFileSync(copy, `${stack.dbPath}.restore`);
-  fs.renameSync(`${stack.dbPath}.restore`, stack.dbPath);
+  const replaced = path.join(dataDir, 'replaced');
+  fs.mkdirSync(replaced);
+  for (const f of fs.readdirSync(dataDir).filter((n) => /^lantern\.db(-.*)?$/.test(n))) {
+    fs.renameSync(path.join(dataDir, f), path.join(replaced, f));
+  }
+  fs.copyFileSync(copy, stack.dbPath);
   const restored = await startStack({ dataDir });
   stacks.push(restored);
   const admin2 = api(restored.base, await tokenFor(restored, 'admin@lantern.example'));
