@@ -12,10 +12,10 @@ import { api, LANTERN, ROOT, sqlite, startStack, tempDataDir, tokenFor } from '.
 
 const BACKUP = path.join(ROOT, 'nginx', 'lantern-backup');
 
-/** nginx/lantern-backup [--keep N] DB DIR, with this test's lantern; resolves the copy's path. */
-function backup(db, dir, keep) {
+/** nginx/lantern-backup [--keep N] [...options] DB DIR, with this test's lantern; resolves the copy's path. */
+function backup(db, dir, keep, options = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(BACKUP, [...(keep ? ['--keep', String(keep)] : []), db, dir],
+    const child = spawn(BACKUP, [...(keep ? ['--keep', String(keep)] : []), ...options, db, dir],
       { env: { ...process.env, LANTERN_BIN: LANTERN } }); // not spawnSync: the write load runs meanwhile
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
@@ -117,7 +117,7 @@ test('an online backup under write load is consistent and complete, and restores
   assert.deepEqual([...served].sort((a, b) => a - b), copied.split('\n').map(Number));
 });
 
-test('nginx/lantern-backup keeps the newest N dated copies, 0600 in a 0700 directory; no database, no copy', async () => {
+test('nginx/lantern-backup keeps the newest N dated copies, 0600 in a 0700 directory; no database or nothing to migrate, no copy', async () => {
   const stack = await startStack();
   stacks.push(stack);
   const dir = path.join(stack.dataDir, 'backups');
@@ -132,4 +132,13 @@ test('nginx/lantern-backup keeps the newest N dated copies, 0600 in a 0700 direc
   const none = path.join(stack.dataDir, 'none');
   await backup(path.join(stack.dataDir, 'no-such.db'), none);
   assert.equal(fs.existsSync(none), false, 'a directory made for nothing');
+
+  // --if-migrating (before each start of the service): a copy only when init will migrate.
+  const preStart = path.join(stack.dataDir, 'pre-start');
+  await backup(stack.dbPath, preStart, 3, ['--if-migrating']);
+  assert.equal(fs.existsSync(preStart), false, 'a copy of a database with nothing to migrate');
+  const older = made[2];
+  sqlite(older, 'PRAGMA user_version = 1');
+  const copied = await backup(older, preStart, 3, ['--if-migrating']);
+  assert.equal(sqlite(copied, 'PRAGMA user_version'), '1');
 });
