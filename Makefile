@@ -3,7 +3,7 @@
 CC ?= cc
 PKGS := fcgi sqlite3 libxml-2.0 libqrencode libsodium jansson libical librsvg-2.0 cairo
 DEB_PACKAGES := pkg-config libfcgi-dev libsqlite3-dev sqlite3 libxml2-dev libxml2-utils libqrencode-dev \
-	libsodium-dev libjansson-dev libcmocka-dev zbar-tools librsvg2-bin libical-dev librsvg2-dev libcairo2-dev poppler-utils nginx-light chromium wrk tzdata clang \
+	libsodium-dev libjansson-dev libcmocka-dev zbar-tools librsvg2-bin libical-dev librsvg2-dev libcairo2-dev poppler-utils nginx-light chromium wrk tzdata clang openssl curl systemd \
 	libclang-rt-14-dev
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wvla
 CFLAGS ?= -O2 -g
@@ -22,10 +22,21 @@ UNIT_SAN_BIN := $(patsubst tests/unit/%.c,build/tests-san/%,$(UNIT_SRC))
 
 vpath %.c app build/gen
 
-.PHONY: all deps run check test-unit test-unit-san test-http test-browser lint clean bench fuzz fuzz-replay
-all: bin/lantern assets
+.PHONY: all errors deps run check test-unit test-unit-san test-http test-browser lint clean bench fuzz fuzz-replay
+all: bin/lantern assets errors build/lantern.env
 
 include app/assets/assets.mk
+
+# nginx's own error pages (413, 429, 500, 502, 504) in the house layout, linking this build's assets.
+ERROR_PAGES := $(foreach c,413 429 500 502 504,build/errors/$(c).html build/errors/$(c).json)
+errors: $(ERROR_PAGES)
+$(ERROR_PAGES) &: nginx/error-pages $(ASSETS_VERSION_FILE)
+	nginx/error-pages build/errors
+
+# The build's asset version for the systemd unit (EnvironmentFile=; nginx/run reads VERSION itself).
+build/lantern.env: $(ASSETS_VERSION_FILE)
+	printf 'LANTERN_ASSET_VERSION=%s\n' "$$(cat $<)" > $@.tmp
+	mv $@.tmp $@
 
 # ---- dependencies: Debian packages (apt-get) and npm packages (from the lock file) ----
 deps: node_modules/.installed

@@ -2,13 +2,17 @@
  * prepared once per connection, looked up by the address of their SQL literal. */
 #include "db.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "migrations.h"
 #include "util.h"
@@ -77,8 +81,57 @@ static void fail(struct db *db, const char *what)
 	db->failed = true;
 }
 
+/* Makes path (if it exists, or create is set) readable and writable by its owner only, whatever the
+ * umask: the database holds the server key and personal data, and nginx's workers, which must reach
+ * the socket beside it, must never read it. SQLite gives the -wal, -shm and -journal files it creates
+ * the database file's mode, so fixing the database first covers them; ones left from an earlier
+ * run are fixed here too. Names SQLite treats specially (":memory:", "file:" URIs) are left alone.
+ * An existing file is never opened here: closing any descriptor of a file drops every POSIX lock
+ * the process holds on it, the other connections' included. Returns 0, or -1 (logged). */
+static int private_file(const char *path, bool create)
+{
+	if (path[0] == '\0' || path[0] == ':' || strncmp(path, "file:", 5) == 0)
+		return 0;
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		if (!create || errno != ENOENT)
+			return 0; /* SQLite reports it */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return 0;
+		int rc = fchmod(fd, 0600); /* a umask like 0277 would leave even the owner short */
+		close(fd);
+		return rc == 0 ? 0 : -1;
+	}
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 077) == 0)
+		return 0;
+	if (chmod(path, st.st_mode & 0700) != 0) {
+		log_error("cannot make %s private (mode %04o): %s", path, (unsigned)(st.st_mode & 07777), strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* private_file for a database and the companions SQLite keeps beside it. */
+static int private_database(const char *path, bool create)
+{
+	if (private_file(path, create) != 0)
+		return -1;
+	static const char *const sides[] = {"-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+		char *side = xasprintf("%s%s", path, sides[i]);
+		int rc = private_file(side, false);
+		free(side);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
 struct db *db_open(const char *path, bool create)
 {
+	if (private_database(path, create) != 0)
+		return NULL;
 	struct db *db = xcalloc(1, sizeof *db);
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
@@ -586,6 +639,8 @@ int db_migrate(struct db *db)
 int db_backup(struct db *db, const char *path)
 {
 	sqlite3 *dst;
+	if (private_database(path, true) != 0)
+		return -1;
 	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		log_error("backup: cannot open %s: %s", path, sqlite3_errmsg(dst));
 		sqlite3_close(dst);

@@ -28,7 +28,7 @@ static const char usage[] =
 	"  lantern --db PATH schools import FILE.csv     add or update settings (" SCHOOLS_CSV_HEADER ")\n"
 	"  lantern --db PATH demo                        load a demonstration data set\n"
 	"  lantern --db PATH indicators --period P [--area A] [--breakdown] [--format json|csv|adx]\n"
-	"  lantern --db PATH backup FILE                 online, consistent copy\n"
+	"  lantern --db PATH backup FILE                 online, consistent copy (file mode 0600)\n"
 	"  lantern --catalog check                       validate courses/ and campaigns/\n"
 	"  lantern --db PATH bench-data [--scale N] [--out DIR]   fill an empty database for make bench\n"
 	"  lantern --db PATH bench-commit [--seconds S]  one-row commits per second on a scratch database\n";
@@ -313,7 +313,8 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "bench-commit") == 0)
 		code = cmd_bench_commit(db_path, rest, rargv);
 	else if (strcmp(cmd, "backup") == 0 && i + 1 < argc) {
-		struct db *db = open_current(db_path);
+		/* Any schema version: the service takes a copy before `init` migrates it. */
+		struct db *db = db_open(db_path, false);
 		code = db && db_backup(db, argv[i + 1]) == 0 ? 0 : 1;
 		db_close(db);
 	} else {
