@@ -1,7 +1,6 @@
 /* util.c — memory that cannot fail, buffers, the request arena, logging and time formatting. */
 #include "util.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,30 +265,6 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return p;
-}
-
-int64_t now_utc(void)
-{
-	/* Tests move the clock of a running server by rewriting this file (never set in production). */
-	const char *clock_file = getenv("LANTERN_CLOCK_FILE");
-	if (clock_file && *clock_file) {
-		FILE *f = fopen(clock_file, "r");
-		long long v;
-		int got = f ? fscanf(f, "%lld", &v) : 0;
-		if (f)
-			fclose(f);
-		if (got == 1)
-			return v;
-	}
-	const char *pinned = getenv("LANTERN_NOW");
-	if (pinned && *pinned) {
-		char *end;
-		errno = 0;
-		long long v = strtoll(pinned, &end, 10);
-		if (errno == 0 && *end == '\0')
-			return v;
-	}
-	return (int64_t)time(NULL);
 }
 
 /* localtime_r, with the UTC offset of each hour remembered per thread: converting with a known offset
