@@ -36,7 +36,8 @@ static const char SQL_LIVE_BOOKINGS[] = "SELECT id, user_id, status FROM booking
  * (migration 011): a released one leaves the index, so the duty never looks at it again. */
 static const char SQL_RELEASE_DUE[] = "SELECT id FROM sessions WHERE reserved_places > 0 AND reserve_released_at IS NULL"
 				      " AND reserved_until <= ? ORDER BY reserved_until, id LIMIT ?";
-static const char SQL_RELEASED[] = "UPDATE sessions SET reserve_released_at = ? WHERE id = ?";
+static const char SQL_RELEASED[] = "UPDATE sessions SET reserve_released_at = ? WHERE id = ?"
+				   " AND reserve_released_at IS NULL";
 /* Lapsed reservations with nobody to promote: no one waiting, no place free, or the session over. */
 static const char SQL_RELEASE_IDLE[] = "UPDATE sessions SET reserve_released_at = ?1 WHERE reserved_places > 0"
 				       " AND reserve_released_at IS NULL AND reserved_until <= ?1 AND (waitlisted = 0"
