@@ -10,6 +10,8 @@ CFLAGS ?= -O2 -g
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# Test builds only (bin/lantern-san, unit tests, fuzzers): a clock tests can set (app/clock.c).
+TEST_CLOCK := -DLANTERN_TEST_CLOCK
 
 APP_SRC := $(wildcard app/*.c)
 LIB_SRC := $(filter-out app/main.c,$(APP_SRC)) build/gen/migrations.c
@@ -17,6 +19,7 @@ SQL := $(sort $(wildcard app/sql/*.sql))
 OBJ := $(patsubst %.c,build/obj/%.o,$(notdir $(LIB_SRC)))
 SAN_OBJ := $(patsubst %.c,build/san/%.o,$(notdir $(LIB_SRC)))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_OBJ := $(filter-out build/obj/clock.o,$(OBJ)) build/test-obj/clock.o
 UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 UNIT_SAN_BIN := $(patsubst tests/unit/%.c,build/tests-san/%,$(UNIT_SRC))
 
@@ -78,7 +81,11 @@ build/obj/%.o: %.c
 
 build/san/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -MMD -MP -c $< -o $@
+	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) $(TEST_CLOCK) -MMD -MP -c $< -o $@
+
+build/test-obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(TEST_CLOCK) -MMD -MP -c $< -o $@
 
 bin/lantern: build/obj/main.o $(OBJ)
 	@mkdir -p $(@D)
@@ -88,7 +95,7 @@ bin/lantern-san: build/san/main.o $(SAN_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
 
--include $(wildcard build/obj/*.d build/san/*.d build/fuzz-obj/*.d)
+-include $(wildcard build/obj/*.d build/san/*.d build/test-obj/*.d build/fuzz-obj/*.d)
 
 # ---- running ----
 RUN_DIR ?= var/demo
@@ -100,7 +107,7 @@ run: deps all
 	nginx/run --port 8080 --data $(CURDIR)/$(RUN_DIR)
 
 # ---- tests ----
-build/tests/%: tests/unit/%.c $(OBJ)
+build/tests/%: tests/unit/%.c $(UNIT_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
 
@@ -136,7 +143,7 @@ FUZZ_ENV := LANTERN_CATALOG_DIR=$(CURDIR) ASAN_OPTIONS=detect_leaks=1
 
 build/fuzz-obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(BASE_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+	$(FUZZ_CC) $(BASE_CFLAGS) -O1 -g $(FUZZ_SAN) $(TEST_CLOCK) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 	@mkdir -p $(@D)

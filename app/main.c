@@ -275,6 +275,8 @@ int main(int argc, char **argv)
 			catalog_mode = true;
 		else if (strcmp(argv[i], "--help") == 0) {
 			fputs(usage, stdout);
+			if (clock_is_settable())
+				fputs("test build: the clock follows LANTERN_CLOCK_FILE or LANTERN_NOW\n", stdout);
 			return 0;
 		} else {
 			fprintf(stderr, "lantern: unknown option %s\n%s", argv[i], usage);

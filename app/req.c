@@ -317,8 +317,12 @@ const char *req_field(const struct req *r, const char *key)
 		return json_string_value(v);
 	if (json_is_integer(v))
 		return arena_printf(r->arena, "%lld", (long long)json_integer_value(v));
-	if (json_is_real(v))
-		return arena_printf(r->arena, "%.15g", json_real_value(v));
+	if (json_is_real(v)) {
+		/* Exactly the number sent: "%.15g" would turn 0.30000000000000004 into 0.3. */
+		char text[32];
+		double_text(json_real_value(v), text);
+		return arena_strdup(r->arena, text);
+	}
 	if (json_is_boolean(v))
 		return json_is_true(v) ? "true" : "false";
 	return NULL;

@@ -215,7 +215,13 @@ test('exports: CSV and JSON parse back to the same figures, ADX validates agains
   assert.match(adx.headers.get('content-type'), /xml/);
   const file = path.join(clockDir, 'export.xml');
   fs.writeFileSync(file, adx.text);
-  execFileSync('xmllint', ['--noout', '--nonet', '--schema', path.join(ROOT, 'tests', 'data', 'adx', 'adx_loose.xsd'), file]);
+  const schema = path.join(ROOT, 'tests', 'data', 'adx', 'adx_loose.xsd');
+  execFileSync('xmllint', ['--noout', '--nonet', '--schema', schema, file]);
+  // An external figure's source and note go in the schema's annotation element.
+  const withNote = await admin.get(`/api/v1/indicators?period=${FY}&area=greater-essex&format=adx`);
+  assert.match(withNote.text, /<dataValue dataElement="O1.6" value="420">\s*<annotation>Source: Essex Police crime data, under-24 victims\. Note: Provisional<\/annotation>/);
+  fs.writeFileSync(file, withNote.text);
+  execFileSync('xmllint', ['--noout', '--nonet', '--schema', schema, file]);
   assert.match(adx.text, /<group orgUnit="essex" period="2025-09-01\/P1Y">/);
   assert.match(adx.text, /<group orgUnit="basildon" period="2025-09-01\/P1Y">/);
   assert.match(adx.text, /<dataValue dataElement="O1.4" value="230"\/>/);

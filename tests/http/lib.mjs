@@ -176,6 +176,7 @@ export async function startStack({
 } = {}) {
   const limits = productionLimits ? null : { loginRate, loginBurst, surveyRate, surveyBurst, scanRate, scanBurst };
   assert.ok(fs.existsSync(LANTERN), `${LANTERN} is missing: run make`);
+  if ((env.LANTERN_CLOCK_FILE || env.LANTERN_NOW) && !env.LANTERN_BIN) assertTestClock();
   installCleanup();
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -193,6 +194,14 @@ export async function startStack({
     }
   }
   throw lastError;
+}
+
+/** Only a test build (bin/lantern-san) has a clock tests can set; bin/lantern ignores LANTERN_NOW and
+ * LANTERN_CLOCK_FILE, so a test that moves the clock must not run on it. */
+export function assertTestClock() {
+  const help = execFileSync(LANTERN, ['--help'], { encoding: 'utf8' });
+  assert.match(help, /^test build: the clock follows/m,
+    `${LANTERN} is a production build, which ignores the test clock: run with LANTERN_BIN=bin/lantern-san`);
 }
 
 async function startOnce({ threads, limits, env, dataDir: given, extra, ca }) {
