@@ -126,6 +126,7 @@ static void handle(struct worker *w, FCGX_Request *fr, struct arena *arena)
 	}
 	if (!status)
 		status = route_handle(&r, &o, &raw);
+	status = resp_settle(&o, status);
 
 	struct buf out = {0};
 	resp_serialize(&o, status, true, &out);
@@ -145,6 +146,9 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	FCGX_Request fr;
+	/* Start-up, before the first request (it fails only when out of memory). Every die() in this
+	 * file is at start-up: a process that cannot open its database or start its threads must not
+	 * pretend to serve. Once serving, a failure costs one request (route_handle, resp_settle). */
 	if (FCGX_InitRequest(&fr, w->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
 		die("cannot initialise a FastCGI request");
 	struct arena *arena = arena_new();

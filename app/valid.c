@@ -191,3 +191,25 @@ bool valid_password(const char *s)
 		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
 	return chars >= PASSWORD_MIN;
 }
+
+bool valid_local_path(const char *s)
+{
+	if (s == NULL || s[0] != '/' || s[1] == '/' || s[1] == '\\')
+		return false;
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
+		if (*p <= ' ' || *p >= 0x7f || *p == '\\' || n >= VALID_LOCAL_PATH_MAX)
+			return false;
+	return true;
+}
+
+bool valid_header_value(const char *s)
+{
+	if (s == NULL)
+		return false;
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
+		if (*p < ' ' || *p >= 0x7f || n >= 8192)
+			return false;
+	return true;
+}
