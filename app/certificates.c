@@ -13,6 +13,7 @@
 #include "print.h"
 #include "qr.h"
 #include "route.h"
+#include "site.h"
 #include "valid.h"
 
 static const char SQL_ATTENDANCE[] =
@@ -63,7 +64,7 @@ static int certificate_for(const struct req *r, struct certificate *c, const cha
 		*why = "The certificate could not be issued; try again.";
 		return 500;
 	}
-	c->url = arena_printf(r->arena, "%s/verify/%s", r->base_url, c->code);
+	c->url = arena_printf(r->arena, "%s/verify/%s", site_base_url(), c->code);
 	return 0;
 }
 

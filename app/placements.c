@@ -16,6 +16,7 @@
 #include "qr.h"
 #include "ref.h"
 #include "route.h"
+#include "site.h"
 #include "valid.h"
 
 static const char SQL_PLACEMENT_NEW[] =
@@ -61,7 +62,7 @@ static bool load(struct db *db, struct arena *a, int64_t id, struct placement *p
 
 const char *placements_url(const struct req *r, const char *code)
 {
-	return arena_printf(r->arena, "%s/c/%s", r->base_url, code);
+	return arena_printf(r->arena, "%s/c/%s", site_base_url(), code);
 }
 
 const char *placements_normalise_code(struct arena *a, const char *code)

@@ -29,6 +29,10 @@ bool valid_password(const char *s);
  * from addresses, so "/\t/evil.example" would become "//evil.example", another site. */
 enum { VALID_LOCAL_PATH_MAX = 4096 };
 bool valid_local_path(const char *s);
+/* A public address for absolute links (lantern serve --base-url): "http://" or "https://", a host
+ * (a DNS name, IPv4 address or [IPv6] address) and an optional :port 1-65535, nothing else: no path
+ * (not even "/"), query, fragment or user name. At most 200 bytes. */
+bool valid_base_url(const char *s);
 /* What may go into a response header's value: printable ASCII (space allowed), at most 8 KiB. */
 bool valid_header_value(const char *s);
 

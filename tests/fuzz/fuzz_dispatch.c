@@ -25,6 +25,7 @@
 #include "resp.h"
 #include "route.h"
 #include "scanq.h"
+#include "site.h"
 #include "util.h"
 #include "valid.h"
 
@@ -98,6 +99,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	setenv("TZ", "Europe/London", 1);
 	verbose = getenv("LANTERN_FUZZ_VERBOSE") != NULL;
+	site_set_base_url("https://lantern.fuzz.example");
 	if (auth_init() != 0)
 		fatal("cannot initialise libsodium");
 	struct buf errors = {0};
@@ -259,7 +261,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.authorization = field[6],
 		.origin = field[7],
 		.sec_fetch_site = field[8],
-		.base_url = "http://127.0.0.1:8080",
 	};
 	if (session)
 		raw.cookie = arena_printf(arena, SESSION_COOKIE "=%s%s%s", session->session, raw.cookie ? "; " : "",

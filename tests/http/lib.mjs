@@ -164,11 +164,12 @@ export function runLantern(dbPath, args, { input, env } = {}) {
  *   env          extra environment for the runner and the app (e.g. LANTERN_CLOCK_FILE)
  *   dataDir      an existing data directory (from tempDataDir()) to start on, so a test can restart
  *                the stack on the same database; stop() then leaves it in place
+ *   baseUrl      nginx/run --base-url: the public address in links (default: nginx/run's, the stack's own)
  * Resolves { base, port, dataDir, dbPath, pid, stop(), cli(args, {input}), output(), appPid() }.
  */
 export async function startStack({
   threads = 4, loginRate = '100r/s', loginBurst = 1000, surveyRate = '1000r/s', surveyBurst = 10000,
-  scanRate = '1000r/s', scanBurst = 10000, productionLimits = false, demo = false, env = {}, dataDir,
+  scanRate = '1000r/s', scanBurst = 10000, productionLimits = false, demo = false, env = {}, dataDir, baseUrl,
 } = {}) {
   const limits = productionLimits ? null : { loginRate, loginBurst, surveyRate, surveyBurst, scanRate, scanBurst };
   assert.ok(fs.existsSync(LANTERN), `${LANTERN} is missing: run make`);
@@ -176,7 +177,7 @@ export async function startStack({
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const stack = await startOnce({ threads, limits, env, dataDir });
+      const stack = await startOnce({ threads, limits, env, dataDir, baseUrl });
       if (demo) {
         const r = await stack.cli(['demo']);
         assert.equal(r.code, 0, `lantern demo failed:\n${r.stderr}`);
@@ -190,13 +191,14 @@ export async function startStack({
   throw lastError;
 }
 
-async function startOnce({ threads, limits, env, dataDir: given }) {
+async function startOnce({ threads, limits, env, dataDir: given, baseUrl }) {
   const port = await freePort();
   const dataDir = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-http-'));
   dataDirs.add(dataDir);
   const dbPath = path.join(dataDir, 'lantern.db');
   const base = `http://127.0.0.1:${port}`;
   const args = ['--port', String(port), '--data', dataDir, '--threads', String(threads)];
+  if (baseUrl) args.push('--base-url', baseUrl);
   if (limits) {
     args.push('--login-rate', limits.loginRate, '--login-burst', String(limits.loginBurst),
       '--survey-rate', limits.surveyRate, '--survey-burst', String(limits.surveyBurst),

@@ -443,6 +443,52 @@ static void test_valid_local_path(void **state)
 	assert_false(valid_local_path(repeat(buf + 1, VALID_LOCAL_PATH_MAX, 'a', "") - 1));
 }
 
+static void test_valid_base_url(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		bool ok;
+	} cases[] = {
+		{"https://lantern.example.org", true},
+		{"http://127.0.0.1:8080", true},
+		{"https://training.essex-partnership.example:8443", true},
+		{"http://localhost", true},
+		{"http://[::1]:8080", true},
+		{"HTTPS://lantern.example.org", false}, /* the scheme as lantern writes it */
+		{"https://lantern.example.org/", false}, /* no path, not even / */
+		{"https://lantern.example.org/lantern", false},
+		{"https://lantern.example.org?x=1", false},
+		{"https://lantern.example.org#top", false},
+		{"https://user@lantern.example.org", false},
+		{"https://user:pw@lantern.example.org", false},
+		{"ftp://lantern.example.org", false},
+		{"lantern.example.org", false},
+		{"//lantern.example.org", false},
+		{"https://", false},
+		{"https://:8080", false},
+		{"https://lantern.example.org:", false},
+		{"https://lantern.example.org:0", false},
+		{"https://lantern.example.org:65536", false},
+		{"https://lantern.example.org:+80", false},
+		{"https://lantern.example.org:080", false},
+		{"https://lantern..example.org", false},
+		{"https://-lantern.example.org", false},
+		{"https://lantern-.example.org", false},
+		{"https://lantern.example.org.", false},
+		{"https://lantern example.org", false},
+		{"https://lantern.example.org\r\nX:1", false},
+		{"https://[]", false},
+		{"https://[::1", false},
+		{"https://[::1]x", false},
+		{"", false},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++)
+		if (valid_base_url(cases[i].s) != cases[i].ok)
+			fail_msg("valid_base_url(\"%s\"): want %d", cases[i].s, cases[i].ok);
+	assert_false(valid_base_url(NULL));
+}
+
 static void test_valid_header_value(void **state)
 {
 	(void)state;
@@ -472,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_valid_password),
 		cmocka_unit_test(test_valid_local_path),
 		cmocka_unit_test(test_valid_header_value),
+		cmocka_unit_test(test_valid_base_url),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
