@@ -307,7 +307,7 @@ static bool same_site(const struct req *r)
 	return true;
 }
 
-int route_handle(struct req *r, struct resp *o, const struct req_raw *raw)
+static int dispatch(struct req *r, struct resp *o, const struct req_raw *raw)
 {
 	const char *why = NULL;
 	r->path = raw->path && *raw->path ? raw->path : "/";
@@ -359,6 +359,19 @@ int route_handle(struct req *r, struct resp *o, const struct req_raw *raw)
 	if (db_request_end(r->db)) {
 		log_error("database failure during %s %s", req_method_name(m), rt->pattern);
 		return route_error(r, o, 500, "Try again later.");
+	}
+	return status;
+}
+
+int route_handle(struct req *r, struct resp *o, const struct req_raw *raw)
+{
+	int status = dispatch(r, o, raw);
+	if (o->fault) {
+		/* The answer as built cannot go out (resp_fail logged what): this request gets the house 500
+		 * page instead, and the worker goes on to the next. */
+		log_error("%s %s: answered 500 instead", req_method_name(r->method), route_log_name(r));
+		o->fault = NULL;
+		status = route_error(r, o, 500, "Try again later.");
 	}
 	return status;
 }

@@ -12,6 +12,7 @@
 #include "qr.h"
 #include "route.h"
 #include "schools.h"
+#include "site.h"
 #include "survey_instrument.h"
 #include "valid.h"
 
@@ -93,7 +94,7 @@ bool survey_run_is_open(const struct survey_run *run, int64_t now)
 
 const char *survey_run_url(const struct req *r, const struct survey_run *run)
 {
-	return arena_printf(r->arena, "%s/s/%s", r->base_url, run->code);
+	return arena_printf(r->arena, "%s/s/%s", site_base_url(), run->code);
 }
 
 json_t *survey_run_json(const struct req *r, const struct survey_run *run)

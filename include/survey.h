@@ -44,7 +44,7 @@ int64_t survey_open(struct db *db, struct arena *a, const struct user *actor, co
 bool survey_run_load(struct db *db, struct arena *a, int64_t id, struct survey_run *run);
 /* Open for answers at time now: not closed, not past closes_at, not full. */
 bool survey_run_is_open(const struct survey_run *run, int64_t now);
-/* The address pupils answer at: base_url + "/s/" + code. */
+/* The address pupils answer at: site_base_url() + "/s/" + code. */
 const char *survey_run_url(const struct req *r, const struct survey_run *run);
 /* A run in the API's shape (spec §9). */
 json_t *survey_run_json(const struct req *r, const struct survey_run *run);
