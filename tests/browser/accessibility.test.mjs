@@ -38,7 +38,7 @@ test('public pages: sign-in, help, a campaign landing page in Polish, the pupil 
   await check(page, '/help');
   await check(page, '/help/sixteen-days-2026?lang=pl');
   const admin = api(ctx.stack.base, await tokenFor(ctx.stack, 'admin@lantern.example'));
-  const run = await admin.post('/api/v1/survey-runs', { urn: '900001', year_group: 9, phase: 'pre', pupils_expected: 30 });
+  const run = await admin.post('/api/v1/survey-runs', { urn: '900001', year_group: 9, phase: 'pre', capacity: 30 });
   assert.equal(run.status, 201, run.text);
   await check(page, `/s/${run.json.code}`);
   await page.context().close();
