@@ -22,7 +22,8 @@
 #define RUN_COLUMNS                                                                                               \
 	"SELECT r.id, r.urn, s.name, r.phase, r.code, r.year_group, coalesce(r.opened_by, 0), r.opened_at,"        \
 	" r.closes_at, coalesce(r.closed_at, 0), r.max_responses,"                                                 \
-	" (SELECT count(*) FROM survey_responses x WHERE x.run_id = r.id)"                                          \
+	" (SELECT count(*) FROM survey_responses x WHERE x.run_id = r.id),"                                         \
+	" (SELECT count(*) FROM survey_voided_responses v WHERE v.run_id = r.id)"                                   \
 	" FROM survey_runs r JOIN settings s ON s.urn = r.urn"
 
 static const char SQL_RUN_BY_ID[] = RUN_COLUMNS " WHERE r.id = ?";
@@ -50,6 +51,7 @@ static void run_from_row(struct arena *a, struct db_stmt *st, struct survey_run 
 	run->closed_at = db_col_int64(st, 9);
 	run->max_responses = db_col_int(st, 10);
 	run->responses = db_col_int(st, 11);
+	run->voided = db_col_int(st, 12);
 }
 
 static bool run_load(struct arena *a, struct db_stmt *st, struct survey_run *run)
@@ -105,10 +107,11 @@ json_t *survey_run_json(const struct req *r, const struct survey_run *run)
 	char closes[32];
 	int64_t now = now_utc();
 	time_iso_local(run->closed_at ? run->closed_at : run->closes_at, closes);
-	return json_pack("{s:I, s:s, s:i, s:s, s:s, s:s, s:s, s:b, s:i, s:i, s:i}", "id", (json_int_t)run->id, "urn",
+	return json_pack("{s:I, s:s, s:i, s:s, s:s, s:s, s:s, s:b, s:i, s:i, s:i, s:i}", "id", (json_int_t)run->id, "urn",
 			 run->urn, "year_group", run->year_group, "phase", run->phase, "code", run->code, "url",
 			 survey_run_url(r, run), "closes_at", closes, "open", survey_run_is_open(run, now), "responses",
-			 run->responses, "capacity", run->max_responses, "max_responses", run->max_responses);
+			 run->responses, "capacity", run->max_responses, "max_responses", run->max_responses, "voided",
+			 run->voided);
 }
 
 /* ---- opening and closing ---- */
@@ -467,7 +470,11 @@ static void runs_table(const struct req *r, struct resp *o, const char *urn, boo
 			 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">",
 		      arena_printf(r->arena, staff ? "/survey-runs/%lld" : "/survey-runs/%lld/results", (long long)run.id),
 		      opened, run.setting_name, run.year_group, strcmp(run.phase, "pre") == 0 ? "Before (pre)" : "After (post)");
-		htmlf(o, "%d", run.responses);
+		/* Those who may void answers reach the answers page from the count. */
+		if (r->user->role == ROLE_ANALYST)
+			htmlf(o, "%d", run.responses);
+		else
+			htmlf(o, "<a class=\"govuk-link\" href=\"/survey-runs/%D/answers\">%d</a>", run.id, run.responses);
 		html_lit(o, "</td><td class=\"govuk-table__cell\">");
 		status_tag(o, &run, now);
 		html_lit(o, "</td></tr>");
@@ -609,8 +616,10 @@ int survey_run_page(const struct req *r, struct resp *o)
 		html_post_button(r, o, arena_printf(r->arena, "/survey-runs/%lld/close", (long long)run.id),
 				 "Close the survey now", true);
 	}
-	htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/survey-runs/%D/results\">See the results</a></p>",
-	      run.id);
+	htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/survey-runs/%D/results\">See the results</a></p>"
+		 "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/survey-runs/%D/answers\">Answers received, minute by "
+		 "minute</a>: void a burst of answers that did not come from the class.</p>",
+	      run.id, run.id);
 	page_end(r, o, &p);
 	return 200;
 }

@@ -33,6 +33,7 @@ struct survey_run {
 	int year_group;
 	int64_t opened_by, opened_at, closes_at, closed_at; /* closed_at 0: not closed early */
 	int max_responses, responses; /* max_responses: the capacity, one answer per pupil present */
+	int voided;                   /* answers voided (survey_voids.h), counted nowhere else */
 };
 
 /* What a trainer gives to open a run: capacity is the pupils present (required); the lesson's end

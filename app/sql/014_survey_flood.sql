@@ -28,7 +28,8 @@ CREATE INDEX survey_voids_run ON survey_voids(run_id, voided_at);
 -- Voided answers are moved here, out of survey_responses, so that no figure, export, cache or
 -- capacity check can count them by forgetting a filter; they are kept so a mistake can be undone.
 CREATE TABLE survey_voided_responses (
-	id INTEGER PRIMARY KEY, -- the id it had in survey_responses
+	id INTEGER PRIMARY KEY,
+	response_id INTEGER NOT NULL, -- the id it had in survey_responses (ids there may be used again)
 	void_id INTEGER NOT NULL REFERENCES survey_voids(id),
 	run_id INTEGER NOT NULL REFERENCES survey_runs(id),
 	submitted_at INTEGER NOT NULL,
