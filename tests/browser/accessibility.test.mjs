@@ -46,9 +46,9 @@ test('public pages: sign-in, help, a campaign landing page in Polish, the pupil 
 
 const journeys = {
   'admin@lantern.example': ['/', '/admin/users', '/admin/users/new', '/schools', '/indicators/targets'],
-  'trainer@lantern.example': ['/', '/sessions', '/sessions/new', '/survey-runs'],
+  'trainer@lantern.example': ['/', '/sessions', '/sessions/new', '/survey-runs', '/survey-runs/new'],
   'practitioner@lantern.example': ['/', '/sessions', '/courses', '/bookings', '/training', '/account'],
-  'school@lantern.example': ['/', '/requests/new', '/schools/900001'],
+  'school@lantern.example': ['/', '/requests/new', '/schools/900001', '/survey-runs/1/answers'],
   'campaign@lantern.example': ['/', '/campaigns', '/pledges'],
   'analyst@lantern.example': ['/', '/indicators', '/indicators/O1.4', '/indicators/figures', '/survey-results'],
 };
