@@ -573,11 +573,10 @@ int survey_create(const struct req *r, struct resp *o)
 	return resp_redirect(o, arena_printf(r->arena, "/survey-runs/%lld", (long long)id));
 }
 
-/* The run named by the path; answers 404 itself when there is none. */
-static bool run_from_path(const struct req *r, struct resp *o, struct survey_run *run)
+bool survey_run_from_path(const struct req *r, struct resp *o, struct survey_run *run)
 {
 	int64_t id;
-	if (valid_id(req_param(r, 0), &id) && survey_run_load(r->db, r->arena, id, run))
+	if (valid_id(req_param(r, 0), &id) && survey_run_load(r->db, r->arena, id, run) && schools_can_see(r->user, run->urn))
 		return true;
 	if (route_is_api(r->path))
 		resp_error(o, 404, "There is no such survey run.", NULL);
@@ -589,7 +588,7 @@ static bool run_from_path(const struct req *r, struct resp *o, struct survey_run
 int survey_run_page(const struct req *r, struct resp *o)
 {
 	struct survey_run run;
-	if (!run_from_path(r, o, &run))
+	if (!survey_run_from_path(r, o, &run))
 		return 404;
 	int64_t now = now_utc();
 	bool open = survey_run_is_open(&run, now);
@@ -627,7 +626,7 @@ int survey_run_page(const struct req *r, struct resp *o)
 int survey_run_qr(const struct req *r, struct resp *o)
 {
 	struct survey_run run;
-	if (!run_from_path(r, o, &run))
+	if (!survey_run_from_path(r, o, &run))
 		return 404;
 	const char *url = survey_run_url(r, &run);
 	struct buf svg = {0};
@@ -644,7 +643,7 @@ int survey_run_qr(const struct req *r, struct resp *o)
 int survey_run_close(const struct req *r, struct resp *o)
 {
 	struct survey_run run;
-	if (!run_from_path(r, o, &run))
+	if (!survey_run_from_path(r, o, &run))
 		return 404;
 	int status = close_run(r->db, r->user, &run);
 	if (status == 403)
@@ -676,7 +675,7 @@ int survey_api_open(const struct req *r, struct resp *o)
 int survey_api_get(const struct req *r, struct resp *o)
 {
 	struct survey_run run;
-	if (!run_from_path(r, o, &run))
+	if (!survey_run_from_path(r, o, &run))
 		return 404;
 	return resp_json(o, 200, survey_run_json(r, &run));
 }
@@ -684,7 +683,7 @@ int survey_api_get(const struct req *r, struct resp *o)
 int survey_api_close(const struct req *r, struct resp *o)
 {
 	struct survey_run run;
-	if (!run_from_path(r, o, &run))
+	if (!survey_run_from_path(r, o, &run))
 		return 404;
 	int status = close_run(r->db, r->user, &run);
 	if (status == 403)

@@ -1,7 +1,8 @@
 /* survey_token.c — one-use answer tokens for the pupil survey (survey_token.h). A token is
- * "RUN.ISSUED.NONCE.MAC": the run's id, the issue time, 16 random bytes and an HMAC of the three
- * under the server's secret, so it cannot be made without the server and cannot be moved to
- * another run; the spent nonces live in survey_tokens_used until the token would have expired. */
+ * "ISSUED.NONCE.MAC": the issue time, 16 random bytes, and an HMAC under the server's secret of those
+ * and the run's id, so it cannot be made without the server, nor moved to another run, nor made to
+ * live longer; the run is named by the address the answer goes to, so the token need not (and does
+ * not) tell anyone its id. Spent nonces stay in survey_tokens_used until the token would expire. */
 #include "survey_token.h"
 
 #include <errno.h>
@@ -29,7 +30,7 @@ const char *survey_token_issue(struct arena *a, int64_t run_id, int64_t now)
 	const char *nonce = auth_random_token(a, NONCE_BYTES);
 	char mac[MAC_LEN + 1];
 	sign(run_id, now, nonce, mac);
-	return arena_printf(a, "%lld.%lld.%s.%s", (long long)run_id, (long long)now, nonce, mac);
+	return arena_printf(a, "%lld.%s.%s", (long long)now, nonce, mac);
 }
 
 /* A non-negative decimal number filling [s, end), or -1. */
@@ -50,7 +51,7 @@ static bool nonce_ok(const char *s, size_t len)
 	if (len != NONCE_LEN)
 		return false;
 	for (size_t i = 0; i < len; i++)
-		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", s[i]) || s[i] == '\0')
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", s[i]))
 			return false;
 	return true;
 }
@@ -62,16 +63,16 @@ enum survey_token_check survey_token_check(struct arena *a, const char *token, i
 		return SURVEY_TOKEN_MISSING;
 	if (strlen(token) > TOKEN_MAX)
 		return SURVEY_TOKEN_BAD;
-	const char *d1 = strchr(token, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL, *d3 = d2 ? strchr(d2 + 1, '.') : NULL;
-	if (d3 == NULL || strchr(d3 + 1, '.') != NULL)
+	const char *d1 = strchr(token, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+	if (d2 == NULL || strchr(d2 + 1, '.') != NULL)
 		return SURVEY_TOKEN_BAD;
-	int64_t run = number(token, d1), issued = number(d1 + 1, d2);
-	if (run < 0 || issued < 0 || !nonce_ok(d2 + 1, (size_t)(d3 - d2 - 1)) || strlen(d3 + 1) != MAC_LEN)
+	int64_t issued = number(token, d1);
+	if (issued < 0 || !nonce_ok(d1 + 1, (size_t)(d2 - d1 - 1)) || strlen(d2 + 1) != MAC_LEN)
 		return SURVEY_TOKEN_BAD;
-	char *nonce = arena_strndup(a, d2 + 1, NONCE_LEN), mac[MAC_LEN + 1];
-	sign(run, issued, nonce, mac);
-	/* The signature first: what a forged token says about its run or age means nothing. */
-	if (!str_equal_ct(d3 + 1, mac) || run != run_id || issued > now + CLOCK_SLACK)
+	char *nonce = arena_strndup(a, d1 + 1, NONCE_LEN), mac[MAC_LEN + 1];
+	sign(run_id, issued, nonce, mac);
+	/* The signature first: what a forged token says about its age means nothing. */
+	if (!str_equal_ct(d2 + 1, mac) || issued > now + CLOCK_SLACK)
 		return SURVEY_TOKEN_BAD;
 	if (now - issued > SURVEY_TOKEN_SECONDS)
 		return SURVEY_TOKEN_EXPIRED;

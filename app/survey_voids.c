@@ -8,13 +8,12 @@
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
-#include "route.h"
-#include "schools.h"
 #include "survey.h"
 #include "survey_results.h"
 #include "valid.h"
 
-static const char SQL_IN_RANGE[] = "SELECT count(*) FROM survey_responses WHERE run_id = ? AND submitted_at BETWEEN ? AND ?";
+static const char SQL_IN_RANGE[] =
+	"SELECT count(*) FROM survey_responses WHERE run_id = ? AND submitted_at BETWEEN ? AND ?";
 static const char SQL_VOID_NEW[] = "INSERT INTO survey_voids (run_id, voided_by, voided_at, from_at, to_at, responses)"
 				   " VALUES (?, nullif(?, 0), ?, ?, ?, ?)";
 static const char SQL_VOID_MOVE[] =
@@ -84,19 +83,6 @@ int survey_void(struct db *db, struct arena *a, const struct user *actor, int64_
 
 /* ---- reading a request ---- */
 
-/* The run in the path, if this user may see it (a school lead: only their own); else 404 answered. */
-static bool visible_run(const struct req *r, struct resp *o, struct survey_run *run)
-{
-	int64_t id;
-	if (valid_id(req_param(r, 0), &id) && survey_run_load(r->db, r->arena, id, run) && schools_can_see(r->user, run->urn))
-		return true;
-	if (route_is_api(r->path))
-		resp_error(o, 404, "There is no such survey run.", NULL);
-	else
-		page_error(r, o, 404, "Page not found", "There is no such survey.");
-	return false;
-}
-
 /* from and to: local times as a datetime-local field sends them, or ISO 8601 with an offset. */
 static bool range_from(const struct req *r, int64_t *from, int64_t *to, struct form_errors *fe)
 {
@@ -107,6 +93,15 @@ static bool range_from(const struct req *r, int64_t *from, int64_t *to, struct f
 	else if (fe->n == 0 && *to < *from)
 		form_error(fe, "to", "The range must end at or after the time it starts");
 	return fe->n == 0;
+}
+
+/* Voids the range the request names in the run; the status of survey_void, or 422 for a bad range. */
+static int void_from(const struct req *r, const struct survey_run *run, int64_t *from, int64_t *to, struct form_errors *fe,
+		     struct survey_void_result *done)
+{
+	if (!range_from(r, from, to, fe))
+		return 422;
+	return survey_void(r->db, r->arena, r->user, run->id, *from, *to, fe, done);
 }
 
 static const char *const REFUSED_CLOSED =
@@ -229,7 +224,7 @@ static int answers_page(const struct req *r, struct resp *o, const struct survey
 int survey_answers_page(const struct req *r, struct resp *o)
 {
 	struct survey_run run;
-	if (!visible_run(r, o, &run))
+	if (!survey_run_from_path(r, o, &run))
 		return 404;
 	return answers_page(r, o, &run, NULL, 200);
 }
@@ -237,12 +232,12 @@ int survey_answers_page(const struct req *r, struct resp *o)
 int survey_void_post(const struct req *r, struct resp *o)
 {
 	struct survey_run run;
-	if (!visible_run(r, o, &run))
+	if (!survey_run_from_path(r, o, &run))
 		return 404;
 	struct form_errors fe = {0};
 	int64_t from, to;
 	struct survey_void_result done;
-	int status = range_from(r, &from, &to, &fe) ? survey_void(r->db, r->arena, r->user, run.id, from, to, &fe, &done) : 422;
+	int status = void_from(r, &run, &from, &to, &fe, &done);
 	switch (status) {
 	case 201:
 		return resp_redirect(o, arena_printf(r->arena, "/survey-runs/%lld/answers?voided=%d", (long long)run.id,
@@ -269,7 +264,7 @@ static json_t *void_json(int64_t id, int64_t at, int64_t from, int64_t to, int r
 int survey_api_voids(const struct req *r, struct resp *o)
 {
 	struct survey_run run;
-	if (!visible_run(r, o, &run))
+	if (!survey_run_from_path(r, o, &run))
 		return 404;
 	resp_json_list_begin(o);
 	struct db_stmt *st = db_query(r->db, SQL_VOIDS_OF, "I", run.id);
@@ -283,14 +278,14 @@ int survey_api_voids(const struct req *r, struct resp *o)
 int survey_api_void(const struct req *r, struct resp *o)
 {
 	struct survey_run run;
-	if (!visible_run(r, o, &run))
+	if (!survey_run_from_path(r, o, &run))
 		return 404;
 	if (r->json == NULL)
 		return resp_error(o, 415, "Send a JSON object with Content-Type: application/json.", NULL);
 	struct form_errors fe = {0};
 	int64_t from, to;
 	struct survey_void_result done;
-	int status = range_from(r, &from, &to, &fe) ? survey_void(r->db, r->arena, r->user, run.id, from, to, &fe, &done) : 422;
+	int status = void_from(r, &run, &from, &to, &fe, &done);
 	switch (status) {
 	case 201: break;
 	case 403: return resp_error(o, 403, REFUSED_WHO, NULL);

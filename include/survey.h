@@ -50,6 +50,9 @@ bool survey_run_load(struct db *db, struct arena *a, int64_t id, struct survey_r
 bool survey_run_is_open(const struct survey_run *run, int64_t now);
 /* Closed at time now: by its trainer, or its lesson is over. */
 bool survey_run_is_closed(const struct survey_run *run, int64_t now);
+/* The run named by the path's first parameter, if this user may see it (a school lead: only their
+ * own); otherwise answers 404 itself (a page, or JSON under /api/) and returns false. */
+bool survey_run_from_path(const struct req *r, struct resp *o, struct survey_run *run);
 /* The address pupils answer at: base_url + "/s/" + code. */
 const char *survey_run_url(const struct req *r, const struct survey_run *run);
 /* A run in the API's shape (spec §9). */

@@ -21,7 +21,7 @@ struct survey_token {
 	int64_t expires_at;
 };
 
-/* A fresh token for the run, issued at now; "RUN.ISSUED.NONCE.MAC", in a. */
+/* A fresh token for the run, issued at now; "ISSUED.NONCE.MAC", in a. */
 const char *survey_token_issue(struct arena *a, int64_t run_id, int64_t now);
 
 enum survey_token_check {
