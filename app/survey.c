@@ -498,8 +498,9 @@ int survey_runs_page(const struct req *r, struct resp *o)
 	struct page p = {.title = "Pupil surveys", .nav = "/survey-runs", .wide = true};
 	page_begin(r, o, &p);
 	html_lit(o, "<h1 class=\"govuk-heading-l\">Pupil surveys</h1>"
-		    "<p class=\"govuk-body\">Open a survey for a class, show them the code or QR code, and close it when "
-		    "they have finished. Each survey stays open for 24 hours at most.</p>"
+		    "<p class=\"govuk-body\">Open a survey for a class, saying how many pupils are present and when the "
+		    "lesson ends, and show them the code or QR code. It takes one answer from each pupil and closes "
+		    "itself when the lesson ends (24 hours at most), or when you close it.</p>"
 		    "<div class=\"govuk-button-group\"><a href=\"/survey-runs/new\" role=\"button\" draggable=\"false\" "
 		    "class=\"govuk-button\" data-module=\"govuk-button\">Open a survey</a>"
 		    "<a class=\"govuk-link\" href=\"/survey-results\">Results by setting, area and period</a></div>");
