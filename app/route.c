@@ -30,6 +30,7 @@
 #include "session_pages.h"
 #include "survey.h"
 #include "survey_results.h"
+#include "survey_voids.h"
 #include "users.h"
 
 #define ANY R_ANY_USER
@@ -177,6 +178,8 @@ static const struct route routes[] = {
 	{M_GET, "/survey-runs/{}", STAFF, 0, survey_run_page},
 	{M_GET, "/survey-runs/{}/qr.svg", STAFF, 0, survey_run_qr},
 	{M_POST, "/survey-runs/{}/close", STAFF, 0, survey_run_close},
+	{M_GET, "/survey-runs/{}/answers", STAFF | R_SCHOOL, 0, survey_answers_page},
+	{M_POST, "/survey-runs/{}/answers", STAFF | R_SCHOOL, 0, survey_void_post},
 	{M_GET, "/survey-runs/{}/results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_page},
 	{M_GET, "/survey-runs/{}/results.csv", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_csv},
 	{M_GET, "/survey-results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_page},
@@ -189,6 +192,8 @@ static const struct route routes[] = {
 	{M_POST, "/api/v1/survey-runs", STAFF, 0, survey_api_open},
 	{M_GET, "/api/v1/survey-runs/{}", STAFF, 0, survey_api_get},
 	{M_POST, "/api/v1/survey-runs/{}/close", STAFF, 0, survey_api_close},
+	{M_GET, "/api/v1/survey-runs/{}/voids", STAFF | R_SCHOOL, 0, survey_api_voids},
+	{M_POST, "/api/v1/survey-runs/{}/voids", STAFF | R_SCHOOL, 0, survey_api_void},
 	{M_GET, "/api/v1/survey-runs/{}/results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_api},
 	{M_GET, "/api/v1/survey-results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_api},
 

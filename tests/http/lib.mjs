@@ -546,6 +546,17 @@ export function api(base, token) {
   };
 }
 
+/**
+ * Answers the pupil survey at /s/{code} as a JSON client must: fetches a one-use answer token
+ * (GET /s/{code} with Accept: application/json), then posts the answers with it. Where the GET is
+ * refused (a closed, full or unknown run) the answers go without a token, so the POST's own refusal
+ * comes back. Resolves the POST's response.
+ */
+export async function answerSurvey(base, code, answers, headers = {}) {
+  const token = (await api(base).get(`/s/${code}`)).data?.token;
+  return api(base).post(`/s/${code}`, token ? { ...answers, token } : answers, headers);
+}
+
 // ---------------------------------------------------------------------------
 // CLI helpers
 
