@@ -235,8 +235,27 @@ static int64_t refresher_due(int64_t ended, int months)
 }
 
 static const char SQL_ATTENDED[] =
-	"SELECT s.course_id, s.starts_at, s.ends_at, b.status FROM bookings b JOIN sessions s ON s.id = b.session_id"
+	"SELECT s.course_id, s.starts_at, s.ends_at, b.status, b.id, c.booking_id IS NOT NULL, coalesce(c.withdrawn_at, 0)"
+	" FROM bookings b JOIN sessions s ON s.id = b.session_id LEFT JOIN certificates c ON c.booking_id = b.id"
 	" WHERE b.user_id = ? AND b.status IN ('attended', 'late', 'partial') ORDER BY s.starts_at DESC";
+
+/* Where an attendance's certificate stands: issued once the session has ended, or withdrawn. */
+static void certificate_json(json_t *item, struct db_stmt *st, int64_t now)
+{
+	int64_t withdrawn = db_col_int64(st, 6);
+	const char *state = withdrawn		? "withdrawn"
+			    : db_col_int(st, 5)		? "issued"
+			    : now < db_col_int64(st, 2) ? "after-the-session"
+							: "being-prepared";
+	json_object_set_new(item, "booking", json_integer(db_col_int64(st, 4)));
+	json_object_set_new(item, "certificate", json_string(state));
+	if (withdrawn) {
+		char d[32];
+		time_iso_local(withdrawn, d);
+		d[10] = '\0';
+		json_object_set_new(item, "certificate_withdrawn_on", json_string(d));
+	}
+}
 
 /* A practitioner's record: each attendance, newest first, with the refresher it implies (only the
  * latest attendance of a course sets the due date). */
@@ -255,6 +274,7 @@ static json_t *training_json(struct db *db, int64_t user_id, int64_t now)
 					 "attended_on", iso, "status", db_col_text(st, 3));
 		iso[10] = '\0';
 		json_object_set_new(item, "date", json_string(iso));
+		certificate_json(item, st, now);
 		bool latest = true;
 		for (int i = 0; i < nseen; i++)
 			latest = latest && strcmp(seen[i], course_id) != 0;
@@ -282,6 +302,21 @@ int booking_api_training(const struct req *r, struct resp *o)
 	return resp_json(o, 200, training_json(r->db, r->user->id, now_utc()));
 }
 
+static void certificate_cell(struct resp *o, json_t *item)
+{
+	const char *cert = json_string_value(json_object_get(item, "certificate"));
+	if (strcmp(cert, "issued") == 0)
+		htmlf(o, "<a class=\"govuk-link\" href=\"/certificates/%D\">Certificate</a>",
+		      (int64_t)json_integer_value(json_object_get(item, "booking")));
+	else if (strcmp(cert, "withdrawn") == 0) {
+		html_tag(o, "Withdrawn", "red");
+		htmlf(o, " on %h", json_string_value(json_object_get(item, "certificate_withdrawn_on")));
+	} else if (strcmp(cert, "after-the-session") == 0)
+		html_lit(o, "When the session has ended");
+	else
+		html_lit(o, "Being prepared");
+}
+
 int booking_training_page(const struct req *r, struct resp *o)
 {
 	struct page p = {.title = "Your training record", .nav = "/training", .wide = true};
@@ -295,7 +330,8 @@ int booking_training_page(const struct req *r, struct resp *o)
 		html_lit(o, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
 			    "<th scope=\"col\" class=\"govuk-table__header\">Course</th>"
 			    "<th scope=\"col\" class=\"govuk-table__header\">Attended</th>"
-			    "<th scope=\"col\" class=\"govuk-table__header\">Refresher due</th></tr></thead>"
+			    "<th scope=\"col\" class=\"govuk-table__header\">Refresher due</th>"
+			    "<th scope=\"col\" class=\"govuk-table__header\">Certificate</th></tr></thead>"
 			    "<tbody class=\"govuk-table__body\">");
 	size_t i;
 	json_t *item;
@@ -312,6 +348,8 @@ int booking_training_page(const struct req *r, struct resp *o)
 			html_tag(o, "Overdue", "red");
 		else if (state && strcmp(state, "due-soon") == 0)
 			html_tag(o, "Due soon", "yellow");
+		html_lit(o, "</td><td class=\"govuk-table__cell\">");
+		certificate_cell(o, item);
 		html_lit(o, "</td></tr>");
 	}
 	if (json_array_size(list))

@@ -30,19 +30,33 @@ static const struct option scale[] = {
 };
 
 static const char SQL_OWNER[] = "SELECT b.user_id, b.status, s.course_id, (SELECT count(*) FROM evaluations e"
-				" WHERE e.booking_id = b.id) FROM bookings b JOIN sessions s ON s.id = b.session_id WHERE b.id = ?";
+				" WHERE e.booking_id = b.id), s.ends_at FROM bookings b JOIN sessions s ON s.id = b.session_id"
+				" WHERE b.id = ?";
 static const char SQL_SAVE[] = "INSERT INTO evaluations (booking_id, submitted_at, usefulness, recognise_before,"
 			       " recognise_after, act_before, act_after, comments) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
-/* Only the attendee, only after attending, only once. Returns 0 or an HTTP status with *why. */
-static int may_evaluate(const struct req *r, int64_t booking, const char **course, const char **why)
+/* Only the attendee, only once the session has ended (confidence "now" means after it), only after
+ * attending, only once. Returns 0 or an HTTP status with *why, and *title for a page. */
+static int may_evaluate(const struct req *r, int64_t booking, const char **course, const char **title, const char **why)
 {
+	*title = "There is a problem";
 	struct db_stmt *st = db_query(r->db, SQL_OWNER, "I", booking);
 	if (!db_next(st) || db_col_int64(st, 0) != r->user->id) {
+		*title = "Page not found";
 		*why = "There is no such booking.";
 		return 404;
 	}
 	*course = arena_strdup(r->arena, db_col_text(st, 2));
+	int64_t ends = db_col_int64(st, 4);
+	if (now_utc() < ends) {
+		char when[80];
+		time_human(ends, when, sizeof when);
+		*title = "The evaluation is not open yet";
+		*why = arena_printf(r->arena, "The evaluation opens when the session ends (%s). We will e-mail you the link "
+					      "then, with your certificate.",
+				    when);
+		return 409;
+	}
 	if (!attendance_present(db_col_text(st, 1))) {
 		*why = "You can give feedback once you have been marked as attending.";
 		return 409;
@@ -81,11 +95,11 @@ static int render(const struct req *r, struct resp *o, int64_t booking, const ch
 int evaluations_form(const struct req *r, struct resp *o)
 {
 	int64_t booking;
-	const char *course = NULL, *why = NULL;
+	const char *course = NULL, *title = NULL, *why = NULL;
 	if (!valid_id(req_param(r, 0), &booking))
 		return route_error(r, o, 404, "There is no such booking.");
-	int rc = may_evaluate(r, booking, &course, &why);
-	return rc ? route_error(r, o, rc, why) : render(r, o, booking, course, NULL, 200);
+	int rc = may_evaluate(r, booking, &course, &title, &why);
+	return rc ? page_error(r, o, rc, title, why) : render(r, o, booking, course, NULL, 200);
 }
 
 /* Validates the answers; on success writes them. Returns 0, or the status with fe filled. */
@@ -115,12 +129,12 @@ static int save(const struct req *r, int64_t booking, struct form_errors *fe)
 int evaluations_submit(const struct req *r, struct resp *o)
 {
 	int64_t booking;
-	const char *course = NULL, *why = NULL;
+	const char *course = NULL, *title = NULL, *why = NULL;
 	if (!valid_id(req_param(r, 0), &booking))
 		return route_error(r, o, 404, "There is no such booking.");
-	int rc = may_evaluate(r, booking, &course, &why);
+	int rc = may_evaluate(r, booking, &course, &title, &why);
 	if (rc)
-		return route_error(r, o, rc, why);
+		return page_error(r, o, rc, title, why);
 	struct form_errors fe = {0};
 	if ((rc = save(r, booking, &fe)))
 		return render(r, o, booking, course, &fe, 400);
@@ -137,10 +151,10 @@ int evaluations_submit(const struct req *r, struct resp *o)
 int evaluations_api_submit(const struct req *r, struct resp *o)
 {
 	int64_t booking;
-	const char *course = NULL, *why = NULL;
+	const char *course = NULL, *title = NULL, *why = NULL;
 	if (!valid_id(req_param(r, 0), &booking))
 		return resp_error(o, 404, "There is no such booking.", NULL);
-	int rc = may_evaluate(r, booking, &course, &why);
+	int rc = may_evaluate(r, booking, &course, &title, &why);
 	if (rc)
 		return resp_error(o, rc, why, NULL);
 	struct form_errors fe = {0};

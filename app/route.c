@@ -122,6 +122,8 @@ static const struct route routes[] = {
 	{M_POST, "/checkin/{}/{}", R_PRACTITIONER, 0, checkin_scan_post},
 	{M_GET, "/certificates/{}", R_PRACTITIONER | R_ADMIN, 0, certificates_page},
 	{M_GET, "/certificates/{}/certificate.pdf", R_PRACTITIONER | R_ADMIN, 0, certificates_pdf},
+	{M_GET, "/certificates/{}/withdraw", R_ADMIN, 0, certificates_withdraw_page},
+	{M_POST, "/certificates/{}/withdraw", R_ADMIN, 0, certificates_withdraw_post},
 	{M_GET, "/verify/{}", R_PUBLIC, 0, certificates_verify_page},
 	{M_GET, "/evaluations/{}", R_PRACTITIONER, 0, evaluations_form},
 	{M_POST, "/evaluations/{}", R_PRACTITIONER, 0, evaluations_submit},
@@ -132,6 +134,7 @@ static const struct route routes[] = {
 	{M_GET, "/api/v1/evaluations", R_ADMIN, 0, evaluations_api_results},
 	{M_POST, "/api/v1/sessions/{}/walk-ins", STAFF, 0, attendance_api_walk_in},
 	{M_GET, "/api/v1/bookings/{}/certificate", R_PRACTITIONER | R_ADMIN, 0, certificates_api},
+	{M_POST, "/api/v1/bookings/{}/certificate/withdraw", R_ADMIN, 0, certificates_api_withdraw},
 	/* Campaigns: placements, scans, landing pages, reach and pledges (campaigns.c, help.c, ...) */
 	{M_GET, "/c/{}", R_PUBLIC, 0, help_scan},
 	{M_GET, "/help", R_PUBLIC, 0, help_page},

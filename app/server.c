@@ -16,6 +16,7 @@
 
 #include "auth.h"
 #include "booking.h"
+#include "certificates.h"
 #include "db.h"
 #include "indicator_pages.h"
 #include "outbox.h"
@@ -150,8 +151,9 @@ static void on_poke(int sig)
 	(void)sig;
 }
 
-/* Background duties every few seconds, until shutdown: hand queued mail to the mail command, open
- * lapsed sector reservations to the waiting list, and keep the Board's first figures counted. */
+/* Background duties every few seconds, until shutdown: issue the certificates of sessions just ended
+ * (queuing their e-mails), hand queued mail to the mail command, open lapsed sector reservations to
+ * the waiting list, and keep the Board's first figures counted. */
 static void *mailer_main(void *arg)
 {
 	const struct server_opts *opts = arg;
@@ -161,6 +163,7 @@ static void *mailer_main(void *arg)
 	db_share_writer(db, opts->writer);
 	struct arena *arena = arena_new();
 	while (!atomic_load(&stopping)) {
+		certificates_issue_due(db, arena);
 		outbox_flush(db, opts->sendmail);
 		booking_release_due(db, arena);
 		indicators_warm(db, arena);
