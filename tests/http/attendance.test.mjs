@@ -1,7 +1,8 @@
 // Attendance through the real stack (spec §5): the trainer's roster, walk-ins, the audit trail,
 // rotating-QR check-in with current, previous and stale tokens and its window, certificates with
 // public verification, evaluations, head-counts and the attendance CSV. The server's clock is
-// moved through LANTERN_CLOCK_FILE so the 30-second slots can be stepped without waiting.
+// moved through LANTERN_CLOCK_FILE so the 30-second slots can be stepped without waiting, and past a
+// session's end for its certificate and evaluation.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -27,6 +28,14 @@ async function session(extra = {}) {
   });
   assert.equal(r.status, 201, JSON.stringify(r.json));
   return r.json.id;
+}
+
+async function waitFor(what, check, ms = 45_000) {
+  const until = Date.now() + ms;
+  while (!check()) {
+    assert.ok(Date.now() < until, `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 async function practitioner(email) {
@@ -195,7 +204,7 @@ test('QR check-in: current and previous slot accepted, older refused, only while
   assert.match((await again.get(`/sessions/${id}/check-in`)).text, /<noscript><meta http-equiv="refresh" content="30"><\/noscript>/);
 });
 
-test('certificates for attendees only, verified publicly by an unguessable code', async () => {
+test('certificates for attendees only, once the session has ended, verified publicly by an unguessable code', async () => {
   setClock(T0);
   const id = await session();
   const p = await practitioner('certified@example.org');
@@ -205,6 +214,13 @@ test('certificates for attendees only, verified publicly by an unguessable code'
   const t = api(stack.base, await tokenFor(stack, 'trainer@lantern.example'));
   assert.equal((await t.put(`/api/v1/bookings/${bp}/attendance`, { status: 'attended' })).status, 200);
   assert.equal((await t.put(`/api/v1/bookings/${bq}/attendance`, { status: 'absent' })).status, 200);
+  assert.equal((await p.web.get(`/certificates/${bp}`)).status, 404, 'none before the session has ended');
+  // After the end the server's duty issues it (certificates.test.mjs follows that in detail); sign in
+  // afresh, as hours have passed.
+  setClock(T0 + 600 + 4 * 3600 + 60);
+  await waitFor('the certificate', () => sql(`SELECT count(*) FROM certificates WHERE booking_id = ${bp}`) === '1');
+  p.web = await loggedIn(stack, p.email, 'practitioner-password');
+  q.web = await loggedIn(stack, q.email, 'practitioner-password');
   assert.equal((await q.web.get(`/certificates/${bq}`)).status, 409);
   assert.equal((await q.web.get(`/certificates/${bp}`)).status, 404, 'someone else\'s certificate is not found');
   const cert = await p.web.get(`/certificates/${bp}`);
@@ -239,22 +255,30 @@ test('certificates for attendees only, verified publicly by an unguessable code'
   assert.equal((await fetch(`${stack.base}/verify/${code}`)).status, 404);
 });
 
-test('evaluations: asked for by e-mail after attending, one per attendance, results for admins', async () => {
+test('evaluations: asked for by e-mail after the session, one per attendance, results for admins', async () => {
   setClock(T0);
   const id = await session();
   const p = await practitioner('evaluator@example.org');
   const bid = await book(p, id);
-  assert.equal((await p.api.post(`/api/v1/bookings/${bid}/evaluation`, { usefulness: 5, recognise_before: 2, recognise_after: 4, act_before: 1, act_after: 4 })).status, 409, 'not before attending');
+  const unmarked = await practitioner('unmarked@example.org');
+  const ubid = await book(unmarked, id);
+  const answers = { usefulness: 5, recognise_before: 2, recognise_after: 4, act_before: 1, act_after: 4 };
   const t = api(stack.base, await tokenFor(stack, 'trainer@lantern.example'));
   await t.put(`/api/v1/bookings/${bid}/attendance`, { status: 'attended' });
-  assert.match(sql("SELECT body FROM outbox WHERE to_email = 'evaluator@example.org' AND subject = 'How was your training session?'"), new RegExp(`/evaluations/${bid}`));
+  assert.equal((await p.api.post(`/api/v1/bookings/${bid}/evaluation`, answers)).status, 409, 'not before the session has ended');
+  setClock(T0 + 600 + 4 * 3600 + 60);
+  const asked = () => sql("SELECT body FROM outbox WHERE to_email = 'evaluator@example.org' AND subject = 'Your certificate is ready'");
+  await waitFor('the e-mail asking for the evaluation', () => asked() !== '');
+  assert.equal((await unmarked.api.post(`/api/v1/bookings/${ubid}/evaluation`, answers)).status, 409, 'not without attending');
+  assert.match(asked(), new RegExp(`/evaluations/${bid}`));
+  p.web = await loggedIn(stack, p.email, 'practitioner-password');
   const page = await p.web.get(`/evaluations/${bid}`);
   const bad = await p.web.postForm(`/evaluations/${bid}`, { csrf: p.web.csrfFrom(page.text), usefulness: '9' });
   assert.equal(bad.status, 400);
   for (const f of ['usefulness', 'recognise_before', 'recognise_after', 'act_before', 'act_after']) assert.match(bad.text, new RegExp(`href="#${f}"`));
   const ok = await p.web.postForm(`/evaluations/${bid}`, { csrf: p.web.csrfFrom(page.text), usefulness: '5', recognise_before: '2', recognise_after: '4', act_before: '1', act_after: '5', comments: 'Very practical' });
   assert.equal(ok.status, 200);
-  const again = await p.api.post(`/api/v1/bookings/${bid}/evaluation`, { usefulness: 5, recognise_before: 2, recognise_after: 4, act_before: 1, act_after: 4 });
+  const again = await p.api.post(`/api/v1/bookings/${bid}/evaluation`, answers);
   assert.equal(again.status, 409);
   const results = await admin.get('/api/v1/evaluations?course=dash-risk-assessment-and-marac');
   const row = results.json.find((x) => x.session === id);
@@ -307,8 +331,8 @@ test('sign-in sheet and the attendance CSV', async () => {
   assert.equal(csv.status, 200);
   assert.match(csv.headers.get('content-type'), /text\/csv/);
   const lines = csv.text.trim().split('\r\n');
-  assert.equal(lines[0], 'booking,name,email,organisation,status,walk_in');
-  assert.match(lines[1], /,csv-person Person,csv-person@example\.org,Southend City Council,not-marked,no$/);
+  assert.equal(lines[0], 'booking,name,email,organisation,status,walk_in,minutes_attended');
+  assert.match(lines[1], /,csv-person Person,csv-person@example\.org,Southend City Council,not-marked,no,$/);
   const practitionerView = await p.web.get(`/sessions/${id}/attendance.csv`);
   assert.equal(practitionerView.status, 403);
 });

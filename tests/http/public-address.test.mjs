@@ -117,14 +117,20 @@ test('under a foreign Host, every link lantern makes carries the configured addr
   assert.equal(ics.status, 200);
   assert.match(ics.text, new RegExp(`URL:${escaped(BASE)}/sessions/${upcoming}\\r?\\n`));
 
-  // Attendance: the evaluation e-mail links to the form and the certificate.
+  // Attendance: the e-mail the server's duty sends once the session has ended (here, at once: it is
+  // over already) links to the certificate and the evaluation form.
   const past = await session(admin, Date.now() - 2 * 86400e3);
   const onBehalf = await forged('POST', `/api/v1/sessions/${past}/bookings`, { token: admin, json: { email: 'practitioner@lantern.example' } });
   assert.equal(onBehalf.status, 201, onBehalf.text);
   const bid = onBehalf.json.id;
   assert.equal((await forged('PUT', `/api/v1/bookings/${bid}/attendance`, { token: trainer, json: { status: 'attended' } })).status, 200);
-  const evaluation = sql(`SELECT body FROM outbox WHERE to_email = 'practitioner@lantern.example'
-    AND subject = 'How was your training session?' ORDER BY id DESC LIMIT 1`);
+  const readyMail = () => sql(`SELECT body FROM outbox WHERE to_email = 'practitioner@lantern.example'
+    AND subject = 'Your certificate is ready' AND body LIKE '%/certificates/${bid}%'`);
+  for (const until = Date.now() + 45_000; readyMail() === '';) {
+    assert.ok(Date.now() < until, 'the certificate e-mail never came');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const evaluation = readyMail();
   assert.ok(evaluation.includes(`${BASE}/evaluations/${bid}`), evaluation);
   assert.ok(evaluation.includes(`${BASE}/certificates/${bid}`), evaluation);
 
