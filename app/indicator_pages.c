@@ -758,10 +758,9 @@ static const char SQL_DRILL_SESSIONS[] =
 	" (SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.booked_at IS NOT NULL AND b.booked_at <= s.starts_at"
 	" AND (b.cancelled_at IS NULL OR b.cancelled_at > s.starts_at)),"
 	" (SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status IN ('attended', 'late', 'partial')),"
+	" (SELECT count(*) FROM evaluations e JOIN bookings b ON b.id = e.booking_id WHERE b.session_id = s.id),"
 	" (SELECT count(*) FROM evaluations e JOIN bookings b ON b.id = e.booking_id WHERE b.session_id = s.id"
-	" AND e.submitted_at >= s.ends_at),"
-	" (SELECT count(*) FROM evaluations e JOIN bookings b ON b.id = e.booking_id WHERE b.session_id = s.id"
-	" AND e.submitted_at >= s.ends_at AND e.act_after >= 4)"
+	" AND e.act_after >= 4)"
 	" FROM sessions s WHERE s.status = 'scheduled' AND s.school_urn IS NULL AND s.ends_at <= :now"
 	" AND s.ends_at >= :fromt AND s.ends_at < :tot AND s.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area)"
 	" ORDER BY s.ends_at LIMIT 500";

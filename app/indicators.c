@@ -55,11 +55,9 @@ static const char SQL_CAMPAIGN_PLACED[] =
 static const char SQL_O5_5[] = "SELECT coalesce(sum(d.n), 0) FROM scan_daily d"
 			       " WHERE d.day >= :from AND d.day < :to AND" IN_AREA("d.area");
 static const char SQL_O5_6[] = "SELECT count(*) FROM employer_pledges e WHERE e.signed_on < :to AND" IN_AREA("e.area");
-/* Only evaluations given after the session ended: confidence "after the session" (the form opens at
- * the end; ones given earlier, when it opened at check-in, rated a session not yet given). */
 static const char SQL_O5_7[] =
 	"SELECT count(*), coalesce(sum(e.act_after >= 4), 0) FROM evaluations e JOIN bookings b ON b.id = e.booking_id"
-	" JOIN sessions s ON s.id = b.session_id WHERE e.submitted_at >= s.ends_at AND" DELIVERED("s");
+	" JOIN sessions s ON s.id = b.session_id WHERE" DELIVERED("s");
 static const char SQL_EXTERNAL[] = "SELECT value, source, note FROM external_figures"
 				   " WHERE indicator = ? AND period = ? AND area = ?";
 

@@ -67,7 +67,10 @@ async function session({ area, starts, ends, capacity, book = [], marks = {}, ca
   for (const p of book) ids[p] = (await ok(admin.post(`/api/v1/sessions/${s.id}/bookings`, { email: people[p].email }))).id;
   for (const p of cancelBefore) await ok(admin.delete(`/api/v1/bookings/${ids[p]}`), 200);
   at(new Date(Date.parse(ends) + 3600e3).toISOString());
-  for (const [p, status] of Object.entries(marks)) await ok(admin.put(`/api/v1/bookings/${ids[p]}/attendance`, { status }), 200);
+  for (const [p, status] of Object.entries(marks)) {
+    // Someone who left early is recorded with the minutes they were there.
+    await ok(admin.put(`/api/v1/bookings/${ids[p]}/attendance`, status === 'partial' ? { status, minutes_attended: 45 } : { status }), 200);
+  }
   for (const [p, act] of Object.entries(evaluate)) {
     await ok(people[p].api.post(`/api/v1/bookings/${ids[p]}/evaluation`, { usefulness: 4, recognise_before: 2, recognise_after: 4, act_before: 2, act_after: act }));
   }
