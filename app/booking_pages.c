@@ -302,19 +302,22 @@ int booking_api_training(const struct req *r, struct resp *o)
 	return resp_json(o, 200, training_json(r->db, r->user->id, now_utc()));
 }
 
+/* Where the attendance's certificate stands: a link, withdrawn (and when), or still to come. */
 static void certificate_cell(struct resp *o, json_t *item)
 {
 	const char *cert = json_string_value(json_object_get(item, "certificate"));
-	if (strcmp(cert, "issued") == 0)
+	if (strcmp(cert, "issued") == 0) {
 		htmlf(o, "<a class=\"govuk-link\" href=\"/certificates/%D\">Certificate</a>",
 		      (int64_t)json_integer_value(json_object_get(item, "booking")));
-	else if (strcmp(cert, "withdrawn") == 0) {
+	} else if (strcmp(cert, "withdrawn") == 0) {
+		html_lit(o, "Certificate ");
 		html_tag(o, "Withdrawn", "red");
 		htmlf(o, " on %h", json_string_value(json_object_get(item, "certificate_withdrawn_on")));
-	} else if (strcmp(cert, "after-the-session") == 0)
-		html_lit(o, "When the session has ended");
-	else
-		html_lit(o, "Being prepared");
+	} else if (strcmp(cert, "after-the-session") == 0) {
+		html_lit(o, "Certificate when the session has ended");
+	} else {
+		html_lit(o, "Certificate being prepared");
+	}
 }
 
 int booking_training_page(const struct req *r, struct resp *o)
@@ -330,8 +333,7 @@ int booking_training_page(const struct req *r, struct resp *o)
 		html_lit(o, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
 			    "<th scope=\"col\" class=\"govuk-table__header\">Course</th>"
 			    "<th scope=\"col\" class=\"govuk-table__header\">Attended</th>"
-			    "<th scope=\"col\" class=\"govuk-table__header\">Refresher due</th>"
-			    "<th scope=\"col\" class=\"govuk-table__header\">Certificate</th></tr></thead>"
+			    "<th scope=\"col\" class=\"govuk-table__header\">Refresher due</th></tr></thead>"
 			    "<tbody class=\"govuk-table__body\">");
 	size_t i;
 	json_t *item;
@@ -340,16 +342,16 @@ int booking_training_page(const struct req *r, struct resp *o)
 		const char *title = json_string_value(json_object_get(item, "title"));
 		const char *due = json_string_value(json_object_get(item, "refresher_due"));
 		const char *state = json_string_value(json_object_get(item, "refresher_status"));
-		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h</td>"
-			 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">%h ",
-		      title ? title : json_string_value(json_object_get(item, "course")),
+		/* The certificate under the course's name: a fourth column would not fit a phone. */
+		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h<br>",
+		      title ? title : json_string_value(json_object_get(item, "course")));
+		certificate_cell(o, item);
+		htmlf(o, "</td><td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">%h ",
 		      json_string_value(json_object_get(item, "date")), due ? due : "No refresher needed");
 		if (state && strcmp(state, "overdue") == 0)
 			html_tag(o, "Overdue", "red");
 		else if (state && strcmp(state, "due-soon") == 0)
 			html_tag(o, "Due soon", "yellow");
-		html_lit(o, "</td><td class=\"govuk-table__cell\">");
-		certificate_cell(o, item);
 		html_lit(o, "</td></tr>");
 	}
 	if (json_array_size(list))
