@@ -5,7 +5,7 @@ import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { startStack, api, tokenFor } from '../http/lib.mjs';
+import { startStack, api, tokenFor, waitFor } from '../http/lib.mjs';
 import { signIn, useStackAndBrowser, keepOffline } from './lib.mjs';
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -98,10 +98,7 @@ test('certificate pages: the left-early question, a certificate, its withdrawal,
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(/done=marked/);
   // The server's duty issues the certificate within seconds of the mark (the session is over).
-  for (const until = Date.now() + 45_000; (await admin.get(`/api/v1/bookings/${id}/certificate`)).status !== 200;) {
-    assert.ok(Date.now() < until, 'the certificate was never issued');
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await waitFor('the certificate', async () => (await admin.get(`/api/v1/bookings/${id}/certificate`)).status === 200);
   await check(page, `/certificates/${id}`);
   await check(page, `/certificates/${id}/withdraw`);
   await page.getByRole('button', { name: 'Withdraw certificate' }).click();

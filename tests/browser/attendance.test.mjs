@@ -4,7 +4,7 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startStack, api, tokenFor } from '../http/lib.mjs';
+import { startStack, api, tokenFor, waitFor } from '../http/lib.mjs';
 import { newPhonePage, signIn, useStackAndBrowser } from './lib.mjs';
 
 const ctx = useStackAndBrowser(before, after, startStack);
@@ -55,21 +55,25 @@ test('trainer marks the roster on a phone; an attendee checks in by the QR addre
   assert.match(await trainer.locator('.lantern-roster__item', { hasText: 'Door Person 2' }).textContent(), /Attended/);
 });
 
-test('left early: the roster asks how long they stayed', async () => {
+// A session at Harlow from start (a Date) for hours, with one practitioner (new) booked on it.
+async function sessionWithOne(start, hours, email, name) {
   const admin = api(ctx.stack.base, await tokenFor(ctx.stack, 'admin@lantern.example'));
-  const start = new Date(Date.now() - 30 * 60e3);
   const made = await admin.post('/api/v1/sessions', {
     course: 'honour-based-abuse-forced-marriage-fgm',
     starts_at: start.toISOString().replace(/\.\d+Z$/, 'Z'),
-    ends_at: new Date(start.getTime() + 2 * 3600e3).toISOString().replace(/\.\d+Z$/, 'Z'),
+    ends_at: new Date(start.getTime() + hours * 3600e3).toISOString().replace(/\.\d+Z$/, 'Z'),
     capacity: 10, venue: { name: 'Harlow Civic Centre', address: 'The Water Gardens', postcode: 'CM20 1WG', area: 'harlow' },
     trainers: ['trainer@lantern.example'],
   });
   assert.equal(made.status, 201, JSON.stringify(made.json));
-  const id = made.json.id;
-  const u = await admin.post('/api/v1/users', { email: 'leaver@example.org', name: 'Early Leaver', role: 'practitioner', org: '2', password: 'door-password-1' });
+  const u = await admin.post('/api/v1/users', { email, name, role: 'practitioner', org: '2', password: 'door-password-1' });
   assert.equal(u.status, 201);
-  assert.equal((await admin.post(`/api/v1/sessions/${id}/bookings`, { email: 'leaver@example.org' })).status, 201);
+  assert.equal((await admin.post(`/api/v1/sessions/${made.json.id}/bookings`, { email })).status, 201);
+  return made.json.id;
+}
+
+test('left early: the roster asks how long they stayed', async () => {
+  const id = await sessionWithOne(new Date(Date.now() - 30 * 60e3), 2, 'leaver@example.org', 'Early Leaver');
 
   const trainer = await newPhonePage(ctx.browser, { baseURL: ctx.stack.base });
   await signIn(trainer, ctx.stack.base, 'trainer@lantern.example');
@@ -88,20 +92,7 @@ test('left early: the roster asks how long they stayed', async () => {
 });
 
 test('after the session: the certificate arrives in the training record; an admin withdraws it', async () => {
-  const admin = api(ctx.stack.base, await tokenFor(ctx.stack, 'admin@lantern.example'));
-  const start = new Date(Date.now() - 26 * 3600e3);
-  const made = await admin.post('/api/v1/sessions', {
-    course: 'honour-based-abuse-forced-marriage-fgm',
-    starts_at: start.toISOString().replace(/\.\d+Z$/, 'Z'),
-    ends_at: new Date(start.getTime() + 3 * 3600e3).toISOString().replace(/\.\d+Z$/, 'Z'),
-    capacity: 10, venue: { name: 'Harlow Civic Centre', address: 'The Water Gardens', postcode: 'CM20 1WG', area: 'harlow' },
-    trainers: ['trainer@lantern.example'],
-  });
-  assert.equal(made.status, 201, JSON.stringify(made.json));
-  const id = made.json.id;
-  const u = await admin.post('/api/v1/users', { email: 'certified@example.org', name: 'Certified Person', role: 'practitioner', org: '2', password: 'door-password-1' });
-  assert.equal(u.status, 201);
-  assert.equal((await admin.post(`/api/v1/sessions/${id}/bookings`, { email: 'certified@example.org' })).status, 201);
+  const id = await sessionWithOne(new Date(Date.now() - 26 * 3600e3), 3, 'certified@example.org', 'Certified Person');
 
   // The trainer enters the paper sheet the day after.
   const trainer = await newPhonePage(ctx.browser, { baseURL: ctx.stack.base });
@@ -111,10 +102,7 @@ test('after the session: the certificate arrives in the training record; an admi
   await trainer.waitForURL(/\/roster\?done=marked/);
   // The server's duty issues the certificate and its e-mail within seconds.
   const mail = () => sql("SELECT count(*) FROM outbox WHERE to_email = 'certified@example.org' AND subject = 'Your certificate is ready'");
-  for (const until = Date.now() + 45_000; mail() !== '1';) {
-    assert.ok(Date.now() < until, 'the certificate e-mail never came');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitFor('the certificate e-mail', () => mail() === '1');
   const me = await newPhonePage(ctx.browser, { baseURL: ctx.stack.base });
   await signIn(me, ctx.stack.base, 'certified@example.org', 'door-password-1');
   await me.goto('/training');

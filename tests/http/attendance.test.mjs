@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStack, api, tokenFor, loggedIn, decodeQrSvg, decodePdfQr, sqlite } from './lib.mjs';
+import { startStack, api, tokenFor, loggedIn, decodeQrSvg, decodePdfQr, sqlite, waitFor } from './lib.mjs';
 
 const clockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-clock-')), 'now');
 const T0 = Math.floor(Date.now() / 1000 / 30) * 30 + 30 * 60 * 24 * 14; // a slot boundary 7 days ahead
@@ -28,14 +28,6 @@ async function session(extra = {}) {
   });
   assert.equal(r.status, 201, JSON.stringify(r.json));
   return r.json.id;
-}
-
-async function waitFor(what, check, ms = 45_000) {
-  const until = Date.now() + ms;
-  while (!check()) {
-    assert.ok(Date.now() < until, `timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 async function practitioner(email) {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStack, api, tokenFor, loggedIn, decodeQrSvg, sqlite } from './lib.mjs';
+import { startStack, api, tokenFor, loggedIn, decodeQrSvg, sqlite, waitFor } from './lib.mjs';
 
 const clockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-clock-')), 'now');
 const T0 = Math.floor(Date.now() / 1000 / 30) * 30 + 30 * 60 * 24 * 10; // a slot boundary 5 days ahead
@@ -22,14 +22,6 @@ const sql = (q) => sqlite(stack.dbPath, q);
 const isoZ = (t) => new Date(t * 1000).toISOString().replace('.000', '');
 const READY = 'Your certificate is ready';
 const mails = (email, subject = READY) => Number(sql(`SELECT count(*) FROM outbox WHERE to_email = '${email}' AND subject = '${subject}'`));
-
-async function waitFor(what, check, ms = 45_000) {
-  const until = Date.now() + ms;
-  while (!check()) {
-    assert.ok(Date.now() < until, `timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function session(starts = START, ends = END) {
   const r = await admin.post('/api/v1/sessions', {

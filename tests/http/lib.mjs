@@ -662,6 +662,16 @@ export function decodePdfQr(pdf) {
   return codes[0];
 }
 
+/** Polls check() (sync or async) every 200 ms until it is true; fails naming `what` after ms. For what
+ * the server does in the background, such as the duty that issues certificates every few seconds. */
+export async function waitFor(what, check, ms = 45_000) {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    assert.ok(Date.now() < until, `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Runs SQL against the stack's database with the sqlite3 shell; returns the trimmed output. */
 export function sqlite(dbPath, query) {
   return execFileSync('sqlite3', [dbPath, query], { encoding: 'utf8' }).trim();
