@@ -101,15 +101,17 @@ static int mark_in_txn(struct db *db, struct arena *a, const struct user *actor,
 	if (strcmp(old, status) == 0 && old_minutes == mins)
 		return 0;
 	const char *id = arena_printf(a, "%lld", (long long)booking_id);
-	if ((mins ? db_exec(db, SQL_SET_PARTIAL, "II", (int64_t)mins, booking_id) : db_exec(db, SQL_SET, "sI", status, booking_id)) != DB_OK) {
+	enum db_rc set = mins ? db_exec(db, SQL_SET_PARTIAL, "II", (int64_t)mins, booking_id)
+			      : db_exec(db, SQL_SET, "sI", status, booking_id);
+	if (set != DB_OK) {
 		e->message = "The mark could not be saved; try again.";
 		return 503;
 	}
 	if (strcmp(old, status) != 0)
 		audit(db, actor->id, "attendance", id, "mark", old, status);
 	if (mins && old_minutes != mins)
-		audit(db, actor->id, "attendance", id, "minutes", old_minutes ? arena_printf(a, "%lld", (long long)old_minutes) : NULL,
-		      arena_printf(a, "%lld", mins));
+		audit(db, actor->id, "attendance", id, "minutes",
+		      old_minutes ? arena_printf(a, "%lld", (long long)old_minutes) : NULL, arena_printf(a, "%lld", mins));
 	if (attendance_present(status) && certificates_due_add(db, booking_id) != 0) {
 		e->message = "The mark could not be saved; try again.";
 		return 503;
