@@ -51,8 +51,7 @@ async function checkinUrl(trainer, id) {
 }
 
 before(async () => {
-  stack = await startStack({ env: { LANTERN_CLOCK_FILE: clockFile } });
-  await stack.cli(['demo']);
+  stack = await startStack({ env: { LANTERN_CLOCK_FILE: clockFile }, demo: true });
   admin = api(stack.base, await tokenFor(stack, 'admin@lantern.example'));
 });
 after(async () => {

@@ -10,7 +10,7 @@
 // LANTERN_KEEP_DATA=1 keeps the temporary data directories.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
@@ -651,4 +651,47 @@ export function decodePdfQr(pdf) {
 /** Runs SQL against the stack's database with the sqlite3 shell; returns the trimmed output. */
 export function sqlite(dbPath, query) {
   return execFileSync('sqlite3', [dbPath, query], { encoding: 'utf8' }).trim();
+}
+
+/** The same as sqlite(), without blocking the event loop (for reads while requests are in flight). */
+export function sqliteAsync(dbPath, query) {
+  return new Promise((resolve, reject) => {
+    execFile('sqlite3', ['-readonly', dbPath, query], { encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`sqlite3: ${stderr || err.message}`));
+      else resolve(stdout.trim());
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Waiting and failing
+
+/** Polls cond() until it returns something truthy, and returns that; fails after `ms`. The bound is
+ * generous (a loaded 2-core machine under ASan): it only decides how long a failing test takes. */
+export async function waitUntil(cond, what, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await cond();
+    if (v) return v;
+    if (Date.now() > deadline) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The most requests from one address nginx's limit_req (`rate` like '30r/m' or '5r/s', `burst`,
+ * nodelay) lets through in `ms`: the burst, the one the rate takes at once, what the rate adds in
+ * that time, and one for nginx's rounding to milliseconds. A count a test can hold nginx to however
+ * slowly the machine sends: the slower, the more the rate adds. */
+export function rateLimitAllows({ rate, burst, ms }) {
+  const [, n, unit] = rate.match(/^(\d+)r\/([sm])$/);
+  const perMs = Number(n) / (unit === 's' ? 1000 : 60_000);
+  return burst + 1 + Math.floor(perMs * ms) + 1;
+}
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+/** True when fetch failed because the server refused, reset or closed the connection: what a test
+ * that kills the server expects afterwards. A timeout or any other error is not one. */
+export function isConnectionError(err) {
+  return err instanceof TypeError && CONNECTION_ERRORS.has(err.cause?.code);
 }
