@@ -2,6 +2,8 @@
  * who may call it, CSRF on every unsafe browser request, limits, and error answers. */
 #include "route.h"
 
+#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "account.h"
@@ -214,6 +216,25 @@ static const struct route routes[] = {
 	{M_POST, "/api/v1/organisations", R_ADMIN, 0, organisations_api_create},
 	{M_GET, "/api/v1/areas", ANY, 0, home_api_areas},
 };
+
+char *route_table_json(void)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < ARRAY_LEN(routes); i++) {
+		json_t *roles = json_array();
+		if (routes[i].roles & R_PUBLIC)
+			json_array_append_new(roles, json_string("public"));
+		else
+			for (int k = 0; k < ROLE__MAX; k++)
+				if (routes[i].roles & (1u << k))
+					json_array_append_new(roles, json_string(role_name((enum role)k)));
+		json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "method", req_method_name(routes[i].method),
+						      "pattern", routes[i].pattern, "roles", roles));
+	}
+	char *text = json_dumps(list, JSON_INDENT(1));
+	json_decref(list);
+	return text;
+}
 
 static bool match(const char *pattern, const char *path, const char *params[], int *nparams, struct arena *a)
 {
