@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startStack, api, tokenFor, sqlite, addUser, ROOT } from './lib.mjs';
+import { startStack, api, tokenFor, sqlite, addUser, ROOT, waitUntil } from './lib.mjs';
 
 const clockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-clock-'));
 const clockFile = path.join(clockDir, 'now');
@@ -140,7 +140,7 @@ before(async () => {
   };
   for (const when of ['2026-05-02T10:00:00Z', '2026-05-02T11:00:00Z', '2026-05-02T12:00:00Z', '2026-08-31T22:30:00Z', '2026-08-31T23:30:00Z']) await scan(when);
   // Scans are written in batches: wait (bounded) until all five are in.
-  for (let i = 0; i < 50 && sqlite(stack.dbPath, 'SELECT count(*) FROM scans') !== '5'; i++) await new Promise((r) => setTimeout(r, 100));
+  await waitUntil(() => Number(sqlite(stack.dbPath, 'SELECT count(*) FROM scans')) >= 5, 'five scans written');
   assert.equal(sqlite(stack.dbPath, 'SELECT count(*) FROM scans'), '5');
 
   // Employer pledges (O5.6).
