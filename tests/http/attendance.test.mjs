@@ -97,6 +97,48 @@ test('the roster: mark one by one and all at once, every change audited, only th
   assert.equal((await ot.put(`/api/v1/bookings/${bb}/attendance`, { status: 'attended' })).status, 403);
 });
 
+// The rows of the roster's "Changes to attendance" table, newest first, as the text of their cells.
+function changesShown(html) {
+  const table = html.split('Changes to attendance')[1]?.match(/<tbody[\s\S]*?<\/tbody>/)?.[0] ?? '';
+  return [...table.matchAll(/<tr[\s\S]*?<\/tr>/g)].map((row) =>
+    [...row[0].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => cell[1].replace(/<[^>]+>/g, '').trim()));
+}
+
+test('the audit trail keeps when each change was made, and the roster shows it in UK time', async () => {
+  // A summer morning (UK time is UTC+1), and a correction 95 minutes later.
+  const first = Date.parse('2027-07-14T08:05:00Z') / 1000;
+  const second = first + 95 * 60;
+  setClock(first);
+  try {
+    const r = await admin.post('/api/v1/sessions', {
+      course: 'dash-risk-assessment-and-marac', starts_at: isoZ(first + 600), ends_at: isoZ(first + 600 + 4 * 3600),
+      capacity: 5, venue: { name: 'Braintree Town Hall', address: 'Market Square', postcode: 'CM7 3YG', area: 'braintree' },
+      trainers: ['trainer@lantern.example'],
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    const p = await practitioner('audit-when@example.org');
+    const bid = await book(p, r.json.id);
+    const t = api(stack.base, await tokenFor(stack, 'trainer@lantern.example'));
+    assert.equal((await t.put(`/api/v1/bookings/${bid}/attendance`, { status: 'late' })).status, 200);
+    setClock(second);
+    assert.equal((await t.put(`/api/v1/bookings/${bid}/attendance`, { status: 'attended' })).status, 200);
+
+    // Stored: the moment of each change, in UTC seconds, with who and what.
+    assert.equal(sql(`SELECT group_concat(at || ' ' || old_value || '>' || new_value, ', ') FROM (SELECT * FROM audit_log
+      WHERE entity = 'attendance' AND entity_id = '${bid}' ORDER BY id)`), `${first} booked>late, ${second} late>attended`);
+    // Shown: the same moments in UK time, newest first.
+    const adminWeb = await loggedIn(stack, 'admin@lantern.example');
+    const roster = await adminWeb.get(`/sessions/${r.json.id}/roster`);
+    assert.equal(roster.status, 200);
+    assert.deepEqual(changesShown(roster.text), [
+      ['Wednesday 14 July 2027, 10:40am', 'Taylor Trainer', 'audit-when Person', 'Late', 'Attended'],
+      ['Wednesday 14 July 2027, 9:05am', 'Taylor Trainer', 'audit-when Person', 'Not marked yet', 'Late'],
+    ]);
+  } finally {
+    setClock(T0);
+  }
+});
+
 test('attendance cannot be taken before 30 minutes ahead of the start', async () => {
   setClock(T0);
   const id = await admin.post('/api/v1/sessions', {
