@@ -1,6 +1,6 @@
 // Period names (spec §2) for a moment, worked out in Europe/London, where a period starts at local
 // midnight. Tests whose data is dated from today (the demo's) name their periods with these, so they
-// do not go stale as the calendar moves on.
+// do not go stale as the calendar moves on. Also a moment as the pages write it, in UK time.
 //
 //   import { periodsAt, periodCovering } from './periods.mjs';
 //   periodsAt(Date.now()).ay                        // 'AY2026-27' from 1 September 2026
@@ -39,4 +39,16 @@ export function periodCovering(fromMs, toMs) {
   const a = periodsAt(fromMs), b = periodsAt(toMs);
   for (const kind of ['ay', 'fy', 'year']) if (a[kind] === b[kind]) return a[kind];
   throw new Error(`no academic, financial or calendar year holds ${new Date(fromMs).toISOString()} to ${new Date(toMs).toISOString()}`);
+}
+
+const WORDS = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long', day: 'numeric', month: 'long',
+  year: 'numeric', hour: 'numeric', minute: '2-digit', hourCycle: 'h23' });
+
+/** A moment (seconds since the epoch) the way lantern's pages show one: "Wednesday 14 July 2027, 9:05am",
+ * in UK time, the minutes left out on the hour ("3pm"). */
+export function londonTimeText(seconds) {
+  const p = Object.fromEntries(WORDS.formatToParts(new Date(seconds * 1000)).map((x) => [x.type, x.value]));
+  const hour = Number(p.hour);
+  const minutes = p.minute === '00' ? '' : `:${p.minute}`;
+  return `${p.weekday} ${p.day} ${p.month} ${p.year}, ${hour % 12 || 12}${minutes}${hour < 12 ? 'am' : 'pm'}`;
 }

@@ -2,7 +2,7 @@
 // boundaries across both clock offsets, and a period always found for a week's span.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { periodsAt, periodCovering } from './periods.mjs';
+import { londonTimeText, periodsAt, periodCovering } from './periods.mjs';
 
 const at = (iso) => Date.parse(iso);
 
@@ -30,4 +30,11 @@ test('a period holding a week, whichever week of the year', () => {
     const name = periodCovering(end - 7 * 86400e3, end);
     assert.match(name, /^(AY|FY)?\d{4}(-\d\d)?$/, name);
   }
+});
+
+test('a moment as the pages write it, in UK time', () => {
+  assert.equal(londonTimeText(at('2027-07-14T08:05:00Z') / 1000), 'Wednesday 14 July 2027, 9:05am');
+  assert.equal(londonTimeText(at('2027-01-04T12:00:00Z') / 1000), 'Monday 4 January 2027, 12pm');
+  assert.equal(londonTimeText(at('2027-01-04T00:30:00Z') / 1000), 'Monday 4 January 2027, 12:30am');
+  assert.equal(londonTimeText(at('2027-03-28T23:59:00Z') / 1000), 'Monday 29 March 2027, 12:59am');
 });
