@@ -33,6 +33,18 @@ async function flood(send, size, rounds) {
   return all;
 }
 
+// A flood's answers: refused with 429 (never 5xx), with the security headers, and no more let through,
+// with the `before` sent since `started`, than the limit allows in the time taken. The statuses seen.
+function assertLimited(answers, { ok, before, rate, burst, started, what }) {
+  const seen = statuses(answers);
+  assert.ok(seen[429] > 0, `no 429 in a flood of ${answers.length} ${what}: ${JSON.stringify(seen)}`);
+  assert.ok(answers.every((r) => r.status === ok || r.status === 429), `only ${ok} and 429: ${JSON.stringify(seen)}`);
+  const most = rateLimitAllows({ rate, burst, ms: Date.now() - started });
+  assert.ok(before + seen[ok] <= most, `${before + seen[ok]} ${what} got through, the limit (${rate}, burst ${burst}) allows ${most}`);
+  assertSecurityHeaders(answers.find((r) => r.status === 429), `a 429 from the ${what} limit`);
+  return seen;
+}
+
 test('three classes of 30 answering at once from one address are all recorded; a flood gets 429, not 5xx', async () => {
   const runs = [];
   for (const year of [7, 8, 9]) {
@@ -48,13 +60,7 @@ test('three classes of 30 answering at once from one address are all recorded; a
   assert.deepEqual(statuses(classes), { 201: 90 }, 'every pupil of the three classes is recorded');
 
   const answered = await flood(() => api(stack.base).post(`/s/${open.json.code}`, answers), 50, 40);
-  const seen = statuses(answered);
-  assert.ok(seen[429] > 0, `no 429 in a flood of ${answered.length} answers: ${JSON.stringify(seen)}`);
-  assert.ok(answered.every((r) => r.status === 201 || r.status === 429), `only 201 and 429: ${JSON.stringify(seen)}`);
-  // No more got through than the limit (5r/s, burst 100) allows in the time the classes and the flood took.
-  const most = rateLimitAllows({ rate: '5r/s', burst: 100, ms: Date.now() - started });
-  assert.ok(90 + seen[201] <= most, `${90 + seen[201]} answers got through, the limit allows ${most}`);
-  assertSecurityHeaders(answered.find((r) => r.status === 429), 'a 429 from the survey limit');
+  const seen = assertLimited(answered, { ok: 201, before: 90, rate: '5r/s', burst: 100, started, what: 'answers' });
   const recorded = Number(sqlite(stack.dbPath, `SELECT count(*) FROM survey_responses r JOIN survey_runs u
     ON u.id = r.run_id WHERE u.code = '${open.json.code}'`));
   assert.equal(recorded, seen[201], 'a limited answer is not recorded');
@@ -74,13 +80,7 @@ test('a crowd of 150 scanning one poster at once is not limited; a flood of scan
   assert.deepEqual(statuses(crowd), { 303: 150 }, 'every scan of the crowd is redirected');
 
   const scanned = await flood(() => scan(code), 60, 40);
-  const seen = statuses(scanned);
-  assert.ok(seen[429] > 0, `no 429 in a flood of ${scanned.length} scans: ${JSON.stringify(seen)}`);
-  assert.ok(scanned.every((r) => r.status === 303 || r.status === 429), `only 303 and 429: ${JSON.stringify(seen)}`);
-  // No more got through than the limit (10r/s, burst 200) allows in the time the crowd and the flood took.
-  const most = rateLimitAllows({ rate: '10r/s', burst: 200, ms: Date.now() - started });
-  assert.ok(150 + seen[303] <= most, `${150 + seen[303]} scans got through, the limit allows ${most}`);
-  assertSecurityHeaders(scanned.find((r) => r.status === 429), 'a 429 from the scan limit');
+  const seen = assertLimited(scanned, { ok: 303, before: 150, rate: '10r/s', burst: 200, started, what: 'scans' });
   // Queued scans are written in batches; limited ones never reach the app.
   const expected = 150 + seen[303];
   const count = () => Number(sqlite(stack.dbPath, `SELECT count(*) FROM scans s JOIN placements p ON p.id = s.placement_id
