@@ -139,7 +139,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_OBJ := $(patsubst %.c,build/fuzz-obj/%.o,$(notdir $(LIB_SRC)))
 FUZZ_SECONDS ?= 30
-FUZZ_ENV := LANTERN_CATALOG_DIR=$(CURDIR) ASAN_OPTIONS=detect_leaks=1
+FUZZ_ENV := LANTERN_CATALOG_DIR=$(CURDIR) ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 
 build/fuzz-obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -14,6 +14,7 @@
 #include "ics.h"
 #include "outbox.h"
 #include "sessions.h"
+#include "site.h"
 
 static const char SQL_BOOKER[] = "SELECT u.email, u.role, u.active, o.sector, u.show_course_names"
 				 " FROM users u LEFT JOIN organisations o ON o.id = u.org_id WHERE u.id = ?";
@@ -101,8 +102,9 @@ static void notify(struct db *db, struct arena *a, const struct session *s, cons
 	struct outbox_message m = {
 		.to = b->email,
 		.subject = arena_printf(a, "%s: %s, %s", what, title, when),
-		.body = arena_printf(a, "%s\n\n%s\n%s\n%s, %s %s\n\nManage your bookings in lantern.", body, title, when,
-				     s->venue_name, s->venue_address, s->venue_postcode),
+		.body = arena_printf(a, "%s\n\n%s\n%s\n%s, %s %s\n\nThe session: %s/sessions/%lld\nYour bookings: %s/bookings",
+				     body, title, when, s->venue_name, s->venue_address, s->venue_postcode, site_base_url(),
+				     (long long)s->id, site_base_url()),
 		.attachment_name = "session.ics",
 		.attachment_type = method == ICS_CANCEL ? "text/calendar; method=CANCEL" : "text/calendar; method=REQUEST",
 		.attachment = ics,

@@ -24,6 +24,7 @@ struct db_stmt {
 	sqlite3_stmt *stmt;
 	struct db *db;
 	bool active; /* stepped since the last reset */
+	bool broken; /* its values could not be bound: it yields no rows and the request fails */
 };
 
 /* Writes and group commit.
@@ -64,10 +65,13 @@ struct db {
 	int64_t last_id;   /* of the last write made through db_exec outside a transaction */
 	int changes;
 	struct db_stmt slots[STMT_SLOTS]; /* open addressing on the SQL pointer */
+	struct db_stmt dead;              /* stands in for a statement that could not be prepared */
 };
 
 /* The writer this thread has, if any. */
 static _Thread_local struct db *held_writer;
+/* This thread misused a statement of another connection (check_owner): its request fails. */
+static _Thread_local bool misused;
 
 /* The connection statements of db run on now: the writer inside a transaction. */
 static struct db *target(struct db *db)
@@ -180,6 +184,19 @@ void db_close(struct db *db)
 	free(db);
 }
 
+/* A statement that cannot be used, for a bug found while a request runs (SQL that does not prepare,
+ * a bind format that does not fit): logged with the SQL (a literal, never a value), the connection is
+ * marked failed so the request answers 500, and the worker carries on with its next request. Those
+ * bugs show up at the statement's first use, which is a request, not start-up: statements are
+ * prepared lazily. The tests run every statement. */
+static struct db_stmt *broken(struct db *db, const char *why, const char *sql)
+{
+	log_error("db: %s\n%s", why, sql);
+	db->failed = true;
+	db->dead = (struct db_stmt){.sql = sql, .db = db, .broken = true};
+	return &db->dead;
+}
+
 static struct db_stmt *prepare(struct db *db, const char *sql)
 {
 	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
@@ -188,16 +205,20 @@ static struct db_stmt *prepare(struct db *db, const char *sql)
 		if (s->sql == sql)
 			return s;
 		if (s->sql == NULL) {
-			if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt, NULL) != SQLITE_OK)
-				die("sqlite: cannot prepare: %s\n%s", sqlite3_errmsg(db->h), sql);
+			if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt, NULL) != SQLITE_OK) {
+				log_error("sqlite: cannot prepare: %s", sqlite3_errmsg(db->h));
+				s->stmt = NULL;
+				return broken(db, "a statement that does not prepare", sql);
+			}
 			s->sql = sql;
 			s->db = db;
 			return s;
 		}
 	}
-	die("sqlite: more than %d distinct statements", STMT_SLOTS);
+	return broken(db, "more distinct statements than STMT_SLOTS", sql);
 }
 
+/* Binds; a format that does not fit the statement marks it broken (see broken()). */
 static void bind_args(struct db_stmt *st, const char *fmt, va_list ap)
 {
 	int i = 1;
@@ -222,23 +243,41 @@ static void bind_args(struct db_stmt *st, const char *fmt, va_list ap)
 			rc = sqlite3_bind_null(st->stmt, i);
 			break;
 		default:
-			die("db: bad bind format '%c' in \"%s\"", *f, fmt);
+			log_error("db: bad bind format '%c' in \"%s\"", *f, fmt);
+			rc = SQLITE_MISUSE;
+			break;
 		}
-		if (rc != SQLITE_OK)
-			die("sqlite: bind %d failed: %s\n%s", i, sqlite3_errstr(rc), st->sql);
+		if (rc != SQLITE_OK) {
+			/* SQLITE_TOOBIG or SQLITE_NOMEM from a value, or a bug: this request fails, not the process. */
+			log_error("sqlite: bind %d failed: %s\n%s", i, sqlite3_errstr(rc), st->sql);
+			st->broken = st->db->failed = true;
+			return;
+		}
 	}
-	if (sqlite3_bind_parameter_count(st->stmt) != i - 1)
-		die("db: %d values bound, statement takes %d\n%s", i - 1, sqlite3_bind_parameter_count(st->stmt),
-		    st->sql);
+	if (sqlite3_bind_parameter_count(st->stmt) != i - 1) {
+		log_error("db: %d values bound, statement takes %d\n%s", i - 1, sqlite3_bind_parameter_count(st->stmt),
+			  st->sql);
+		st->broken = st->db->failed = true;
+	}
+}
+
+/* Readies a cached statement for new values; false for the stand-in of one that did not prepare. */
+static bool rearm(struct db_stmt *st)
+{
+	if (st->stmt == NULL)
+		return false;
+	sqlite3_reset(st->stmt);
+	sqlite3_clear_bindings(st->stmt);
+	st->active = false;
+	st->broken = false;
+	return true;
 }
 
 static struct db_stmt *vquery(struct db *db, const char *sql, const char *fmt, va_list ap)
 {
 	struct db_stmt *st = prepare(target(db), sql);
-	sqlite3_reset(st->stmt);
-	sqlite3_clear_bindings(st->stmt);
-	st->active = false;
-	bind_args(st, fmt, ap);
+	if (rearm(st))
+		bind_args(st, fmt, ap);
 	return st;
 }
 
@@ -254,9 +293,8 @@ struct db_stmt *db_query(struct db *db, const char *sql, const char *fmt, ...)
 struct db_stmt *db_query_named(struct db *db, const char *sql, const struct db_named *vals, int n)
 {
 	struct db_stmt *st = prepare(target(db), sql);
-	sqlite3_reset(st->stmt);
-	sqlite3_clear_bindings(st->stmt);
-	st->active = false;
+	if (!rearm(st))
+		return st;
 	int params = sqlite3_bind_parameter_count(st->stmt);
 	for (int i = 1; i <= params; i++) {
 		const char *name = sqlite3_bind_parameter_name(st->stmt, i);
@@ -264,26 +302,34 @@ struct db_stmt *db_query_named(struct db *db, const char *sql, const struct db_n
 		for (int k = 0; name && k < n && v == NULL; k++)
 			if (strcmp(vals[k].name, name) == 0)
 				v = &vals[k];
-		if (v == NULL)
-			die("db: no value for parameter %s\n%s", name ? name : "?", sql);
-		int rc = v->text ? sqlite3_bind_text(st->stmt, i, v->text, -1, SQLITE_TRANSIENT)
-				 : sqlite3_bind_int64(st->stmt, i, v->integer);
-		if (rc != SQLITE_OK)
-			die("sqlite: bind %s failed: %s", name, sqlite3_errstr(rc));
+		int rc = v == NULL ? SQLITE_RANGE
+			 : v->text ? sqlite3_bind_text(st->stmt, i, v->text, -1, SQLITE_TRANSIENT)
+				   : sqlite3_bind_int64(st->stmt, i, v->integer);
+		if (rc != SQLITE_OK) {
+			log_error("db: parameter %s: %s\n%s", name ? name : "?", v ? sqlite3_errstr(rc) : "no value", sql);
+			st->broken = st->db->failed = true;
+			break;
+		}
 	}
 	return st;
 }
 
-/* The shared writer's statements belong to whoever has the writer. */
-static void check_owner(const struct db_stmt *st)
+/* The shared writer's statements belong to whoever has the writer. Another thread may be using it,
+ * so a statement used outside its transaction is refused untouched (nothing is broken yet) and the
+ * request that tried fails (misused, seen by db_request_end). */
+static bool owned(const struct db_stmt *st)
 {
-	if (st->db->shared && held_writer != st->db)
-		die("db: a statement of the shared writer used outside its transaction\n%s", st->sql);
+	if (!st->db->shared || held_writer == st->db)
+		return true;
+	log_error("db: a statement of the shared writer used outside its transaction\n%s", st->sql);
+	misused = true;
+	return false;
 }
 
 bool db_next(struct db_stmt *st)
 {
-	check_owner(st);
+	if (st->broken || !owned(st))
+		return false;
 	st->active = true;
 	int rc = sqlite3_step(st->stmt);
 	if (rc == SQLITE_ROW)
@@ -367,7 +413,7 @@ enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...)
 	va_start(ap, fmt);
 	struct db_stmt *st = vquery(db, sql, fmt, ap);
 	va_end(ap);
-	enum db_rc rc = classify(t, sqlite3_step(st->stmt));
+	enum db_rc rc = st->broken ? DB_ERROR : classify(t, sqlite3_step(st->stmt));
 	sqlite3_reset(st->stmt);
 	db->last_id = sqlite3_last_insert_rowid(t->h);
 	db->changes = sqlite3_changes(t->h);
@@ -564,8 +610,8 @@ bool db_request_end(struct db *db)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 		db->failed = true;
 	}
-	bool failed = db->failed;
-	db->failed = false;
+	bool failed = db->failed || misused;
+	db->failed = misused = false;
 	return failed;
 }
 

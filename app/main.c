@@ -16,6 +16,7 @@
 #include "demo.h"
 #include "schools_import.h"
 #include "server.h"
+#include "site.h"
 #include "users.h"
 #include "util.h"
 #include "valid.h"
@@ -23,7 +24,7 @@
 static const char usage[] =
 	"usage:\n"
 	"  lantern --db PATH init                        create or migrate the database\n"
-	"  lantern --db PATH serve --socket PATH [--threads N] [--sendmail CMD]\n"
+	"  lantern --db PATH serve --socket PATH --base-url URL [--threads N] [--sendmail CMD]\n"
 	"  lantern --db PATH user add --email E --name N --role R [--org ID | --school URN]  (password on stdin)\n"
 	"  lantern --db PATH token create --email E      print a new API token for that user\n"
 	"  lantern --db PATH schools import FILE.csv     add or update settings (" SCHOOLS_CSV_HEADER ")\n"
@@ -182,6 +183,15 @@ static int cmd_serve(const char *path, int argc, char **argv)
 	}
 	if (so.socket_path == NULL) {
 		fputs("lantern: serve needs --socket PATH\n", stderr);
+		return 2;
+	}
+	/* The only source of the address in links that leave the site: never a request's Host header. */
+	const char *base_url = opt(argc, argv, 0, "--base-url");
+	if (base_url == NULL || site_set_base_url(base_url) != 0) {
+		fputs("lantern: --base-url: give the public address people reach lantern at, like "
+		      "https://lantern.example.org or http://127.0.0.1:8080: http or https, a host and an optional "
+		      "port, with no path, query or user name\n",
+		      stderr);
 		return 2;
 	}
 	/* A broken catalogue stops the server here, before it answers anyone. */

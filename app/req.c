@@ -239,7 +239,7 @@ int req_parse(struct req *r, const struct req_raw *raw, const char **why)
 	r->authorization = raw->authorization;
 	r->origin = raw->origin;
 	r->sec_fetch_site = raw->sec_fetch_site;
-	r->base_url = raw->base_url ? raw->base_url : "http://127.0.0.1";
+	r->accept = raw->accept;
 	r->body = raw->body ? raw->body : "";
 	r->body_len = raw->body_len;
 	req_parse_cookies(r->arena, raw->cookie, &r->cookies);
@@ -339,4 +339,9 @@ const struct multipart_part *req_file(const struct req *r, const char *key)
 const char *req_param(const struct req *r, int i)
 {
 	return i >= 0 && i < r->nparams ? r->params[i] : NULL;
+}
+
+bool req_wants_json(const struct req *r)
+{
+	return r->json != NULL || (r->accept && strstr(r->accept, "application/json") != NULL);
 }

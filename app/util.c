@@ -133,6 +133,9 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	va_copy(copy, ap);
 	int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, copy);
 	va_end(copy);
+	/* vsnprintf fails only for a result over INT_MAX bytes or a wide-character conversion: lantern's
+	 * formats have none, and no request carries more than REQ_MAX_UPLOAD (8 MiB). As out of memory,
+	 * then: the process's state is past trusting. */
 	if (n < 0)
 		die("bad format string");
 	if ((size_t)n >= b->cap - b->len) {
@@ -259,7 +262,7 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	va_copy(copy, ap);
 	int n = vsnprintf(NULL, 0, fmt, copy);
 	va_end(copy);
-	if (n < 0)
+	if (n < 0) /* as in buf_vprintf: no request can make this happen */
 		die("bad format string");
 	char *p = arena_alloc(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);

@@ -268,7 +268,9 @@ test('the web: a practitioner books, sees the booking and its calendar feed, and
   assert.match(book.headers.get('location'), new RegExp(`/sessions/${id}\\?done=booked`));
   const mine = await web.get('/bookings');
   assert.match(mine.text, new RegExp(`href="/sessions/${id}"`));
-  const feedPath = mine.text.match(/href="(\/calendar\/[^"]+\.ics)"/)[1];
+  // The whole address, on the configured one (nginx/run's default: where the stack listens).
+  const [, feedBase, feedPath] = mine.text.match(/href="([^"]*)(\/calendar\/[^"]+\.ics)"/);
+  assert.equal(feedBase, stack.base);
   // The feed needs no cookie, and names no course unless the person opts in.
   const feed = await fetch(stack.base + feedPath);
   assert.equal(feed.status, 200);

@@ -168,11 +168,13 @@ export function runLantern(dbPath, args, { input, env } = {}) {
  *   args         more nginx/run arguments (e.g. ['--upstream-timeout', '2'])
  *   tls          { cert, key } files: serve HTTPS (base is then https://); fetch() does not trust the
  *                certificate, so talk to it with curl --cacert (its cert is its own CA)
+ *   baseUrl      nginx/run --base-url: the public address in links (default: nginx/run's, the stack's own)
  * Resolves { base, port, dataDir, dbPath, pid, stop(), cli(args, {input}), output(), appPid() }.
  */
 export async function startStack({
   threads = 4, loginRate = '100r/s', loginBurst = 1000, surveyRate = '1000r/s', surveyBurst = 10000,
   scanRate = '1000r/s', scanBurst = 10000, productionLimits = false, demo = false, env = {}, dataDir, args = [], tls,
+  baseUrl,
 } = {}) {
   const limits = productionLimits ? null : { loginRate, loginBurst, surveyRate, surveyBurst, scanRate, scanBurst };
   assert.ok(fs.existsSync(LANTERN), `${LANTERN} is missing: run make`);
@@ -182,7 +184,7 @@ export async function startStack({
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const extra = tls ? [...args, '--tls-cert', tls.cert, '--tls-key', tls.key] : args;
-      const stack = await startOnce({ threads, limits, env, dataDir, extra, ca: tls?.cert });
+      const stack = await startOnce({ threads, limits, env, dataDir, extra, ca: tls?.cert, baseUrl });
       if (demo) {
         const r = await stack.cli(['demo']);
         assert.equal(r.code, 0, `lantern demo failed:\n${r.stderr}`);
@@ -204,13 +206,14 @@ export function assertTestClock() {
     `${LANTERN} is a production build, which ignores the test clock: run with LANTERN_BIN=bin/lantern-san`);
 }
 
-async function startOnce({ threads, limits, env, dataDir: given, extra, ca }) {
+async function startOnce({ threads, limits, env, dataDir: given, extra, ca, baseUrl }) {
   const port = await freePort();
   const dataDir = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-http-'));
   dataDirs.add(dataDir);
   const dbPath = path.join(dataDir, 'lantern.db');
   const base = `${ca ? 'https' : 'http'}://127.0.0.1:${port}`;
   const args = ['--port', String(port), '--data', dataDir, '--threads', String(threads)];
+  if (baseUrl) args.push('--base-url', baseUrl);
   if (limits) {
     args.push('--login-rate', limits.loginRate, '--login-burst', String(limits.loginBurst),
       '--survey-rate', limits.surveyRate, '--survey-burst', String(limits.surveyBurst),
@@ -541,6 +544,17 @@ export function api(base, token) {
     patch: (p, body, headers) => request('PATCH', p, body, headers),
     delete: (p, body, headers) => request('DELETE', p, body, headers),
   };
+}
+
+/**
+ * Answers the pupil survey at /s/{code} as a JSON client must: fetches a one-use answer token
+ * (GET /s/{code} with Accept: application/json), then posts the answers with it. Where the GET is
+ * refused (a closed, full or unknown run) the answers go without a token, so the POST's own refusal
+ * comes back. Resolves the POST's response.
+ */
+export async function answerSurvey(base, code, answers, headers = {}) {
+  const token = (await api(base).get(`/s/${code}`)).data?.token;
+  return api(base).post(`/s/${code}`, token ? { ...answers, token } : answers, headers);
 }
 
 // ---------------------------------------------------------------------------

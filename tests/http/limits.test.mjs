@@ -4,7 +4,7 @@
 // while the rest of the service carries on. (The POST /login limit is tested in nginx.test.mjs.)
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, assertSecurityHeaders, rateLimitAllows, sqlite, startStack, tokenFor, waitUntil } from './lib.mjs';
+import { answerSurvey, api, assertSecurityHeaders, rateLimitAllows, sqlite, startStack, tokenFor, waitUntil } from './lib.mjs';
 
 let stack, trainer, lead;
 before(async () => {
@@ -48,18 +48,18 @@ function assertLimited(answers, { ok, before, rate, burst, started, what }) {
 test('three classes of 30 answering at once from one address are all recorded; a flood gets 429, not 5xx', async () => {
   const runs = [];
   for (const year of [7, 8, 9]) {
-    const r = await trainer.post('/api/v1/survey-runs', { urn: '900001', year_group: year, phase: 'post', pupils_expected: 30 });
+    const r = await trainer.post('/api/v1/survey-runs', { urn: '900001', year_group: year, phase: 'post', capacity: 30 });
     assert.equal(r.status, 201, r.text);
     runs.push(r.json.code);
   }
-  const open = await trainer.post('/api/v1/survey-runs', { urn: '900001', year_group: 10, phase: 'pre', pupils_expected: 500 });
+  const open = await trainer.post('/api/v1/survey-runs', { urn: '900001', year_group: 10, phase: 'pre', capacity: 500 });
   assert.equal(open.status, 201, open.text);
   const started = Date.now();
-  const pupils = runs.flatMap((code) => Array.from({ length: 30 }, () => api(stack.base).post(`/s/${code}`, answers)));
+  const pupils = runs.flatMap((code) => Array.from({ length: 30 }, () => answerSurvey(stack.base, code, answers)));
   const classes = await Promise.all(pupils);
   assert.deepEqual(statuses(classes), { 201: 90 }, 'every pupil of the three classes is recorded');
 
-  const answered = await flood(() => api(stack.base).post(`/s/${open.json.code}`, answers), 50, 40);
+  const answered = await flood(() => answerSurvey(stack.base, open.json.code, answers), 50, 40);
   const seen = assertLimited(answered, { ok: 201, before: 90, rate: '5r/s', burst: 100, started, what: 'answers' });
   const recorded = Number(sqlite(stack.dbPath, `SELECT count(*) FROM survey_responses r JOIN survey_runs u
     ON u.id = r.run_id WHERE u.code = '${open.json.code}'`));
