@@ -54,7 +54,7 @@ const PLACEHOLDERS = {
   'session-requests': ({ spare }) => [spare ? ids.spareRequest : ids.request],
   bookings: ({ spare }) => [spare ? ids.spareBooking : ids.pastBooking],
   roster: () => [ids.liveBooking],
-  calendar: async () => [(await web.practitioner.get('/bookings')).text.match(/href="\/calendar\/([^"]+\.ics)"/)[1]],
+  calendar: async () => [(await web.practitioner.get('/bookings')).text.match(/href="[^"]*\/calendar\/([^"/]+\.ics)"/)[1]],
   checkin: () => [ids.liveSession, '0123456789abcdef'], // a made-up token: refused (410), not forbidden
   certificates: () => [ids.pastBooking],
   evaluations: () => [ids.pastBooking],
