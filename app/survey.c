@@ -9,6 +9,7 @@
 #include "auth.h"
 #include "db.h"
 #include "deliveries.h"
+#include "disclosure.h"
 #include "qr.h"
 #include "route.h"
 #include "schools.h"
@@ -81,14 +82,14 @@ static const char *normal_code(struct arena *a, const char *s)
 	return code;
 }
 
-static bool closed(const struct survey_run *run, int64_t now)
+bool survey_run_closed(const struct survey_run *run, int64_t now)
 {
 	return run->closed_at != 0 || now >= run->closes_at;
 }
 
 bool survey_run_is_open(const struct survey_run *run, int64_t now)
 {
-	return !closed(run, now) && run->responses < run->max_responses;
+	return !survey_run_closed(run, now) && run->responses < run->max_responses;
 }
 
 const char *survey_run_url(const struct req *r, const struct survey_run *run)
@@ -101,10 +102,11 @@ json_t *survey_run_json(const struct req *r, const struct survey_run *run)
 	char closes[32];
 	int64_t now = now_utc();
 	time_iso_local(run->closed_at ? run->closed_at : run->closes_at, closes);
-	return json_pack("{s:I, s:s, s:i, s:s, s:s, s:s, s:s, s:b, s:i, s:i}", "id", (json_int_t)run->id, "urn", run->urn,
-			 "year_group", run->year_group, "phase", run->phase, "code", run->code, "url",
+	return json_pack("{s:I, s:s, s:i, s:s, s:s, s:s, s:s, s:b, s:i, s:i, s:b}", "id", (json_int_t)run->id, "urn",
+			 run->urn, "year_group", run->year_group, "phase", run->phase, "code", run->code, "url",
 			 survey_run_url(r, run), "closes_at", closes, "open", survey_run_is_open(run, now),
-			 "responses", run->responses, "max_responses", run->max_responses);
+			 "responses", run->responses, "max_responses", run->max_responses, "released",
+			 disclosure_released(survey_run_closed(run, now), run->responses));
 }
 
 /* ---- opening and closing ---- */
@@ -189,7 +191,7 @@ int survey_record(struct db *db, const char *code, const struct survey_answers *
 	int64_t now = now_utc();
 	if (!run_load(a, db_query(db, SQL_RUN_BY_CODE, "s", code), &run))
 		status = 404;
-	else if (closed(&run, now))
+	else if (survey_run_closed(&run, now))
 		status = 410;
 	else if (run.responses >= run.max_responses)
 		status = 409;
@@ -319,7 +321,7 @@ static const struct survey_run *pupil_run(const struct req *r, int *status)
 	if (code == NULL || !run_load(r->arena, db_query(r->db, SQL_RUN_BY_CODE, "s", code), run))
 		return NULL;
 	int64_t now = now_utc();
-	*status = closed(run, now) ? 410 : run->responses >= run->max_responses ? 409 : 200;
+	*status = survey_run_closed(run, now) ? 410 : run->responses >= run->max_responses ? 409 : 200;
 	return *status == 200 ? run : NULL;
 }
 
@@ -363,7 +365,7 @@ static void status_tag(struct resp *o, const struct survey_run *run, int64_t now
 {
 	if (survey_run_is_open(run, now))
 		html_tag(o, "Open", "green");
-	else if (closed(run, now))
+	else if (survey_run_closed(run, now))
 		html_tag(o, "Closed", "grey");
 	else
 		html_tag(o, "Full", "yellow");
