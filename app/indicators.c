@@ -107,7 +107,7 @@ static void set_rate(struct indicator_value *v, int64_t num, int64_t den)
 static void o1_5(const struct indicator_ctx *c, struct indicator_value *v)
 {
 	struct survey_tally t[SURVEY_PHASES];
-	survey_tally(c->db, &(struct survey_scope){.area = c->area, .from = c->from, .to = c->to, .now = c->now}, t);
+	survey_tally_good(c->db, &(struct survey_scope){.area = c->area, .from = c->from, .to = c->to, .now = c->now}, t);
 	const struct survey_tally *post = &t[SURVEY_POST], *pre = &t[SURVEY_PRE];
 	set_rate(v, post->good, post->n);
 	v->suppressed = disclosure_figure(post->good, post->n, false).suppressed;

@@ -1,8 +1,8 @@
 /* survey_results.h — pupil survey results (spec §6) per run, setting, area and period, pre beside
  * post: % agreeing with each statement, % right on each scenario, % demonstrating good
- * understanding. survey_tally() is the one query behind every survey figure (these pages, the API,
- * the CSV export and indicator O1.5): it counts released runs only, whole, by the period they opened
- * in (disclosure.h), and disclosure_figure() decides each figure shown. */
+ * understanding. survey_tally() is the one count behind every survey figure (these pages, the API,
+ * the CSV export, and in its lighter form indicator O1.5): it counts released runs only, whole, by the
+ * period they opened in (disclosure.h), and disclosure_figure() decides each figure shown. */
 #ifndef LANTERN_SURVEY_RESULTS_H
 #define LANTERN_SURVEY_RESULTS_H
 
@@ -39,6 +39,8 @@ struct survey_scope {
 
 /* Tallies the released runs in scope, by phase. */
 void survey_tally(struct db *db, const struct survey_scope *scope, struct survey_tally out[SURVEY_PHASES]);
+/* The same, counting only n and good understanding (the rest left 0), from an index alone. */
+void survey_tally_good(struct db *db, const struct survey_scope *scope, struct survey_tally out[SURVEY_PHASES]);
 
 int survey_results_page(const struct req *r, struct resp *o);
 int survey_results_csv(const struct req *r, struct resp *o);
