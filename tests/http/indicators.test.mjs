@@ -388,7 +388,7 @@ test('cached survey and evaluation figures follow their release as time passes',
   for (let i = 1; i <= 11; i++) await practitioner(`r${i}`);
   const names = Array.from({ length: 11 }, (_, i) => `r${i + 1}`);
   const evaluate = Object.fromEntries(names.slice(0, 10).map((p, i) => [p, i < 8 ? 5 : 2]));
-  await session({ area: 'basildon', starts: '2026-11-30T10:00:00Z', ends: '2026-11-30T12:00:00Z', capacity: 12,
+  const released = await session({ area: 'basildon', starts: '2026-11-30T10:00:00Z', ends: '2026-11-30T12:00:00Z', capacity: 12,
     book: names, marks: Object.fromEntries(names.map((p) => [p, 'attended'])), evaluate });
   at('2026-12-02T12:00:00Z');
   assert.equal((await figure('O5.7')).suppressed, true, 'its window is open: not released');
@@ -400,5 +400,12 @@ test('cached survey and evaluation figures follow their release as time passes',
   const late = await people.r11.api.post(`/api/v1/bookings/${booking}/evaluation`, { usefulness: 4, recognise_before: 2, recognise_after: 4, act_before: 2, act_after: 1 });
   assert.equal(late.status, 410);
   assert.equal((await figure('O5.7')).denominator, 10);
+  // Nor can its window be reopened by moving the session: its date is fixed once its results are out.
+  const moved = await admin.put(`/api/v1/sessions/${released}`, {
+    course: 'recognising-and-responding', starts_at: '2026-12-20T10:00:00Z', ends_at: '2026-12-20T12:00:00Z', capacity: 12,
+    venue: { name: 'Hall in basildon', address: 'High Street', postcode: 'CM1 1AA', area: 'basildon' }, trainers: ['trainer@lantern.example'] });
+  assert.equal(moved.status, 422, moved.text);
+  assert.equal(moved.json.field, 'starts_at');
+  assert.match(moved.json.error, /feedback has closed and its results are published/);
   at(TODAY);
 });
