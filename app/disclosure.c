@@ -6,9 +6,14 @@
 #include "survey.h"
 #include "util.h"
 
-bool disclosure_released(bool closed, int64_t n)
+bool disclosure_run_released(int64_t closed_at, int64_t closes_at, int64_t n, int64_t now)
 {
-	return closed && n >= DISCLOSURE_MIN;
+	return (closed_at != 0 || closes_at + DISCLOSURE_GRACE <= now) && n >= DISCLOSURE_MIN;
+}
+
+bool disclosure_session_released(int64_t ends_at, int64_t n, int64_t now)
+{
+	return disclosure_evaluations_close(ends_at) + DISCLOSURE_GRACE <= now && n >= DISCLOSURE_MIN;
 }
 
 int64_t disclosure_evaluations_close(int64_t ends_at)
@@ -19,9 +24,9 @@ int64_t disclosure_evaluations_close(int64_t ends_at)
 int64_t disclosure_settles_after(const char *records)
 {
 	if (records && strcmp(records, "survey runs") == 0)
-		return SURVEY_OPEN_SECONDS; /* a run closes by its clock at most this long after it opened */
+		return SURVEY_OPEN_SECONDS + DISCLOSURE_GRACE; /* a run closes by its clock this long after opening */
 	if (records && strcmp(records, "evaluations") == 0)
-		return EVALUATION_WINDOW;
+		return EVALUATION_WINDOW + DISCLOSURE_GRACE;
 	return 0;
 }
 

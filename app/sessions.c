@@ -359,7 +359,7 @@ int64_t sessions_save(struct db *db, struct arena *a, const struct user *actor, 
 	/* Moving a session whose evaluations are published would reopen its feedback window, and the
 	 * answers given then could be read as the difference they make (disclosure.h). */
 	if (id && starts && ends && (starts != old.starts_at || ends != old.ends_at) &&
-	    disclosure_released(now >= disclosure_evaluations_close(old.ends_at), db_int(db, 0, SQL_EVALUATIONS, "I", id)))
+	    disclosure_session_released(old.ends_at, db_int(db, 0, SQL_EVALUATIONS, "I", id), now))
 		form_error(fe, "starts_at", "This session's feedback has closed and its results are published, so its date "
 					    "and time can no longer change");
 	long long capacity = 0;

@@ -82,14 +82,14 @@ static const char *normal_code(struct arena *a, const char *s)
 	return code;
 }
 
-bool survey_run_closed(const struct survey_run *run, int64_t now)
+static bool closed(const struct survey_run *run, int64_t now)
 {
 	return run->closed_at != 0 || now >= run->closes_at;
 }
 
 bool survey_run_is_open(const struct survey_run *run, int64_t now)
 {
-	return !survey_run_closed(run, now) && run->responses < run->max_responses;
+	return !closed(run, now) && run->responses < run->max_responses;
 }
 
 const char *survey_run_url(const struct req *r, const struct survey_run *run)
@@ -106,7 +106,7 @@ json_t *survey_run_json(const struct req *r, const struct survey_run *run)
 			 run->urn, "year_group", run->year_group, "phase", run->phase, "code", run->code, "url",
 			 survey_run_url(r, run), "closes_at", closes, "open", survey_run_is_open(run, now),
 			 "responses", run->responses, "max_responses", run->max_responses, "released",
-			 disclosure_released(survey_run_closed(run, now), run->responses));
+			 disclosure_run_released(run->closed_at, run->closes_at, run->responses, now));
 }
 
 /* ---- opening and closing ---- */
@@ -191,7 +191,7 @@ int survey_record(struct db *db, const char *code, const struct survey_answers *
 	int64_t now = now_utc();
 	if (!run_load(a, db_query(db, SQL_RUN_BY_CODE, "s", code), &run))
 		status = 404;
-	else if (survey_run_closed(&run, now))
+	else if (closed(&run, now))
 		status = 410;
 	else if (run.responses >= run.max_responses)
 		status = 409;
@@ -321,7 +321,7 @@ static const struct survey_run *pupil_run(const struct req *r, int *status)
 	if (code == NULL || !run_load(r->arena, db_query(r->db, SQL_RUN_BY_CODE, "s", code), run))
 		return NULL;
 	int64_t now = now_utc();
-	*status = survey_run_closed(run, now) ? 410 : run->responses >= run->max_responses ? 409 : 200;
+	*status = closed(run, now) ? 410 : run->responses >= run->max_responses ? 409 : 200;
 	return *status == 200 ? run : NULL;
 }
 
@@ -365,7 +365,7 @@ static void status_tag(struct resp *o, const struct survey_run *run, int64_t now
 {
 	if (survey_run_is_open(run, now))
 		html_tag(o, "Open", "green");
-	else if (survey_run_closed(run, now))
+	else if (closed(run, now))
 		html_tag(o, "Closed", "grey");
 	else
 		html_tag(o, "Full", "yellow");

@@ -345,7 +345,7 @@ static int run_scope(const struct req *r, struct resp *o, struct survey_run *run
 	int64_t now = now_utc();
 	survey_tally(r->db, &(struct survey_scope){.run_id = run->id, .from = 0, .to = INT64_MAX, .now = now}, t);
 	/* A run not yet released shows how many have answered, and nothing of what they said. */
-	if (!disclosure_released(survey_run_closed(run, now), run->responses)) {
+	if (!disclosure_run_released(run->closed_at, run->closes_at, run->responses, now)) {
 		struct survey_tally *own = &t[strcmp(run->phase, "pre") == 0 ? SURVEY_PRE : SURVEY_POST];
 		memset(own, 0, sizeof *own);
 		own->n = run->responses;

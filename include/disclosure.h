@@ -31,10 +31,18 @@
 
 #define DISCLOSURE_SUPPRESSED_TEXT "fewer than " DISCLOSURE_STR(DISCLOSURE_MIN) " responses"
 
-/* SQL: survey run u has closed by the instant `now` (a bound parameter's name). */
-#define DISCLOSURE_RUN_CLOSED(u, now) " (" u ".closed_at IS NOT NULL OR " u ".closes_at <= " now ")"
-/* SQL: session s's evaluation window is over by `now`. */
-#define DISCLOSURE_WINDOW_OVER(s, now) " " s ".ends_at <= " now " - " DISCLOSURE_STR(EVALUATION_WINDOW)
+/* An atom closed by the clock (a run's closes_at, a session's window) is released this many seconds
+ * later, so that an answer accepted just before the moment, whose transaction commits just after it,
+ * is in before anything is published. A run closed by its trainer needs none: the close and an answer
+ * are writes, taken one after the other. */
+#define DISCLOSURE_GRACE 60
+
+/* SQL: survey run u is closed for release by the instant `now` (a bound parameter's name). */
+#define DISCLOSURE_RUN_CLOSED(u, now)                                                                                  \
+	" (" u ".closed_at IS NOT NULL OR " u ".closes_at + " DISCLOSURE_STR(DISCLOSURE_GRACE) " <= " now ")"
+/* SQL: session s's evaluation window is over, for release, by `now`. */
+#define DISCLOSURE_WINDOW_OVER(s, now)                                                                                 \
+	" " s ".ends_at <= " now " - " DISCLOSURE_STR(EVALUATION_WINDOW) " - " DISCLOSURE_STR(DISCLOSURE_GRACE)
 /* SQL, closing a query grouped by atom (run or session) over all of its answers: only atoms large
  * enough to publish. The grouped rows must be every answer of the atom, never a filtered part. */
 #define DISCLOSURE_LARGE_ENOUGH " HAVING count(*) >= " DISCLOSURE_STR(DISCLOSURE_MIN)
@@ -44,10 +52,13 @@
 #define DISCLOSURE_RELEASED_ONLY(closed, n, value) " CASE WHEN" closed " AND " n " >= " DISCLOSURE_STR(DISCLOSURE_MIN) \
 	" THEN " value " END"
 
-/* Whether an atom that has closed (or not) with n answers may be published. */
-bool disclosure_released(bool closed, int64_t n);
+/* Whether a survey run (closed_at 0: not closed by hand) holding n responses may be published at now;
+ * the same rule as DISCLOSURE_RUN_CLOSED and DISCLOSURE_LARGE_ENOUGH. */
+bool disclosure_run_released(int64_t closed_at, int64_t closes_at, int64_t n, int64_t now);
+/* Whether a session ending at ends_at, holding n evaluations, may be published at now. */
+bool disclosure_session_released(int64_t ends_at, int64_t n, int64_t now);
 
-/* The instant after which a session ending at ends_at takes no more evaluations. */
+/* The instant from which a session ending at ends_at takes no more evaluations. */
 int64_t disclosure_evaluations_close(int64_t ends_at);
 
 /* How long after a period ends its released atoms can still change with time alone (a run closing

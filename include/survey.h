@@ -44,9 +44,6 @@ int64_t survey_open(struct db *db, struct arena *a, const struct user *actor, co
 bool survey_run_load(struct db *db, struct arena *a, int64_t id, struct survey_run *run);
 /* Open for answers at time now: not closed, not past closes_at, not full. */
 bool survey_run_is_open(const struct survey_run *run, int64_t now);
-/* Closed at time now: by its trainer or admin, or past closes_at. A closed run never takes another
- * answer, so once it also has enough its results can be released (disclosure.h). */
-bool survey_run_closed(const struct survey_run *run, int64_t now);
 /* The address pupils answer at: base_url + "/s/" + code. */
 const char *survey_run_url(const struct req *r, const struct survey_run *run);
 /* A run in the API's shape (spec §9). */
