@@ -22,6 +22,7 @@ const fixture = JSON.parse(fs.readFileSync(path.join(DATA, 'fixture.json'), 'utf
 const MIN = 10;
 const WINDOW = 14 * 86400e3;
 const HOUR = 3600e3;
+const GRACE = 60e3; // release by the clock waits a minute past the moment (disclosure.h)
 
 const clockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-clock-'));
 const clockFile = path.join(clockDir, 'now');
@@ -74,7 +75,7 @@ function scopeOf(filter, basis, upTo = Infinity) {
 /** Whether an atom (run or session) may be published at time t with the answers up to `upTo`. */
 function released(key, t, upTo) {
   const a = atoms.get(key);
-  const closed = a.kind === 'survey' ? (a.closedAt !== null && a.closedAt <= t) || a.closesAt <= t : a.windowEnds <= t;
+  const closed = a.kind === 'survey' ? (a.closedAt !== null && a.closedAt <= t) || a.closesAt + GRACE <= t : a.windowEnds + GRACE <= t;
   return closed && units.filter((u) => u.atom === key && u.seq <= upTo).length >= MIN;
 }
 
