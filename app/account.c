@@ -109,8 +109,11 @@ int account_password(const struct req *r, struct resp *o)
 	if (fe.n)
 		return render(r, o, &fe, NULL, 400);
 	char *new_hash = auth_hash_password(next);
-	if (new_hash == NULL)
-		die("cannot hash a password");
+	if (new_hash == NULL) {
+		/* Hashing takes tens of MiB: under memory pressure it fails for this request only. */
+		log_error("cannot hash a password (out of memory?)");
+		return page_error(r, o, 500, "Sorry, there is a problem with the service", "Try again later.");
+	}
 	db_begin(r->db);
 	db_exec(r->db, SQL_SET_HASH, "sI", new_hash, r->user->id);
 	/* Every other session of this user ends; this browser signs in afresh below. */

@@ -7,12 +7,11 @@
 #include "html.h"
 #include "valid.h"
 
-/* Only local paths are followed after sign-in; anything else goes home. */
+/* Only local paths are followed after sign-in (valid_local_path: no other site, nothing that could
+ * split a header); anything else goes home. */
 static const char *safe_next(const char *next)
 {
-	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > 512)
-		return "/";
-	return next;
+	return valid_local_path(next) ? next : "/";
 }
 
 static int render(const struct req *r, struct resp *o, const char *email, const struct form_errors *fe, int status)

@@ -30,6 +30,7 @@
 #include "session_pages.h"
 #include "survey.h"
 #include "survey_results.h"
+#include "survey_voids.h"
 #include "users.h"
 
 #define ANY R_ANY_USER
@@ -177,6 +178,8 @@ static const struct route routes[] = {
 	{M_GET, "/survey-runs/{}", STAFF, 0, survey_run_page},
 	{M_GET, "/survey-runs/{}/qr.svg", STAFF, 0, survey_run_qr},
 	{M_POST, "/survey-runs/{}/close", STAFF, 0, survey_run_close},
+	{M_GET, "/survey-runs/{}/answers", STAFF | R_SCHOOL, 0, survey_answers_page},
+	{M_POST, "/survey-runs/{}/answers", STAFF | R_SCHOOL, 0, survey_void_post},
 	{M_GET, "/survey-runs/{}/results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_page},
 	{M_GET, "/survey-runs/{}/results.csv", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_csv},
 	{M_GET, "/survey-results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_page},
@@ -189,6 +192,8 @@ static const struct route routes[] = {
 	{M_POST, "/api/v1/survey-runs", STAFF, 0, survey_api_open},
 	{M_GET, "/api/v1/survey-runs/{}", STAFF, 0, survey_api_get},
 	{M_POST, "/api/v1/survey-runs/{}/close", STAFF, 0, survey_api_close},
+	{M_GET, "/api/v1/survey-runs/{}/voids", STAFF | R_SCHOOL, 0, survey_api_voids},
+	{M_POST, "/api/v1/survey-runs/{}/voids", STAFF | R_SCHOOL, 0, survey_api_void},
 	{M_GET, "/api/v1/survey-runs/{}/results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_api},
 	{M_GET, "/api/v1/survey-results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_api},
 
@@ -307,7 +312,7 @@ static bool same_site(const struct req *r)
 	return true;
 }
 
-int route_handle(struct req *r, struct resp *o, const struct req_raw *raw)
+static int dispatch(struct req *r, struct resp *o, const struct req_raw *raw)
 {
 	const char *why = NULL;
 	r->path = raw->path && *raw->path ? raw->path : "/";
@@ -359,6 +364,19 @@ int route_handle(struct req *r, struct resp *o, const struct req_raw *raw)
 	if (db_request_end(r->db)) {
 		log_error("database failure during %s %s", req_method_name(m), rt->pattern);
 		return route_error(r, o, 500, "Try again later.");
+	}
+	return status;
+}
+
+int route_handle(struct req *r, struct resp *o, const struct req_raw *raw)
+{
+	int status = dispatch(r, o, raw);
+	if (o->fault) {
+		/* The answer as built cannot go out (resp_fail logged what): this request gets the house 500
+		 * page instead, and the worker goes on to the next. */
+		log_error("%s %s: answered 500 instead", req_method_name(r->method), route_log_name(r));
+		o->fault = NULL;
+		status = route_error(r, o, 500, "Try again later.");
 	}
 	return status;
 }

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStack, api, tokenFor, addUser, loggedIn, sqlite, ROOT } from './lib.mjs';
+import { startStack, api, answerSurvey, tokenFor, addUser, loggedIn, sqlite, ROOT } from './lib.mjs';
 import { checkDisclosure, popcount } from './disclosure_checker.mjs';
 import { sources, repeats } from './disclosure_figures.mjs';
 
@@ -131,8 +131,8 @@ function responsesOf(run) {
 
 async function answer(run, r) {
   at(r.t);
-  const res = await fetch(`${stack.base}/s/${run.code}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Sec-Fetch-Site': 'none' }, body: JSON.stringify(answersOf(r.pattern)) });
-  assert.equal(res.status, 201, `${run.key}: ${await res.text()}`);
+  const res = await answerSurvey(stack.base, run.code, answersOf(r.pattern), { 'Sec-Fetch-Site': 'none' });
+  assert.equal(res.status, 201, `${run.key}: ${res.text}`);
   const setting = settings.get(run.urn);
   units.push({ kind: 'survey', atom: run.key, run: run.id, urn: run.urn, area: setting, phase: run.phase,
     day: { submitted: londonDay(r.t), opened: londonDay(Date.parse(run.opened)) }, seq: ++seq, values: surveyValues(run.phase, answersOf(r.pattern)) });
@@ -185,7 +185,7 @@ before(async () => {
   // Pupil surveys, in the order they opened.
   for (const run of [...fixture.runs].sort((a, b) => Date.parse(a.opened) - Date.parse(b.opened))) {
     at(run.opened);
-    const made = await ok(admin.post('/api/v1/survey-runs', { urn: run.urn, year_group: run.year_group, phase: run.phase, pupils_expected: 30 }));
+    const made = await ok(admin.post('/api/v1/survey-runs', { urn: run.urn, year_group: run.year_group, phase: run.phase, capacity: 30, minutes: 24 * 60 }));
     Object.assign(run, { id: made.id, code: made.code });
     atoms.set(run.key, { kind: 'survey', id: made.id, closedAt: null, closesAt: Date.parse(run.opened) + 24 * HOUR });
     if (!right) right = Object.fromEntries((await admin.get(`/api/v1/survey-runs/${made.id}/results`)).json.pre.scenarios.map((s) => [s.id, s.right_answer]));
