@@ -280,7 +280,7 @@ test('certificates for attendees only, verified publicly by an unguessable code'
   assert.equal((await fetch(`${stack.base}/verify/${code}`)).status, 404);
 });
 
-test('evaluations: asked for by e-mail after attending, one per attendance, results for admins', async () => {
+test('evaluations: asked for by e-mail after attending, one per attendance, results only for a released session', async () => {
   setClock(T0);
   const id = await session();
   const p = await practitioner('evaluator@example.org');
@@ -297,11 +297,41 @@ test('evaluations: asked for by e-mail after attending, one per attendance, resu
   assert.equal(ok.status, 200);
   const again = await p.api.post(`/api/v1/bookings/${bid}/evaluation`, { usefulness: 5, recognise_before: 2, recognise_after: 4, act_before: 1, act_after: 4 });
   assert.equal(again.status, 409);
-  const results = await admin.get('/api/v1/evaluations?course=dash-risk-assessment-and-marac');
-  const row = results.json.find((x) => x.session === id);
-  assert.equal(row.n, 1);
-  assert.equal(row.act_after, 5);
-  assert.equal(row.confident_to_act_pct, 100);
+  // One response shows nothing: an admin who sees the roster could read one person's ratings.
+  const row = async () => (await admin.get('/api/v1/evaluations?course=dash-risk-assessment-and-marac')).json.find((x) => x.session === id);
+  const course = async () => (await admin.get('/api/v1/evaluations')).json.find((x) => x.course === 'dash-risk-assessment-and-marac');
+  assert.equal(await row(), undefined);
+  assert.equal(await course(), undefined);
+  // Nine more, ten in all, but the session's 14-day window is still open: still nothing.
+  const others = [];
+  for (let i = 0; i < 10; i++) {
+    const email = `evaluator${i}@example.org`;
+    assert.equal((await admin.post('/api/v1/users', { email, name: `Evaluator ${i}`, role: 'practitioner', org: '3', password: 'practitioner-password' })).status, 201);
+    const who = api(stack.base, await tokenFor(stack, email));
+    const booking = (await who.post(`/api/v1/sessions/${id}/bookings`, {})).json.id;
+    await t.put(`/api/v1/bookings/${booking}/attendance`, { status: 'attended' });
+    others.push({ who, booking });
+  }
+  for (const [i, { who, booking }] of others.slice(0, 9).entries()) {
+    const r = await who.post(`/api/v1/bookings/${booking}/evaluation`, { usefulness: 4, recognise_before: 2, recognise_after: 4, act_before: 2, act_after: i < 6 ? 4 : 3 });
+    assert.equal(r.status, 201, r.text);
+  }
+  assert.equal(await row(), undefined, 'not while its window is open');
+  const web = await loggedIn(stack, 'admin@lantern.example');
+  assert.doesNotMatch((await web.get('/admin/evaluations?course=dash-risk-assessment-and-marac')).text, new RegExp(`Session ${id}<`));
+  // Once the window is over, the ten show together, and the eleventh is too late.
+  setClock(T0 + 600 + 4 * 3600 + 14 * 86400 + 60); // a minute's grace past the window (disclosure.h)
+  const late = await others[9].who.post(`/api/v1/bookings/${others[9].booking}/evaluation`, { usefulness: 1, recognise_before: 1, recognise_after: 1, act_before: 1, act_after: 1 });
+  assert.equal(late.status, 410);
+  assert.match(late.json.error, /^Feedback for this session closed on /);
+  const released = await row();
+  assert.equal(released.n, 10);
+  assert.equal(released.usefulness, 4.1);
+  assert.equal(released.act_after, 3.8);
+  assert.equal(released.confident_to_act_pct, 70);
+  assert.equal((await course()).n, 10);
+  const later = await loggedIn(stack, 'admin@lantern.example'); // a sign-in lasts less than the window
+  assert.match((await later.get('/admin/evaluations?course=dash-risk-assessment-and-marac')).text, new RegExp(`Session ${id}</a></td><td class="govuk-table__cell govuk-table__cell--numeric">10</td>`));
 });
 
 test('pupil sessions take a head-count, not names', async () => {
