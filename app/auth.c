@@ -127,12 +127,7 @@ void auth_hmac_hex(const char *purpose, const char *msg, char out[65])
 	sodium_bin2hex(out, 65, mac, sizeof mac);
 }
 
-static const char SQL_LOGIN_USER[] =
-	"SELECT id, password_hash, active, locked_until FROM users WHERE email = ?";
-static const char SQL_LOGIN_FAILED[] =
-	"UPDATE users SET failed_logins = CASE WHEN failed_logins + 1 >= ?1 THEN 0 ELSE failed_logins + 1 END,"
-	" locked_until = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 ELSE locked_until END WHERE id = ?3";
-static const char SQL_LOGIN_OK[] = "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?";
+static const char SQL_LOGIN_USER[] = "SELECT id, password_hash, active FROM users WHERE email = ?";
 
 enum login_result auth_login(struct db *db, const char *email, const char *password, int64_t *user_id)
 {
@@ -144,20 +139,14 @@ enum login_result auth_login(struct db *db, const char *email, const char *passw
 	int64_t id = db_col_int64(st, 0);
 	char *hash = db_col_null(st, 1) ? NULL : xstrdup(db_col_text(st, 1));
 	bool active = db_col_int(st, 2) != 0;
-	int64_t locked_until = db_col_int64(st, 3);
 	db_done(st);
 
-	int64_t now = now_utc();
 	enum login_result result;
-	if (locked_until > now) {
-		result = LOGIN_LOCKED;
-	} else if (!auth_check_password(hash ? hash : dummy_hash, password) || hash == NULL) {
-		db_exec(db, SQL_LOGIN_FAILED, "iII", (int)LOGIN_FAILURES_BEFORE_LOCK, now + LOGIN_LOCK_SECONDS, id);
+	if (!auth_check_password(hash ? hash : dummy_hash, password) || hash == NULL) {
 		result = LOGIN_BAD;
 	} else if (!active) {
 		result = LOGIN_INACTIVE;
 	} else {
-		db_exec(db, SQL_LOGIN_OK, "I", id);
 		*user_id = id;
 		result = LOGIN_OK;
 	}

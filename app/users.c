@@ -20,8 +20,7 @@ static const char SQL_USER_NEW[] = "INSERT INTO users (email, name, role, org_id
 				   " created_at) VALUES (?, ?, ?, nullif(?, 0), ?, ?, ?, ?)";
 static const char SQL_USER_SET[] = "UPDATE users SET email = ?, name = ?, role = ?, org_id = nullif(?, 0), school_urn = ?,"
 				   " active = ? WHERE id = ?";
-static const char SQL_USER_SET_HASH[] = "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0"
-					" WHERE id = ?";
+static const char SQL_USER_SET_HASH[] = "UPDATE users SET password_hash = ? WHERE id = ?";
 
 static bool parse_flag(const char *s, int *out)
 {

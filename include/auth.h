@@ -40,8 +40,6 @@ enum {
 	PASSWORD_MAX = 256,
 	SESSION_IDLE_SECONDS = 2 * 3600,
 	SESSION_ABSOLUTE_SECONDS = 12 * 3600,
-	LOGIN_FAILURES_BEFORE_LOCK = 5,
-	LOGIN_LOCK_SECONDS = 15 * 60,
 };
 
 #define SESSION_COOKIE "lantern_session"
@@ -56,8 +54,9 @@ char *auth_hash_password(const char *password);
 bool auth_check_password(const char *hash, const char *password);
 
 /* Outcome of a password sign-in. */
-enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_LOCKED, LOGIN_INACTIVE };
-/* Checks credentials, counts failures per account and locks after too many; on success *user_id. */
+enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_INACTIVE };
+/* Checks credentials (an unknown e-mail costs as long as a known one); on success *user_id.
+ * Throttling is the caller's (login_throttle.h). */
 enum login_result auth_login(struct db *db, const char *email, const char *password, int64_t *user_id);
 
 /* Records a new browser session for user_id; returns its cookie value (in a) or NULL. */
