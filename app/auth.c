@@ -198,9 +198,17 @@ void auth_session_end(const struct req *r, struct resp *o)
 	resp_cookie(o, SESSION_COOKIE, "", 0);
 }
 
-void auth_sessions_revoke_user(struct db *db, int64_t user_id)
+int auth_sessions_revoke_user(struct db *db, int64_t user_id)
 {
-	db_exec(db, SQL_SESSION_END_USER, "I", user_id);
+	return db_exec(db, SQL_SESSION_END_USER, "I", user_id) == DB_OK ? db_changes(db) : 0;
+}
+
+static const char SQL_TOKEN_REVOKE_USER[] =
+	"UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL";
+
+int auth_tokens_revoke_user(struct db *db, int64_t user_id)
+{
+	return db_exec(db, SQL_TOKEN_REVOKE_USER, "II", now_utc(), user_id) == DB_OK ? db_changes(db) : 0;
 }
 
 static const char SQL_SESSION_USER[] =

@@ -207,6 +207,7 @@ static const struct route routes[] = {
 
 	/* JSON API */
 	{M_GET, "/api/v1/me", ANY, 0, home_api_me},
+	{M_POST, "/api/v1/me/password", ANY, 0, account_api_password},
 	{M_GET, "/api/v1/users", R_ADMIN, 0, users_api_list},
 	{M_POST, "/api/v1/users", R_ADMIN, 0, users_api_create},
 	{M_PUT, "/api/v1/users/{}", R_ADMIN, 0, users_api_update},

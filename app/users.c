@@ -140,8 +140,15 @@ int64_t users_save(struct db *db, int64_t actor, int64_t id, const struct user_i
 	audit(db, actor, "user", idtext, old.email ? "update" : "create", before, summary);
 	if (hash && old.email)
 		audit(db, actor, "user", idtext, "password-set", NULL, NULL);
-	if (!active)
-		auth_sessions_revoke_user(db, id);
+	/* A reset or a deactivation ends every way in that the old password or the old access gave. */
+	if (old.email && (hash || !active)) {
+		int sessions = auth_sessions_revoke_user(db, id), tokens = auth_tokens_revoke_user(db, id);
+		if (sessions || tokens) {
+			char *ended = xasprintf("sessions=%d tokens=%d", sessions, tokens);
+			audit(db, actor, "user", idtext, "access-ended", NULL, ended);
+			free(ended);
+		}
+	}
 	free(idtext);
 	free(summary);
 	free(before);

@@ -65,8 +65,11 @@ const char *auth_session_create(struct db *db, struct arena *a, int64_t user_id)
 int auth_session_start(struct db *db, struct resp *o, int64_t user_id);
 /* Ends the request's session (if any) and clears the cookie. */
 void auth_session_end(const struct req *r, struct resp *o);
-/* Ends every session of a user (password change, deactivation). */
-void auth_sessions_revoke_user(struct db *db, int64_t user_id);
+/* Ends every session of a user (password change, reset, deactivation); returns how many. */
+int auth_sessions_revoke_user(struct db *db, int64_t user_id);
+/* Revokes every API token of a user (reset, deactivation, or a change that asks for it); returns
+ * how many. */
+int auth_tokens_revoke_user(struct db *db, int64_t user_id);
 
 /* Resolves r->user from the session cookie or the bearer token. Returns 0, or 401 for an API
  * request with a bad token. */

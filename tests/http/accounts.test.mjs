@@ -1,13 +1,13 @@
 // Accounts under attack, through the real stack: sign-in throttled by account and client address
 // instead of locked (clients connect from different loopback addresses, 127.0.0.2 and up, so nginx
-// passes each its own REMOTE_ADDR); the server's clock is moved through LANTERN_CLOCK_FILE so the
-// waits can be stepped through without sleeping.
+// passes each its own REMOTE_ADDR; the server's clock is moved through LANTERN_CLOCK_FILE so the
+// waits can be stepped through without sleeping), and credential changes that end access.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStack, Client, addUser, sqlite } from './lib.mjs';
+import { startStack, Client, addUser, api, loggedIn, tokenFor, sqlite } from './lib.mjs';
 
 const clockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-clock-')), 'now');
 const T0 = Math.floor(Date.now() / 1000) + 86400;
@@ -98,4 +98,104 @@ test('an e-mail address without an account is throttled the same way (answers do
   const r = await signIn(c, 'nobody-here@example.org', 'guess-number-4');
   assert.equal(r.status, 429);
   assert.equal(r.headers.get('retry-after'), '2');
+});
+
+/** Whether a browser session still works: 200 on /account, or sent to the sign-in page. */
+async function signedIn(c) {
+  const r = await c.get('/account');
+  if (r.status === 303) assert.match(r.headers.get('location'), /^\/login/);
+  return r.status === 200;
+}
+const tokenWorks = async (token) => {
+  const r = await api(stack.base, token).get('/api/v1/me');
+  assert.ok([200, 401].includes(r.status), `GET /api/v1/me answered ${r.status}`);
+  return r.status === 200;
+};
+
+test('changing your password signs out your other browsers, and revokes your tokens when you ask', async () => {
+  const email = 'pat@example.org';
+  await addUser(stack, { email, name: 'Pat Person', role: 'trainer', password: 'first-quiet-otter-1' });
+  const here = await loggedIn(stack, email, 'first-quiet-otter-1');
+  const elsewhere = await loggedIn(stack, email, 'first-quiet-otter-1');
+  const token = await tokenFor(stack, email);
+  let page = await here.get('/account');
+  assert.match(page.text, /name="revoke_tokens" type="checkbox"/);
+  // Without the box ticked: the other browser is out, the token still works, this browser stays.
+  let r = await here.postForm('/account/password', { csrf: here.csrfFrom(page.text), current: 'first-quiet-otter-1', new_password: 'second-quiet-otter-2' });
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.get('location'), '/account?done=password');
+  assert.equal(await signedIn(elsewhere), false, 'the other browser is signed out');
+  assert.equal(await signedIn(here), true, 'this browser stays signed in');
+  assert.equal(await tokenWorks(token), true, 'tokens stay unless asked');
+  // With it ticked: the token stops too.
+  const again = await loggedIn(stack, email, 'second-quiet-otter-2');
+  page = await here.get('/account');
+  r = await here.postForm('/account/password', { csrf: here.csrfFrom(page.text), current: 'second-quiet-otter-2', new_password: 'third-quiet-otter-3', revoke_tokens: 'yes' });
+  assert.equal(r.status, 303);
+  assert.match((await here.get(r.headers.get('location'))).text, /your API tokens revoked/);
+  assert.equal(await tokenWorks(token), false, 'the token is revoked');
+  assert.equal(await signedIn(again), false);
+  assert.equal(await signedIn(here), true);
+  assert.equal(sql(`SELECT count(*) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.email = '${email}' AND t.revoked_at IS NULL`), '0');
+
+  // The same through the API, with a field to choose.
+  const first = await tokenFor(stack, email);
+  const browser = await loggedIn(stack, email, 'third-quiet-otter-3');
+  const a = api(stack.base, first);
+  const wrong = await a.post('/api/v1/me/password', { current: 'not-my-password', new_password: 'fourth-quiet-otter-4' });
+  assert.equal(wrong.status, 422);
+  assert.equal(wrong.json.field, 'current');
+  r = await a.post('/api/v1/me/password', { current: 'third-quiet-otter-3', new_password: 'fourth-quiet-otter-4', revoke_tokens: false });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json, { sessions_ended: 2, tokens_revoked: 0 }); // this test's `here` and `browser`
+  assert.equal(await signedIn(browser), false);
+  assert.equal(await signedIn(here), false);
+  assert.equal(await tokenWorks(first), true);
+  const second = await tokenFor(stack, email);
+  r = await a.post('/api/v1/me/password', { current: 'fourth-quiet-otter-4', new_password: 'fifth-quiet-otter-5', revoke_tokens: true });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json, { sessions_ended: 0, tokens_revoked: 2 });
+  assert.equal(await tokenWorks(first), false);
+  assert.equal(await tokenWorks(second), false);
+  await loggedIn(stack, email, 'fifth-quiet-otter-5');
+});
+
+test('an admin\'s password reset or deactivation ends every session and token of that person', async () => {
+  await addUser(stack, { email: 'boss@example.org', name: 'Bo Boss', role: 'admin', password: 'boss-quiet-otter-1' });
+  const admin = api(stack.base, await tokenFor(stack, 'boss@example.org'));
+  const adminWeb = await loggedIn(stack, 'boss@example.org', 'boss-quiet-otter-1');
+  const email = 'reset@example.org';
+  await addUser(stack, { email, name: 'Rene Reset', role: 'analyst', password: 'reset-quiet-otter-1' });
+  const id = sql(`SELECT id FROM users WHERE email = '${email}'`);
+  const ended = () => sql(`SELECT count(*) FROM audit_log WHERE entity = 'user' AND entity_id = '${id}' AND action = 'access-ended'`);
+
+  // A reset through the admin page.
+  let browser = await loggedIn(stack, email, 'reset-quiet-otter-1');
+  let token = await tokenFor(stack, email);
+  const edit = await adminWeb.get(`/admin/users/${id}`);
+  let r = await adminWeb.postForm(`/admin/users/${id}`, { csrf: adminWeb.csrfFrom(edit.text), name: 'Rene Reset', email, role: 'analyst', org: '', active: '1', password: 'reset-quiet-otter-2' });
+  assert.equal(r.status, 303, r.text.slice(0, 500));
+  assert.equal(await signedIn(browser), false);
+  assert.equal(await tokenWorks(token), false);
+  assert.equal(ended(), '1');
+  // Changing only the name ends nothing.
+  browser = await loggedIn(stack, email, 'reset-quiet-otter-2');
+  token = await tokenFor(stack, email);
+  assert.equal((await admin.put(`/api/v1/users/${id}`, { name: 'Rene R. Reset' })).status, 200);
+  assert.equal(await signedIn(browser), true);
+  assert.equal(await tokenWorks(token), true);
+  // A reset through the API.
+  r = await admin.put(`/api/v1/users/${id}`, { password: 'reset-quiet-otter-3' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(await signedIn(browser), false);
+  assert.equal(await tokenWorks(token), false);
+  // Deactivation; and reactivating does not bring the old token back.
+  browser = await loggedIn(stack, email, 'reset-quiet-otter-3');
+  token = await tokenFor(stack, email);
+  assert.equal((await admin.put(`/api/v1/users/${id}`, { active: false })).status, 200);
+  assert.equal(await signedIn(browser), false);
+  assert.equal(await tokenWorks(token), false);
+  assert.equal((await admin.put(`/api/v1/users/${id}`, { active: true })).status, 200);
+  assert.equal(await tokenWorks(token), false);
+  assert.equal(ended(), '3');
 });
