@@ -10,6 +10,7 @@
 #include "db.h"
 #include "html.h"
 #include "login_throttle.h"
+#include "password_quality.h"
 #include "valid.h"
 
 static const char SQL_TOKENS[] = "SELECT id, name, created_at, last_used_at FROM api_tokens"
@@ -115,6 +116,7 @@ static int change_password(const struct req *r, struct form_errors *fe, int *wai
 	const char *current = req_field(r, "current"), *next = req_field(r, "new_password");
 	const char *revoke = req_field(r, "revoke_tokens");
 	bool revoke_tokens = revoke && (strcmp(revoke, "yes") == 0 || strcmp(revoke, "true") == 0);
+	bool current_ok = false;
 	*wait = 0;
 	if (current == NULL || *current == '\0') {
 		form_error(fe, "current", "Enter your current password");
@@ -132,14 +134,16 @@ static int change_password(const struct req *r, struct form_errors *fe, int *wai
 		db_done(st);
 		if (auth_check_password(hash, current)) {
 			login_throttle_passed(r->db, &t);
+			current_ok = true;
 		} else {
 			login_throttle_failed(r->db, &t, r->user->email, r->base_url);
 			form_error(fe, "current", "Your current password is not correct");
 		}
 		free(hash);
 	}
-	if (!valid_password(next))
-		form_error(fe, "new_password", "Enter a new password of at least 10 characters");
+	const char *weak = password_problem(next, PASSWORD_FIELD_NEW, r->user->email, current_ok ? current : NULL);
+	if (weak)
+		form_error(fe, "new_password", weak);
 	if (fe->n)
 		return -1;
 	char *new_hash = auth_hash_password(next);

@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
+#include "password_quality.h"
 #include "ref.h"
 #include "valid.h"
 
@@ -104,8 +105,9 @@ int64_t users_save(struct db *db, int64_t actor, int64_t id, const struct user_i
 	}
 	if (in->active && !parse_flag(in->active, &active))
 		form_error(fe, "active", "Say whether the account is active");
-	if (in->password && !valid_password(in->password))
-		form_error(fe, "password", "Enter a password of at least 10 characters");
+	const char *weak = in->password ? password_problem(in->password, PASSWORD_FIELD_PASSWORD, email, NULL) : NULL;
+	if (weak)
+		form_error(fe, "password", weak);
 	if (!id && !in->password && !in->no_password)
 		form_error(fe, "password", "Enter a password of at least 10 characters");
 	if (fe->n) {

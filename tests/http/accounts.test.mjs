@@ -161,36 +161,36 @@ test('changing your password signs out your other browsers, and revokes your tok
 });
 
 test('an admin\'s password reset or deactivation ends every session and token of that person', async () => {
-  await addUser(stack, { email: 'boss@example.org', name: 'Bo Boss', role: 'admin', password: 'boss-quiet-otter-1' });
+  await addUser(stack, { email: 'boss@example.org', name: 'Bo Boss', role: 'admin', password: 'amber-quiet-otter-1' });
   const admin = api(stack.base, await tokenFor(stack, 'boss@example.org'));
-  const adminWeb = await loggedIn(stack, 'boss@example.org', 'boss-quiet-otter-1');
+  const adminWeb = await loggedIn(stack, 'boss@example.org', 'amber-quiet-otter-1');
   const email = 'reset@example.org';
-  await addUser(stack, { email, name: 'Rene Reset', role: 'analyst', password: 'reset-quiet-otter-1' });
+  await addUser(stack, { email, name: 'Rene Reset', role: 'analyst', password: 'rook-quiet-otter-1' });
   const id = sql(`SELECT id FROM users WHERE email = '${email}'`);
   const ended = () => sql(`SELECT count(*) FROM audit_log WHERE entity = 'user' AND entity_id = '${id}' AND action = 'access-ended'`);
 
   // A reset through the admin page.
-  let browser = await loggedIn(stack, email, 'reset-quiet-otter-1');
+  let browser = await loggedIn(stack, email, 'rook-quiet-otter-1');
   let token = await tokenFor(stack, email);
   const edit = await adminWeb.get(`/admin/users/${id}`);
-  let r = await adminWeb.postForm(`/admin/users/${id}`, { csrf: adminWeb.csrfFrom(edit.text), name: 'Rene Reset', email, role: 'analyst', org: '', active: '1', password: 'reset-quiet-otter-2' });
+  let r = await adminWeb.postForm(`/admin/users/${id}`, { csrf: adminWeb.csrfFrom(edit.text), name: 'Rene Reset', email, role: 'analyst', org: '', active: '1', password: 'rook-quiet-otter-2' });
   assert.equal(r.status, 303, r.text.slice(0, 500));
   assert.equal(await signedIn(browser), false);
   assert.equal(await tokenWorks(token), false);
   assert.equal(ended(), '1');
   // Changing only the name ends nothing.
-  browser = await loggedIn(stack, email, 'reset-quiet-otter-2');
+  browser = await loggedIn(stack, email, 'rook-quiet-otter-2');
   token = await tokenFor(stack, email);
   assert.equal((await admin.put(`/api/v1/users/${id}`, { name: 'Rene R. Reset' })).status, 200);
   assert.equal(await signedIn(browser), true);
   assert.equal(await tokenWorks(token), true);
   // A reset through the API.
-  r = await admin.put(`/api/v1/users/${id}`, { password: 'reset-quiet-otter-3' });
+  r = await admin.put(`/api/v1/users/${id}`, { password: 'rook-quiet-otter-3' });
   assert.equal(r.status, 200, r.text);
   assert.equal(await signedIn(browser), false);
   assert.equal(await tokenWorks(token), false);
   // Deactivation; and reactivating does not bring the old token back.
-  browser = await loggedIn(stack, email, 'reset-quiet-otter-3');
+  browser = await loggedIn(stack, email, 'rook-quiet-otter-3');
   token = await tokenFor(stack, email);
   assert.equal((await admin.put(`/api/v1/users/${id}`, { active: false })).status, 200);
   assert.equal(await signedIn(browser), false);
@@ -198,4 +198,53 @@ test('an admin\'s password reset or deactivation ends every session and token of
   assert.equal((await admin.put(`/api/v1/users/${id}`, { active: true })).status, 200);
   assert.equal(await tokenWorks(token), false);
   assert.equal(ended(), '3');
+});
+
+test('weak passwords are refused wherever a password is set, saying why in plain words', async () => {
+  await addUser(stack, { email: 'chief@example.org', name: 'Cy Chief', role: 'admin', password: 'amber-quiet-otter-2' });
+  const admin = api(stack.base, await tokenFor(stack, 'chief@example.org'));
+  const adminWeb = await loggedIn(stack, 'chief@example.org', 'amber-quiet-otter-2');
+  const weak = {
+    aaaaaaaaaa: /^The password reads the same backwards as forwards$/,
+    sunflowers: /^The password is a word from the dictionary, or one with a few letters changed or numbers added/,
+    abcdefghijkl: /^The password follows a simple pattern, like abcd, 1234 or qwerty$/,
+  };
+  // The command line.
+  for (const [password, why] of Object.entries(weak)) {
+    const r = await stack.cli(['user', 'add', '--email', 'cli-weak@example.org', '--name', 'Weak', '--role', 'analyst'], { input: `${password}\n` });
+    assert.equal(r.code, 1, password);
+    assert.match(r.stderr, new RegExp(`--password \\(stdin\\): ${why.source.slice(1, -1)}`), password);
+  }
+  assert.equal((await addUser(stack, { email: 'cli-weak@example.org', name: 'Weak', role: 'analyst', password: 'four unrelated words here' })).code, 0);
+  // The API: create and reset.
+  for (const [password, why] of Object.entries(weak)) {
+    const r = await admin.post('/api/v1/users', { email: 'api-weak@example.org', name: 'Weak', role: 'analyst', password });
+    assert.equal(r.status, 422, password);
+    assert.equal(r.json.field, 'password');
+    assert.match(r.json.error, why);
+  }
+  const made = await admin.post('/api/v1/users', { email: 'api-weak@example.org', name: 'Weak', role: 'analyst', password: 'tidal-pencil-marrow-3' });
+  assert.equal(made.status, 201, made.text);
+  const reset = await admin.put(`/api/v1/users/${made.json.id}`, { password: 'aaaaaaaaaa' });
+  assert.equal(reset.status, 422);
+  assert.equal(reset.json.field, 'password');
+  // The admin's page.
+  const form = await adminWeb.get('/admin/users/new');
+  const page = await adminWeb.postForm('/admin/users/new', { csrf: adminWeb.csrfFrom(form.text), name: 'Web Weak', email: 'web-weak@example.org', role: 'analyst', org: '', password: 'sunflowers' });
+  assert.equal(page.status, 400);
+  assert.match(page.text, /<a href="#password">The password is a word from the dictionary/);
+  assert.equal(sql("SELECT count(*) FROM users WHERE email IN ('web-weak@example.org') OR (email = 'api-weak@example.org' AND password_hash IS NULL)"), '0');
+  // Your own change, on the page and through the API.
+  const me = await loggedIn(stack, 'api-weak@example.org', 'tidal-pencil-marrow-3');
+  const account = await me.get('/account');
+  const own = await me.postForm('/account/password', { csrf: me.csrfFrom(account.text), current: 'tidal-pencil-marrow-3', new_password: 'aaaaaaaaaa' });
+  assert.equal(own.status, 400);
+  assert.match(own.text, /<a href="#new_password">Your new password reads the same backwards as forwards<\/a>/);
+  const viaApi = await api(stack.base, await tokenFor(stack, 'api-weak@example.org')).post('/api/v1/me/password', { current: 'tidal-pencil-marrow-3', new_password: 'tidal-pencil-marrow-3' });
+  assert.equal(viaApi.status, 422);
+  assert.equal(viaApi.json.field, 'new_password');
+  assert.match(viaApi.json.error, /^Your new password is the same as the current password$/);
+  // A good passphrase goes through.
+  const good = await me.postForm('/account/password', { csrf: me.csrfFrom(account.text), current: 'tidal-pencil-marrow-3', new_password: 'harbour lantern violet seven' });
+  assert.equal(good.status, 303);
 });
