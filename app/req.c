@@ -239,6 +239,7 @@ int req_parse(struct req *r, const struct req_raw *raw, const char **why)
 	r->authorization = raw->authorization;
 	r->origin = raw->origin;
 	r->sec_fetch_site = raw->sec_fetch_site;
+	r->referer = raw->referer;
 	r->base_url = raw->base_url ? raw->base_url : "http://127.0.0.1";
 	r->client_addr = raw->client_addr ? raw->client_addr : "";
 	r->body = raw->body ? raw->body : "";

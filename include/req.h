@@ -52,6 +52,7 @@ struct req {
 	const char *authorization;
 	const char *origin;         /* Origin header, if sent */
 	const char *sec_fetch_site; /* Sec-Fetch-Site header, if sent */
+	const char *referer;        /* Referer header, if sent */
 	const char *base_url;       /* "http://host:port" for links that leave the page (QR codes, e-mails) */
 	const char *client_addr;    /* the client's IP address as nginx saw it (REMOTE_ADDR); never stored */
 	const struct route *route;
@@ -63,7 +64,7 @@ struct req {
 /* What the FastCGI layer hands over, before any parsing. */
 struct req_raw {
 	const char *method, *path, *query, *cookie, *content_type, *authorization, *origin,
-		*sec_fetch_site, *base_url, *client_addr;
+		*sec_fetch_site, *referer, *base_url, *client_addr;
 	const char *body;
 	size_t body_len;
 };

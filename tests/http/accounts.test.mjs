@@ -248,3 +248,49 @@ test('weak passwords are refused wherever a password is set, saying why in plain
   const good = await me.postForm('/account/password', { csrf: me.csrfFrom(account.text), current: 'tidal-pencil-marrow-3', new_password: 'harbour lantern violet seven' });
   assert.equal(good.status, 303);
 });
+
+test('unsafe requests from another site are refused: Origin, or Referer without it, must be lantern\'s own address', async () => {
+  const email = 'cross@example.org', password = 'cedar-quiet-otter-1';
+  await addUser(stack, { email, name: 'Cy Cross', role: 'admin', password });
+  const signInWith = async (headers) => {
+    const c = new Client(stack.base);
+    const form = await c.get('/login');
+    const r = await c.postForm('/login', { email, password, csrf: c.csrfFrom(form.text) }, headers);
+    return { r, c };
+  };
+  // A valid anonymous form token does not make a cross-site sign-in acceptable.
+  let { r, c } = await signInWith({ Origin: 'https://evil.example' });
+  assert.equal(r.status, 403);
+  assert.equal(c.cookie(SESSION_COOKIE), undefined);
+  assert.equal((await signInWith({ Origin: `${stack.base.replace('127.0.0.1', 'evil.example')}` })).r.status, 403, 'same port, other host');
+  assert.equal((await signInWith({ Origin: stack.base.replace('http:', 'https:') })).r.status, 403, 'other scheme');
+  assert.equal((await signInWith({ Origin: 'null' })).r.status, 403, 'an opaque origin, no Fetch Metadata');
+  assert.equal((await signInWith({ Origin: 'null', 'Sec-Fetch-Site': 'cross-site' })).r.status, 403);
+  assert.equal((await signInWith({ Origin: undefined, Referer: 'https://evil.example/page' })).r.status, 403, 'Referer when Origin is absent');
+  // From our own pages it works: the right Origin (any case), our Referer, or (our pages send no
+  // referrer, so browsers say "null") null with Sec-Fetch-Site: same-origin; and with neither header.
+  for (const headers of [{ Origin: stack.base }, { Origin: stack.base.toUpperCase() }, { Origin: undefined, Referer: `${stack.base}/login` },
+    { Origin: 'null', 'Sec-Fetch-Site': 'same-origin' }]) {
+    ({ r, c } = await signInWith(headers));
+    assert.equal(r.status, 303, JSON.stringify(headers));
+    assert.ok(c.cookie(SESSION_COOKIE));
+  }
+  const bare = new Client(stack.base);
+  const form = await bare.get('/login');
+  const noHeaders = await fetch(`${stack.base}/login`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email, password, csrf: bare.csrfFrom(form.text) }),
+  });
+  assert.equal(noHeaders.status, 303, 'a program that sends neither header');
+
+  // A signed-in browser's form post from another site is refused too, and changes nothing.
+  const page = await c.get('/account');
+  const made = await c.postForm('/account/tokens', { csrf: c.csrfFrom(page.text), token_name: 'from evil' }, { Origin: 'https://evil.example' });
+  assert.equal(made.status, 403);
+  assert.equal(sql("SELECT count(*) FROM api_tokens WHERE name = 'from evil'"), '0');
+  // An API call with a bearer token is no browser's: exempt.
+  const viaToken = await api(stack.base, await tokenFor(stack, email)).post('/api/v1/organisations',
+    { name: 'Token Org', sector: 'health', area: 'essex' }, { Origin: 'https://evil.example' });
+  assert.equal(viaToken.status, 201, viaToken.text);
+});

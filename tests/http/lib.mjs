@@ -447,12 +447,15 @@ export class Client {
     return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
-  /** Any request. `headers` are added to the cookie (and, for unsafe methods, Origin) headers. */
+  /** Any request. `headers` are added to the cookie (and, for unsafe methods, Origin) headers; one
+   * given as undefined is left out. */
   async request(method, urlPath, { headers = {}, body } = {}) {
     const h = { ...headers };
     if (this.jar.size && !('cookie' in lower(h))) h.Cookie = this.cookieHeader();
     // Browsers send Origin on unsafe requests; apps may check it.
     if (!['GET', 'HEAD', 'OPTIONS'].includes(method) && !('origin' in lower(h))) h.Origin = this.base;
+    // A header given as undefined is not sent: { Origin: undefined } makes a request without one.
+    for (const k of Object.keys(h)) if (h[k] === undefined) delete h[k];
     const res = await send(this.base, method, urlPath, { headers: h, body, localAddress: this.localAddress });
     this.lastSetCookies = res.headers.getSetCookie();
     for (const raw of this.lastSetCookies) {
