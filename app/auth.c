@@ -306,16 +306,19 @@ bool auth_token_revoke(struct db *db, int64_t user_id, int64_t token_id)
 	return db_exec(db, SQL_TOKEN_REVOKE, "III", now_utc(), token_id, user_id) == DB_OK && db_changes(db) == 1;
 }
 
-enum { ANON_CSRF_SECONDS = 12 * 3600 };
+enum { ANON_CSRF_SECONDS = 12 * 3600, ANON_NONCE_BYTES = 12 };
 
+/* An anonymous token is "time.nonce.mac": the time it was made, a random nonce so that no two page
+ * views share one (a vote may be cast once per token), and the HMAC of both. */
 const char *auth_csrf_token(const struct req *r)
 {
 	if (r->user && r->csrf)
 		return r->csrf;
-	char ts[24], mac[65];
-	snprintf(ts, sizeof ts, "%lld", (long long)now_utc());
-	auth_hmac_hex("csrf-anonymous", ts, mac);
-	return arena_printf(r->arena, "%s.%s", ts, mac);
+	char mac[65];
+	const char *signed_part =
+		arena_printf(r->arena, "%lld.%s", (long long)now_utc(), auth_random_token(r->arena, ANON_NONCE_BYTES));
+	auth_hmac_hex("csrf-anonymous", signed_part, mac);
+	return arena_printf(r->arena, "%s.%s", signed_part, mac);
 }
 
 bool auth_csrf_valid(const struct req *r, const char *token)
@@ -325,11 +328,14 @@ bool auth_csrf_valid(const struct req *r, const char *token)
 	if (r->user && r->csrf)
 		return str_equal_ct(token, r->csrf);
 	const char *dot = strchr(token, '.');
-	if (dot == NULL || dot - token > 20)
+	const char *last = strrchr(token, '.');
+	if (dot == NULL || dot - token > 20 || last == dot || last - token > 100)
 		return false;
-	char ts[24], mac[65];
+	char ts[24], signed_part[104], mac[65];
 	memcpy(ts, token, (size_t)(dot - token));
 	ts[dot - token] = '\0';
+	memcpy(signed_part, token, (size_t)(last - token));
+	signed_part[last - token] = '\0';
 	char *end;
 	errno = 0;
 	long long t = strtoll(ts, &end, 10);
@@ -339,6 +345,19 @@ bool auth_csrf_valid(const struct req *r, const char *token)
 	int64_t age = now_utc() - t;
 	if (age < -60 || age > ANON_CSRF_SECONDS)
 		return false;
-	auth_hmac_hex("csrf-anonymous", ts, mac);
-	return str_equal_ct(dot + 1, mac);
+	auth_hmac_hex("csrf-anonymous", signed_part, mac);
+	return str_equal_ct(last + 1, mac);
+}
+
+static const char SQL_SPEND[] = "INSERT OR IGNORE INTO spent_form_tokens (token, spent_at) VALUES (?, ?)";
+static const char SQL_SPENT_PURGE[] = "DELETE FROM spent_form_tokens WHERE spent_at < ?";
+
+bool auth_form_token_spend(struct db *db, const char *token)
+{
+	char mac[65];
+	auth_hmac_hex("form-token-spent", token ? token : "", mac);
+	int64_t now = now_utc();
+	/* A token is valid for ANON_CSRF_SECONDS after it was made, so never longer after it was spent. */
+	db_exec(db, SQL_SPENT_PURGE, "I", now - ANON_CSRF_SECONDS - 120);
+	return db_exec(db, SQL_SPEND, "sI", mac, now) == DB_OK && db_changes(db) == 1;
 }

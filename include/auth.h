@@ -83,6 +83,10 @@ bool auth_token_revoke(struct db *db, int64_t user_id, int64_t token_id);
  * (public pages set no cookies). */
 const char *auth_csrf_token(const struct req *r);
 bool auth_csrf_valid(const struct req *r, const char *token);
+/* Records a (valid) form token as used for a one-time purpose (a feedback vote); true the first
+ * time, false when it was used before. Only an HMAC of the token is kept, and only while it could
+ * still be valid. */
+bool auth_form_token_spend(struct db *db, const char *token);
 
 /* HMAC-SHA256 (keyed with the server's secret for purpose) of msg, hex into out[65]. */
 void auth_hmac_hex(const char *purpose, const char *msg, char out[65]);

@@ -22,5 +22,13 @@ CREATE TABLE login_throttle (
 	PRIMARY KEY (account, client)
 ) WITHOUT ROWID;
 
+-- "Was this page helpful?" counts one vote per form token: the HMAC of each token spent, kept only
+-- while the token could still be valid (12 hours).
+CREATE TABLE spent_form_tokens (
+	token TEXT PRIMARY KEY,
+	spent_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX spent_form_tokens_at ON spent_form_tokens(spent_at);
+
 ALTER TABLE users DROP COLUMN failed_logins;
 ALTER TABLE users DROP COLUMN locked_until;
