@@ -42,7 +42,9 @@ enum {
 	SESSION_ABSOLUTE_SECONDS = 12 * 3600,
 };
 
-#define SESSION_COOKIE "lantern_session"
+/* __Host-: browsers take it only with Secure and Path=/ and no Domain, so no sibling host or plain-http
+ * page can set or shadow it. */
+#define SESSION_COOKIE "__Host-lantern_session"
 
 /* Initialises libsodium; call once before threads start. */
 int auth_init(void);

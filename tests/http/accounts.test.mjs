@@ -7,14 +7,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStack, Client, addUser, api, loggedIn, tokenFor, sqlite } from './lib.mjs';
+import { startStack, Client, addUser, api, loggedIn, tokenFor, sqlite, SESSION_COOKIE } from './lib.mjs';
 
 const clockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-clock-')), 'now');
 const T0 = Math.floor(Date.now() / 1000) + 86400;
 const setClock = (t) => fs.writeFileSync(clockFile, String(t));
 setClock(T0);
 
-const SESSION_COOKIE = 'lantern_session';
 let stack;
 const sql = (q) => sqlite(stack.dbPath, q);
 

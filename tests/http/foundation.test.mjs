@@ -3,7 +3,7 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startStack, Client, api, tokenFor, loggedIn, addUser } from './lib.mjs';
+import { startStack, Client, api, tokenFor, loggedIn, addUser, SESSION_COOKIE } from './lib.mjs';
 
 let stack;
 const sql = (q) => execFileSync('sqlite3', [stack.dbPath, q], { encoding: 'utf8' }).trim();
@@ -19,10 +19,14 @@ test('sign in, see the home page, sign out', async () => {
   const c = new Client(stack.base);
   const res = await c.login('admin@lantern.example');
   assert.equal(res.headers.get('location'), '/');
-  const cookie = c.lastSetCookies.find((s) => s.startsWith('lantern_session='));
+  const cookie = c.lastSetCookies.find((s) => s.startsWith(`${SESSION_COOKIE}=`));
+  assert.ok(cookie, `a ${SESSION_COOKIE} cookie: ${c.lastSetCookies}`);
   assert.match(cookie, /HttpOnly/);
   assert.match(cookie, /Secure/);
   assert.match(cookie, /SameSite=Lax/);
+  // What the __Host- prefix requires: Secure, Path=/ and no Domain.
+  assert.match(cookie, /; Path=\/(;|$)/);
+  assert.doesNotMatch(cookie, /Domain=/i);
   const home = await c.get('/');
   assert.equal(home.status, 200);
   assert.match(home.text, /Welcome, Alex Admin/);

@@ -23,6 +23,9 @@ export const LANTERN = process.env.LANTERN_BIN || path.join(ROOT, 'bin', 'lanter
 export const RUNNER = path.join(ROOT, 'nginx', 'run');
 export const ASSETS = path.join(ROOT, 'build', 'assets');
 
+/** The name of the browser session cookie (include/auth.h). */
+export const SESSION_COOKIE = '__Host-lantern_session';
+
 const VERBOSE = !!process.env.LANTERN_TEST_VERBOSE;
 const KEEP_DATA = !!process.env.LANTERN_KEEP_DATA;
 const START_TIMEOUT_MS = 20_000;
