@@ -136,7 +136,7 @@ static int change_password(const struct req *r, struct form_errors *fe, int *wai
 			login_throttle_passed(r->db, &t);
 			current_ok = true;
 		} else {
-			login_throttle_failed(r->db, &t, r->user->email, r->base_url);
+			login_throttle_failed(r->db, &t, r->user->email);
 			form_error(fe, "current", "Your current password is not correct");
 		}
 		free(hash);
@@ -147,8 +147,11 @@ static int change_password(const struct req *r, struct form_errors *fe, int *wai
 	if (fe->n)
 		return -1;
 	char *new_hash = auth_hash_password(next);
-	if (new_hash == NULL)
-		die("cannot hash a password");
+	if (new_hash == NULL) {
+		/* Hashing takes tens of MiB: under memory pressure it fails for this request only. */
+		log_error("cannot hash a password (out of memory?)");
+		return -1;
+	}
 	int rc = -1;
 	if (db_begin(r->db) != DB_OK)
 		goto out;

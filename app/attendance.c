@@ -17,6 +17,7 @@
 #include "ref.h"
 #include "route.h"
 #include "sessions.h"
+#include "site.h"
 #include "users.h"
 #include "valid.h"
 
@@ -46,9 +47,9 @@ static const char SQL_BOOKING[] = "SELECT b.session_id, b.status, u.email FROM b
 static const char SQL_SET[] = "UPDATE bookings SET status = ? WHERE id = ?";
 
 /* The evaluation e-mail goes once, when a person is first marked as there. */
-static void ask_for_evaluation(struct db *db, struct arena *a, const char *email, int64_t booking_id,
-			       const char *base_url)
+static void ask_for_evaluation(struct db *db, struct arena *a, const char *email, int64_t booking_id)
 {
+	const char *base_url = site_base_url();
 	struct outbox_message m = {
 		.to = email,
 		.subject = "How was your training session?",
@@ -62,7 +63,7 @@ static void ask_for_evaluation(struct db *db, struct arena *a, const char *email
 
 /* Inside the caller's transaction: checks and writes one mark. */
 static int mark_in_txn(struct db *db, struct arena *a, const struct user *actor, int64_t booking_id,
-		       const char *status, const char *base_url, const char **error, int64_t *session_out)
+		       const char *status, const char **error, int64_t *session_out)
 {
 	struct db_stmt *st = db_query(db, SQL_BOOKING, "I", booking_id);
 	if (!db_next(st)) {
@@ -97,12 +98,12 @@ static int mark_in_txn(struct db *db, struct arena *a, const struct user *actor,
 	db_exec(db, SQL_SET, "sI", status, booking_id);
 	audit(db, actor->id, "attendance", arena_printf(a, "%lld", (long long)booking_id), "mark", old, status);
 	if (attendance_present(status) && !attendance_present(old))
-		ask_for_evaluation(db, a, email, booking_id, base_url);
+		ask_for_evaluation(db, a, email, booking_id);
 	return 0;
 }
 
 int attendance_mark(struct db *db, struct arena *a, const struct user *actor, int64_t booking_id, const char *status,
-		    const char *base_url, const char **error)
+		    const char **error)
 {
 	if (!attendance_status_valid(status)) {
 		*error = "Choose attended, late, partial, absent or excused.";
@@ -113,7 +114,7 @@ int attendance_mark(struct db *db, struct arena *a, const struct user *actor, in
 		return 503;
 	}
 	int64_t session_id;
-	int rc = mark_in_txn(db, a, actor, booking_id, status, base_url, error, &session_id);
+	int rc = mark_in_txn(db, a, actor, booking_id, status, error, &session_id);
 	if (rc) {
 		db_rollback(db);
 		return rc;
@@ -132,7 +133,7 @@ static const char SQL_WALK_IN[] = "INSERT INTO bookings (session_id, user_id, se
 				  " VALUES (?, ?, ?, 'attended', ?, ?, 1)";
 
 int64_t attendance_walk_in(struct db *db, struct arena *a, const struct user *actor, int64_t session_id,
-			   int64_t user_id, const char *base_url, const char **error)
+			   int64_t user_id, const char **error)
 {
 	if (db_begin(db) != DB_OK) {
 		*error = "The service is busy; try again.";
@@ -170,7 +171,7 @@ int64_t attendance_walk_in(struct db *db, struct arena *a, const struct user *ac
 		if (!attendance_present(old)) {
 			db_exec(db, SQL_SET, "sI", "attended", existing);
 			audit(db, actor->id, "attendance", arena_printf(a, "%lld", (long long)existing), "mark", old, "attended");
-			ask_for_evaluation(db, a, email, existing, base_url);
+			ask_for_evaluation(db, a, email, existing);
 		}
 		id = existing;
 	} else {
@@ -181,7 +182,7 @@ int64_t attendance_walk_in(struct db *db, struct arena *a, const struct user *ac
 		}
 		id = db_last_id(db);
 		audit(db, actor->id, "attendance", arena_printf(a, "%lld", (long long)id), "walk-in", NULL, "attended");
-		ask_for_evaluation(db, a, email, id, base_url);
+		ask_for_evaluation(db, a, email, id);
 	}
 	if (db_commit(db) == DB_OK)
 		return id;
@@ -354,7 +355,7 @@ int attendance_mark_post(const struct req *r, struct resp *o)
 	if (!valid_id(req_param(r, 0), &session_id) || !valid_id(req_param(r, 1), &booking))
 		return route_error(r, o, 404, "There is no such booking.");
 	const char *error = NULL;
-	int rc = attendance_mark(r->db, r->arena, r->user, booking, req_form(r, "status"), r->base_url, &error);
+	int rc = attendance_mark(r->db, r->arena, r->user, booking, req_form(r, "status"), &error);
 	if (rc)
 		return route_error(r, o, rc, error);
 	return resp_redirect(o, arena_printf(r->arena, "/sessions/%lld/roster?done=marked", (long long)session_id));
@@ -376,7 +377,7 @@ int attendance_mark_all_post(const struct req *r, struct resp *o)
 	db_done(st);
 	for (int i = 0; i < n; i++) {
 		const char *error = NULL;
-		if ((rc = attendance_mark(r->db, r->arena, r->user, ids[i], "attended", r->base_url, &error)))
+		if ((rc = attendance_mark(r->db, r->arena, r->user, ids[i], "attended", &error)))
 			return route_error(r, o, rc, error);
 	}
 	return resp_redirect(o, arena_printf(r->arena, "/sessions/%lld/roster?done=marked", (long long)s.id));
@@ -410,7 +411,7 @@ int attendance_walk_in_post(const struct req *r, struct resp *o)
 			return render_roster(r, o, &s, &fe, 400);
 	}
 	const char *error = NULL;
-	if (attendance_walk_in(r->db, r->arena, r->user, s.id, user_id, r->base_url, &error) == 0) {
+	if (attendance_walk_in(r->db, r->arena, r->user, s.id, user_id, &error) == 0) {
 		form_error(&fe, "email", error);
 		return render_roster(r, o, &s, &fe, 409);
 	}
@@ -516,7 +517,7 @@ int attendance_marks_post(const struct req *r, struct resp *o)
 			continue;
 		const char *error = NULL;
 		/* A booking of another session is refused by the check that the actor trains it. */
-		rc = attendance_mark(r->db, r->arena, r->user, booking, r->form.items[i].value, r->base_url, &error);
+		rc = attendance_mark(r->db, r->arena, r->user, booking, r->form.items[i].value, &error);
 		if (rc)
 			return route_error(r, o, rc, error);
 	}
@@ -605,7 +606,7 @@ int attendance_api_mark(const struct req *r, struct resp *o)
 	if (!valid_id(req_param(r, 0), &booking))
 		return resp_error(o, 404, "There is no such booking.", NULL);
 	const char *status = req_field(r, "status"), *error = NULL;
-	int rc = attendance_mark(r->db, r->arena, r->user, booking, status, r->base_url, &error);
+	int rc = attendance_mark(r->db, r->arena, r->user, booking, status, &error);
 	if (rc)
 		return resp_error(o, rc, error, rc == 422 ? "status" : NULL);
 	return resp_json(o, 200, json_pack("{s:I, s:s}", "id", (json_int_t)booking, "status", status));
@@ -630,7 +631,7 @@ int attendance_api_walk_in(const struct req *r, struct resp *o)
 					  fe.n ? fe.e[0].field : NULL);
 	}
 	const char *error = NULL;
-	int64_t booking = attendance_walk_in(r->db, r->arena, r->user, s.id, user_id, r->base_url, &error);
+	int64_t booking = attendance_walk_in(r->db, r->arena, r->user, s.id, user_id, &error);
 	if (booking == 0)
 		return resp_error(o, 409, error, NULL);
 	return resp_json(o, 201, json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)booking, "session", (json_int_t)s.id,

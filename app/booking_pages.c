@@ -12,6 +12,7 @@
 #include "html.h"
 #include "ics.h"
 #include "sessions.h"
+#include "site.h"
 #include "valid.h"
 
 static const char SQL_USER_BY_EMAIL[] = "SELECT id FROM users WHERE email = ?";
@@ -192,8 +193,11 @@ int booking_my_page(const struct req *r, struct resp *o)
 	html_lit(o, "<h2 class=\"govuk-heading-m\">Add your bookings to your calendar</h2>"
 		    "<p class=\"govuk-body\">Subscribe to this private address in your calendar app. Anyone who has it can "
 		    "see when and where you are booked, so do not share it.</p>");
-	htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%h\">Your calendar feed (.ics)</a></p>",
-	      feed_path(r->db, r->arena, r->user->id));
+	/* Whole, so it can be pasted into a calendar app, on the configured address. */
+	const char *feed = arena_printf(r->arena, "%s%s", site_base_url(), feed_path(r->db, r->arena, r->user->id));
+	htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%h\">Your calendar feed (.ics)</a>: "
+		 "<code class=\"lantern-feed-address\">%h</code></p>",
+	      feed, feed);
 	html_post_button(r, o, "/bookings/calendar/reset", "Change the address (stops the old one working)", false);
 	preferences_form(r, o, db_int(r->db, 0, SQL_SHOW_NAMES, "I", r->user->id) != 0);
 	page_end(r, o, &p);

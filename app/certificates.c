@@ -13,6 +13,7 @@
 #include "print.h"
 #include "qr.h"
 #include "route.h"
+#include "site.h"
 #include "valid.h"
 
 static const char SQL_ATTENDANCE[] =
@@ -63,7 +64,7 @@ static int certificate_for(const struct req *r, struct certificate *c, const cha
 		*why = "The certificate could not be issued; try again.";
 		return 500;
 	}
-	c->url = arena_printf(r->arena, "%s/verify/%s", r->base_url, c->code);
+	c->url = arena_printf(r->arena, "%s/verify/%s", site_base_url(), c->code);
 	return 0;
 }
 
@@ -174,10 +175,11 @@ int certificates_pdf(const struct req *r, struct resp *o)
 	buf_puts(&svg, "</text><text x=\"421\" y=\"560\" font-size=\"11\" fill=\"#505a5f\">Check this certificate at ");
 	html_escape_into(&svg, c.url);
 	buf_puts(&svg, "</text></g><g transform=\"translate(361 410)\">");
-	qr_svg(&svg, c.url, QR_QUARTILE, 120, "QR code to check this certificate");
+	rc = qr_svg(&svg, c.url, QR_QUARTILE, 120, "QR code to check this certificate");
 	buf_puts(&svg, "</g></svg>");
 	struct buf pdf = {0};
-	rc = print_pdf(svg.data, svg.len, PAPER_A4, &pdf);
+	if (rc == 0)
+		rc = print_pdf(svg.data, svg.len, PAPER_A4, &pdf);
 	buf_free(&svg);
 	if (rc != 0) {
 		buf_free(&pdf);

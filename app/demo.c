@@ -367,7 +367,8 @@ static int demo_delivery_records(struct db *db)
 static int demo_run(struct db *db, struct arena *a, const char *urn, const char *year, const char *phase, int n)
 {
 	struct form_errors fe = {0};
-	int64_t id = survey_open(db, a, NULL, &(struct survey_run_input){urn, year, phase, "30"}, &fe);
+	struct survey_run_input in = {.urn = urn, .year_group = year, .phase = phase, .capacity = "30"};
+	int64_t id = survey_open(db, a, NULL, &in, &fe);
 	struct db_stmt *st = db_query(db, SQL_RUN_CODE, "I", id);
 	const char *code = db_next(st) ? arena_strdup(a, db_col_text(st, 0)) : NULL;
 	db_done(st);
@@ -385,7 +386,7 @@ static int demo_run(struct db *db, struct arena *a, const char *urn, const char 
 			const char *correct = survey_instrument.scenarios[i].right;
 			ans.s[i] = right ? correct : (k % 2 ? "not-sure" : strcmp(correct, "healthy") == 0 ? "unhealthy" : "healthy");
 		}
-		if (survey_record(db, code, &ans) != 201)
+		if (survey_record(db, code, &ans, NULL) != 201)
 			return -1;
 	}
 	return db_exec(db, SQL_RUN_CLOSE, "II", now_utc(), id) == DB_OK ? 0 : -1;

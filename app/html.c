@@ -96,7 +96,11 @@ void html_format(struct resp *o, const char *fmt, ...)
 			buf_putc(&o->body, '%');
 			break;
 		default:
-			die("htmlf: unknown conversion in \"%s\"", fmt);
+			/* A bug in a format literal: this page is not sent, and the process carries on. */
+			log_error("htmlf: unknown conversion in \"%s\"", fmt);
+			resp_fail(o, "a page format has an unknown conversion");
+			va_end(ap);
+			return;
 		}
 		run = p + 1;
 	}

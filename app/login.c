@@ -8,12 +8,11 @@
 #include "login_throttle.h"
 #include "valid.h"
 
-/* Only local paths are followed after sign-in; anything else goes home. */
+/* Only local paths are followed after sign-in (valid_local_path: no other site, nothing that could
+ * split a header); anything else goes home. */
 static const char *safe_next(const char *next)
 {
-	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > 512)
-		return "/";
-	return next;
+	return valid_local_path(next) ? next : "/";
 }
 
 static int render(const struct req *r, struct resp *o, const char *email, const struct form_errors *fe, int status)
@@ -80,7 +79,7 @@ int login_submit(const struct req *r, struct resp *o)
 	int64_t user_id = 0;
 	enum login_result result = auth_login(r->db, email, password, &user_id);
 	if (result == LOGIN_BAD) {
-		login_throttle_failed(r->db, &t, email, r->base_url);
+		login_throttle_failed(r->db, &t, email);
 		form_error(&fe, "email", "Enter a correct email address and password");
 		return render(r, o, email, &fe, 401);
 	}

@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "db.h"
 #include "outbox.h"
+#include "site.h"
 #include "util.h"
 
 /* One row of login_throttle; client '' is the account's own row. */
@@ -152,7 +153,7 @@ void login_throttle_passed(struct db *db, const struct login_throttle *t)
 	db_exec(db, SQL_PASSED_ACCOUNT, "s", t->account);
 }
 
-void login_throttle_failed(struct db *db, const struct login_throttle *t, const char *email, const char *base_url)
+void login_throttle_failed(struct db *db, const struct login_throttle *t, const char *email)
 {
 	if (db_begin(db) != DB_OK)
 		return;
@@ -170,7 +171,7 @@ void login_throttle_failed(struct db *db, const struct login_throttle *t, const 
 			"is slowing down their tries. If your password is short, or you use it anywhere else, change it "
 			"on your account page:\n\n%s/account\n\n"
 			"You will get at most one of these messages an hour.\n",
-			db_col_text(st, 1), (int)THROTTLE_ALERT_AFTER, base_url);
+			db_col_text(st, 1), (int)THROTTLE_ALERT_AFTER, site_base_url());
 		struct outbox_message m = {.to = db_col_text(st, 0), .subject = "Failed sign-ins to your lantern account",
 					   .body = body};
 		outbox_put(db, &m);

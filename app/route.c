@@ -31,8 +31,10 @@
 #include "schools.h"
 #include "schools_import.h"
 #include "session_pages.h"
+#include "site.h"
 #include "survey.h"
 #include "survey_results.h"
+#include "survey_voids.h"
 #include "users.h"
 
 #define ANY R_ANY_USER
@@ -180,6 +182,8 @@ static const struct route routes[] = {
 	{M_GET, "/survey-runs/{}", STAFF, 0, survey_run_page},
 	{M_GET, "/survey-runs/{}/qr.svg", STAFF, 0, survey_run_qr},
 	{M_POST, "/survey-runs/{}/close", STAFF, 0, survey_run_close},
+	{M_GET, "/survey-runs/{}/answers", STAFF | R_SCHOOL, 0, survey_answers_page},
+	{M_POST, "/survey-runs/{}/answers", STAFF | R_SCHOOL, 0, survey_void_post},
 	{M_GET, "/survey-runs/{}/results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_page},
 	{M_GET, "/survey-runs/{}/results.csv", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_csv},
 	{M_GET, "/survey-results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_page},
@@ -192,6 +196,8 @@ static const struct route routes[] = {
 	{M_POST, "/api/v1/survey-runs", STAFF, 0, survey_api_open},
 	{M_GET, "/api/v1/survey-runs/{}", STAFF, 0, survey_api_get},
 	{M_POST, "/api/v1/survey-runs/{}/close", STAFF, 0, survey_api_close},
+	{M_GET, "/api/v1/survey-runs/{}/voids", STAFF | R_SCHOOL, 0, survey_api_voids},
+	{M_POST, "/api/v1/survey-runs/{}/voids", STAFF | R_SCHOOL, 0, survey_api_void},
 	{M_GET, "/api/v1/survey-runs/{}/results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_api},
 	{M_GET, "/api/v1/survey-results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_api},
 
@@ -335,7 +341,7 @@ static void origin_of(const char *url, char *out, size_t size)
 }
 
 /* Whether an unsafe browser request comes from our own pages: its Origin, or its Referer when it
- * sends no Origin, must be the public address (r->base_url). A request with neither comes from a
+ * sends no Origin, must be the public address (site_base_url()). A request with neither comes from a
  * program, not a browser page, and another site cannot make a browser send neither. Our pages say
  * Referrer-Policy: no-referrer, which makes browsers send "Origin: null" even from our own forms;
  * that is believed only with Sec-Fetch-Site: same-origin, which no page can forge. */
@@ -347,12 +353,12 @@ static bool from_our_pages(const struct req *r)
 	if (r->origin && strcmp(r->origin, "null") == 0)
 		return r->sec_fetch_site && strcmp(r->sec_fetch_site, "same-origin") == 0;
 	char ours[300], theirs[300];
-	origin_of(r->base_url, ours, sizeof ours);
+	origin_of(site_base_url(), ours, sizeof ours);
 	origin_of(claimed, theirs, sizeof theirs);
 	return ours[0] && strcmp(ours, theirs) == 0;
 }
 
-int route_handle(struct req *r, struct resp *o, const struct req_raw *raw)
+static int dispatch(struct req *r, struct resp *o, const struct req_raw *raw)
 {
 	const char *why = NULL;
 	r->path = raw->path && *raw->path ? raw->path : "/";
@@ -409,6 +415,19 @@ int route_handle(struct req *r, struct resp *o, const struct req_raw *raw)
 	if (db_request_end(r->db)) {
 		log_error("database failure during %s %s", req_method_name(m), rt->pattern);
 		return route_error(r, o, 500, "Try again later.");
+	}
+	return status;
+}
+
+int route_handle(struct req *r, struct resp *o, const struct req_raw *raw)
+{
+	int status = dispatch(r, o, raw);
+	if (o->fault) {
+		/* The answer as built cannot go out (resp_fail logged what): this request gets the house 500
+		 * page instead, and the worker goes on to the next. */
+		log_error("%s %s: answered 500 instead", req_method_name(r->method), route_log_name(r));
+		o->fault = NULL;
+		status = route_error(r, o, 500, "Try again later.");
 	}
 	return status;
 }

@@ -61,28 +61,6 @@ static char *read_body(FCGX_Stream *in, size_t len)
 	return body;
 }
 
-/* The address people reach lantern at, for absolute links: LANTERN_BASE_URL when set (the public
- * name in production), else what nginx saw. The Host header is the client's, so only a
- * plain host name is trusted from it. */
-static const char *base_url(FCGX_Request *fr, struct arena *arena)
-{
-	const char *configured = getenv("LANTERN_BASE_URL");
-	if (configured && *configured)
-		return configured;
-	const char *scheme = FCGX_GetParam("REQUEST_SCHEME", fr->envp);
-	const char *host = FCGX_GetParam("HTTP_HOST", fr->envp);
-	const char *port = FCGX_GetParam("SERVER_PORT", fr->envp);
-	if (host == NULL || strlen(host) > 253 || strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != strlen(host))
-		host = "127.0.0.1";
-	if (port == NULL || strspn(port, "0123456789") != strlen(port) || strlen(port) > 5)
-		port = "80";
-	scheme = scheme && strcmp(scheme, "https") == 0 ? "https" : "http";
-	bool default_port = (strcmp(scheme, "http") == 0 && strcmp(port, "80") == 0) ||
-			    (strcmp(scheme, "https") == 0 && strcmp(port, "443") == 0);
-	return default_port ? arena_printf(arena, "%s://%s", scheme, host)
-			    : arena_printf(arena, "%s://%s:%s", scheme, host, port);
-}
-
 static void handle(struct worker *w, FCGX_Request *fr, struct arena *arena)
 {
 	struct timespec t0;
@@ -99,12 +77,12 @@ static void handle(struct worker *w, FCGX_Request *fr, struct arena *arena)
 		.authorization = FCGX_GetParam("HTTP_AUTHORIZATION", fr->envp),
 		.origin = FCGX_GetParam("HTTP_ORIGIN", fr->envp),
 		.sec_fetch_site = FCGX_GetParam("HTTP_SEC_FETCH_SITE", fr->envp),
+		.accept = FCGX_GetParam("HTTP_ACCEPT", fr->envp),
 		.referer = FCGX_GetParam("HTTP_REFERER", fr->envp),
 		.client_addr = FCGX_GetParam("REMOTE_ADDR", fr->envp),
 	};
 	if (raw.path == NULL)
 		raw.path = "/";
-	raw.base_url = base_url(fr, arena);
 	r.path = raw.path;
 
 	int status = 0;
@@ -128,6 +106,7 @@ static void handle(struct worker *w, FCGX_Request *fr, struct arena *arena)
 	}
 	if (!status)
 		status = route_handle(&r, &o, &raw);
+	status = resp_settle(&o, status);
 
 	struct buf out = {0};
 	resp_serialize(&o, status, true, &out);
@@ -147,6 +126,9 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	FCGX_Request fr;
+	/* Start-up, before the first request (it fails only when out of memory). Every die() in this
+	 * file is at start-up: a process that cannot open its database or start its threads must not
+	 * pretend to serve. Once serving, a failure costs one request (route_handle, resp_settle). */
 	if (FCGX_InitRequest(&fr, w->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
 		die("cannot initialise a FastCGI request");
 	struct arena *arena = arena_new();

@@ -116,8 +116,13 @@ int64_t users_save(struct db *db, int64_t actor, int64_t id, const struct user_i
 	}
 
 	char *hash = in->password ? auth_hash_password(in->password) : NULL;
-	if (in->password && hash == NULL)
-		die("cannot hash a password");
+	if (in->password && hash == NULL) {
+		/* Hashing takes tens of MiB: under memory pressure it fails for this request only. */
+		log_error("cannot hash a password (out of memory?)");
+		db_fail(db);
+		stored_free(&old);
+		return 0;
+	}
 	int64_t result = 0;
 	if (db_begin(db) != DB_OK)
 		goto out;

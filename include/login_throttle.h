@@ -53,9 +53,8 @@ int login_throttle_begin(struct db *db, struct login_throttle *t, const char *em
  * one the owner uses. */
 void login_throttle_passed(struct db *db, const struct login_throttle *t);
 /* The password was wrong: e-mails the account's owner (if there is an account with this e-mail
- * address) once per account window after THROTTLE_ALERT_AFTER failures. base_url is for the link
- * in the message. */
-void login_throttle_failed(struct db *db, const struct login_throttle *t, const char *email, const char *base_url);
+ * address) once per account window after THROTTLE_ALERT_AFTER failures. */
+void login_throttle_failed(struct db *db, const struct login_throttle *t, const char *email);
 
 /* The key an address counts under: IPv4 as is (also when mapped into IPv6), IPv6 by its /64. Into
  * out (at least 64 bytes). */

@@ -36,7 +36,8 @@ const struct route *route_match(enum method m, const char *path, const char *par
 				bool *path_exists);
 /* Largest body the route for this request accepts. */
 size_t route_body_limit(const char *method, const char *path);
-/* Parses, authenticates, authorises and runs the handler; returns the status. */
+/* Parses, authenticates, authorises and runs the handler; returns the status. An answer the handler
+ * could not build safely (resp_fail) becomes the house 500 page: a failure costs this request only. */
 int route_handle(struct req *r, struct resp *o, const struct req_raw *raw);
 /* The error answer for status in the route's style (JSON under /api/, a page elsewhere). */
 int route_error(const struct req *r, struct resp *o, int status, const char *message);

@@ -38,7 +38,7 @@ test('public pages: sign-in, help, a campaign landing page in Polish, the pupil 
   await check(page, '/help');
   await check(page, '/help/sixteen-days-2026?lang=pl');
   const admin = api(ctx.stack.base, await tokenFor(ctx.stack, 'admin@lantern.example'));
-  const run = await admin.post('/api/v1/survey-runs', { urn: '900001', year_group: 9, phase: 'pre', pupils_expected: 30 });
+  const run = await admin.post('/api/v1/survey-runs', { urn: '900001', year_group: 9, phase: 'pre', capacity: 30 });
   assert.equal(run.status, 201, run.text);
   await check(page, `/s/${run.json.code}`);
   await page.context().close();
@@ -46,9 +46,9 @@ test('public pages: sign-in, help, a campaign landing page in Polish, the pupil 
 
 const journeys = {
   'admin@lantern.example': ['/', '/admin/users', '/admin/users/new', '/schools', '/indicators/targets'],
-  'trainer@lantern.example': ['/', '/sessions', '/sessions/new', '/survey-runs'],
+  'trainer@lantern.example': ['/', '/sessions', '/sessions/new', '/survey-runs', '/survey-runs/new'],
   'practitioner@lantern.example': ['/', '/sessions', '/courses', '/bookings', '/training', '/account'],
-  'school@lantern.example': ['/', '/requests/new', '/schools/900001'],
+  'school@lantern.example': ['/', '/requests/new', '/schools/900001', '/survey-runs/1/answers'],
   'campaign@lantern.example': ['/', '/campaigns', '/pledges'],
   'analyst@lantern.example': ['/', '/indicators', '/indicators/O1.4', '/indicators/figures', '/survey-results'],
 };

@@ -232,7 +232,9 @@ test('the web: a practitioner books, sees the booking and its calendar feed, and
   assert.match(book.headers.get('location'), new RegExp(`/sessions/${id}\\?done=booked`));
   const mine = await web.get('/bookings');
   assert.match(mine.text, new RegExp(`href="/sessions/${id}"`));
-  const feedPath = mine.text.match(/href="(\/calendar\/[^"]+\.ics)"/)[1];
+  // The whole address, on the configured one (nginx/run's default: where the stack listens).
+  const [, feedBase, feedPath] = mine.text.match(/href="([^"]*)(\/calendar\/[^"]+\.ics)"/);
+  assert.equal(feedBase, stack.base);
   // The feed needs no cookie, and names no course unless the person opts in.
   const feed = await fetch(stack.base + feedPath);
   assert.equal(feed.status, 200);
@@ -298,6 +300,85 @@ test('unused reserved places open to the waiting list when the reservation lapse
   assert.equal(status, 'booked');
   assert.match(sql(`SELECT subject FROM outbox WHERE to_email = '${second.email}' ORDER BY id DESC LIMIT 1`), /^A place is now yours/);
   assert.equal(sql(`SELECT count(*) FROM bookings WHERE session_id = ${id} AND status = 'booked'`), '2');
+});
+
+test('a place freed by a lapsed reservation goes to the waiting list, not to a newcomer who books just after', async () => {
+  // 2 places, 1 held for health until T: a police officer takes the open place, the next waits.
+  const now = Date.now() / 1000;
+  const until = Math.floor(now) + 3600;
+  const id = await createSession({
+    body: { capacity: 2, reserved_sector: 'health', reserved_places: 1, reserved_until: new Date(until * 1000).toISOString().replace(/\.\d+Z$/, 'Z') },
+  });
+  const [first, waiter, newcomer] = await practitioners(3, 'release', 1);
+  assert.equal((await first.api.post(`/api/v1/sessions/${id}/bookings`, {})).json.status, 'booked');
+  const waiting = await waiter.api.post(`/api/v1/sessions/${id}/bookings`, {});
+  assert.equal(waiting.json.status, 'waitlisted');
+  // T arrives and a newcomer books at once, before the server's 5-second duty has looked.
+  setClock(until);
+  let late;
+  try {
+    late = await newcomer.api.post(`/api/v1/sessions/${id}/bookings`, {});
+  } finally {
+    setClock(now);
+  }
+  assert.equal(late.status, 201, JSON.stringify(late.json));
+  assert.equal(late.json.status, 'waitlisted', 'the released place went to the newcomer, past the waiting list');
+  assert.equal(late.json.waitlist_position, 1);
+  assert.equal(sql(`SELECT status FROM bookings WHERE id = ${waiting.json.id}`), 'booked');
+  assert.match(sql(`SELECT subject FROM outbox WHERE to_email = '${waiter.email}' ORDER BY id DESC LIMIT 1`), /^A place is now yours/);
+  assert.equal(sql(`SELECT count(*) FROM bookings WHERE session_id = ${id} AND status = 'booked'`), '2');
+  // Released once: the server's duty has nothing left to do for it.
+  assert.notEqual(sql(`SELECT reserve_released_at FROM sessions WHERE id = ${id}`), '');
+  assert.match(sql(`SELECT group_concat(action) FROM audit_log WHERE entity = 'booking' AND entity_id = '${waiting.json.id}'`), /promote/);
+});
+
+test('held places are shown as left only to the sector they are held for', async () => {
+  // 3 places, 2 held for health for a week; one police officer is booked.
+  const start = inDays(41);
+  const day = start.toISOString().slice(0, 10);
+  const id = await createSession({
+    start,
+    body: { capacity: 3, reserved_sector: 'health', reserved_places: 2, reserved_until: iso(inDays(7)) + ':00Z' },
+  });
+  const [officer, other] = await practitioners(2, 'heldpolice', 1);
+  const [nurse] = await practitioners(1, 'heldhealth', 2);
+  assert.equal((await officer.api.post(`/api/v1/sessions/${id}/bookings`, {})).json.status, 'booked');
+
+  const seen = async (who) => (await who.get(`/api/v1/sessions/${id}`)).json;
+  assert.equal((await seen(other.api)).seats_left, 0);
+  assert.equal((await seen(nurse.api)).seats_left, 2);
+  const staff = await seen(admin);
+  assert.equal(staff.seats_left, 0);
+  assert.deepEqual({ places: staff.reserved.places, held: staff.reserved.held }, { places: 2, held: 2 });
+  // The list, and its "places left" filter, say the same.
+  const listed = async (who) => (await who.get(`/api/v1/sessions?from=${day}&to=${day}&seats=1`)).json.map((s) => s.id);
+  assert.ok(!(await listed(other.api)).includes(id));
+  assert.ok((await listed(nurse.api)).includes(id));
+  const all = (await other.api.get(`/api/v1/sessions?from=${day}&to=${day}`)).json.find((s) => s.id === id);
+  assert.equal(all.seats_left, 0);
+
+  // The pages: the officer is offered the waiting list, the nurse a place.
+  const officerWeb = new Client(stack.base);
+  await officerWeb.login(other.email, 'correct-horse-battery');
+  const nurseWeb = new Client(stack.base);
+  await nurseWeb.login(nurse.email, 'correct-horse-battery');
+  const officerPage = (await officerWeb.get(`/sessions/${id}`)).text;
+  assert.match(officerPage, /Places left<\/dt>\s*<dd[^>]*>\s*0\s*</);
+  assert.match(officerPage, /Join the waiting list/);
+  const nursePage = (await nurseWeb.get(`/sessions/${id}`)).text;
+  assert.match(nursePage, /Places left<\/dt>\s*<dd[^>]*>\s*2\s*</);
+  assert.match(nursePage, /Book a place/);
+  const row = (html) => html.match(new RegExp(`href="/sessions/${id}"[\\s\\S]*?</tr>`))?.[0] ?? '';
+  assert.match(row((await officerWeb.get(`/sessions?from=${day}&to=${day}`)).text), /Full/);
+  assert.match(row((await nurseWeb.get(`/sessions?from=${day}&to=${day}`)).text), /2 places left/);
+  assert.doesNotMatch((await officerWeb.get(`/sessions?from=${day}&to=${day}&seats=1`)).text, new RegExp(`href="/sessions/${id}"`));
+
+  // The nurse takes a held place; the other officer still waits, and one held place is left for health.
+  assert.equal((await nurse.api.post(`/api/v1/sessions/${id}/bookings`, {})).json.status, 'booked');
+  assert.equal((await other.api.post(`/api/v1/sessions/${id}/bookings`, {})).json.status, 'waitlisted');
+  assert.equal((await seen(admin)).reserved.held, 1);
+  const [colleague] = await practitioners(1, 'heldhealthtwo', 2);
+  assert.equal((await seen(colleague.api)).seats_left, 1);
 });
 
 test('admins see who is due or overdue a refresher, by organisation', async () => {

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startStack, api, tokenFor, sqlite, addUser, ROOT } from './lib.mjs';
+import { startStack, api, answerSurvey, tokenFor, sqlite, addUser, ROOT } from './lib.mjs';
 
 const clockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-clock-'));
 const clockFile = path.join(clockDir, 'now');
@@ -79,11 +79,11 @@ const POOR = { ...GOOD, q1: 2 };
 
 async function surveyRun(urn, phase, when, good, poor) {
   at(when);
-  const run = await ok(admin.post('/api/v1/survey-runs', { urn, year_group: 9, phase, pupils_expected: 30 }));
+  const run = await ok(admin.post('/api/v1/survey-runs', { urn, year_group: 9, phase, capacity: 30, minutes: 120 }));
   at(new Date(Date.parse(when) + 3600e3).toISOString());
   for (let i = 0; i < good + poor; i++) {
-    const r = await fetch(`${stack.base}/s/${run.code}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Sec-Fetch-Site': 'none' }, body: JSON.stringify(i < good ? GOOD : POOR) });
-    assert.ok(r.status < 300, `survey answer ${r.status} ${await r.text()}`);
+    const r = await answerSurvey(stack.base, run.code, i < good ? GOOD : POOR, { 'Sec-Fetch-Site': 'none' });
+    assert.ok(r.status < 300, `survey answer ${r.status} ${r.text}`);
   }
 }
 
@@ -215,7 +215,13 @@ test('exports: CSV and JSON parse back to the same figures, ADX validates agains
   assert.match(adx.headers.get('content-type'), /xml/);
   const file = path.join(clockDir, 'export.xml');
   fs.writeFileSync(file, adx.text);
-  execFileSync('xmllint', ['--noout', '--nonet', '--schema', path.join(ROOT, 'tests', 'data', 'adx', 'adx_loose.xsd'), file]);
+  const schema = path.join(ROOT, 'tests', 'data', 'adx', 'adx_loose.xsd');
+  execFileSync('xmllint', ['--noout', '--nonet', '--schema', schema, file]);
+  // An external figure's source and note go in the schema's annotation element.
+  const withNote = await admin.get(`/api/v1/indicators?period=${FY}&area=greater-essex&format=adx`);
+  assert.match(withNote.text, /<dataValue dataElement="O1.6" value="420">\s*<annotation>Source: Essex Police crime data, under-24 victims\. Note: Provisional<\/annotation>/);
+  fs.writeFileSync(file, withNote.text);
+  execFileSync('xmllint', ['--noout', '--nonet', '--schema', schema, file]);
   assert.match(adx.text, /<group orgUnit="essex" period="2025-09-01\/P1Y">/);
   assert.match(adx.text, /<group orgUnit="basildon" period="2025-09-01\/P1Y">/);
   assert.match(adx.text, /<dataValue dataElement="O1.4" value="230"\/>/);

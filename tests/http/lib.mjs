@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -168,19 +169,26 @@ export function runLantern(dbPath, args, { input, env } = {}) {
  *   env          extra environment for the runner and the app (e.g. LANTERN_CLOCK_FILE)
  *   dataDir      an existing data directory (from tempDataDir()) to start on, so a test can restart
  *                the stack on the same database; stop() then leaves it in place
+ *   args         more nginx/run arguments (e.g. ['--upstream-timeout', '2'])
+ *   tls          { cert, key } files: serve HTTPS (base is then https://); fetch() does not trust the
+ *                certificate, so talk to it with curl --cacert (its cert is its own CA)
+ *   baseUrl      nginx/run --base-url: the public address in links (default: nginx/run's, the stack's own)
  * Resolves { base, port, dataDir, dbPath, pid, stop(), cli(args, {input}), output(), appPid() }.
  */
 export async function startStack({
   threads = 4, loginRate = '100r/s', loginBurst = 1000, surveyRate = '1000r/s', surveyBurst = 10000,
-  scanRate = '1000r/s', scanBurst = 10000, productionLimits = false, demo = false, env = {}, dataDir,
+  scanRate = '1000r/s', scanBurst = 10000, productionLimits = false, demo = false, env = {}, dataDir, args = [], tls,
+  baseUrl,
 } = {}) {
   const limits = productionLimits ? null : { loginRate, loginBurst, surveyRate, surveyBurst, scanRate, scanBurst };
   assert.ok(fs.existsSync(LANTERN), `${LANTERN} is missing: run make`);
+  if ((env.LANTERN_CLOCK_FILE || env.LANTERN_NOW) && !env.LANTERN_BIN) assertTestClock();
   installCleanup();
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const stack = await startOnce({ threads, limits, env, dataDir });
+      const extra = tls ? [...args, '--tls-cert', tls.cert, '--tls-key', tls.key] : args;
+      const stack = await startOnce({ threads, limits, env, dataDir, extra, ca: tls?.cert, baseUrl });
       if (demo) {
         const r = await stack.cli(['demo']);
         assert.equal(r.code, 0, `lantern demo failed:\n${r.stderr}`);
@@ -194,18 +202,28 @@ export async function startStack({
   throw lastError;
 }
 
-async function startOnce({ threads, limits, env, dataDir: given }) {
+/** Only a test build (bin/lantern-san) has a clock tests can set; bin/lantern ignores LANTERN_NOW and
+ * LANTERN_CLOCK_FILE, so a test that moves the clock must not run on it. */
+export function assertTestClock() {
+  const help = execFileSync(LANTERN, ['--help'], { encoding: 'utf8' });
+  assert.match(help, /^test build: the clock follows/m,
+    `${LANTERN} is a production build, which ignores the test clock: run with LANTERN_BIN=bin/lantern-san`);
+}
+
+async function startOnce({ threads, limits, env, dataDir: given, extra, ca, baseUrl }) {
   const port = await freePort();
   const dataDir = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-http-'));
   dataDirs.add(dataDir);
   const dbPath = path.join(dataDir, 'lantern.db');
-  const base = `http://127.0.0.1:${port}`;
+  const base = `${ca ? 'https' : 'http'}://127.0.0.1:${port}`;
   const args = ['--port', String(port), '--data', dataDir, '--threads', String(threads)];
+  if (baseUrl) args.push('--base-url', baseUrl);
   if (limits) {
     args.push('--login-rate', limits.loginRate, '--login-burst', String(limits.loginBurst),
       '--survey-rate', limits.surveyRate, '--survey-burst', String(limits.surveyBurst),
       '--scan-rate', limits.scanRate, '--scan-burst', String(limits.scanBurst));
   }
+  args.push(...extra);
   const child = spawn(RUNNER, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -304,22 +322,38 @@ async function startOnce({ threads, limits, env, dataDir: given }) {
       await stack.stop();
       throw new Error(`/healthz did not answer 200 within ${START_TIMEOUT_MS} ms (${lastProblem}):\n${output}`);
     }
-    if (!/^lantern: serving http:/m.test(output)) {
+    if (!/^lantern: serving https?:/m.test(output)) {
       lastProblem = 'nginx/run has not printed its ready line';
       await sleep(50);
       continue;
     }
     try {
-      const res = await fetch(`${base}/healthz`, { redirect: 'manual', signal: AbortSignal.timeout(2000) });
-      await res.arrayBuffer();
-      if (res.status === 200) break;
-      lastProblem = `status ${res.status}`;
+      const status = await healthStatus(base, ca);
+      if (status === 200) break;
+      lastProblem = `status ${status}`;
     } catch (err) {
       lastProblem = err.cause?.code ?? err.message;
     }
     await sleep(100);
   }
   return stack;
+}
+
+/** The status of GET base/healthz; over HTTPS, trusting the certificate in file `ca`. */
+async function healthStatus(base, ca) {
+  if (!ca) {
+    const res = await fetch(`${base}/healthz`, { redirect: 'manual', signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    return res.status;
+  }
+  return new Promise((resolve, reject) => {
+    const req = https.get(`${base}/healthz`, { ca: fs.readFileSync(ca), timeout: 2000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -355,7 +389,7 @@ async function send(base, method, urlPath, { headers = {}, body, localAddress } 
   return decorate(res, await res.text());
 }
 
-// The same as send() from another loopback source address (127.0.0.2 ...), so the server sees
+// The same as send() from another loopback source address (127.0.0.2 ...; plain-http stacks), so the server sees
 // another client address (REMOTE_ADDR). fetch cannot choose its source address; node:http can. The
 // answer has what tests read of a fetch Response: status, headers (get, getSetCookie), text, json.
 function sendFrom(localAddress, base, method, urlPath, { headers, body }) {
@@ -546,6 +580,17 @@ export function api(base, token) {
     patch: (p, body, headers) => request('PATCH', p, body, headers),
     delete: (p, body, headers) => request('DELETE', p, body, headers),
   };
+}
+
+/**
+ * Answers the pupil survey at /s/{code} as a JSON client must: fetches a one-use answer token
+ * (GET /s/{code} with Accept: application/json), then posts the answers with it. Where the GET is
+ * refused (a closed, full or unknown run) the answers go without a token, so the POST's own refusal
+ * comes back. Resolves the POST's response.
+ */
+export async function answerSurvey(base, code, answers, headers = {}) {
+  const token = (await api(base).get(`/s/${code}`)).data?.token;
+  return api(base).post(`/s/${code}`, token ? { ...answers, token } : answers, headers);
 }
 
 // ---------------------------------------------------------------------------

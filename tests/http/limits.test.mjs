@@ -4,7 +4,7 @@
 // while the rest of the service carries on. (The POST /login limit is tested in nginx.test.mjs.)
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, assertSecurityHeaders, sqlite, startStack, tokenFor } from './lib.mjs';
+import { answerSurvey, api, assertSecurityHeaders, sqlite, startStack, tokenFor } from './lib.mjs';
 
 let stack, trainer, lead;
 before(async () => {
@@ -27,19 +27,19 @@ const statuses = (list) => list.reduce((m, r) => ({ ...m, [r.status]: (m[r.statu
 test('three classes of 30 answering at once from one address are all recorded; a flood gets 429, not 5xx', async () => {
   const runs = [];
   for (const year of [7, 8, 9]) {
-    const r = await trainer.post('/api/v1/survey-runs', { urn: '900001', year_group: year, phase: 'post', pupils_expected: 30 });
+    const r = await trainer.post('/api/v1/survey-runs', { urn: '900001', year_group: year, phase: 'post', capacity: 30 });
     assert.equal(r.status, 201, r.text);
     runs.push(r.json.code);
   }
-  const pupils = runs.flatMap((code) => Array.from({ length: 30 }, () => api(stack.base).post(`/s/${code}`, answers)));
+  const pupils = runs.flatMap((code) => Array.from({ length: 30 }, () => answerSurvey(stack.base, code, answers)));
   const classes = await Promise.all(pupils);
   assert.deepEqual(statuses(classes), { 201: 90 }, 'every pupil of the three classes is recorded');
 
-  const open = await trainer.post('/api/v1/survey-runs', { urn: '900001', year_group: 10, phase: 'pre', pupils_expected: 500 });
+  const open = await trainer.post('/api/v1/survey-runs', { urn: '900001', year_group: 10, phase: 'pre', capacity: 500 });
   assert.equal(open.status, 201, open.text);
   const flood = [];
   for (let round = 0; round < 8; round++)
-    flood.push(...await Promise.all(Array.from({ length: 50 }, () => api(stack.base).post(`/s/${open.json.code}`, answers))));
+    flood.push(...await Promise.all(Array.from({ length: 50 }, () => answerSurvey(stack.base, open.json.code, answers))));
   const seen = statuses(flood);
   assert.ok(seen[429] > 0, `no 429 in a flood of 400 answers: ${JSON.stringify(seen)}`);
   assert.ok(flood.every((r) => r.status === 201 || r.status === 429), `only 201 and 429: ${JSON.stringify(seen)}`);

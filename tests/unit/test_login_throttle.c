@@ -5,6 +5,7 @@
 
 #include "auth.h"
 #include "login_throttle.h"
+#include "site.h"
 #include "users.h"
 
 static const int64_t T0 = 1780000000;
@@ -52,7 +53,7 @@ static int wrong(struct fixture *f, const char *email, const char *addr)
 	struct login_throttle t;
 	int wait = login_throttle_begin(f->db, &t, email, addr);
 	if (wait == 0)
-		login_throttle_failed(f->db, &t, email, "https://lantern.example");
+		login_throttle_failed(f->db, &t, email);
 	return wait;
 }
 
@@ -248,7 +249,7 @@ static void test_nothing_in_clear_and_old_rows_go(void **state)
 int main(void)
 {
 	test_uk_time();
-	if (auth_init() != 0)
+	if (auth_init() != 0 || site_set_base_url("https://lantern.example") != 0)
 		return 1;
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
