@@ -460,12 +460,14 @@ export function parseSetCookie(header) {
 /**
  * A browser-like client with a cookie jar; every request uses redirect: 'manual'.
  * `localAddress` (e.g. '127.0.0.2') makes it connect from that loopback address: another client
- * address as far as the server can tell.
+ * address as far as the server can tell. `origin` is the Origin its unsafe requests carry (default
+ * base), e.g. the configured public address when the stack is reached by another.
  */
 export class Client {
-  constructor(base, { localAddress } = {}) {
+  constructor(base, { localAddress, origin } = {}) {
     this.base = base;
     this.localAddress = localAddress;
+    this.origin = origin ?? base;
     this.jar = new Map(); // name -> value
     this.setCookies = []; // every raw Set-Cookie header received, in order
     this.lastSetCookies = []; // those of the last response
@@ -490,7 +492,7 @@ export class Client {
     const h = { ...headers };
     if (this.jar.size && !('cookie' in lower(h))) h.Cookie = this.cookieHeader();
     // Browsers send Origin on unsafe requests; apps may check it.
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(method) && !('origin' in lower(h))) h.Origin = this.base;
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(method) && !('origin' in lower(h))) h.Origin = this.origin;
     // A header given as undefined is not sent: { Origin: undefined } makes a request without one.
     for (const k of Object.keys(h)) if (h[k] === undefined) delete h[k];
     const res = await send(this.base, method, urlPath, { headers: h, body, localAddress: this.localAddress });
