@@ -396,8 +396,8 @@ static int token_refusal(const struct req *r, struct resp *o, const struct surve
 {
 	static const char *const why[] = {
 		[SURVEY_TOKEN_OK] = "",
-		[SURVEY_TOKEN_MISSING] = "Send an answer token as \"token\": get one with GET /s/{code} and Accept: "
-					 "application/json.",
+		[SURVEY_TOKEN_MISSING] = ("Send an answer token as \"token\": get one with GET /s/{code} and Accept: "
+					  "application/json."),
 		[SURVEY_TOKEN_BAD] = "This answer token is not valid for this survey: get a new one.",
 		[SURVEY_TOKEN_EXPIRED] = "This answer token has expired: get a new one.",
 		[SURVEY_TOKEN_SPENT] = "This answer token has been used already: each answer needs a new one.",
