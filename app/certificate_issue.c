@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "catalog.h"
 #include "db.h"
+#include "disclosure.h"
 #include "outbox.h"
 #include "site.h"
 #include "util.h"
@@ -20,7 +21,7 @@ static const char SQL_DUE_ADD[] = "INSERT OR IGNORE INTO certificates_due (booki
 /* The queue holds only bookings marked as there and not yet looked at after their session's end:
  * those of sessions running now, or of ones marked ahead by an admin. */
 static const char SQL_DUE[] =
-	"SELECT d.booking_id, b.status, s.status, s.course_id, s.starts_at, u.email, c.booking_id IS NOT NULL"
+	"SELECT d.booking_id, b.status, s.status, s.course_id, s.starts_at, u.email, c.booking_id IS NOT NULL, s.ends_at"
 	" FROM certificates_due d JOIN bookings b ON b.id = d.booking_id JOIN sessions s ON s.id = b.session_id"
 	" JOIN users u ON u.id = b.user_id LEFT JOIN certificates c ON c.booking_id = d.booking_id"
 	" WHERE s.ends_at <= ? ORDER BY d.booking_id LIMIT ?";
@@ -34,30 +35,34 @@ int certificates_due_add(struct db *db, int64_t booking_id)
 	return db_exec(db, SQL_DUE_ADD, "I", booking_id) == DB_OK ? 0 : -1;
 }
 
-/* The e-mail: the certificate is ready, and two minutes of feedback, please. */
-static int tell(struct db *db, struct arena *a, const char *email, const char *course_id, int64_t starts,
-		int64_t booking)
-{
-	const struct course *c = catalog_course(course_id);
-	char date[40];
-	date_human(starts, date, sizeof date);
-	const char *base = site_base_url();
-	struct outbox_message m = {
-		.to = email,
-		.subject = "Your certificate is ready",
-		.body = arena_printf(a, "Thank you for coming to %s on %s.\n\nYour certificate of attendance is ready:\n%s/"
-					"certificates/%lld\n\nPlease take two minutes to tell us how the session went and how "
-					"confident you feel now, so we can improve the training:\n%s/evaluations/%lld\n",
-				     c ? c->title : course_id, date, base, (long long)booking, base, (long long)booking),
-	};
-	return outbox_put(db, &m);
-}
-
 struct due {
-	int64_t booking, starts;
+	int64_t booking, starts, ends;
 	const char *email, *course_id;
 	bool issue; /* marked as there, session went ahead, no certificate yet */
 };
+
+/* The e-mail: the certificate is ready, and two minutes of feedback, please, while the evaluation is
+ * open (a mark entered weeks later gets the certificate alone). */
+static int tell(struct db *db, struct arena *a, const struct due *d, int64_t now)
+{
+	const struct course *c = catalog_course(d->course_id);
+	char date[40];
+	date_human(d->starts, date, sizeof date);
+	const char *base = site_base_url();
+	const char *ask = now < disclosure_evaluations_close(d->ends)
+				  ? arena_printf(a, "\nPlease take two minutes to tell us how the session went and how confident "
+						    "you feel now, so we can improve the training:\n%s/evaluations/%lld\n",
+						 base, (long long)d->booking)
+				  : "";
+	struct outbox_message m = {
+		.to = d->email,
+		.subject = "Your certificate is ready",
+		.body = arena_printf(a, "Thank you for coming to %s on %s.\n\nYour certificate of attendance is ready:\n"
+					"%s/certificates/%lld\n%s",
+				     c ? c->title : d->course_id, date, base, (long long)d->booking, ask),
+	};
+	return outbox_put(db, &m);
+}
 
 int certificates_issue_due(struct db *db, struct arena *a)
 {
@@ -73,6 +78,7 @@ int certificates_issue_due(struct db *db, struct arena *a)
 		due[n] = (struct due){
 			.booking = db_col_int64(st, 0),
 			.starts = db_col_int64(st, 4),
+			.ends = db_col_int64(st, 7),
 			.email = arena_strdup(a, db_col_text(st, 5)),
 			.course_id = arena_strdup(a, db_col_text(st, 3)),
 			.issue = attendance_present(db_col_text(st, 1)) && strcmp(db_col_text(st, 2), "cancelled") != 0 &&
@@ -87,7 +93,7 @@ int certificates_issue_due(struct db *db, struct arena *a)
 			if (db_exec(db, SQL_ISSUE, "sII", auth_random_token(a, 18), due[i].booking, now) != DB_OK)
 				goto fail;
 			if (db_changes(db) == 1) {
-				if (tell(db, a, due[i].email, due[i].course_id, due[i].starts, due[i].booking) != 0)
+				if (tell(db, a, &due[i], now) != 0)
 					goto fail;
 				issued++;
 			}

@@ -79,6 +79,8 @@ static void handle(struct worker *w, FCGX_Request *fr, struct arena *arena)
 		.origin = FCGX_GetParam("HTTP_ORIGIN", fr->envp),
 		.sec_fetch_site = FCGX_GetParam("HTTP_SEC_FETCH_SITE", fr->envp),
 		.accept = FCGX_GetParam("HTTP_ACCEPT", fr->envp),
+		.referer = FCGX_GetParam("HTTP_REFERER", fr->envp),
+		.client_addr = FCGX_GetParam("REMOTE_ADDR", fr->envp),
 	};
 	if (raw.path == NULL)
 		raw.path = "/";

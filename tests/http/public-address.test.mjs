@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  LANTERN, startStack, loggedIn, tokenFor, sqlite, decodeQrSvg, decodeQrSvgAll, decodePdfQr, decodePdfQrAll, waitFor,
+  LANTERN, startStack, Client, tokenFor, sqlite, decodeQrSvg, decodeQrSvgAll, decodePdfQr, decodePdfQrAll, waitFor,
 } from './lib.mjs';
 
 const BASE = 'https://training.lantern.example:8443'; // not where the stack listens: only configuration says it
@@ -94,7 +94,10 @@ test('under a foreign Host, every link lantern makes carries the configured addr
   const school = await tokenFor(stack, 'school@lantern.example');
   const web = {};
   for (const who of ['practitioner', 'trainer']) {
-    web[who] = (await loggedIn(stack, `${who}@lantern.example`)).cookieHeader();
+    // A browser that reached lantern at its public address says so in Origin (checked on every form).
+    const c = new Client(stack.base, { origin: BASE });
+    await c.login(`${who}@lantern.example`);
+    web[who] = c.cookieHeader();
   }
 
   // A booking: its e-mail and calendar entry link to the session and the bookings page.
