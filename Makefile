@@ -1,15 +1,17 @@
 # lantern — build, run and test. `make run` and `make check` are the two commands (README.md).
 
 CC ?= cc
-PKGS := fcgi sqlite3 libxml-2.0 libqrencode libsodium jansson libical librsvg-2.0 cairo
+PKGS := fcgi sqlite3 libxml-2.0 libqrencode libsodium jansson libical librsvg-2.0 cairo pwquality
 DEB_PACKAGES := pkg-config libfcgi-dev libsqlite3-dev sqlite3 libxml2-dev libxml2-utils libqrencode-dev \
-	libsodium-dev libjansson-dev libcmocka-dev zbar-tools librsvg2-bin libical-dev librsvg2-dev libcairo2-dev poppler-utils nginx-light chromium wrk tzdata clang \
-	libclang-rt-14-dev
+	libsodium-dev libjansson-dev libcmocka-dev zbar-tools librsvg2-bin libical-dev librsvg2-dev libcairo2-dev poppler-utils nginx-light chromium wrk tzdata clang openssl curl systemd \
+	libclang-rt-14-dev libpwquality-dev cracklib-runtime
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wvla
 CFLAGS ?= -O2 -g
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# Test builds only (bin/lantern-san, unit tests, fuzzers): a clock tests can set (app/clock.c).
+TEST_CLOCK := -DLANTERN_TEST_CLOCK
 
 APP_SRC := $(wildcard app/*.c)
 LIB_SRC := $(filter-out app/main.c,$(APP_SRC)) build/gen/migrations.c
@@ -17,15 +19,27 @@ SQL := $(sort $(wildcard app/sql/*.sql))
 OBJ := $(patsubst %.c,build/obj/%.o,$(notdir $(LIB_SRC)))
 SAN_OBJ := $(patsubst %.c,build/san/%.o,$(notdir $(LIB_SRC)))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_OBJ := $(filter-out build/obj/clock.o,$(OBJ)) build/test-obj/clock.o
 UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 UNIT_SAN_BIN := $(patsubst tests/unit/%.c,build/tests-san/%,$(UNIT_SRC))
 
 vpath %.c app build/gen
 
-.PHONY: all deps run check test-unit test-unit-san test-http test-browser lint clean bench fuzz fuzz-replay
-all: bin/lantern assets
+.PHONY: all errors deps run check test-unit test-unit-san test-http test-browser lint clean bench fuzz fuzz-replay
+all: bin/lantern assets errors build/lantern.env
 
 include app/assets/assets.mk
+
+# nginx's own error pages (413, 429, 500, 502, 504) in the house layout, linking this build's assets.
+ERROR_PAGES := $(foreach c,413 429 500 502 504,build/errors/$(c).html build/errors/$(c).json)
+errors: $(ERROR_PAGES)
+$(ERROR_PAGES) &: nginx/error-pages $(ASSETS_VERSION_FILE)
+	nginx/error-pages build/errors
+
+# The build's asset version for the systemd unit (EnvironmentFile=; nginx/run reads VERSION itself).
+build/lantern.env: $(ASSETS_VERSION_FILE)
+	printf 'LANTERN_ASSET_VERSION=%s\n' "$$(cat $<)" > $@.tmp
+	mv $@.tmp $@
 
 # ---- dependencies: Debian packages (apt-get) and npm packages (from the lock file) ----
 deps: node_modules/.installed
@@ -67,7 +81,11 @@ build/obj/%.o: %.c
 
 build/san/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -MMD -MP -c $< -o $@
+	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) $(TEST_CLOCK) -MMD -MP -c $< -o $@
+
+build/test-obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(TEST_CLOCK) -MMD -MP -c $< -o $@
 
 bin/lantern: build/obj/main.o $(OBJ)
 	@mkdir -p $(@D)
@@ -77,7 +95,7 @@ bin/lantern-san: build/san/main.o $(SAN_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
 
--include $(wildcard build/obj/*.d build/san/*.d build/fuzz-obj/*.d)
+-include $(wildcard build/obj/*.d build/san/*.d build/test-obj/*.d build/fuzz-obj/*.d)
 
 # ---- running ----
 RUN_DIR ?= var/demo
@@ -89,7 +107,7 @@ run: deps all
 	nginx/run --port 8080 --data $(CURDIR)/$(RUN_DIR)
 
 # ---- tests ----
-build/tests/%: tests/unit/%.c $(OBJ)
+build/tests/%: tests/unit/%.c $(UNIT_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
 
@@ -121,11 +139,11 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_OBJ := $(patsubst %.c,build/fuzz-obj/%.o,$(notdir $(LIB_SRC)))
 FUZZ_SECONDS ?= 30
-FUZZ_ENV := LANTERN_CATALOG_DIR=$(CURDIR) ASAN_OPTIONS=detect_leaks=1
+FUZZ_ENV := LANTERN_CATALOG_DIR=$(CURDIR) ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 
 build/fuzz-obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(BASE_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+	$(FUZZ_CC) $(BASE_CFLAGS) -O1 -g $(FUZZ_SAN) $(TEST_CLOCK) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 	@mkdir -p $(@D)

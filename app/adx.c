@@ -17,17 +17,16 @@ static int write_group(xmlTextWriterPtr w, const struct adx_group *g)
 	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "orgUnit", BAD_CAST g->org_unit) < 0;
 	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "period", BAD_CAST g->period) < 0;
 	for (int i = 0; i < g->nvalues; i++) {
-		char number[48];
-		/* xs:decimal: plain digits, no exponent. */
-		snprintf(number, sizeof number, "%.4f", g->values[i].value);
-		char *end = number + strlen(number) - 1;
-		while (end > number && *end == '0')
-			*end-- = '\0';
-		if (*end == '.')
-			*end = '\0';
+		/* xs:decimal: plain digits, no exponent, and exactly the value. */
+		char number[DOUBLE_DECIMAL_MAX];
+		double_decimal(g->values[i].value, number);
 		rc |= xmlTextWriterStartElement(w, BAD_CAST "dataValue") < 0;
 		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "dataElement", BAD_CAST g->values[i].element) < 0;
 		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "value", BAD_CAST number) < 0;
+		/* The schema's one place for free text: attributes on a dataValue are disaggregations
+		 * (ADX reads any other attribute as a category), so a comment attribute would be misread. */
+		if (g->values[i].annotation)
+			rc |= xmlTextWriterWriteElement(w, BAD_CAST "annotation", BAD_CAST g->values[i].annotation) < 0;
 		rc |= xmlTextWriterEndElement(w) < 0;
 	}
 	rc |= xmlTextWriterEndElement(w) < 0;

@@ -14,11 +14,10 @@
 #include "ics.h"
 #include "outbox.h"
 #include "sessions.h"
+#include "site.h"
 
 static const char SQL_BOOKER[] = "SELECT u.email, u.role, u.active, o.sector, u.show_course_names"
 				 " FROM users u LEFT JOIN organisations o ON o.id = u.org_id WHERE u.id = ?";
-static const char SQL_BOOKED_OUTSIDE[] = "SELECT count(*) FROM bookings WHERE session_id = ? AND status = 'booked'"
-					 " AND coalesce(sector, '') <> ?";
 static const char SQL_INSERT[] = "INSERT INTO bookings (session_id, user_id, sector, status, created_at, booked_at, booked_by)"
 				 " VALUES (?, ?, ?, ?, ?, nullif(?, 0), ?)";
 static const char SQL_POSITION[] = "SELECT count(*) FROM bookings w JOIN bookings b ON b.session_id = w.session_id"
@@ -34,10 +33,16 @@ static const char SQL_PROMOTE[] = "UPDATE bookings SET status = 'booked', booked
 static const char SQL_CANCEL_SESSION[] = "UPDATE sessions SET status = 'cancelled', cancelled_at = ? WHERE id = ?";
 static const char SQL_LIVE_BOOKINGS[] = "SELECT id, user_id, status FROM bookings WHERE session_id = ?"
 					" AND status IN ('booked', 'waitlisted') ORDER BY id";
-/* Through the partial index sessions_reserved (migration 007): not a scan of every session. */
-static const char SQL_RELEASE_DUE[] = "SELECT id FROM sessions WHERE status = 'scheduled' AND reserved_places > 0"
-				      " AND reserved_until IS NOT NULL AND reserved_until <= ? AND ends_at > ?"
-				      " AND waitlisted > 0 LIMIT 100";
+/* Lapsed reservations not yet released, oldest first, through the partial index sessions_reserve_due
+ * (migration 011): a released one leaves the index, so the duty never looks at it again. */
+static const char SQL_RELEASE_DUE[] = "SELECT id FROM sessions WHERE reserved_places > 0 AND reserve_released_at IS NULL"
+				      " AND reserved_until <= ? ORDER BY reserved_until, id LIMIT ?";
+static const char SQL_RELEASED[] = "UPDATE sessions SET reserve_released_at = ? WHERE id = ?"
+				   " AND reserve_released_at IS NULL";
+/* Lapsed reservations with nobody to promote: no one waiting, no place free, or the session over. */
+static const char SQL_RELEASE_IDLE[] = "UPDATE sessions SET reserve_released_at = ?1 WHERE reserved_places > 0"
+				       " AND reserve_released_at IS NULL AND reserved_until <= ?1 AND (waitlisted = 0"
+				       " OR booked >= capacity OR status <> 'scheduled' OR ends_at <= ?1)";
 
 static void fail(struct booking_result *out, int http, const char *error, const char *field)
 {
@@ -81,17 +86,6 @@ static bool load_booker(struct db *db, struct arena *a, int64_t user_id, struct 
 	return found;
 }
 
-/* Whether a place is free for someone of this sector, counting reserved places still held. */
-static bool place_for(struct db *db, const struct session *s, const char *sector, int booked, int64_t now)
-{
-	if (booked >= s->capacity)
-		return false;
-	if (!session_reserve_active(s, now) || (sector && strcmp(sector, s->reserved_sector) == 0))
-		return true;
-	int outside = (int)db_int(db, 0, SQL_BOOKED_OUTSIDE, "Is", s->id, s->reserved_sector);
-	return outside < s->capacity - s->reserved_places;
-}
-
 int booking_position(struct db *db, int64_t booking_id)
 {
 	return (int)db_int(db, 0, SQL_POSITION, "I", booking_id);
@@ -108,8 +102,9 @@ static void notify(struct db *db, struct arena *a, const struct session *s, cons
 	struct outbox_message m = {
 		.to = b->email,
 		.subject = arena_printf(a, "%s: %s, %s", what, title, when),
-		.body = arena_printf(a, "%s\n\n%s\n%s\n%s, %s %s\n\nManage your bookings in lantern.", body, title, when,
-				     s->venue_name, s->venue_address, s->venue_postcode),
+		.body = arena_printf(a, "%s\n\n%s\n%s\n%s, %s %s\n\nThe session: %s/sessions/%lld\nYour bookings: %s/bookings",
+				     body, title, when, s->venue_name, s->venue_address, s->venue_postcode, site_base_url(),
+				     (long long)s->id, site_base_url()),
 		.attachment_name = "session.ics",
 		.attachment_type = method == ICS_CANCEL ? "text/calendar; method=CANCEL" : "text/calendar; method=REQUEST",
 		.attachment = ics,
@@ -121,6 +116,29 @@ static void notify(struct db *db, struct arena *a, const struct session *s, cons
 static const char *id_text(struct arena *a, int64_t id)
 {
 	return arena_printf(a, "%lld", (long long)id);
+}
+
+/* Marks a lapsed reservation released (its places are everyone's now), once. */
+static bool release_if_lapsed(struct db *db, struct session *s, int64_t now)
+{
+	if (s->reserved_places == 0 || s->reserve_released_at || s->reserved_until == 0 || now < s->reserved_until)
+		return true;
+	if (db_exec(db, SQL_RELEASED, "II", now, s->id) != DB_OK)
+		return false;
+	s->reserve_released_at = now;
+	return true;
+}
+
+/* The waiting list comes before a newcomer: places freed since anyone last looked (a reservation that
+ * lapsed a moment ago, a capacity rise) go to the people waiting, in the order they joined, inside the
+ * newcomer's transaction. s is read again if anyone moved. False if the database failed. */
+static bool serve_waiting_list(struct db *db, struct arena *a, struct session *s, int64_t now)
+{
+	if (!release_if_lapsed(db, s, now))
+		return false;
+	if (s->waitlisted == 0 || s->booked >= s->capacity || strcmp(s->status, "scheduled") != 0)
+		return true;
+	return booking_fill(db, a, s->id) == 0 || sessions_find(db, a, s->id, s);
 }
 
 void booking_book(struct db *db, struct arena *a, int64_t session_id, int64_t user_id, const struct user *actor,
@@ -167,7 +185,11 @@ void booking_book(struct db *db, struct arena *a, int64_t session_id, int64_t us
 			goto out;
 		}
 	}
-	bool seat = place_for(db, &s, b.sector, s.booked, now);
+	if (!serve_waiting_list(db, a, &s, now)) {
+		fail(out, 503, "The service is busy; try again in a moment.", NULL);
+		goto out;
+	}
+	bool seat = session_places_for(&s, b.sector, now) > 0;
 	out->status = seat ? "booked" : "waitlisted";
 	/* A historic record an admin enters held its place from before the start (O5.3 counts
 	 * bookings live at the start). */
@@ -232,12 +254,14 @@ int booking_fill(struct db *db, struct arena *a, int64_t session_id)
 	db_done(st);
 	int promoted = 0;
 	for (int i = 0; i < n && s.booked < s.capacity; i++) {
-		if (!place_for(db, &s, sectors[i], s.booked, now))
+		if (session_places_for(&s, sectors[i], now) == 0)
 			continue;
 		if (db_exec(db, SQL_PROMOTE, "II", now, ids[i]) != DB_OK)
 			break;
 		s.booked++;
 		s.waitlisted--;
+		if (s.reserved_sector && strcmp(sectors[i], s.reserved_sector) == 0)
+			s.reserved_booked++;
 		promoted++;
 		struct booker b = {0};
 		if (load_booker(db, a, users[i], &b))
@@ -353,18 +377,25 @@ out:
 
 int booking_release_due(struct db *db, struct arena *a)
 {
-	int64_t now = now_utc(), ids[100];
+	int64_t now = now_utc(), ids[BOOKING_RELEASE_BATCH];
 	int n = 0, promoted = 0;
-	struct db_stmt *st = db_query(db, SQL_RELEASE_DUE, "II", now, now);
-	while (n < 100 && db_next(st))
+	/* Done with at once, in one statement: the duty stops looking at a session with nobody waiting. */
+	if (db_exec(db, SQL_RELEASE_IDLE, "I", now) != DB_OK)
+		return 0;
+	struct db_stmt *st = db_query(db, SQL_RELEASE_DUE, "Ii", now, BOOKING_RELEASE_BATCH);
+	while (n < BOOKING_RELEASE_BATCH && db_next(st))
 		ids[n++] = db_col_int64(st, 0);
 	db_done(st);
+	/* One transaction each, so a booking waiting for the writer waits for one session, not a hundred. */
 	for (int i = 0; i < n; i++) {
 		if (db_begin(db) != DB_OK)
 			break;
-		promoted += booking_fill(db, a, ids[i]);
-		if (db_commit(db) != DB_OK)
+		int moved = booking_fill(db, a, ids[i]);
+		if (db_exec(db, SQL_RELEASED, "II", now, ids[i]) != DB_OK || db_commit(db) != DB_OK) {
 			db_rollback(db);
+			continue;
+		}
+		promoted += moved;
 	}
 	return promoted;
 }

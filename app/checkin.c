@@ -11,6 +11,7 @@
 #include "qr.h"
 #include "route.h"
 #include "sessions.h"
+#include "site.h"
 #include "valid.h"
 
 int64_t checkin_slot(int64_t now)
@@ -62,7 +63,7 @@ static void qr_block(const struct req *r, struct resp *o, const struct session *
 {
 	char token[17];
 	checkin_token(s->id, checkin_slot(now_utc()), token);
-	const char *url = arena_printf(r->arena, "%s/checkin/%lld/%s", r->base_url, (long long)s->id, token);
+	const char *url = arena_printf(r->arena, "%s/checkin/%lld/%s", site_base_url(), (long long)s->id, token);
 	qr_html(o, url, QR_MEDIUM, 0, "Check-in QR code");
 	htmlf(o, "<p class=\"lantern-qr__caption govuk-body\">Or open %h</p>", url);
 }
@@ -125,7 +126,7 @@ static int check_in(const struct req *r, struct resp *o, int64_t *session_out)
 		return page_error(r, o, 410, "This code has expired",
 				  "The code on the screen changes every 30 seconds. Scan the code showing now.");
 	const char *error = NULL;
-	if (attendance_walk_in(r->db, r->arena, r->user, id, r->user->id, r->base_url, &error) == 0)
+	if (attendance_walk_in(r->db, r->arena, r->user, id, r->user->id, &error) == 0)
 		return page_error(r, o, 409, "Check-in failed", error);
 	return 0;
 }
@@ -139,8 +140,9 @@ static int checked_in(const struct req *r, struct resp *o, int64_t session_id)
 	page_begin(r, o, &p);
 	htmlf(o, "<div class=\"govuk-panel govuk-panel--confirmation\"><h1 class=\"govuk-panel__title\">You are checked in"
 		 "</h1><div class=\"govuk-panel__body\">%h</div></div>"
-		 "<p class=\"govuk-body\">Afterwards we will ask how the session went, and your certificate will be in "
-		 "<a class=\"govuk-link\" href=\"/training\">your training record</a>.</p>",
+		 "<p class=\"govuk-body\">When the session has ended we will e-mail you your certificate and ask how "
+		 "it went; the certificate will also be in <a class=\"govuk-link\" href=\"/training\">your training "
+		 "record</a>.</p>",
 	      c ? c->title : s.course_id);
 	page_end(r, o, &p);
 	return 200;

@@ -2,6 +2,7 @@
  * prepared once per connection, looked up by the address of their SQL literal. */
 #include "db.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +32,7 @@ struct db_stmt {
 	sqlite3_stmt *stmt;
 	struct db *db;
 	bool active; /* stepped since the last reset */
+	bool broken; /* its values could not be bound: it yields no rows and the request fails */
 };
 
 /* Writes and group commit.
@@ -74,10 +77,13 @@ struct db {
 	int changes;
 	struct db_stmt slots[STMT_SLOTS]; /* open addressing on the SQL pointer */
 	struct timespec busy_since;       /* when the current wait for another process's lock began */
+	struct db_stmt dead;              /* stands in for a statement that could not be prepared */
 };
 
 /* The writer this thread has, if any. */
 static _Thread_local struct db *held_writer;
+/* This thread misused a statement of another connection (check_owner): its request fails. */
+static _Thread_local bool misused;
 
 /* The connection statements of db run on now: the writer inside a transaction. */
 static struct db *target(struct db *db)
@@ -89,6 +95,53 @@ static void fail(struct db *db, const char *what)
 {
 	log_error("sqlite: %s: %s", what, sqlite3_errmsg(db->h));
 	db->failed = true;
+}
+
+/* Makes path (if it exists, or create is set) readable and writable by its owner only, whatever the
+ * umask: the database holds the server key and personal data, and nginx's workers, which must reach
+ * the socket beside it, must never read it. SQLite gives the -wal, -shm and -journal files it creates
+ * the database file's mode, so fixing the database first covers them; ones left from an earlier
+ * run are fixed here too. Names SQLite treats specially (":memory:", "file:" URIs) are left alone.
+ * An existing file is never opened here: closing any descriptor of a file drops every POSIX lock
+ * the process holds on it, the other connections' included. Returns 0, or -1 (logged). */
+static int private_file(const char *path, bool create)
+{
+	if (path[0] == '\0' || path[0] == ':' || strncmp(path, "file:", 5) == 0)
+		return 0;
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		if (!create || errno != ENOENT)
+			return 0; /* SQLite reports it */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return 0;
+		int rc = fchmod(fd, 0600); /* a umask like 0277 would leave even the owner short */
+		close(fd);
+		return rc == 0 ? 0 : -1;
+	}
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 077) == 0)
+		return 0;
+	if (chmod(path, st.st_mode & 0700) != 0) {
+		log_error("cannot make %s private (mode %04o): %s", path, (unsigned)(st.st_mode & 07777), strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* private_file for a database and the companions SQLite keeps beside it. */
+static int private_database(const char *path, bool create)
+{
+	if (private_file(path, create) != 0)
+		return -1;
+	static const char *const sides[] = {"-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+		char *side = xasprintf("%s%s", path, sides[i]);
+		int rc = private_file(side, false);
+		free(side);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int64_t monotonic_us(void)
@@ -103,7 +156,7 @@ static int64_t monotonic_us(void)
  * process dies). A writer about to begin a group right after committing one first gives way while
  * that byte shows someone waiting, for up to TURN_MAX_US: its next group, queued on the mutex, wakes
  * within microseconds, while the other writer sleeps in BUSY_SLEEP_US steps and would lose the race
- * for the lock every time (one process's bookings waited up to 1.6 s behind the other's). */
+ * for the lock, turn after turn. */
 static void show_waiting(struct db *w, bool waiting)
 {
 	if (w->w.turn_fd < 0 || w->w.showing == waiting)
@@ -131,6 +184,8 @@ static void give_way(struct db *w)
 void db_take_turns(struct db *writer, const char *path)
 {
 	writer->w.turn_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (writer->w.turn_fd >= 0)
+		fchmod(writer->w.turn_fd, 0600); /* whatever the umask, the other processes open it too */
 	if (writer->w.turn_fd < 0)
 		log_error("cannot open %s: writers of different processes will not take turns", path);
 }
@@ -159,6 +214,8 @@ static int busy_wait(void *arg, int tries)
 
 struct db *db_open(const char *path, bool create)
 {
+	if (private_database(path, create) != 0)
+		return NULL;
 	struct db *db = xcalloc(1, sizeof *db);
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
@@ -210,6 +267,19 @@ void db_close(struct db *db)
 	free(db);
 }
 
+/* A statement that cannot be used, for a bug found while a request runs (SQL that does not prepare,
+ * a bind format that does not fit): logged with the SQL (a literal, never a value), the connection is
+ * marked failed so the request answers 500, and the worker carries on with its next request. Those
+ * bugs show up at the statement's first use, which is a request, not start-up: statements are
+ * prepared lazily. The tests run every statement. */
+static struct db_stmt *broken(struct db *db, const char *why, const char *sql)
+{
+	log_error("db: %s\n%s", why, sql);
+	db->failed = true;
+	db->dead = (struct db_stmt){.sql = sql, .db = db, .broken = true};
+	return &db->dead;
+}
+
 static struct db_stmt *prepare(struct db *db, const char *sql)
 {
 	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
@@ -218,16 +288,20 @@ static struct db_stmt *prepare(struct db *db, const char *sql)
 		if (s->sql == sql)
 			return s;
 		if (s->sql == NULL) {
-			if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt, NULL) != SQLITE_OK)
-				die("sqlite: cannot prepare: %s\n%s", sqlite3_errmsg(db->h), sql);
+			if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt, NULL) != SQLITE_OK) {
+				log_error("sqlite: cannot prepare: %s", sqlite3_errmsg(db->h));
+				s->stmt = NULL;
+				return broken(db, "a statement that does not prepare", sql);
+			}
 			s->sql = sql;
 			s->db = db;
 			return s;
 		}
 	}
-	die("sqlite: more than %d distinct statements", STMT_SLOTS);
+	return broken(db, "more distinct statements than STMT_SLOTS", sql);
 }
 
+/* Binds; a format that does not fit the statement marks it broken (see broken()). */
 static void bind_args(struct db_stmt *st, const char *fmt, va_list ap)
 {
 	int i = 1;
@@ -252,23 +326,41 @@ static void bind_args(struct db_stmt *st, const char *fmt, va_list ap)
 			rc = sqlite3_bind_null(st->stmt, i);
 			break;
 		default:
-			die("db: bad bind format '%c' in \"%s\"", *f, fmt);
+			log_error("db: bad bind format '%c' in \"%s\"", *f, fmt);
+			rc = SQLITE_MISUSE;
+			break;
 		}
-		if (rc != SQLITE_OK)
-			die("sqlite: bind %d failed: %s\n%s", i, sqlite3_errstr(rc), st->sql);
+		if (rc != SQLITE_OK) {
+			/* SQLITE_TOOBIG or SQLITE_NOMEM from a value, or a bug: this request fails, not the process. */
+			log_error("sqlite: bind %d failed: %s\n%s", i, sqlite3_errstr(rc), st->sql);
+			st->broken = st->db->failed = true;
+			return;
+		}
 	}
-	if (sqlite3_bind_parameter_count(st->stmt) != i - 1)
-		die("db: %d values bound, statement takes %d\n%s", i - 1, sqlite3_bind_parameter_count(st->stmt),
-		    st->sql);
+	if (sqlite3_bind_parameter_count(st->stmt) != i - 1) {
+		log_error("db: %d values bound, statement takes %d\n%s", i - 1, sqlite3_bind_parameter_count(st->stmt),
+			  st->sql);
+		st->broken = st->db->failed = true;
+	}
+}
+
+/* Readies a cached statement for new values; false for the stand-in of one that did not prepare. */
+static bool rearm(struct db_stmt *st)
+{
+	if (st->stmt == NULL)
+		return false;
+	sqlite3_reset(st->stmt);
+	sqlite3_clear_bindings(st->stmt);
+	st->active = false;
+	st->broken = false;
+	return true;
 }
 
 static struct db_stmt *vquery(struct db *db, const char *sql, const char *fmt, va_list ap)
 {
 	struct db_stmt *st = prepare(target(db), sql);
-	sqlite3_reset(st->stmt);
-	sqlite3_clear_bindings(st->stmt);
-	st->active = false;
-	bind_args(st, fmt, ap);
+	if (rearm(st))
+		bind_args(st, fmt, ap);
 	return st;
 }
 
@@ -284,9 +376,8 @@ struct db_stmt *db_query(struct db *db, const char *sql, const char *fmt, ...)
 struct db_stmt *db_query_named(struct db *db, const char *sql, const struct db_named *vals, int n)
 {
 	struct db_stmt *st = prepare(target(db), sql);
-	sqlite3_reset(st->stmt);
-	sqlite3_clear_bindings(st->stmt);
-	st->active = false;
+	if (!rearm(st))
+		return st;
 	int params = sqlite3_bind_parameter_count(st->stmt);
 	for (int i = 1; i <= params; i++) {
 		const char *name = sqlite3_bind_parameter_name(st->stmt, i);
@@ -294,26 +385,34 @@ struct db_stmt *db_query_named(struct db *db, const char *sql, const struct db_n
 		for (int k = 0; name && k < n && v == NULL; k++)
 			if (strcmp(vals[k].name, name) == 0)
 				v = &vals[k];
-		if (v == NULL)
-			die("db: no value for parameter %s\n%s", name ? name : "?", sql);
-		int rc = v->text ? sqlite3_bind_text(st->stmt, i, v->text, -1, SQLITE_TRANSIENT)
-				 : sqlite3_bind_int64(st->stmt, i, v->integer);
-		if (rc != SQLITE_OK)
-			die("sqlite: bind %s failed: %s", name, sqlite3_errstr(rc));
+		int rc = v == NULL ? SQLITE_RANGE
+			 : v->text ? sqlite3_bind_text(st->stmt, i, v->text, -1, SQLITE_TRANSIENT)
+				   : sqlite3_bind_int64(st->stmt, i, v->integer);
+		if (rc != SQLITE_OK) {
+			log_error("db: parameter %s: %s\n%s", name ? name : "?", v ? sqlite3_errstr(rc) : "no value", sql);
+			st->broken = st->db->failed = true;
+			break;
+		}
 	}
 	return st;
 }
 
-/* The shared writer's statements belong to whoever has the writer. */
-static void check_owner(const struct db_stmt *st)
+/* The shared writer's statements belong to whoever has the writer. Another thread may be using it,
+ * so a statement used outside its transaction is refused untouched (nothing is broken yet) and the
+ * request that tried fails (misused, seen by db_request_end). */
+static bool owned(const struct db_stmt *st)
 {
-	if (st->db->shared && held_writer != st->db)
-		die("db: a statement of the shared writer used outside its transaction\n%s", st->sql);
+	if (!st->db->shared || held_writer == st->db)
+		return true;
+	log_error("db: a statement of the shared writer used outside its transaction\n%s", st->sql);
+	misused = true;
+	return false;
 }
 
 bool db_next(struct db_stmt *st)
 {
-	check_owner(st);
+	if (st->broken || !owned(st))
+		return false;
 	st->active = true;
 	int rc = sqlite3_step(st->stmt);
 	if (rc == SQLITE_ROW)
@@ -397,7 +496,7 @@ enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...)
 	va_start(ap, fmt);
 	struct db_stmt *st = vquery(db, sql, fmt, ap);
 	va_end(ap);
-	enum db_rc rc = classify(t, sqlite3_step(st->stmt));
+	enum db_rc rc = st->broken ? DB_ERROR : classify(t, sqlite3_step(st->stmt));
 	sqlite3_reset(st->stmt);
 	db->last_id = sqlite3_last_insert_rowid(t->h);
 	db->changes = sqlite3_changes(t->h);
@@ -599,8 +698,8 @@ bool db_request_end(struct db *db)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 		db->failed = true;
 	}
-	bool failed = db->failed;
-	db->failed = false;
+	bool failed = db->failed || misused;
+	db->failed = misused = false;
 	return failed;
 }
 
@@ -674,6 +773,8 @@ int db_migrate(struct db *db)
 int db_backup(struct db *db, const char *path)
 {
 	sqlite3 *dst;
+	if (private_database(path, true) != 0)
+		return -1;
 	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		log_error("backup: cannot open %s: %s", path, sqlite3_errmsg(dst));
 		sqlite3_close(dst);

@@ -96,7 +96,11 @@ void html_format(struct resp *o, const char *fmt, ...)
 			buf_putc(&o->body, '%');
 			break;
 		default:
-			die("htmlf: unknown conversion in \"%s\"", fmt);
+			/* A bug in a format literal: this page is not sent, and the process carries on. */
+			log_error("htmlf: unknown conversion in \"%s\"", fmt);
+			resp_fail(o, "a page format has an unknown conversion");
+			va_end(ap);
+			return;
 		}
 		run = p + 1;
 	}
@@ -414,6 +418,13 @@ void html_button_secondary(struct resp *o, const char *label)
 	htmlf(o, "<button type=\"submit\" class=\"govuk-button govuk-button--secondary\" data-module=\"govuk-button\">"
 		 "%h</button>",
 	      label);
+}
+
+void html_summary_row(struct resp *o, const char *key, const char *value)
+{
+	htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%h</dt>"
+		 "<dd class=\"govuk-summary-list__value\">%h</dd></div>",
+	      key, value ? value : "");
 }
 
 void html_button_warning(struct resp *o, const char *label)

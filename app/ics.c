@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sessions.h"
+#include "site.h"
 #include "util.h"
 
 static icalproperty_method method_of(enum ics_method m)
@@ -32,6 +33,9 @@ static icalcomponent *vevent(const struct ics_event *e)
 	icalcomponent_add_property(ev, icalproperty_new_dtend(icaltime_from_timet_with_zone(
 					       (time_t)s->ends_at, 0, icaltimezone_get_utc_timezone())));
 	icalcomponent_add_property(ev, icalproperty_new_summary(e->title));
+	char *url = xasprintf("%s/sessions/%lld", site_base_url(), (long long)s->id);
+	icalcomponent_add_property(ev, icalproperty_new_url(url));
+	free(url);
 	char *where = xasprintf("%s, %s, %s%s%s", s->venue_name, s->venue_address, s->venue_postcode,
 				s->venue_room ? ", " : "", s->venue_room ? s->venue_room : "");
 	for (char *p = where; *p; p++)

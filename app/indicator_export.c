@@ -1,6 +1,8 @@
 /* indicator_export.c — JSON (spec §9's indicator shape), CSV with a header row, and ADX with one
  * group per area and period. Suppressed and not-yet-provided figures are empty in CSV, null in
- * JSON and left out of ADX: no export ever shows what the dashboard hides. */
+ * JSON and left out of ADX: no export ever shows what the dashboard hides. Numbers are exact (the
+ * shortest text that reads back as the same value); an external figure carries its source and note
+ * (CSV columns, an ADX annotation). */
 #include "indicator_export.h"
 
 #include <stdio.h>
@@ -55,8 +57,11 @@ static const char *text_of(json_t *v, struct arena *a)
 {
 	if (json_is_integer(v))
 		return arena_printf(a, "%lld", (long long)json_integer_value(v));
-	if (json_is_real(v))
-		return arena_printf(a, "%.1f", json_real_value(v));
+	if (json_is_real(v)) {
+		char text[32];
+		double_text(json_real_value(v), text);
+		return arena_strdup(a, text);
+	}
 	if (json_is_string(v))
 		return json_string_value(v);
 	if (json_is_true(v))
@@ -67,9 +72,17 @@ static const char *text_of(json_t *v, struct arena *a)
 }
 
 static const char *const csv_columns[] = {"indicator", "outcome", "title", "unit", "period", "area", "value", "numerator",
-					  "denominator", "suppressed", "baseline", "target", "status"};
+					  "denominator", "suppressed", "baseline", "target", "status", "source", "note"};
 static const char *const json_keys[] = {"id", "outcome", "title", "unit", "period", "area", "value", "numerator",
-					"denominator", "suppressed", "baseline", "target", "status"};
+					"denominator", "suppressed", "baseline", "target", "status", "source", "note"};
+
+/* What DHIS2 keeps beside a value: an external figure's source and note, or NULL. */
+static const char *annotation_of(struct arena *a, const struct indicator *ind, const struct indicator_value *v)
+{
+	if (ind->kind != IND_EXTERNAL || v->source == NULL)
+		return NULL;
+	return v->note ? arena_printf(a, "Source: %s. Note: %s", v->source, v->note) : arena_printf(a, "Source: %s", v->source);
+}
 
 int indicators_export(struct db *db, struct arena *a, const struct period *p, const char *area, bool breakdown,
 		      enum export_format f, int64_t now, struct buf *out)
@@ -92,7 +105,8 @@ int indicators_export(struct db *db, struct arena *a, const struct period *p, co
 			indicator_compute(&indicators[i], &c, &v);
 			json_array_append_new(list, indicator_json(db, a, &indicators[i], &c, &v));
 			if (v.available && !v.suppressed)
-				values[nvalues++] = (struct adx_value){indicators[i].id, v.value};
+				values[nvalues++] =
+					(struct adx_value){indicators[i].id, v.value, annotation_of(a, &indicators[i], &v)};
 		}
 		groups[k] = (struct adx_group){areas[k], iso, values, nvalues};
 	}

@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "chart.h"
 #include "db.h"
+#include "disclosure.h"
 #include "html.h"
 #include "indicator_export.h"
 #include "indicators.h"
@@ -239,7 +240,8 @@ int indicators_cli(struct db *db, int argc, char **argv)
 
 /* ---- externally sourced figures, baselines and targets ---- */
 
-static const char SQL_FIGURE_OLD[] = "SELECT value, source FROM external_figures WHERE indicator = ? AND period = ? AND area = ?";
+static const char SQL_FIGURE_OLD[] = "SELECT value, source, note FROM external_figures WHERE indicator = ? AND period = ?"
+				     " AND area = ?";
 static const char SQL_FIGURE_PUT[] =
 	"INSERT INTO external_figures (indicator, period, area, value, source, note, entered_by, entered_at)"
 	" VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (indicator, period, area) DO UPDATE SET value = excluded.value,"
@@ -249,9 +251,40 @@ static const char SQL_TARGET_PUT[] =
 	" VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (indicator, kind, period, area) DO UPDATE SET value = excluded.value,"
 	" note = excluded.note, set_by = excluded.set_by, set_at = excluded.set_at";
 
+/* note, for an external figure: NULL keeps the note it has, "" removes it. note_error: the note was
+ * given in a way that cannot be read (the API's non-text, the form's new note with "remove"). */
 struct figure_input {
 	const char *indicator, *kind, *period, *area, *value, *source, *note;
+	const char *note_error;
 };
+
+/* Exact text of a number for people and records: 1234567, 12.345678 (never 1.23457e+06). */
+static const char *number_text(struct arena *a, double v)
+{
+	char text[32];
+	double_text(v, text);
+	return arena_strdup(a, text);
+}
+
+/* A JSON string, or null for NULL (malloc'd by jansson; the caller frees). */
+static char *json_text(const char *s)
+{
+	json_t *j = s ? json_string(s) : json_null();
+	char *out = json_dumps(j ? j : json_null(), JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+	json_decref(j);
+	return out;
+}
+
+/* An external figure as the audit trail keeps it: {"value": 1234567, "source": "...", "note": null},
+ * the number exact. */
+static const char *figure_record(struct arena *a, double value, const char *source, const char *note)
+{
+	char *src = json_text(source), *nt = json_text(note);
+	const char *out = arena_printf(a, "{\"value\": %s, \"source\": %s, \"note\": %s}", number_text(a, value), src, nt);
+	free(src);
+	free(nt);
+	return out;
+}
 
 static bool parse_number(const char *s, double *out)
 {
@@ -289,21 +322,28 @@ static bool figure_save(struct db *db, struct arena *a, int64_t actor, const str
 	common_checks(db, in, &p, &value, fe);
 	if (!valid_text(in->source, 300, false))
 		form_error(fe, "source", "Say where the figure comes from, up to 300 characters");
-	const char *note = in->note && *in->note ? in->note : NULL;
-	if (note && !valid_text(note, 2000, true))
+	if (in->note_error)
+		form_error(fe, "note", in->note_error);
+	else if (in->note && *in->note && !valid_text(in->note, 2000, true))
 		form_error(fe, "note", "The note must be up to 2000 characters");
 	if (fe->n || db_begin(db) != DB_OK)
 		return false;
-	const char *old = NULL;
+	/* A correction keeps the note unless it brings a new one or says to remove it; the audit trail
+	 * has the whole figure before and after, so a note kept or removed is on the record too. */
+	const char *old = NULL, *note = in->note && *in->note ? in->note : NULL;
 	struct db_stmt *st = db_query(db, SQL_FIGURE_OLD, "sss", ind->id, p.name, in->area);
-	if (db_next(st))
-		old = arena_printf(a, "%g (%s)", db_col_double(st, 0), db_col_text(st, 1));
+	if (db_next(st)) {
+		const char *old_note = arena_strdup(a, db_col_text(st, 2));
+		old = figure_record(a, db_col_double(st, 0), db_col_text(st, 1), old_note);
+		if (in->note == NULL)
+			note = old_note;
+	}
 	db_done(st);
 	enum db_rc rc = db_exec(db, SQL_FIGURE_PUT, "sssdssII", ind->id, p.name, in->area, value, in->source, note, actor,
 				now_utc());
 	if (rc == DB_OK)
 		audit(db, actor, "external-figure", arena_printf(a, "%s/%s/%s", ind->id, p.name, in->area), old ? "update" : "create",
-		      old, arena_printf(a, "%g (%s)", value, in->source));
+		      old, figure_record(a, value, in->source, note));
 	if (rc != DB_OK || db_commit(db) != DB_OK) {
 		db_rollback(db);
 		return false;
@@ -331,7 +371,7 @@ static bool target_save(struct db *db, struct arena *a, int64_t actor, const str
 				now_utc());
 	if (rc == DB_OK)
 		audit(db, actor, in->kind, arena_printf(a, "%s/%s/%s", ind->id, p.name, in->area), "set", NULL,
-		      arena_printf(a, "%g", value));
+		      number_text(a, value));
 	if (rc != DB_OK || db_commit(db) != DB_OK) {
 		db_rollback(db);
 		return false;
@@ -339,10 +379,30 @@ static bool target_save(struct db *db, struct arena *a, int64_t actor, const str
 	return true;
 }
 
+/* The API's note: left out keeps the note the figure has; null or "" removes it. */
+static void api_note(const struct req *r, struct figure_input *in)
+{
+	if (r->json == NULL) {
+		in->note = req_field(r, "note");
+		return;
+	}
+	json_t *note = json_object_get(r->json, "note");
+	if (note == NULL)
+		in->note = NULL;
+	else if (json_is_null(note))
+		in->note = "";
+	else if (json_is_string(note))
+		in->note = json_string_value(note);
+	else
+		in->note_error = "Give the note as text. Leave it out to keep the note the figure has; send null or \"\" "
+				 "to remove it";
+}
+
 int indicators_api_put_figure(const struct req *r, struct resp *o)
 {
 	struct figure_input in = {.indicator = req_param(r, 0), .period = req_param(r, 1), .area = req_param(r, 2),
-				  .value = req_field(r, "value"), .source = req_field(r, "source"), .note = req_field(r, "note")};
+				  .value = req_field(r, "value"), .source = req_field(r, "source")};
+	api_note(r, &in);
 	struct form_errors fe = {0};
 	if (!figure_save(r->db, r->arena, r->user->id, &in, &fe))
 		return fe.n ? resp_error(o, 422, fe.e[0].message, fe.e[0].field)
@@ -379,7 +439,7 @@ static const char *const outcome_titles[] = {
 static const char *value_text(struct arena *a, const struct indicator *ind, const struct indicator_value *v)
 {
 	if (v->suppressed)
-		return "Suppressed: fewer than 10 responses";
+		return "Suppressed: " DISCLOSURE_SUPPRESSED_TEXT;
 	if (!v->available)
 		return ind->kind == IND_EXTERNAL ? "Not yet provided" : "No records";
 	if (ind->kind == IND_RATE)
@@ -542,7 +602,7 @@ static void indicator_section(const struct req *r, struct resp *o, const struct 
 	if (v.has_pre)
 		htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Before the programme (pre)"
 			 "</dt><dd class=\"govuk-summary-list__value\">%h (%D responses)</dd></div>",
-		      v.pre_suppressed ? "Suppressed: fewer than 10 responses"
+		      v.pre_suppressed ? "Suppressed: " DISCLOSURE_SUPPRESSED_TEXT
 				       : (v.pre_available ? arena_printf(r->arena, "%.1f%%", v.pre_value) : "No records"),
 		      v.pre_denominator);
 	if (has_prior)
@@ -553,8 +613,8 @@ static void indicator_section(const struct req *r, struct resp *o, const struct 
 		 "<dd class=\"govuk-summary-list__value\">%h</dd></div>"
 		 "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Target</dt>"
 		 "<dd class=\"govuk-summary-list__value\">%h ",
-	      has_baseline ? arena_printf(r->arena, "%g (%s)", baseline, baseline_period) : "Not set",
-	      has_target ? arena_printf(r->arena, "%g", target) : "Not set");
+	      has_baseline ? arena_printf(r->arena, "%s (%s)", number_text(r->arena, baseline), baseline_period) : "Not set",
+	      has_target ? number_text(r->arena, target) : "Not set");
 	status_tag(o, indicator_status(ind, &v, has_target, target));
 	html_lit(o, "</dd></div>");
 	if (ind->kind == IND_EXTERNAL && v.available)
@@ -694,21 +754,26 @@ static const char SQL_DRILL_DELIVERIES[] =
 	" 'alternative-provision')))"
 	" AND (:kind <> 'O1.2' OR s.phase <> 'he') AND (:kind <> 'O1.3' OR s.phase IN ('fe-college', 'he'))"
 	" ORDER BY d.delivered_on, s.name LIMIT 500";
+#define EVALUATIONS_OF(s) " (SELECT count(*) FROM evaluations e JOIN bookings b ON b.id = e.booking_id WHERE b.session_id = " s ".id)"
+/* Per session: evaluations are counted for all, but who was confident only for released ones. */
 static const char SQL_DRILL_SESSIONS[] =
 	"SELECT s.id, s.course_id, s.ends_at, s.venue_name, s.area,"
 	" (SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.booked_at IS NOT NULL AND b.booked_at <= s.starts_at"
 	" AND (b.cancelled_at IS NULL OR b.cancelled_at > s.starts_at)),"
 	" (SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status IN ('attended', 'late', 'partial')),"
-	" (SELECT count(*) FROM evaluations e JOIN bookings b ON b.id = e.booking_id WHERE b.session_id = s.id),"
-	" (SELECT count(*) FROM evaluations e JOIN bookings b ON b.id = e.booking_id WHERE b.session_id = s.id"
-	" AND e.act_after >= 4)"
+	EVALUATIONS_OF("s") ","
+	DISCLOSURE_RELEASED_ONLY(DISCLOSURE_WINDOW_OVER("s", ":now"), EVALUATIONS_OF("s"),
+				 "(SELECT count(*) FROM evaluations e JOIN bookings b ON b.id = e.booking_id"
+				 " WHERE b.session_id = s.id AND e.act_after >= 4)")
 	" FROM sessions s WHERE s.status = 'scheduled' AND s.school_urn IS NULL AND s.ends_at <= :now"
 	" AND s.ends_at >= :fromt AND s.ends_at < :tot AND s.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area)"
 	" ORDER BY s.ends_at LIMIT 500";
+/* Runs opened in the period, each whole: its responses so far, and good understanding only if released. */
 static const char SQL_DRILL_RUNS[] =
-	"SELECT u.id, s.name, u.year_group, u.phase, count(r.id), coalesce(sum(r.good_understanding), 0)"
-	" FROM survey_runs u JOIN settings s ON s.urn = u.urn JOIN survey_responses r ON r.run_id = u.id"
-	" WHERE r.submitted_at >= :fromt AND r.submitted_at < :tot"
+	"SELECT u.id, s.name, u.year_group, u.phase, count(r.id),"
+	DISCLOSURE_RELEASED_ONLY(DISCLOSURE_RUN_CLOSED("u", ":now"), "count(r.id)", "sum(r.good_understanding)")
+	" FROM survey_runs u JOIN settings s ON s.urn = u.urn LEFT JOIN survey_responses r ON r.run_id = u.id"
+	" WHERE u.opened_at >= :fromt AND u.opened_at < :tot"
 	" AND s.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area) GROUP BY u.id ORDER BY u.opened_at LIMIT 500";
 static const char SQL_DRILL_PLACEMENTS[] =
 	"SELECT p.campaign_id, p.material_id, p.place, p.area, p.placed_on, p.quantity,"
@@ -764,6 +829,9 @@ static void text_then_numbers_row(struct resp *o, struct db_stmt *st, int ntext,
 	html_lit(o, "</tr>");
 }
 
+/* What a drill-down shows for a run or session whose answers are not released (disclosure.h). */
+#define NOT_RELEASED "Not released: open, or " DISCLOSURE_SUPPRESSED_TEXT
+
 static int drill_rows(const struct req *r, struct resp *o, const struct indicator *ind, const struct scope *s)
 {
 	int rows = 0;
@@ -789,8 +857,12 @@ static int drill_rows(const struct req *r, struct resp *o, const struct indicato
 			cell(o, when);
 			cell(o, db_col_text(st, 3));
 			cell(o, db_col_text(st, 4));
-			for (int c = 5; c <= 8; c++)
+			for (int c = 5; c <= 7; c++)
 				cell_int(o, db_col_int64(st, c));
+			if (db_col_null(st, 8))
+				cell(o, NOT_RELEASED);
+			else
+				cell_int(o, db_col_int64(st, 8));
 			html_lit(o, "</tr>");
 		}
 	} else if (strcmp(records, "survey runs") == 0) {
@@ -803,9 +875,9 @@ static int drill_rows(const struct req *r, struct resp *o, const struct indicato
 			cell_int(o, db_col_int64(st, 2));
 			cell(o, db_col_text(st, 3));
 			cell_int(o, n);
-			/* A run under the threshold shows no percentage (spec §6). */
-			cell(o, n < SUPPRESS_BELOW ? "Suppressed: fewer than 10 responses"
-						   : arena_printf(r->arena, "%.1f%%", 100.0 * (double)good / (double)n));
+			struct disclosure_figure f = disclosure_figure(good, n, db_col_null(st, 5));
+			cell(o, f.suppressed ? NOT_RELEASED : arena_printf(r->arena, "%lld.%lld%%", (long long)(f.tenths / 10),
+									   (long long)(f.tenths % 10)));
 			html_lit(o, "</tr>");
 		}
 	} else if (strcmp(records, "placements") == 0) {
@@ -829,7 +901,7 @@ static int drill_rows(const struct req *r, struct resp *o, const struct indicato
 			char when[80];
 			time_human(db_col_int64(st, 4), when, sizeof when);
 			htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h</td>",
-			      arena_printf(r->arena, "%g", db_col_double(st, 0)));
+			      number_text(r->arena, db_col_double(st, 0)));
 			for (int c = 1; c < 4; c++)
 				cell(o, db_col_text(st, c));
 			cell(o, when);
@@ -877,11 +949,29 @@ static const char SQL_FIGURES[] = "SELECT f.indicator, f.period, a.name, f.value
 static const char SQL_TARGETS[] = "SELECT t.indicator, t.kind, t.period, a.name, t.value, coalesce(t.note, '')"
 				  " FROM indicator_targets t JOIN areas a ON a.id = t.area ORDER BY t.indicator, t.kind, t.period LIMIT 500";
 
+static bool remove_note_ticked(const struct req *r)
+{
+	const char *remove = req_form(r, "remove_note");
+	return remove && strcmp(remove, "1") == 0;
+}
+
+/* The form always sends its note box: left blank, it keeps the note a figure has (as leaving "note"
+ * out of the API does); "Remove the note" removes it. */
 static struct figure_input figure_from(const struct req *r)
 {
-	return (struct figure_input){.indicator = req_form(r, "indicator"), .kind = req_form(r, "kind"),
-				     .period = req_form(r, "period"), .area = req_form(r, "area"),
-				     .value = req_form(r, "value"), .source = req_form(r, "source"), .note = req_form(r, "note")};
+	struct figure_input in = {.indicator = req_form(r, "indicator"), .kind = req_form(r, "kind"),
+				  .period = req_form(r, "period"), .area = req_form(r, "area"), .value = req_form(r, "value"),
+				  .source = req_form(r, "source"), .note = req_form(r, "note")};
+	bool blank = in.note == NULL || *in.note == '\0';
+	if (remove_note_ticked(r)) {
+		if (blank)
+			in.note = "";
+		else
+			in.note_error = "Write a new note or tick Remove the note, not both";
+	} else if (blank) {
+		in.note = NULL;
+	}
+	return in;
 }
 
 static void figure_fields(const struct req *r, struct resp *o, const struct form_errors *fe, bool external)
@@ -910,7 +1000,18 @@ static void figure_fields(const struct req *r, struct resp *o, const struct form
 	if (external)
 		html_input(o, fe, &(struct field){.name = "source", .label = "Source", .value = in.source,
 						  .hint = "Who produced the figure, and the report or data set it comes from"});
-	html_textarea(o, fe, &(struct field){.name = "note", .label = "Note (optional)", .value = in.note});
+	if (!external) {
+		html_textarea(o, fe, &(struct field){.name = "note", .label = "Note (optional)", .value = in.note});
+		return;
+	}
+	html_textarea(o, fe, &(struct field){.name = "note", .label = "Note (optional)", .value = in.note,
+					     .hint = "Left blank, a figure entered again keeps the note it has"});
+	htmlf(o, "<div class=\"govuk-form-group\"><div class=\"govuk-checkboxes govuk-checkboxes--small\" "
+		 "data-module=\"govuk-checkboxes\"><div class=\"govuk-checkboxes__item\">"
+		 "<input class=\"govuk-checkboxes__input\" id=\"remove_note\" name=\"remove_note\" type=\"checkbox\" "
+		 "value=\"1\"%h><label class=\"govuk-label govuk-checkboxes__label\" for=\"remove_note\">Remove the note"
+		 "</label></div></div></div>",
+	      remove_note_ticked(r) ? " checked" : "");
 }
 
 static void list_figures(const struct req *r, struct resp *o)
@@ -924,7 +1025,7 @@ static void list_figures(const struct req *r, struct resp *o)
 		html_lit(o, "<tr class=\"govuk-table__row\">");
 		for (int c = 0; c < 3; c++)
 			cell(o, db_col_text(st, c));
-		cell(o, arena_printf(r->arena, "%g", db_col_double(st, 3)));
+		cell(o, number_text(r->arena, db_col_double(st, 3)));
 		cell(o, db_col_text(st, 4));
 		cell(o, db_col_text(st, 5));
 		cell(o, when);
@@ -943,7 +1044,7 @@ static void list_targets(const struct req *r, struct resp *o)
 		html_lit(o, "<tr class=\"govuk-table__row\">");
 		for (int c = 0; c < 4; c++)
 			cell(o, db_col_text(st, c));
-		cell(o, arena_printf(r->arena, "%g", db_col_double(st, 4)));
+		cell(o, number_text(r->arena, db_col_double(st, 4)));
 		cell(o, db_col_text(st, 5));
 		html_lit(o, "</tr>");
 	}
@@ -960,7 +1061,8 @@ static const struct figure_form {
 } figures_form = {"Externally sourced figures", "/indicators/figures",
 		  "O1.6, O1.7 and O5.8 come from outside lantern (police and community safety data). Enter each for a "
 		  "period and area with its source; nothing is ever estimated. Entering a figure again for the same period "
-		  "and area replaces it, and the change is kept in the audit trail.",
+		  "and area replaces its value and source and keeps its note unless you write a new one or remove it; "
+		  "the figure before and after is kept in the audit trail.",
 		  "Entered so far", true, figure_save, list_figures},
   targets_form = {"Baselines and targets", "/indicators/targets",
 		  "A baseline is where an indicator started (say which period it describes); a target is what the Board "

@@ -1,4 +1,4 @@
-/* main.c — the command line: init, serve, user add, token create, schools import, demo, backup. */
+/* main.c — the command line: init, serve, user add, token create, schools import, demo, backup, routes. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,10 +11,12 @@
 #include "catalog.h"
 #include "html.h"
 #include "indicator_pages.h"
+#include "route.h"
 #include "db.h"
 #include "demo.h"
 #include "schools_import.h"
 #include "server.h"
+#include "site.h"
 #include "users.h"
 #include "util.h"
 #include "valid.h"
@@ -22,14 +24,15 @@
 static const char usage[] =
 	"usage:\n"
 	"  lantern --db PATH init                        create or migrate the database\n"
-	"  lantern --db PATH serve --socket PATH [--processes N] [--threads N] [--sendmail CMD]\n"
+	"  lantern --db PATH serve --socket PATH --base-url URL [--processes N] [--threads N] [--sendmail CMD]\n"
 	"  lantern --db PATH user add --email E --name N --role R [--org ID | --school URN]  (password on stdin)\n"
 	"  lantern --db PATH token create --email E      print a new API token for that user\n"
 	"  lantern --db PATH schools import FILE.csv     add or update settings (" SCHOOLS_CSV_HEADER ")\n"
 	"  lantern --db PATH demo                        load a demonstration data set\n"
 	"  lantern --db PATH indicators --period P [--area A] [--breakdown] [--format json|csv|adx]\n"
-	"  lantern --db PATH backup FILE                 online, consistent copy\n"
+	"  lantern --db PATH backup FILE                 online, consistent copy (file mode 0600)\n"
 	"  lantern --catalog check                       validate courses/ and campaigns/\n"
+	"  lantern routes                                print the route table (method, pattern, roles) as JSON\n"
 	"  lantern --db PATH bench-data [--scale N] [--out DIR]   fill an empty database for make bench\n"
 	"  lantern --db PATH bench-commit [--seconds S]  one-row commits per second on a scratch database\n";
 
@@ -191,6 +194,15 @@ static int cmd_serve(const char *path, int argc, char **argv)
 		fputs("lantern: serve needs --socket PATH\n", stderr);
 		return 2;
 	}
+	/* The only source of the address in links that leave the site: never a request's Host header. */
+	const char *base_url = opt(argc, argv, 0, "--base-url");
+	if (base_url == NULL || site_set_base_url(base_url) != 0) {
+		fputs("lantern: --base-url: give the public address people reach lantern at, like "
+		      "https://lantern.example.org or http://127.0.0.1:8080: http or https, a host and an optional "
+		      "port, with no path, query or user name\n",
+		      stderr);
+		return 2;
+	}
 	/* A broken catalogue stops the server here, before it answers anyone. */
 	if (load_catalog() != 0)
 		return 1;
@@ -284,6 +296,8 @@ int main(int argc, char **argv)
 			catalog_mode = true;
 		else if (strcmp(argv[i], "--help") == 0) {
 			fputs(usage, stdout);
+			if (clock_is_settable())
+				fputs("test build: the clock follows LANTERN_CLOCK_FILE or LANTERN_NOW\n", stdout);
 			return 0;
 		} else {
 			fprintf(stderr, "lantern: unknown option %s\n%s", argv[i], usage);
@@ -292,6 +306,12 @@ int main(int argc, char **argv)
 	}
 	if (catalog_mode && i < argc && strcmp(argv[i], "check") == 0)
 		return cmd_catalog_check();
+	if (i < argc && strcmp(argv[i], "routes") == 0) {
+		char *table = route_table_json();
+		int rc = table && puts(table) >= 0 ? 0 : 1;
+		free(table);
+		return rc;
+	}
 	if (i >= argc || db_path == NULL) {
 		fputs(usage, stderr);
 		return 2;
@@ -322,7 +342,8 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "bench-commit") == 0)
 		code = cmd_bench_commit(db_path, rest, rargv);
 	else if (strcmp(cmd, "backup") == 0 && i + 1 < argc) {
-		struct db *db = open_current(db_path);
+		/* Any schema version: the service takes a copy before `init` migrates it. */
+		struct db *db = db_open(db_path, false);
 		code = db && db_backup(db, argv[i + 1]) == 0 ? 0 : 1;
 		db_close(db);
 	} else {

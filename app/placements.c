@@ -16,6 +16,7 @@
 #include "qr.h"
 #include "ref.h"
 #include "route.h"
+#include "site.h"
 #include "valid.h"
 
 static const char SQL_PLACEMENT_NEW[] =
@@ -61,7 +62,7 @@ static bool load(struct db *db, struct arena *a, int64_t id, struct placement *p
 
 const char *placements_url(const struct req *r, const char *code)
 {
-	return arena_printf(r->arena, "%s/c/%s", r->base_url, code);
+	return arena_printf(r->arena, "%s/c/%s", site_base_url(), code);
 }
 
 const char *placements_normalise_code(struct arena *a, const char *code)
@@ -148,8 +149,9 @@ static struct placement_input input_from(const struct req *r)
 
 /* ---- the material with its QR code ---- */
 
-/* The template with this placement's QR code and address in place of the markers. */
-static void material_svg(const struct material *m, const char *url, struct buf *out)
+/* The template with this placement's QR code and address in place of the markers. 0, or -1 if the
+ * address cannot be encoded (the caller answers 500: a poster without its code is no poster). */
+static int material_svg(const struct material *m, const char *url, struct buf *out)
 {
 	buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	const char *s = m->tpl.svg;
@@ -162,7 +164,7 @@ static void material_svg(const struct material *m, const char *url, struct buf *
 		if (next == qr) {
 			/* Quartile: a quarter of the code can be scuffed or torn and it still reads. */
 			if (qr_svg_box(out, url, QR_QUARTILE, m->tpl.qr_x, m->tpl.qr_y, m->tpl.qr_size, url) != 0)
-				die("cannot encode a placement address as a QR code");
+				return -1;
 			s = qr + strlen(TEMPLATE_QR_MARK);
 		} else {
 			html_escape_into(out, url);
@@ -171,6 +173,7 @@ static void material_svg(const struct material *m, const char *url, struct buf *
 	}
 	buf_puts(out, s);
 	buf_putc(out, '\n');
+	return 0;
 }
 
 /* The placement of the route's {} with its material, or a 404 page. */
@@ -191,10 +194,12 @@ int placements_svg(const struct req *r, struct resp *o)
 	if (!placement_from_param(r, o, &p, &status))
 		return status;
 	struct buf svg = {0};
-	material_svg(p.material, placements_url(r, p.code), &svg);
-	resp_text(o, 200, "image/svg+xml; charset=utf-8", svg.data, svg.len);
+	if (material_svg(p.material, placements_url(r, p.code), &svg) != 0)
+		status = route_error(r, o, 500, "The QR code could not be made.");
+	else
+		status = resp_text(o, 200, "image/svg+xml; charset=utf-8", svg.data, svg.len);
 	buf_free(&svg);
-	return 200;
+	return status;
 }
 
 static int pdf(const struct req *r, struct resp *o, enum paper paper)
@@ -204,8 +209,8 @@ static int pdf(const struct req *r, struct resp *o, enum paper paper)
 	if (!placement_from_param(r, o, &p, &status))
 		return status;
 	struct buf svg = {0}, out = {0};
-	material_svg(p.material, placements_url(r, p.code), &svg);
-	if (print_pdf(svg.data, svg.len, paper, &out) != 0) {
+	if (material_svg(p.material, placements_url(r, p.code), &svg) != 0 ||
+	    print_pdf(svg.data, svg.len, paper, &out) != 0) {
 		status = route_error(r, o, 500, "The PDF could not be made.");
 	} else {
 		status = resp_text(o, 200, "application/pdf", out.data, out.len);

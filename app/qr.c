@@ -69,5 +69,8 @@ int qr_svg_box(struct buf *out, const char *text, enum qr_level level, double x,
 
 int qr_html(struct resp *o, const char *text, enum qr_level level, int size_px, const char *label)
 {
-	return qr_svg(&o->body, text, level, size_px, label);
+	int rc = qr_svg(&o->body, text, level, size_px, label);
+	if (rc != 0) /* a page whose whole point is its code is not sent without it */
+		resp_fail(o, "a QR code could not be encoded");
+	return rc;
 }

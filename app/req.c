@@ -239,7 +239,9 @@ int req_parse(struct req *r, const struct req_raw *raw, const char **why)
 	r->authorization = raw->authorization;
 	r->origin = raw->origin;
 	r->sec_fetch_site = raw->sec_fetch_site;
-	r->base_url = raw->base_url ? raw->base_url : "http://127.0.0.1";
+	r->accept = raw->accept;
+	r->referer = raw->referer;
+	r->client_addr = raw->client_addr ? raw->client_addr : "";
 	r->body = raw->body ? raw->body : "";
 	r->body_len = raw->body_len;
 	req_parse_cookies(r->arena, raw->cookie, &r->cookies);
@@ -317,8 +319,12 @@ const char *req_field(const struct req *r, const char *key)
 		return json_string_value(v);
 	if (json_is_integer(v))
 		return arena_printf(r->arena, "%lld", (long long)json_integer_value(v));
-	if (json_is_real(v))
-		return arena_printf(r->arena, "%.15g", json_real_value(v));
+	if (json_is_real(v)) {
+		/* Exactly the number sent: "%.15g" would turn 0.30000000000000004 into 0.3. */
+		char text[32];
+		double_text(json_real_value(v), text);
+		return arena_strdup(r->arena, text);
+	}
 	if (json_is_boolean(v))
 		return json_is_true(v) ? "true" : "false";
 	return NULL;
@@ -335,4 +341,9 @@ const struct multipart_part *req_file(const struct req *r, const char *key)
 const char *req_param(const struct req *r, int i)
 {
 	return i >= 0 && i < r->nparams ? r->params[i] : NULL;
+}
+
+bool req_wants_json(const struct req *r)
+{
+	return r->json != NULL || (r->accept && strstr(r->accept, "application/json") != NULL);
 }

@@ -16,6 +16,7 @@
 #include "outbox.h"
 #include "session_pages.h"
 #include "sessions.h"
+#include "site.h"
 #include "valid.h"
 
 struct request {
@@ -193,10 +194,11 @@ static const char *confirmed_body(struct arena *a, const struct request *rq, con
 	const char *body = arena_printf(a,
 					"Your request for %s for Year %d has been confirmed.\n\n"
 					"When: %s\nWhere: %s%s%s\n%s\n%s\nTrainer: %s\nPupils expected: %d\n\n"
-					"The session is in lantern under Sessions.",
+					"The session in lantern: %s/sessions/%lld",
 					request_heading(a, rq), rq->year_group, when, s->venue_name,
 					s->venue_room ? ", " : "", s->venue_room ? s->venue_room : "", s->venue_address,
-					s->venue_postcode, trainers.data ? trainers.data : "", rq->pupils_expected);
+					s->venue_postcode, trainers.data ? trainers.data : "", rq->pupils_expected,
+					site_base_url(), (long long)s->id);
 	buf_free(&trainers);
 	return body;
 }
@@ -306,8 +308,9 @@ static int decline(const struct req *r, const struct request *rq, const char *re
 	else if (notify_school(db, rq, arena_printf(a, "Session request declined: %s", request_heading(a, rq)),
 			       arena_printf(a,
 					    "We are sorry: we cannot deliver the session you asked for (%s for Year %d, "
-					    "%d pupils).\n\nReason: %s\n\nYou can make a new request in lantern.",
-					    request_heading(a, rq), rq->year_group, rq->pupils_expected, reason),
+					    "%d pupils).\n\nReason: %s\n\nYou can make a new request in lantern: %s/requests/new",
+					    request_heading(a, rq), rq->year_group, rq->pupils_expected, reason,
+					    site_base_url()),
 			       NULL) != 0)
 		status = 500;
 	if (status == 200) {
@@ -672,7 +675,7 @@ int requests_api_confirm(const struct req *r, struct resp *o)
 	struct session s;
 	if (!sessions_load(r->db, r->arena, sid, &s))
 		return resp_error(o, 500, "The session was created but could not be read back.", NULL);
-	json_t *j = session_json(&s, now_utc());
+	json_t *j = session_json(&s, now_utc(), sessions_viewer_sector(r->db, r->arena, r->user));
 	json_object_set_new(j, "request", json_integer(rq.id));
 	return resp_json(o, 201, j);
 }

@@ -20,6 +20,7 @@
 
 #include "auth.h"
 #include "booking.h"
+#include "certificates.h"
 #include "db.h"
 #include "indicator_pages.h"
 #include "indicators.h"
@@ -68,28 +69,6 @@ static char *read_body(FCGX_Stream *in, size_t len)
 	return body;
 }
 
-/* The address people reach lantern at, for absolute links: LANTERN_BASE_URL when set (the public
- * name in production), else what nginx saw. The Host header is the client's, so only a
- * plain host name is trusted from it. */
-static const char *base_url(FCGX_Request *fr, struct arena *arena)
-{
-	const char *configured = getenv("LANTERN_BASE_URL");
-	if (configured && *configured)
-		return configured;
-	const char *scheme = FCGX_GetParam("REQUEST_SCHEME", fr->envp);
-	const char *host = FCGX_GetParam("HTTP_HOST", fr->envp);
-	const char *port = FCGX_GetParam("SERVER_PORT", fr->envp);
-	if (host == NULL || strlen(host) > 253 || strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != strlen(host))
-		host = "127.0.0.1";
-	if (port == NULL || strspn(port, "0123456789") != strlen(port) || strlen(port) > 5)
-		port = "80";
-	scheme = scheme && strcmp(scheme, "https") == 0 ? "https" : "http";
-	bool default_port = (strcmp(scheme, "http") == 0 && strcmp(port, "80") == 0) ||
-			    (strcmp(scheme, "https") == 0 && strcmp(port, "443") == 0);
-	return default_port ? arena_printf(arena, "%s://%s", scheme, host)
-			    : arena_printf(arena, "%s://%s:%s", scheme, host, port);
-}
-
 static void handle(struct worker *w, FCGX_Request *fr, struct arena *arena)
 {
 	struct timespec t0;
@@ -106,10 +85,12 @@ static void handle(struct worker *w, FCGX_Request *fr, struct arena *arena)
 		.authorization = FCGX_GetParam("HTTP_AUTHORIZATION", fr->envp),
 		.origin = FCGX_GetParam("HTTP_ORIGIN", fr->envp),
 		.sec_fetch_site = FCGX_GetParam("HTTP_SEC_FETCH_SITE", fr->envp),
+		.accept = FCGX_GetParam("HTTP_ACCEPT", fr->envp),
+		.referer = FCGX_GetParam("HTTP_REFERER", fr->envp),
+		.client_addr = FCGX_GetParam("REMOTE_ADDR", fr->envp),
 	};
 	if (raw.path == NULL)
 		raw.path = "/";
-	raw.base_url = base_url(fr, arena);
 	r.path = raw.path;
 
 	int status = 0;
@@ -133,6 +114,7 @@ static void handle(struct worker *w, FCGX_Request *fr, struct arena *arena)
 	}
 	if (!status)
 		status = route_handle(&r, &o, &raw);
+	status = resp_settle(&o, status);
 
 	struct buf out = {0};
 	resp_serialize(&o, status, true, &out);
@@ -152,6 +134,9 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	FCGX_Request fr;
+	/* Start-up, before the first request (it fails only when out of memory). Every die() in this
+	 * file is at start-up: a process that cannot open its database or start its threads must not
+	 * pretend to serve. Once serving, a failure costs one request (route_handle, resp_settle). */
 	if (FCGX_InitRequest(&fr, w->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
 		die("cannot initialise a FastCGI request");
 	struct arena *arena = arena_new();
@@ -175,10 +160,11 @@ static void on_poke(int sig)
 	(void)sig;
 }
 
-/* Mail and lapsed reservations are the duty of one process at a time, whichever holds an flock on
- * DB-lock: two children reading the outbox together would each hand the same message to the mail
- * command. The kernel drops the lock when its holder dies, so a re-forked child (or the next master's,
- * while the last one's children finish) takes the duty over. Returns whether this process has it. */
+/* Certificates, mail and lapsed reservations are the duty of one process at a time, whichever holds
+ * an flock on DB-lock: two children reading the outbox together would each hand the same message to
+ * the mail command. The kernel drops the lock when its holder dies, so a re-forked child (or the next
+ * master's, while the last one's children finish) takes the duty over. Returns whether this process
+ * has it. */
 static bool take_duty(const char *db_path, int *fd)
 {
 	if (*fd >= 0)
@@ -187,6 +173,8 @@ static bool take_duty(const char *db_path, int *fd)
 	int lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (lock < 0)
 		log_error("cannot open %s: %s", path, strerror(errno));
+	else
+		fchmod(lock, 0600); /* whatever the umask, the other processes open it too */
 	free(path);
 	if (lock < 0)
 		return false;
@@ -198,9 +186,10 @@ static bool take_duty(const char *db_path, int *fd)
 	return true;
 }
 
-/* Background duties every few seconds, until shutdown, in one process (take_duty): hand queued mail to
- * the mail command, open lapsed sector reservations to the waiting list, and keep the Board's first
- * figures counted in the cache the processes share. */
+/* Background duties every few seconds, until shutdown, in one process (take_duty): issue the
+ * certificates of sessions just ended (queuing their e-mails), hand queued mail to the mail command,
+ * open lapsed sector reservations to the waiting list, and keep the Board's first figures counted in
+ * the cache the processes share. */
 static void *mailer_main(void *arg)
 {
 	const struct server_opts *opts = arg;
@@ -212,6 +201,7 @@ static void *mailer_main(void *arg)
 	int duty = -1;
 	while (!atomic_load(&stopping)) {
 		if (take_duty(opts->db_path, &duty)) {
+			certificates_issue_due(db, arena);
 			outbox_flush(db, opts->sendmail);
 			booking_release_due(db, arena);
 			indicators_warm(db, arena);

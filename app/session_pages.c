@@ -129,15 +129,6 @@ static const char *kind_label(const char *kind)
 	return kind;
 }
 
-static const char *duration_text(struct arena *a, int minutes)
-{
-	int h = minutes / 60, m = minutes % 60;
-	if (h == 0)
-		return arena_printf(a, "%d minutes", m);
-	const char *hours = arena_printf(a, "%d hour%s", h, h == 1 ? "" : "s");
-	return m ? arena_printf(a, "%s %d minutes", hours, m) : hours;
-}
-
 /* "Years 8 to 10" for a run, otherwise "Years 7, 9 and 11". */
 static const char *years_text(struct arena *a, const struct module *m)
 {
@@ -291,6 +282,8 @@ struct search {
 	const char *area;     /* includes its sub-areas */
 	bool seats;           /* only with places left */
 	bool with_cancelled;  /* the API lists cancelled sessions too; pages do not */
+	const char *sector;   /* the viewer's: places held for a sector are left only for it */
+	int64_t now;
 	enum search_kind kind;
 	int limit, page; /* page from 1: the rows from (page - 1) × limit */
 };
@@ -305,7 +298,10 @@ struct search {
 	" AND (?4 IS NULL OR s.course_id = ?4)"                                                                  \
 	" AND (?5 IS NULL OR s.area IN (SELECT descendant FROM area_tree WHERE ancestor = ?5))"                  \
 	" AND (?6 = 1 OR s.status = 'scheduled')"                                                               \
-	" AND (?7 = 0 OR s.capacity > s.booked)"                                                                 \
+	/* With places left for the viewer: held places count only for their sector (session_places_for). */ \
+	" AND (?7 = 0 OR s.capacity - s.booked > (CASE WHEN s.reserved_places > 0"                               \
+	"  AND coalesce(s.reserved_until > ?13, 1) AND s.reserved_sector IS NOT ?14"                              \
+	"  THEN max(0, s.reserved_places - " SESSION_RESERVED_BOOKED ") ELSE 0 END))"                           \
 	" AND (?8 <> 1 OR s.school_urn IS NULL) AND (?8 <> 2 OR s.school_urn IS NOT NULL)"                       \
 	" AND (s.school_urn IS NULL OR ?9 = 1 OR s.school_urn = ?10)"                                            \
 	" ORDER BY s.starts_at, s.id LIMIT ?11 OFFSET ?12"
@@ -313,7 +309,8 @@ struct search {
 static const char SQL_SEARCH[] = "SELECT " SESSION_COLUMNS " FROM sessions s" SEARCH_WHERE;
 static const char SQL_SEARCH_ROWS[] = "SELECT s.id, s.course_id, s.module_id, s.starts_at, s.ends_at, s.capacity,"
 				      " s.venue_name, s.venue_postcode, s.area, s.school_urn, coalesce(s.year_group, 0),"
-				      " s.status, s.booked FROM sessions s" SEARCH_WHERE;
+				      " s.status, s.booked, s.reserved_sector, s.reserved_places, coalesce(s.reserved_until, 0), "
+				      SESSION_RESERVED_BOOKED " FROM sessions s" SEARCH_WHERE;
 
 static void list_from_row(struct db_stmt *st, struct arena *a, struct session *s)
 {
@@ -331,13 +328,18 @@ static void list_from_row(struct db_stmt *st, struct arena *a, struct session *s
 	s->year_group = db_col_int(st, 10);
 	s->status = arena_strdup(a, db_col_text(st, 11));
 	s->booked = db_col_int(st, 12);
+	s->reserved_sector = arena_strdup(a, db_col_text(st, 13));
+	s->reserved_places = db_col_int(st, 14);
+	s->reserved_until = db_col_int64(st, 15);
+	s->reserved_booked = db_col_int(st, 16);
 }
 
 /* Reads the filters from the query string; a bad one is named in fe and left out. */
 static void search_from(const struct req *r, struct search *q, enum search_kind kind, struct form_errors *fe)
 {
 	memset(q, 0, sizeof *q);
-	q->after = now_utc();
+	q->after = q->now = now_utc();
+	q->sector = sessions_viewer_sector(r->db, r->arena, r->user);
 	q->kind = kind;
 	q->limit = PAGE_SIZE;
 	const char *course = req_query(r, "course"), *area = req_query(r, "area"), *from = req_query(r, "from"),
@@ -398,10 +400,10 @@ static int search_run(const struct req *r, const struct search *q, bool whole, s
 {
 	const struct user *u = r->user;
 	struct session *list = arena_alloc(r->arena, (size_t)(q->limit + 1) * sizeof *list);
-	struct db_stmt *st = db_query(r->db, whole ? SQL_SEARCH : SQL_SEARCH_ROWS, "IIIssiiiisii", q->after, q->from, q->to, q->course, q->area,
-				      q->with_cancelled ? 1 : 0, q->seats ? 1 : 0, (int)q->kind, is_staff(u) ? 1 : 0,
-				      u->role == ROLE_SCHOOL ? u->school_urn : NULL, q->limit + 1,
-				      (q->page > 1 ? q->page - 1 : 0) * q->limit);
+	struct db_stmt *st = db_query(r->db, whole ? SQL_SEARCH : SQL_SEARCH_ROWS, "IIIssiiiisiiIs", q->after, q->from, q->to,
+				      q->course, q->area, q->with_cancelled ? 1 : 0, q->seats ? 1 : 0, (int)q->kind,
+				      is_staff(u) ? 1 : 0, u->role == ROLE_SCHOOL ? u->school_urn : NULL, q->limit + 1,
+				      (q->page > 1 ? q->page - 1 : 0) * q->limit, q->now, q->sector);
 	int n = 0;
 	while (n < q->limit + 1 && db_next(st)) {
 		if (whole)
@@ -414,8 +416,8 @@ static int search_run(const struct req *r, const struct search *q, bool whole, s
 	return n;
 }
 
-/* Places for a list: how many are left, or that it is full and has a waiting list. */
-static void places_cell(struct resp *o, const struct session *s, const char *status)
+/* Places for a list: how many are left for the viewer's sector, or that it is full and has a waiting list. */
+static void places_cell(struct resp *o, const struct session *s, const char *status, const char *sector, int64_t now)
 {
 	if (strcmp(status, "scheduled") != 0) {
 		status_tag(o, status);
@@ -425,7 +427,7 @@ static void places_cell(struct resp *o, const struct session *s, const char *sta
 		htmlf(o, "School session, Year %d", s->year_group);
 		return;
 	}
-	int left = session_seats_left(s);
+	int left = session_places_for(s, sector, now);
 	if (left > 0)
 		htmlf(o, "%d %h left", left, left == 1 ? "place" : "places");
 	else
@@ -433,7 +435,8 @@ static void places_cell(struct resp *o, const struct session *s, const char *sta
 }
 
 /* The results table shared by the list page and course pages. */
-static void sessions_table(const struct req *r, struct resp *o, const struct session *list, int n, bool show_course)
+static void sessions_table(const struct req *r, struct resp *o, const struct session *list, int n, bool show_course,
+			   const char *sector)
 {
 	static const char *const with_course[] = {"Date", "Course", "Venue", "Area", "Places"};
 	static const char *const without_course[] = {"Date", "Venue", "Area", "Places"};
@@ -452,7 +455,7 @@ static void sessions_table(const struct req *r, struct resp *o, const struct ses
 		htmlf(o, "<td class=\"govuk-table__cell\">%h<br><span class=\"govuk-hint\">%h</span></td>"
 			 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">",
 		      s->venue_name, s->venue_postcode, ref_area_name(r->db, s->area));
-		places_cell(o, s, session_status(s, now));
+		places_cell(o, s, session_status(s, now), sector, now);
 		html_lit(o, "</td></tr>");
 	}
 	table_end(o);
@@ -485,7 +488,7 @@ int courses_list_page(const struct req *r, struct resp *o)
 			htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
 				 "href=\"/courses/%u\">%h</a></td><td class=\"govuk-table__cell\">%h</td>"
 				 "<td class=\"govuk-table__cell\">%h</td></tr>",
-			      c->id, c->title, duration_text(r->arena, c->duration_minutes), outcome_label(c->outcome));
+			      c->id, c->title, duration_human(r->arena, c->duration_minutes), outcome_label(c->outcome));
 		}
 		if (any)
 			table_end(o);
@@ -520,13 +523,15 @@ static void course_modules(const struct req *r, struct resp *o, const struct cou
 static void course_sessions(const struct req *r, struct resp *o, const struct course *c)
 {
 	html_lit(o, "<h2 class=\"govuk-heading-m\" id=\"sessions\">Upcoming sessions</h2>");
-	struct search q = {.after = now_utc(), .course = c->id, .kind = KIND_ALL, .limit = PAGE_SIZE};
+	int64_t now = now_utc();
+	struct search q = {.after = now, .now = now, .course = c->id, .kind = KIND_ALL, .limit = PAGE_SIZE,
+			   .sector = sessions_viewer_sector(r->db, r->arena, r->user)};
 	struct session *list;
 	int n = search_run(r, &q, false, &list);
 	if (n == 0)
 		html_lit(o, "<p class=\"govuk-body\">There are no sessions of this course scheduled at the moment.</p>");
 	else
-		sessions_table(r, o, list, n > PAGE_SIZE ? PAGE_SIZE : n, false);
+		sessions_table(r, o, list, n > PAGE_SIZE ? PAGE_SIZE : n, false, q.sector);
 	if (n > PAGE_SIZE)
 		htmlf(o, "<p class=\"govuk-body\">Showing the first %d. <a class=\"govuk-link\" href=\"/sessions?course=%u\">"
 			 "See all sessions of this course</a>.</p>",
@@ -554,7 +559,7 @@ int course_page(const struct req *r, struct resp *o)
 			    "abuse.</div>");
 	html_lit(o, "<dl class=\"govuk-summary-list\">");
 	row(o, "Who it is for", audience_label(c->audience));
-	row(o, "Length", duration_text(r->arena, c->duration_minutes));
+	row(o, "Length", duration_human(r->arena, c->duration_minutes));
 	row(o, "Works towards", outcome_label(c->outcome));
 	row(o, "Usual group size", arena_printf(r->arena, "%d", c->default_capacity));
 	if (c->refresher_months)
@@ -710,7 +715,7 @@ int sessions_list_page(const struct req *r, struct resp *o)
 			    "these filters. Try a wider area or date range.</p>");
 	} else if (n <= PAGE_SIZE && page == 1) {
 		htmlf(o, "<h2 class=\"govuk-heading-m\">%d session%h</h2>", n, n == 1 ? "" : "s");
-		sessions_table(r, o, list, n, true);
+		sessions_table(r, o, list, n, true, q.sector);
 	} else {
 		int shown = n > PAGE_SIZE ? PAGE_SIZE : n;
 		if (shown)
@@ -718,7 +723,7 @@ int sessions_list_page(const struct req *r, struct resp *o)
 		else
 			html_lit(o, "<h2 class=\"govuk-heading-m\">No more sessions</h2>");
 		if (shown)
-			sessions_table(r, o, list, shown, true);
+			sessions_table(r, o, list, shown, true, q.sector);
 		pagination(r, o, page, n > PAGE_SIZE && page < PAGE_MAX);
 	}
 	html_lit(o, "</div></div>");
@@ -763,7 +768,9 @@ static void trainers_row(struct resp *o, const struct session *s)
 	row_close(o);
 }
 
-static void details(const struct req *r, struct resp *o, const struct session *s, const char *status, int64_t now)
+/* sector: the viewer's, for the places left to them. */
+static void details(const struct req *r, struct resp *o, const struct session *s, const char *status, const char *sector,
+		    int64_t now)
 {
 	struct arena *a = r->arena;
 	html_lit(o, "<dl class=\"govuk-summary-list\">");
@@ -801,16 +808,16 @@ static void details(const struct req *r, struct resp *o, const struct session *s
 			row(o, "Pupils expected", arena_printf(a, "%d", s->pupils_expected));
 	} else {
 		row(o, "Places", arena_printf(a, "%d", s->capacity));
-		row(o, "Places left", arena_printf(a, "%d", session_seats_left(s)));
+		row(o, "Places left", arena_printf(a, "%d", session_places_for(s, sector, now)));
 		row(o, "Waiting list", s->waitlisted == 1 ? "1 person" : arena_printf(a, "%d people", s->waitlisted));
-		if (session_reserve_active(s, now))
+		if (session_reserve_active(s, now)) {
+			const char *name = name_of(r->db, a, SQL_SECTOR_NAME, s->reserved_sector);
+			const char *held = s->reserved_until ? arena_printf(a, "%d for %s until %s", s->reserved_places, name,
+									    human_time(a, s->reserved_until))
+							     : arena_printf(a, "%d for %s", s->reserved_places, name);
 			row(o, "Reserved places",
-			    s->reserved_until
-				    ? arena_printf(a, "%d for %s until %s", s->reserved_places,
-						   name_of(r->db, a, SQL_SECTOR_NAME, s->reserved_sector),
-						   human_time(a, s->reserved_until))
-				    : arena_printf(a, "%d for %s", s->reserved_places,
-						   name_of(r->db, a, SQL_SECTOR_NAME, s->reserved_sector)));
+			    arena_printf(a, "%s: %d not yet taken", held, session_places_held(s, now)));
+		}
 		if (s->booking_opens_at)
 			row(o, "Booking opens", human_time(a, s->booking_opens_at));
 		if (s->booking_closes_at)
@@ -836,8 +843,9 @@ static const char *booking_closed_reason(struct arena *a, const struct session *
 	return NULL;
 }
 
-/* A practitioner's own place: book, join the waiting list, or cancel. */
-static void my_place(const struct req *r, struct resp *o, const struct session *s, const char *status, int64_t now)
+/* A practitioner's own place: book, join the waiting list, or cancel. sector: theirs. */
+static void my_place(const struct req *r, struct resp *o, const struct session *s, const char *status, const char *sector,
+		     int64_t now)
 {
 	struct arena *a = r->arena;
 	html_lit(o, "<h2 class=\"govuk-heading-m\" id=\"book\">Your place</h2>");
@@ -873,10 +881,14 @@ static void my_place(const struct req *r, struct resp *o, const struct session *
 		html_lit(o, "<p class=\"govuk-body\">Your attendance: ");
 		booking_tag(o, bstatus);
 		html_lit(o, "</p>");
-		if (attendance_present(bstatus))
+		/* Both come once the session has ended, not at the door. */
+		if (attendance_present(bstatus) && now >= s->ends_at)
 			htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/certificates/%D\">Your certificate</a> · "
 				 "<a class=\"govuk-link\" href=\"/evaluations/%D\">Tell us how it went</a></p>",
 			      booking, booking);
+		else if (attendance_present(bstatus))
+			html_lit(o, "<p class=\"govuk-body\">When the session has ended we will e-mail you your certificate "
+				    "and ask how it went.</p>");
 		return;
 	}
 	const char *closed = booking_closed_reason(a, s, status, now);
@@ -884,7 +896,7 @@ static void my_place(const struct req *r, struct resp *o, const struct session *
 		htmlf(o, "<p class=\"govuk-body\">%h</p>", closed);
 		return;
 	}
-	bool full = session_seats_left(s) == 0;
+	bool full = session_places_for(s, sector, now) == 0;
 	if (full)
 		html_lit(o, "<p class=\"govuk-body\">This session is full. Join the waiting list and you will be booked "
 			    "automatically, in the order people joined, if a place comes free.</p>");
@@ -974,10 +986,11 @@ int session_page_render(const struct req *r, struct resp *o, int64_t id, const s
 	htmlf(o, "<span class=\"govuk-caption-l\">%h</span><h1 class=\"govuk-heading-l\">%h</h1>", date, title);
 	if (strcmp(state, "cancelled") == 0)
 		warning_text(o, "This session has been cancelled.");
-	details(r, o, &s, state, now);
+	const char *sector = sessions_viewer_sector(r->db, r->arena, r->user);
+	details(r, o, &s, state, sector, now);
 	const struct user *u = r->user;
 	if (u->role == ROLE_PRACTITIONER && s.school_urn == NULL)
-		my_place(r, o, &s, state, now);
+		my_place(r, o, &s, state, sector, now);
 	if (u->role == ROLE_ADMIN && s.school_urn == NULL && strcmp(s.status, "cancelled") != 0)
 		book_on_behalf(r, o, &s, fe);
 	if (session_manageable(&s, u)) {
@@ -1333,7 +1346,7 @@ int sessions_api_list(const struct req *r, struct resp *o)
 	resp_json_list_begin(o);
 	for (int i = 0; i < n; i++) {
 		sessions_load_trainers(r->db, r->arena, &found[i]);
-		resp_json_list_add(o, session_json(&found[i], now));
+		resp_json_list_add(o, session_json(&found[i], now, q.sector));
 	}
 	return resp_json_list_end(o, 200);
 }
@@ -1343,7 +1356,7 @@ static int api_saved(const struct req *r, struct resp *o, int64_t id, int status
 	struct session s;
 	if (!sessions_load(r->db, r->arena, id, &s))
 		return resp_error(o, 500, "The session was saved but could not be read back.", NULL);
-	return resp_json(o, status, session_json(&s, now_utc()));
+	return resp_json(o, status, session_json(&s, now_utc(), sessions_viewer_sector(r->db, r->arena, r->user)));
 }
 
 static int api_save_failed(struct resp *o, const struct form_errors *fe)
@@ -1372,7 +1385,7 @@ int sessions_api_get(const struct req *r, struct resp *o)
 	struct session s;
 	if (!load_param(r, &s))
 		return resp_error(o, 404, "There is no such session.", NULL);
-	return resp_json(o, 200, session_json(&s, now_utc()));
+	return resp_json(o, 200, session_json(&s, now_utc(), sessions_viewer_sector(r->db, r->arena, r->user)));
 }
 
 int sessions_api_update(const struct req *r, struct resp *o)

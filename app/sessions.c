@@ -9,6 +9,7 @@
 #include "auth.h"
 #include "catalog.h"
 #include "db.h"
+#include "disclosure.h"
 #include "ref.h"
 #include "valid.h"
 
@@ -44,6 +45,8 @@ void sessions_from_row(struct db_stmt *st, struct arena *a, struct session *s)
 	s->status = arena_strdup(a, db_col_text(st, c++));
 	s->booked = db_col_int(st, c++);
 	s->waitlisted = db_col_int(st, c++);
+	s->reserved_booked = db_col_int(st, c++);
+	s->reserve_released_at = db_col_int64(st, c++);
 }
 
 void sessions_load_trainers(struct db *db, struct arena *a, struct session *s)
@@ -99,10 +102,32 @@ bool session_reserve_active(const struct session *s, int64_t now)
 	return s->reserved_sector && s->reserved_places > 0 && (s->reserved_until == 0 || now < s->reserved_until);
 }
 
-int session_seats_left(const struct session *s)
+int session_places_held(const struct session *s, int64_t now)
+{
+	if (!session_reserve_active(s, now))
+		return 0;
+	int held = s->reserved_places - s->reserved_booked;
+	return held > 0 ? held : 0;
+}
+
+int session_places_for(const struct session *s, const char *sector, int64_t now)
 {
 	int left = s->capacity - s->booked;
+	if (!(sector && s->reserved_sector && strcmp(sector, s->reserved_sector) == 0))
+		left -= session_places_held(s, now);
 	return left > 0 ? left : 0;
+}
+
+static const char SQL_VIEWER_SECTOR[] = "SELECT sector FROM organisations WHERE id = ?";
+
+const char *sessions_viewer_sector(struct db *db, struct arena *a, const struct user *u)
+{
+	if (u == NULL || u->role != ROLE_PRACTITIONER || u->org_id == 0)
+		return NULL;
+	struct db_stmt *st = db_query(db, SQL_VIEWER_SECTOR, "I", u->org_id);
+	const char *sector = db_next(st) ? arena_strdup(a, db_col_text(st, 0)) : NULL;
+	db_done(st);
+	return sector;
 }
 
 const char *session_title(const struct session *s, bool show_course_name)
@@ -122,7 +147,7 @@ static json_t *time_json(int64_t t)
 	return json_string(iso);
 }
 
-json_t *session_json(const struct session *s, int64_t now)
+json_t *session_json(const struct session *s, int64_t now, const char *viewer_sector)
 {
 	json_t *trainers = json_array();
 	for (int i = 0; i < s->ntrainers; i++)
@@ -135,7 +160,7 @@ json_t *session_json(const struct session *s, int64_t now)
 			      time_json(s->ends_at), "capacity", s->capacity, "status", session_status(s, now), "venue",
 			      "name", s->venue_name, "address", s->venue_address, "postcode", s->venue_postcode, "room",
 			      s->venue_room, "access", s->venue_access, "area", s->area, "trainers", trainers,
-			      "seats_left", session_seats_left(s), "booked", s->booked, "waitlisted", s->waitlisted);
+			      "seats_left", session_places_for(s, viewer_sector, now), "booked", s->booked, "waitlisted", s->waitlisted);
 	json_object_set_new(j, "school", s->school_urn ? json_string(s->school_urn) : json_null());
 	json_object_set_new(j, "year_group", s->year_group ? json_integer(s->year_group) : json_null());
 	json_object_set_new(j, "pupils_expected", s->pupils_expected >= 0 ? json_integer(s->pupils_expected) : json_null());
@@ -143,8 +168,9 @@ json_t *session_json(const struct session *s, int64_t now)
 	json_object_set_new(j, "booking_closes_at", time_json(s->booking_closes_at));
 	json_object_set_new(j, "cancel_cutoff_at", time_json(s->cancel_cutoff_at));
 	if (s->reserved_sector)
-		json_object_set_new(j, "reserved", json_pack("{s:s, s:i, s:o}", "sector", s->reserved_sector, "places",
-							     s->reserved_places, "until", time_json(s->reserved_until)));
+		json_object_set_new(j, "reserved", json_pack("{s:s, s:i, s:o, s:i}", "sector", s->reserved_sector, "places",
+							     s->reserved_places, "until", time_json(s->reserved_until),
+							     "held", session_places_held(s, now)));
 	return j;
 }
 
@@ -231,6 +257,8 @@ void sessions_input_from(const struct req *r, struct session_input *in)
 /* ---- validation and saving ---- */
 
 static const char SQL_TRAINER_ID[] = "SELECT id FROM users WHERE email = ? AND role IN ('trainer', 'admin') AND active = 1";
+static const char SQL_EVALUATIONS[] =
+	"SELECT count(*) FROM evaluations e JOIN bookings b ON b.id = e.booking_id WHERE b.session_id = ?";
 static const char SQL_SCHOOL_OK[] = "SELECT count(*) FROM settings WHERE urn = ?";
 static const char SQL_SCHOOL_AREA[] = "SELECT area FROM settings WHERE urn = ?";
 static const char SQL_NEW[] =
@@ -353,6 +381,12 @@ int64_t sessions_save(struct db *db, struct arena *a, const struct user *actor, 
 		form_error(fe, "ends_at", "The end must be after the start");
 	if (starts && starts < now && actor->role != ROLE_ADMIN && (id == 0 || starts != old.starts_at))
 		form_error(fe, "starts_at", "The start must be in the future");
+	/* Moving a session whose evaluations are published would reopen its feedback window, and the
+	 * answers given then could be read as the difference they make (disclosure.h). */
+	if (id && starts && ends && (starts != old.starts_at || ends != old.ends_at) &&
+	    disclosure_session_released(old.ends_at, db_int(db, 0, SQL_EVALUATIONS, "I", id), now))
+		form_error(fe, "starts_at", "This session's feedback has closed and its results are published, so its date "
+					    "and time can no longer change");
 	long long capacity = 0;
 	if (!valid_int(in.capacity, 1, 1000, &capacity))
 		form_error(fe, "capacity", "Capacity must be a whole number from 1 to 1000");

@@ -1,24 +1,31 @@
 /* survey.c — pupil survey runs: opening and closing them (web and API), the page a trainer shows the
  * class (code and QR code), and the public pupil page at /s/{code}. The pupil page sets no cookie and
- * stores nothing about who answered: a response is its answers and when it arrived. */
+ * stores nothing about who answered: a response is its answers and when it arrived. Each view of the
+ * page carries a one-use answer token (survey_token.h), so a replayed or scripted POST does not count;
+ * a run takes one answer per pupil present and closes itself when the lesson is over. */
 #include "survey.h"
 
 #include <ctype.h>
 #include <string.h>
+#include <time.h>
 
 #include "auth.h"
 #include "db.h"
 #include "deliveries.h"
+#include "disclosure.h"
 #include "qr.h"
 #include "route.h"
 #include "schools.h"
+#include "site.h"
 #include "survey_instrument.h"
+#include "survey_token.h"
 #include "valid.h"
 
 #define RUN_COLUMNS                                                                                               \
 	"SELECT r.id, r.urn, s.name, r.phase, r.code, r.year_group, coalesce(r.opened_by, 0), r.opened_at,"        \
 	" r.closes_at, coalesce(r.closed_at, 0), r.max_responses,"                                                 \
-	" (SELECT count(*) FROM survey_responses x WHERE x.run_id = r.id)"                                          \
+	" (SELECT count(*) FROM survey_responses x WHERE x.run_id = r.id),"                                         \
+	" (SELECT count(*) FROM survey_voided_responses v WHERE v.run_id = r.id)"                                   \
 	" FROM survey_runs r JOIN settings s ON s.urn = r.urn"
 
 static const char SQL_RUN_BY_ID[] = RUN_COLUMNS " WHERE r.id = ?";
@@ -46,6 +53,7 @@ static void run_from_row(struct arena *a, struct db_stmt *st, struct survey_run 
 	run->closed_at = db_col_int64(st, 9);
 	run->max_responses = db_col_int(st, 10);
 	run->responses = db_col_int(st, 11);
+	run->voided = db_col_int(st, 12);
 }
 
 static bool run_load(struct arena *a, struct db_stmt *st, struct survey_run *run)
@@ -81,19 +89,19 @@ static const char *normal_code(struct arena *a, const char *s)
 	return code;
 }
 
-static bool closed(const struct survey_run *run, int64_t now)
+bool survey_run_is_closed(const struct survey_run *run, int64_t now)
 {
 	return run->closed_at != 0 || now >= run->closes_at;
 }
 
 bool survey_run_is_open(const struct survey_run *run, int64_t now)
 {
-	return !closed(run, now) && run->responses < run->max_responses;
+	return !survey_run_is_closed(run, now) && run->responses < run->max_responses;
 }
 
 const char *survey_run_url(const struct req *r, const struct survey_run *run)
 {
-	return arena_printf(r->arena, "%s/s/%s", r->base_url, run->code);
+	return arena_printf(r->arena, "%s/s/%s", site_base_url(), run->code);
 }
 
 json_t *survey_run_json(const struct req *r, const struct survey_run *run)
@@ -101,25 +109,50 @@ json_t *survey_run_json(const struct req *r, const struct survey_run *run)
 	char closes[32];
 	int64_t now = now_utc();
 	time_iso_local(run->closed_at ? run->closed_at : run->closes_at, closes);
-	return json_pack("{s:I, s:s, s:i, s:s, s:s, s:s, s:s, s:b, s:i, s:i}", "id", (json_int_t)run->id, "urn", run->urn,
-			 "year_group", run->year_group, "phase", run->phase, "code", run->code, "url",
-			 survey_run_url(r, run), "closes_at", closes, "open", survey_run_is_open(run, now),
-			 "responses", run->responses, "max_responses", run->max_responses);
+	return json_pack("{s:I, s:s, s:i, s:s, s:s, s:s, s:s, s:b, s:i, s:i, s:i, s:i, s:b}", "id", (json_int_t)run->id,
+			 "urn", run->urn, "year_group", run->year_group, "phase", run->phase, "code", run->code, "url",
+			 survey_run_url(r, run), "closes_at", closes, "open", survey_run_is_open(run, now), "responses",
+			 run->responses, "capacity", run->max_responses, "max_responses", run->max_responses, "voided",
+			 run->voided, "released", disclosure_run_released(run->closed_at, run->closes_at, run->responses, now));
 }
 
 /* ---- opening and closing ---- */
 
-/* How many answers a run takes: the pupils expected and a margin for a late-comer or a re-take. */
-static int max_responses(int expected)
+/* When the lesson ends, from "HH:MM" (today, local time) or a date and time; false if neither. */
+static bool lesson_end(const char *text, int64_t now, int64_t *out)
 {
-	int margin = expected / 10 > 5 ? expected / 10 : 5;
-	return expected + margin;
+	size_t len = strlen(text);
+	if (len == 4 || len == 5) {
+		time_t t = (time_t)now;
+		struct tm tm;
+		localtime_r(&t, &tm);
+		char when[32];
+		snprintf(when, sizeof when, "%04d-%02d-%02dT%s%s", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			 len == 4 ? "0" : "", text);
+		return valid_datetime(when, out);
+	}
+	return valid_datetime(text, out);
+}
+
+/* The run's closing time: the end of the lesson, later than now and within SURVEY_OPEN_SECONDS. */
+static int64_t closing_time(const struct survey_run_input *in, int64_t now, struct form_errors *fe)
+{
+	bool end_given = in->ends_at && *in->ends_at, minutes_given = in->minutes && *in->minutes;
+	long long minutes = SURVEY_DEFAULT_MINUTES;
+	int64_t end = 0;
+	if (end_given && minutes_given)
+		form_error(fe, "minutes", "Give the time the lesson ends or its minutes left, not both");
+	else if (minutes_given && !valid_int(in->minutes, 1, SURVEY_OPEN_SECONDS / 60, &minutes))
+		form_error(fe, "minutes", "Enter the minutes left in the lesson, from 1 to 1440 (24 hours)");
+	else if (end_given && !(lesson_end(in->ends_at, now, &end) && end > now && end <= now + SURVEY_OPEN_SECONDS))
+		form_error(fe, "ends_at", "Enter the time the lesson ends, like 10:40: later than now and within 24 hours");
+	return end_given ? end : now + minutes * 60;
 }
 
 int64_t survey_open(struct db *db, struct arena *a, const struct user *actor, const struct survey_run_input *in,
 		    struct form_errors *fe)
 {
-	long long year = 0, expected = -1;
+	long long year = 0, capacity = 0;
 	struct setting s;
 	bool setting = (actor == NULL || schools_can_see(actor, in->urn)) && schools_load(db, a, in->urn, &s);
 	if (!setting)
@@ -128,24 +161,19 @@ int64_t survey_open(struct db *db, struct arena *a, const struct user *actor, co
 		form_error(fe, "year_group", "Choose the year group, from Year 7 to Year 13");
 	if (in->phase == NULL || (strcmp(in->phase, "pre") != 0 && strcmp(in->phase, "post") != 0))
 		form_error(fe, "phase", "Choose whether this is before (pre) or after (post) the sessions");
-	if (in->pupils_expected && *in->pupils_expected) {
-		if (!valid_int(in->pupils_expected, 1, DELIVERIES_MAX_PUPILS, &expected))
-			form_error(fe, "pupils_expected", "Enter how many pupils are expected, from 1 to 2000");
-	} else if (setting && year) {
-		expected = schools_roll(db, in->urn, (int)year);
-		if (expected <= 0)
-			form_error(fe, "pupils_expected",
-				   "Enter how many pupils are expected: the year group's number on roll is not known");
-	}
+	/* The class's own count, not the year's roll: a capacity far above the room is room for a flood. */
+	if (!valid_int(in->capacity, 1, DELIVERIES_MAX_PUPILS, &capacity))
+		form_error(fe, "capacity", "Enter how many pupils are present, from 1 to 2000: the survey takes one answer each");
+	int64_t now = now_utc();
+	int64_t closes = closing_time(in, now, fe);
 	if (fe->n)
 		return 0;
-	int64_t now = now_utc();
 	for (int attempt = 0; attempt < 5; attempt++) {
 		const char *code = auth_random_code(a, SURVEY_CODE_LEN);
 		if (db_int(db, 1, SQL_CODE_TAKEN, "s", code) > 0)
 			continue;
 		enum db_rc rc = db_exec(db, SQL_RUN_NEW, "sissIIIi", in->urn, (int)year, in->phase, code, actor ? actor->id : 0,
-					now, now + SURVEY_OPEN_SECONDS, max_responses((int)expected));
+					now, closes, (int)capacity);
 		if (rc == DB_OK)
 			return db_last_id(db);
 		if (rc != DB_CONSTRAINT)
@@ -178,21 +206,24 @@ bool survey_good_understanding(const struct survey_answers *ans)
 	return right >= 3;
 }
 
-int survey_record(struct db *db, const char *code, const struct survey_answers *ans)
+int survey_record(struct db *db, const char *code, const struct survey_answers *ans, const struct survey_token *token)
 {
 	struct arena *a = arena_new();
-	int status = 500;
+	int status = 500, spent = 0;
 	struct survey_run run;
-	/* The check and the write share the write lock, so the last place goes to exactly one pupil. */
+	/* The check and the writes share the write lock, so the last place goes to exactly one pupil and a
+	 * token sent twice at once counts once. */
 	if (db_begin(db) != DB_OK)
 		goto out;
 	int64_t now = now_utc();
 	if (!run_load(a, db_query(db, SQL_RUN_BY_CODE, "s", code), &run))
 		status = 404;
-	else if (closed(&run, now))
+	else if (survey_run_is_closed(&run, now))
 		status = 410;
 	else if (run.responses >= run.max_responses)
 		status = 409;
+	else if (token && (spent = survey_token_spend(db, token, now)) != 1)
+		status = spent == 0 ? 403 : 500;
 	else if (db_exec(db, SQL_RESPONSE_NEW, "IIiiiissssi", run.id, now, ans->q[0], ans->q[1], ans->q[2], ans->q[3],
 			 ans->s[0], ans->s[1], ans->s[2], ans->s[3], survey_good_understanding(ans) ? 1 : 0) == DB_OK)
 		status = 201;
@@ -247,7 +278,7 @@ static void help(struct resp *o)
 static int pupil_message(const struct req *r, struct resp *o, int status, const char *title, const char *text)
 {
 	o->cache_control = "no-store";
-	if (r->json)
+	if (req_wants_json(r))
 		return resp_error(o, status, arena_printf(r->arena, "%s. %s", title, text), NULL);
 	struct page p = {.title = title};
 	page_begin(r, o, &p);
@@ -265,7 +296,8 @@ static int refusal(const struct req *r, struct resp *o, int status)
 				     "Check the address or code with your teacher. Codes have 8 letters and numbers.");
 	case 410:
 		return pupil_message(r, o, 410, "This survey has closed",
-				     "It is not taking answers any more. Thank you for wanting to take part.");
+				     "It is not taking answers any more: it closed at the end of the lesson, or your teacher "
+				     "closed it. Thank you for wanting to take part.");
 	case 409:
 		return pupil_message(r, o, 409, "This survey is full",
 				     "It already has as many answers as there are pupils taking part, so it is not "
@@ -282,17 +314,25 @@ static void question(const struct req *r, struct resp *o, const struct form_erro
 	html_radios(o, fe, &(struct field){.name = id, .label = label, .value = req_field(r, id)}, choices, n);
 }
 
+/* The form, with the answers sent so far kept and a fresh answer token; warning, if any, says why
+ * answers sent with the page were not recorded. */
 static int pupil_form(const struct req *r, struct resp *o, const struct survey_run *run, const struct form_errors *fe,
-		      int status)
+		      const char *warning, int status)
 {
 	const struct survey_instrument *si = &survey_instrument;
 	o->cache_control = "no-store";
 	struct page p = {.title = si->title, .errors = fe};
 	page_begin(r, o, &p);
+	if (warning)
+		htmlf(o, "<div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" aria-hidden=\"true\">!"
+			 "</span><strong class=\"govuk-warning-text__text\"><span class=\"govuk-visually-hidden\">Warning"
+			 "</span>%h</strong></div>",
+		      warning);
 	htmlf(o, "<span class=\"govuk-caption-m\">Year %d survey</span><h1 class=\"govuk-heading-l\">%h</h1>"
 		 "<p class=\"govuk-body\">%h</p>",
 	      run->year_group, si->title, si->intro);
 	html_form_begin(r, o, arena_printf(r->arena, "/s/%s", run->code));
+	htmlf(o, "<input type=\"hidden\" name=\"token\" value=\"%h\">", survey_token_issue(r->arena, run->id, now_utc()));
 	htmlf(o, "<h2 class=\"govuk-heading-m\">%h</h2><p class=\"govuk-body\">%h</p>", si->statements_heading,
 	      si->statements_hint);
 	for (int i = 0; i < SURVEY_STATEMENTS; i++)
@@ -319,8 +359,20 @@ static const struct survey_run *pupil_run(const struct req *r, int *status)
 	if (code == NULL || !run_load(r->arena, db_query(r->db, SQL_RUN_BY_CODE, "s", code), run))
 		return NULL;
 	int64_t now = now_utc();
-	*status = closed(run, now) ? 410 : run->responses >= run->max_responses ? 409 : 200;
+	*status = survey_run_is_closed(run, now) ? 410 : run->responses >= run->max_responses ? 409 : 200;
 	return *status == 200 ? run : NULL;
+}
+
+/* For answers sent as JSON: an answer token and how long it and the run last. */
+static int token_json(const struct req *r, struct resp *o, const struct survey_run *run)
+{
+	int64_t now = now_utc();
+	char expires[32], closes[32];
+	time_iso_local(now + SURVEY_TOKEN_SECONDS, expires);
+	time_iso_local(run->closes_at, closes);
+	o->cache_control = "no-store";
+	return resp_json(o, 200, json_pack("{s:s, s:s, s:s, s:i}", "token", survey_token_issue(r->arena, run->id, now),
+					   "expires_at", expires, "closes_at", closes, "year_group", run->year_group));
 }
 
 int survey_pupil_page(const struct req *r, struct resp *o)
@@ -332,7 +384,34 @@ int survey_pupil_page(const struct req *r, struct resp *o)
 	const struct survey_run *run = pupil_run(r, &status);
 	if (run == NULL)
 		return refusal(r, o, status);
-	return pupil_form(r, o, run, NULL, 200);
+	if (req_wants_json(r))
+		return token_json(r, o, run);
+	return pupil_form(r, o, run, NULL, NULL, 200);
+}
+
+/* Answers whose token was missing, bad, expired or spent. A pupil gets the form back with their
+ * answers and a fresh token, or, when the page was sent already (a double press), the news that it
+ * was: sending the same answers again would count them twice. */
+static int token_refusal(const struct req *r, struct resp *o, const struct survey_run *run, enum survey_token_check c)
+{
+	static const char *const why[] = {
+		[SURVEY_TOKEN_OK] = "",
+		[SURVEY_TOKEN_MISSING] = ("Send an answer token as \"token\": get one with GET /s/{code} and Accept: "
+					  "application/json."),
+		[SURVEY_TOKEN_BAD] = "This answer token is not valid for this survey: get a new one.",
+		[SURVEY_TOKEN_EXPIRED] = "This answer token has expired: get a new one.",
+		[SURVEY_TOKEN_SPENT] = "This answer token has been used already: each answer needs a new one.",
+	};
+	if (r->json)
+		return resp_error(o, 403, why[c], "token");
+	if (c == SURVEY_TOKEN_SPENT)
+		return pupil_message(r, o, 403, "Your answers have already been sent",
+				     "Each page sends one set of answers, and this one has been sent. Thank you for "
+				     "taking part.");
+	return pupil_form(r, o, run, NULL,
+			  "Your answers have not been sent yet, because this page was too old or not from this survey. "
+			  "Check your answers below and send them again.",
+			  403);
 }
 
 int survey_pupil_submit(const struct req *r, struct resp *o)
@@ -347,9 +426,15 @@ int survey_pupil_submit(const struct req *r, struct resp *o)
 	if (fe.n) {
 		if (r->json)
 			return resp_error(o, 422, fe.e[0].message, fe.e[0].field);
-		return pupil_form(r, o, run, &fe, 400);
+		return pupil_form(r, o, run, &fe, NULL, 400);
 	}
-	status = survey_record(r->db, run->code, &ans);
+	struct survey_token token;
+	enum survey_token_check c = survey_token_check(r->arena, req_field(r, "token"), run->id, now_utc(), &token);
+	if (c != SURVEY_TOKEN_OK)
+		return token_refusal(r, o, run, c);
+	status = survey_record(r->db, run->code, &ans, &token);
+	if (status == 403)
+		return token_refusal(r, o, run, SURVEY_TOKEN_SPENT);
 	if (status != 201)
 		return refusal(r, o, status);
 	if (r->json)
@@ -363,7 +448,7 @@ static void status_tag(struct resp *o, const struct survey_run *run, int64_t now
 {
 	if (survey_run_is_open(run, now))
 		html_tag(o, "Open", "green");
-	else if (closed(run, now))
+	else if (survey_run_is_closed(run, now))
 		html_tag(o, "Closed", "grey");
 	else
 		html_tag(o, "Full", "yellow");
@@ -384,11 +469,15 @@ static void runs_table(const struct req *r, struct resp *o, const char *urn, boo
 		date_human(run.opened_at, opened, sizeof opened);
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" href=\"%h\">%h</a>"
 			 "</td><td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">Year %d</td>"
-			 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">%d</td>"
-			 "<td class=\"govuk-table__cell\">",
+			 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">",
 		      arena_printf(r->arena, staff ? "/survey-runs/%lld" : "/survey-runs/%lld/results", (long long)run.id),
-		      opened, run.setting_name, run.year_group, strcmp(run.phase, "pre") == 0 ? "Before (pre)" : "After (post)",
-		      run.responses);
+		      opened, run.setting_name, run.year_group, strcmp(run.phase, "pre") == 0 ? "Before (pre)" : "After (post)");
+		/* Those who may void answers reach the answers page from the count. */
+		if (r->user->role == ROLE_ANALYST)
+			htmlf(o, "%d", run.responses);
+		else
+			htmlf(o, "<a class=\"govuk-link\" href=\"/survey-runs/%D/answers\">%d</a>", run.id, run.responses);
+		html_lit(o, "</td><td class=\"govuk-table__cell\">");
 		status_tag(o, &run, now);
 		html_lit(o, "</td></tr>");
 	}
@@ -411,8 +500,9 @@ int survey_runs_page(const struct req *r, struct resp *o)
 	struct page p = {.title = "Pupil surveys", .nav = "/survey-runs", .wide = true};
 	page_begin(r, o, &p);
 	html_lit(o, "<h1 class=\"govuk-heading-l\">Pupil surveys</h1>"
-		    "<p class=\"govuk-body\">Open a survey for a class, show them the code or QR code, and close it when "
-		    "they have finished. Each survey stays open for 24 hours at most.</p>"
+		    "<p class=\"govuk-body\">Open a survey for a class, saying how many pupils are present and when the "
+		    "lesson ends, and show them the code or QR code. It takes one answer from each pupil and closes "
+		    "itself when the lesson ends (24 hours at most), or when you close it.</p>"
 		    "<div class=\"govuk-button-group\"><a href=\"/survey-runs/new\" role=\"button\" draggable=\"false\" "
 		    "class=\"govuk-button\" data-module=\"govuk-button\">Open a survey</a>"
 		    "<a class=\"govuk-link\" href=\"/survey-results\">Results by setting, area and period</a></div>");
@@ -444,10 +534,14 @@ static int render_new(const struct req *r, struct resp *o, const struct survey_r
 	html_select(o, fe, &(struct field){.name = "year_group", .label = "Year group", .value = v->year_group}, years, 7);
 	static const struct option phases[] = {{"pre", "Before the sessions (pre)"}, {"post", "After the sessions (post)"}};
 	html_radios(o, fe, &(struct field){.name = "phase", .label = "When is this survey?", .value = v->phase}, phases, 2);
-	html_input(o, fe, &(struct field){.name = "pupils_expected", .label = "Pupils expected (optional)",
-					  .value = v->pupils_expected, .width = "govuk-input--width-4", .inputmode = "numeric",
-					  .hint = "Leave blank to use the year group's number on roll. The survey stops "
-						  "taking answers a little above this."});
+	html_input(o, fe, &(struct field){.name = "capacity", .label = "Pupils present", .value = v->capacity,
+					  .width = "govuk-input--width-4", .inputmode = "numeric",
+					  .hint = "Count the pupils in the room: the survey takes one answer from each, "
+						  "and no more."});
+	html_input(o, fe, &(struct field){.name = "ends_at", .label = "The lesson ends at (optional)", .value = v->ends_at,
+					  .type = "time", .width = "govuk-input--width-5",
+					  .hint = "Like 10:40. The survey closes itself then; leave blank to close it in an "
+						  "hour."});
 	html_button(o, "Open the survey");
 	html_form_end(o);
 	page_end(r, o, &p);
@@ -456,8 +550,12 @@ static int render_new(const struct req *r, struct resp *o, const struct survey_r
 
 static struct survey_run_input run_input(const struct req *r)
 {
+	/* pupils_expected is the field's older name, still taken from API clients written for it. */
+	const char *capacity = req_field(r, "capacity");
 	return (struct survey_run_input){.urn = req_field(r, "urn"), .year_group = req_field(r, "year_group"),
-					 .phase = req_field(r, "phase"), .pupils_expected = req_field(r, "pupils_expected")};
+					 .phase = req_field(r, "phase"),
+					 .capacity = capacity ? capacity : req_field(r, "pupils_expected"),
+					 .ends_at = req_field(r, "ends_at"), .minutes = req_field(r, "minutes")};
 }
 
 int survey_new_page(const struct req *r, struct resp *o)
@@ -478,11 +576,10 @@ int survey_create(const struct req *r, struct resp *o)
 	return resp_redirect(o, arena_printf(r->arena, "/survey-runs/%lld", (long long)id));
 }
 
-/* The run named by the path; answers 404 itself when there is none. */
-static bool run_from_path(const struct req *r, struct resp *o, struct survey_run *run)
+bool survey_run_from_path(const struct req *r, struct resp *o, struct survey_run *run)
 {
 	int64_t id;
-	if (valid_id(req_param(r, 0), &id) && survey_run_load(r->db, r->arena, id, run))
+	if (valid_id(req_param(r, 0), &id) && survey_run_load(r->db, r->arena, id, run) && schools_can_see(r->user, run->urn))
 		return true;
 	if (route_is_api(r->path))
 		resp_error(o, 404, "There is no such survey run.", NULL);
@@ -494,7 +591,7 @@ static bool run_from_path(const struct req *r, struct resp *o, struct survey_run
 int survey_run_page(const struct req *r, struct resp *o)
 {
 	struct survey_run run;
-	if (!run_from_path(r, o, &run))
+	if (!survey_run_from_path(r, o, &run))
 		return 404;
 	int64_t now = now_utc();
 	bool open = survey_run_is_open(&run, now);
@@ -511,8 +608,8 @@ int survey_run_page(const struct req *r, struct resp *o)
 	status_tag(o, &run, now);
 	char when[80];
 	time_human(run.closed_at ? run.closed_at : run.closes_at, when, sizeof when);
-	htmlf(o, " %d answer%h so far, of at most %d. %h %h.</p>", run.responses, run.responses == 1 ? "" : "s",
-	      run.max_responses, open ? "Open until" : "Closed", when);
+	htmlf(o, " %d answer%h so far, of at most %d (the pupils present). %h %h.</p>", run.responses,
+	      run.responses == 1 ? "" : "s", run.max_responses, survey_run_is_closed(&run, now) ? "Closed" : "Open until", when);
 	if (open) {
 		htmlf(o, "<p class=\"govuk-body-l\">Pupils go to <strong>%h</strong> or scan the code.</p>"
 			 "<div class=\"lantern-qr\"><img src=\"/survey-runs/%D/qr.svg\" alt=\"QR code for %h\">"
@@ -521,8 +618,10 @@ int survey_run_page(const struct req *r, struct resp *o)
 		html_post_button(r, o, arena_printf(r->arena, "/survey-runs/%lld/close", (long long)run.id),
 				 "Close the survey now", true);
 	}
-	htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/survey-runs/%D/results\">See the results</a></p>",
-	      run.id);
+	htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/survey-runs/%D/results\">See the results</a></p>"
+		 "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/survey-runs/%D/answers\">Answers received, minute by "
+		 "minute</a>: void a burst of answers that did not come from the class.</p>",
+	      run.id, run.id);
 	page_end(r, o, &p);
 	return 200;
 }
@@ -530,7 +629,7 @@ int survey_run_page(const struct req *r, struct resp *o)
 int survey_run_qr(const struct req *r, struct resp *o)
 {
 	struct survey_run run;
-	if (!run_from_path(r, o, &run))
+	if (!survey_run_from_path(r, o, &run))
 		return 404;
 	const char *url = survey_run_url(r, &run);
 	struct buf svg = {0};
@@ -547,7 +646,7 @@ int survey_run_qr(const struct req *r, struct resp *o)
 int survey_run_close(const struct req *r, struct resp *o)
 {
 	struct survey_run run;
-	if (!run_from_path(r, o, &run))
+	if (!survey_run_from_path(r, o, &run))
 		return 404;
 	int status = close_run(r->db, r->user, &run);
 	if (status == 403)
@@ -579,7 +678,7 @@ int survey_api_open(const struct req *r, struct resp *o)
 int survey_api_get(const struct req *r, struct resp *o)
 {
 	struct survey_run run;
-	if (!run_from_path(r, o, &run))
+	if (!survey_run_from_path(r, o, &run))
 		return 404;
 	return resp_json(o, 200, survey_run_json(r, &run));
 }
@@ -587,7 +686,7 @@ int survey_api_get(const struct req *r, struct resp *o)
 int survey_api_close(const struct req *r, struct resp *o)
 {
 	struct survey_run run;
-	if (!run_from_path(r, o, &run))
+	if (!survey_run_from_path(r, o, &run))
 		return 404;
 	int status = close_run(r->db, r->user, &run);
 	if (status == 403)

@@ -1,7 +1,6 @@
-/* util.c — memory that cannot fail, buffers, the request arena, logging and time formatting. */
+/* util.c — memory that cannot fail, buffers, the request arena, logging, and time and number formatting. */
 #include "util.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +133,9 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	va_copy(copy, ap);
 	int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, copy);
 	va_end(copy);
+	/* vsnprintf fails only for a result over INT_MAX bytes or a wide-character conversion: lantern's
+	 * formats have none, and no request carries more than REQ_MAX_UPLOAD (8 MiB). As out of memory,
+	 * then: the process's state is past trusting. */
 	if (n < 0)
 		die("bad format string");
 	if ((size_t)n >= b->cap - b->len) {
@@ -260,36 +262,12 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	va_copy(copy, ap);
 	int n = vsnprintf(NULL, 0, fmt, copy);
 	va_end(copy);
-	if (n < 0)
+	if (n < 0) /* as in buf_vprintf: no request can make this happen */
 		die("bad format string");
 	char *p = arena_alloc(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return p;
-}
-
-int64_t now_utc(void)
-{
-	/* Tests move the clock of a running server by rewriting this file (never set in production). */
-	const char *clock_file = getenv("LANTERN_CLOCK_FILE");
-	if (clock_file && *clock_file) {
-		FILE *f = fopen(clock_file, "r");
-		long long v;
-		int got = f ? fscanf(f, "%lld", &v) : 0;
-		if (f)
-			fclose(f);
-		if (got == 1)
-			return v;
-	}
-	const char *pinned = getenv("LANTERN_NOW");
-	if (pinned && *pinned) {
-		char *end;
-		errno = 0;
-		long long v = strtoll(pinned, &end, 10);
-		if (errno == 0 && *end == '\0')
-			return v;
-	}
-	return (int64_t)time(NULL);
 }
 
 /* localtime_r, with the UTC offset of each hour remembered per thread: converting with a known offset
@@ -335,6 +313,61 @@ static void local_tm(int64_t t, struct tm *tm)
 }
 
 /* The process runs with TZ=Europe/London (set in main), so localtime is London time. */
+void double_text(double v, char out[32])
+{
+	/* 17 significant digits always read back exactly; fewer often do, and read better. */
+	for (int digits = 1; digits <= 17; digits++) {
+		snprintf(out, 32, "%.*g", digits, v);
+		if (strtod(out, NULL) == v)
+			return;
+	}
+}
+
+void double_decimal(double v, char out[DOUBLE_DECIMAL_MAX])
+{
+	char text[32];
+	double_text(v, text);
+	char *e = strchr(text, 'e');
+	if (e == NULL) {
+		snprintf(out, DOUBLE_DECIMAL_MAX, "%s", text);
+		return;
+	}
+	/* d.ddde±x: the digits without the point, then the point moved x places. */
+	int exponent = (int)strtol(e + 1, NULL, 10);
+	*e = '\0';
+	const char *p = text;
+	char digits[32];
+	size_t n = 0;
+	bool negative = *p == '-';
+	if (negative)
+		p++;
+	for (; *p; p++)
+		if (*p != '.')
+			digits[n++] = *p;
+	digits[n] = '\0';
+	int point = exponent + 1; /* digits before the decimal point */
+	size_t o = 0;
+	if (negative)
+		out[o++] = '-';
+	if (point <= 0) {
+		out[o++] = '0';
+		out[o++] = '.';
+		for (int i = 0; i < -point; i++)
+			out[o++] = '0';
+		for (size_t i = 0; i < n; i++)
+			out[o++] = digits[i];
+	} else {
+		for (int i = 0; i < point; i++)
+			out[o++] = (size_t)i < n ? digits[i] : '0';
+		if ((size_t)point < n) {
+			out[o++] = '.';
+			for (size_t i = (size_t)point; i < n; i++)
+				out[o++] = digits[i];
+		}
+	}
+	out[o] = '\0';
+}
+
 void time_iso_local(int64_t t, char out[32])
 {
 	struct tm tm;
@@ -402,6 +435,16 @@ void date_human(int64_t t, char *out, size_t n)
 	struct tm tm;
 	local_tm(t, &tm);
 	snprintf(out, n, "%d %s %d", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900);
+}
+
+const char *duration_human(struct arena *a, int minutes)
+{
+	int h = minutes / 60, m = minutes % 60;
+	const char *mins = arena_printf(a, "%d minute%s", m, m == 1 ? "" : "s");
+	if (h == 0)
+		return mins;
+	const char *hours = arena_printf(a, "%d hour%s", h, h == 1 ? "" : "s");
+	return m ? arena_printf(a, "%s %s", hours, mins) : hours;
 }
 
 bool str_equal_ct(const char *a, const char *b)

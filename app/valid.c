@@ -191,3 +191,73 @@ bool valid_password(const char *s)
 		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
 	return chars >= PASSWORD_MIN;
 }
+
+bool valid_local_path(const char *s)
+{
+	if (s == NULL || s[0] != '/' || s[1] == '/' || s[1] == '\\')
+		return false;
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
+		if (*p <= ' ' || *p >= 0x7f || *p == '\\' || n >= VALID_LOCAL_PATH_MAX)
+			return false;
+	return true;
+}
+
+bool valid_header_value(const char *s)
+{
+	if (s == NULL)
+		return false;
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
+		if (*p < ' ' || *p >= 0x7f || n >= 8192)
+			return false;
+	return true;
+}
+
+/* A DNS name (labels of letters, digits and inner hyphens) or a dotted IPv4 address. */
+static bool valid_host_name(const char *s, size_t len)
+{
+	if (len == 0 || len > 253 || s[0] == '.' || s[len - 1] == '.')
+		return false;
+	size_t label = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return false;
+			label = 0;
+		} else if (isalnum(c) || (c == '-' && label > 0)) {
+			if (++label > 63)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return s[len - 1] != '-';
+}
+
+bool valid_base_url(const char *s)
+{
+	if (s == NULL || strlen(s) > 200)
+		return false;
+	const char *host = str_starts(s, "https://") ? s + 8 : str_starts(s, "http://") ? s + 7 : NULL;
+	if (host == NULL)
+		return false;
+	const char *port;
+	if (host[0] == '[') { /* an IPv6 literal */
+		const char *close = strchr(host, ']');
+		if (close == NULL || close == host + 1 ||
+		    strspn(host + 1, "0123456789abcdefABCDEF:.") != (size_t)(close - host - 1))
+			return false;
+		port = close + 1;
+	} else {
+		port = host + strcspn(host, ":");
+		if (!valid_host_name(host, (size_t)(port - host)))
+			return false;
+	}
+	if (*port == '\0')
+		return true;
+	long long n; /* digits only: valid_int alone would take "+80" */
+	return port[0] == ':' && port[1] != '0' && strspn(port + 1, "0123456789") == strlen(port + 1) &&
+	       valid_int(port + 1, 1, 65535, &n);
+}

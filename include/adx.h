@@ -6,8 +6,9 @@
 #include <stdint.h>
 
 struct adx_value {
-	const char *element; /* data element, e.g. "O5.1" */
+	const char *element;    /* data element, e.g. "O5.1" */
 	double value;
+	const char *annotation; /* free text kept with the value (DHIS2's comment), or NULL */
 };
 
 struct adx_group {

@@ -36,7 +36,12 @@ void booking_cancel_session(struct db *db, struct arena *a, int64_t session_id, 
 /* Fills free places from the waiting list (after a capacity rise or a reserve release); call
  * inside a transaction. Returns how many were promoted. */
 int booking_fill(struct db *db, struct arena *a, int64_t session_id);
-/* Promotes into places whose sector reservation has lapsed; the server runs it periodically. */
+enum { BOOKING_RELEASE_BATCH = 100 };
+/* Releases lapsed sector reservations, each once, never to be looked at again: those with nobody to
+ * promote all at once; those with people waiting for free places the oldest first, at most
+ * BOOKING_RELEASE_BATCH a call, their places going to the waiting list. A safety net run by the server
+ * every few seconds: a booking releases a lapsed reservation it finds itself, before it is decided.
+ * Returns how many were promoted. */
 int booking_release_due(struct db *db, struct arena *a);
 /* 1-based waiting-list position of a waitlisted booking, 0 otherwise. */
 int booking_position(struct db *db, int64_t booking_id);

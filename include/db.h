@@ -39,7 +39,9 @@ int db_migrate(struct db *db);
 /* True when the schema is at the version this binary expects. */
 bool db_is_current(struct db *db);
 
-/* Resets, clears and binds a cached statement; a bad SQL literal is a bug and fatal. */
+/* Resets, clears and binds a cached statement. A bad SQL literal or bind format is a bug: logged, the
+ * statement yields no rows (db_exec answers DB_ERROR) and the request fails with a 500, never the
+ * process. */
 struct db_stmt *db_query(struct db *db, const char *sql, const char *fmt, ...);
 /* A value for a named parameter (":area"); statements may use any subset of a set of names. */
 struct db_named {

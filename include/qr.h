@@ -16,7 +16,8 @@ int qr_svg_box(struct buf *out, const char *text, enum qr_level level, double x,
 	       const char *label);
 
 struct resp;
-/* The same, straight into a page's body (the SVG is our own markup; its label is escaped). */
+/* The same, straight into a page's body (the SVG is our own markup; its label is escaped). A code
+ * that cannot be encoded fails the response (resp_fail: a 500 for this request). */
 int qr_html(struct resp *o, const char *text, enum qr_level level, int size_px, const char *label);
 
 #endif

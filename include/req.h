@@ -52,7 +52,9 @@ struct req {
 	const char *authorization;
 	const char *origin;         /* Origin header, if sent */
 	const char *sec_fetch_site; /* Sec-Fetch-Site header, if sent */
-	const char *base_url;       /* "http://host:port" for links that leave the page (QR codes, e-mails) */
+	const char *accept;         /* Accept header, if sent */
+	const char *referer;        /* Referer header, if sent */
+	const char *client_addr;    /* the client's IP address as nginx saw it (REMOTE_ADDR); never stored */
 	const struct route *route;
 	const struct user *user; /* NULL when nobody is signed in */
 	const char *csrf;        /* the signed-in session's form token */
@@ -62,7 +64,7 @@ struct req {
 /* What the FastCGI layer hands over, before any parsing. */
 struct req_raw {
 	const char *method, *path, *query, *cookie, *content_type, *authorization, *origin,
-		*sec_fetch_site, *base_url;
+		*sec_fetch_site, *accept, *referer, *client_addr;
 	const char *body;
 	size_t body_len;
 };
@@ -94,5 +96,7 @@ const char *req_field(const struct req *r, const char *key);
 /* The first file part of a multipart/form-data body with that field name, or NULL. */
 const struct multipart_part *req_file(const struct req *r, const char *key);
 const char *req_param(const struct req *r, int i);
+/* The request sent a JSON body or asks for JSON back (Accept: application/json). */
+bool req_wants_json(const struct req *r);
 
 #endif

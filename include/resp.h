@@ -13,6 +13,10 @@ struct resp {
 	const char *cache_control;
 	struct buf headers; /* extra "Name: value\r\n" lines */
 	struct buf body;
+	/* Why this answer cannot be sent as built (a header value that failed its check, JSON that would
+	 * not serialise, ...), or NULL. Set by resp_fail; it stays set through resp_reset, so the request
+	 * answers 500 whatever the handler does next, and the process carries on. */
+	const char *fault;
 };
 
 void resp_init(struct resp *o, struct arena *a);
@@ -20,13 +24,19 @@ void resp_free(struct resp *o);
 /* Empties the body and extra headers, e.g. before an error page replaces a half-built one. */
 void resp_reset(struct resp *o);
 
-/* Adds a header; a value holding CR or LF is a bug and fatal (no header injection). */
+/* Records that this answer must become a 500 and logs why (why: a literal naming what failed,
+ * never a value from the request). The first reason is kept. */
+void resp_fail(struct resp *o, const char *why);
+/* Adds a header. A name that is not a token, or a value that is not printable ASCII
+ * (valid_header_value: no CR or LF, so no header injection) is not added: resp_fail instead. */
 void resp_header(struct resp *o, const char *name, const char *value);
 /* Session cookies are always Secure, HttpOnly, SameSite=Lax and Path=/. max_age < 0: session. */
 void resp_cookie(struct resp *o, const char *name, const char *value, long max_age);
 
 /* Each returns the status for the handler to return. */
-int resp_redirect(struct resp *o, const char *location); /* 303 See Other */
+/* 303 See Other to a path on this site (valid_local_path); any other location is a bug that costs
+ * this request a 500 (resp_fail), never an open redirect. */
+int resp_redirect(struct resp *o, const char *location);
 int resp_json(struct resp *o, int status, json_t *j);     /* steals j */
 /* A JSON array written one element at a time (each dumped and freed as it is added), so a long list
  * never holds its whole tree in memory: begin, add (steals item) for each, then end. */
@@ -37,6 +47,10 @@ int resp_error(struct resp *o, int status, const char *message, const char *fiel
 int resp_text(struct resp *o, int status, const char *content_type, const char *text, size_t len);
 
 const char *resp_status_text(int status);
+/* The status to send: status itself, or for a response with a fault, 500 with its headers and body
+ * replaced by a plain apology. The dispatcher has usually made a house error page of a fault already
+ * (route_handle); this, called just before resp_serialize, is the last line of defence. */
+int resp_settle(struct resp *o, int status);
 /* Writes the whole HTTP response (CGI style: a Status header) to out. */
 void resp_serialize(const struct resp *o, int status, bool head_only, struct buf *out);
 /* How much of the body goes after the head: none for HEAD, 204 and 304. The server sends the head

@@ -36,12 +36,16 @@ const struct route *route_match(enum method m, const char *path, const char *par
 				bool *path_exists);
 /* Largest body the route for this request accepts. */
 size_t route_body_limit(const char *method, const char *path);
-/* Parses, authenticates, authorises and runs the handler; returns the status. */
+/* Parses, authenticates, authorises and runs the handler; returns the status. An answer the handler
+ * could not build safely (resp_fail) becomes the house 500 page: a failure costs this request only. */
 int route_handle(struct req *r, struct resp *o, const struct req_raw *raw);
 /* The error answer for status in the route's style (JSON under /api/, a page elsewhere). */
 int route_error(const struct req *r, struct resp *o, int status, const char *message);
 /* The pattern for logs: never the concrete path, which may carry codes or tokens. */
 const char *route_log_name(const struct req *r);
 bool route_is_api(const char *path);
+/* The route table as a JSON array of {"method", "pattern", "roles"}, roles by name or ["public"]:
+ * what `lantern routes` prints, so a test can try every route with every role. Caller frees. */
+char *route_table_json(void);
 
 #endif

@@ -34,6 +34,8 @@ struct session {
 	int pupils_expected;    /* -1: none */
 	const char *status;     /* as stored: scheduled or cancelled */
 	int booked, waitlisted;
+	int reserved_booked;          /* booked places taken by the reserved sector */
+	int64_t reserve_released_at;  /* 0 until a lapsed reservation's places went to the waiting list */
 	int ntrainers;
 	int64_t trainer_ids[SESSION_MAX_TRAINERS];
 	const char *trainer_emails[SESSION_MAX_TRAINERS];
@@ -46,7 +48,13 @@ struct session {
 	" s.venue_postcode, s.venue_room, s.venue_access, s.area, coalesce(s.booking_opens_at, 0),"                     \
 	" coalesce(s.booking_closes_at, 0), coalesce(s.cancel_cutoff_at, 0), s.reserved_sector, s.reserved_places,"      \
 	" coalesce(s.reserved_until, 0), s.school_urn, coalesce(s.year_group, 0), coalesce(s.pupils_expected, -1),"      \
-	" s.status, s.booked, s.waitlisted"
+	" s.status, s.booked, s.waitlisted, " SESSION_RESERVED_BOOKED ", coalesce(s.reserve_released_at, 0)"
+
+/* Booked places the reserved sector holds, for a query over "sessions s" (0 without a reserve): a
+ * short walk of the session's booked rows (bookings_session_status), only where places are held. */
+#define SESSION_RESERVED_BOOKED                                                                                      \
+	"(CASE WHEN s.reserved_places > 0 THEN (SELECT count(*) FROM bookings rb WHERE rb.session_id = s.id"            \
+	" AND rb.status = 'booked' AND rb.sector = s.reserved_sector) ELSE 0 END)"
 
 /* Fills s (without trainers) from a row that starts with SESSION_COLUMNS; strings go in the arena. */
 void sessions_from_row(struct db_stmt *st, struct arena *a, struct session *s);
@@ -61,9 +69,15 @@ const char *session_status(const struct session *s, int64_t now);
 bool session_is_trainer(const struct session *s, int64_t user_id);
 /* Reserved places are still held for their sector at time now. */
 bool session_reserve_active(const struct session *s, int64_t now);
-int session_seats_left(const struct session *s);
-/* The session in the API's shape (spec §9). */
-json_t *session_json(const struct session *s, int64_t now);
+/* Reserved places still held and not yet taken by their sector. */
+int session_places_held(const struct session *s, int64_t now);
+/* Places left that someone of this sector (NULL: none) may take: a held place counts only for the
+ * sector it is held for. */
+int session_places_for(const struct session *s, const char *sector, int64_t now);
+/* The sector of a practitioner's organisation, in the arena; NULL for anyone else. */
+const char *sessions_viewer_sector(struct db *db, struct arena *a, const struct user *u);
+/* The session in the API's shape (spec §9), with seats_left as the viewer of that sector sees it. */
+json_t *session_json(const struct session *s, int64_t now, const char *viewer_sector);
 /* The title people see in notifications and calendars: the course title, or a neutral one. */
 const char *session_title(const struct session *s, bool show_course_name);
 

@@ -51,15 +51,27 @@ char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Wall-clock seconds since the epoch. Tests may pin it with LANTERN_NOW, or move a running
- * server's clock with the number in the file named by LANTERN_CLOCK_FILE. */
+/* Wall-clock seconds since the epoch (app/clock.c). Only a test build (-DLANTERN_TEST_CLOCK:
+ * bin/lantern-san, the unit tests, the fuzzers) lets tests pin it with LANTERN_NOW or move it with
+ * LANTERN_CLOCK_FILE; bin/lantern reads the system clock alone. */
 int64_t now_utc(void);
+/* True in a test build, whose clock tests may set. */
+bool clock_is_settable(void);
+/* The shortest text strtod reads back as exactly v: 1234567 -> "1234567", 12.345678 -> "12.345678",
+ * 0.1 -> "0.1", 1e300 -> "1e+300". */
+void double_text(double v, char out[32]);
+/* The same digits as plain decimal notation, never an exponent (XML's xs:decimal): 1e21 ->
+ * "1000000000000000000000". Fits any finite double. */
+enum { DOUBLE_DECIMAL_MAX = 400 };
+void double_decimal(double v, char out[DOUBLE_DECIMAL_MAX]);
 /* "2026-03-05T09:30:00+00:00" in Europe/London for a UTC instant, into out (>= 26 bytes). */
 void time_iso_local(int64_t t, char out[32]);
 /* "Thursday 5 March 2026, 9:30am" for pages, into out. */
 void time_human(int64_t t, char *out, size_t n);
 /* "5 March 2026" */
 void date_human(int64_t t, char *out, size_t n);
+/* A length of time for people: "45 minutes", "1 hour", "4 hours 30 minutes"; in a. */
+const char *duration_human(struct arena *a, int minutes);
 
 /* part of whole as a percentage in tenths, rounded half up: 2 of 3 is 667 (66.7%). whole > 0. */
 int64_t percent_tenths(int64_t part, int64_t whole);

@@ -23,4 +23,17 @@ bool valid_datetime(const char *s, int64_t *out);
 int64_t local_midnight(int y, int m, int d);
 bool valid_password(const char *s);
 
+/* A path on this site to send a browser to (a sign-in's next=): one leading '/', not "//" or "/\\",
+ * printable ASCII without spaces or backslashes, at most VALID_LOCAL_PATH_MAX bytes. A leading '/'
+ * rules out a scheme; refusing control characters matters because browsers drop tabs and newlines
+ * from addresses, so "/\t/evil.example" would become "//evil.example", another site. */
+enum { VALID_LOCAL_PATH_MAX = 4096 };
+bool valid_local_path(const char *s);
+/* A public address for absolute links (lantern serve --base-url): "http://" or "https://", a host
+ * (a DNS name, IPv4 address or [IPv6] address) and an optional :port 1-65535, nothing else: no path
+ * (not even "/"), query, fragment or user name. At most 200 bytes. */
+bool valid_base_url(const char *s);
+/* What may go into a response header's value: printable ASCII (space allowed), at most 8 KiB. */
+bool valid_header_value(const char *s);
+
 #endif

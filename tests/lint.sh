@@ -13,6 +13,7 @@ hits=$(grep -ln '#include <libxml' app/*.c | grep -v '^app/catalog.c$\|^app/adx.
 owner 'QRcode_' app/qr.c
 owner 'crypto_\|randombytes_\|sodium_' app/auth.c
 owner 'FCGX_' app/server.c
+owner 'pwquality_' app/password_quality.c
 owner 'icalcomponent_\|icalproperty_' app/ics.c
 owner 'rsvg_\|cairo_\|#include <librsvg\|#include <cairo' app/print.c
 if grep -n '\batoi\s*(\|\batol\s*(' app/*.c; then echo "lint: use valid_int(), not atoi"; fail=1; fi

@@ -44,14 +44,16 @@ test('practitioner books and cancels a session', async () => {
   await page.waitForURL(`${ctx.stack.base}/bookings`);
   const row = page.locator('tr', { has: page.locator(`a[href="/sessions/${id}"]`) });
   assert.match(await row.textContent(), /Booked/);
+  // The whole address, to paste into a calendar app, on the configured one (nginx/run's default).
   const feed = await page.getByRole('link', { name: /calendar feed/i }).getAttribute('href');
-  const ics = await (await fetch(ctx.stack.base + feed)).text();
+  assert.ok(feed.startsWith(`${ctx.stack.base}/calendar/`), feed);
+  const ics = await (await fetch(feed)).text();
   assert.match(ics, new RegExp(`UID:session-${id}@`));
 
   await page.goto(`/sessions/${id}`);
   await page.getByRole('button', { name: /Cancel (your|this) booking/ }).click();
   await page.waitForURL(/\/bookings\?done=cancelled/);
   assert.equal(await page.locator(`a[href="/sessions/${id}"]`).count(), 0);
-  assert.doesNotMatch(await (await fetch(ctx.stack.base + feed)).text(), new RegExp(`UID:session-${id}@`));
+  assert.doesNotMatch(await (await fetch(feed)).text(), new RegExp(`UID:session-${id}@`));
   await context.close();
 });

@@ -41,12 +41,14 @@ const checked = (page, name) =>
 
 test('a pupil completes the survey on a phone, keyboard only', async () => {
   const trainer = api(stack.base, await tokenFor(stack, 'trainer@test.example'))
-  const run = (await trainer.post('/api/v1/survey-runs', { urn: '700001', year_group: 8, phase: 'post' })).data
+  const run = (await trainer.post('/api/v1/survey-runs', { urn: '700001', year_group: 8, phase: 'post', capacity: 30 })).data
   assert.ok(run.code, 'the run was not opened')
 
   const page = await newPhonePage(browser)
   await page.goto(run.url)
   assert.equal(await page.locator('h1').textContent(), 'What do you think about relationships?')
+  // The form carries a one-use answer token (no cookie): the answers are refused without it.
+  assert.equal(await page.locator('form input[type="hidden"][name="token"]').count(), 1)
   // Mobile first: nothing wider than the phone.
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth))
 

@@ -73,7 +73,7 @@ test('the server refuses to start on a broken catalogue', () => {
   try {
     const db = path.join(data, 'lantern.db');
     assert.equal(spawnSync(LANTERN, ['--db', db, 'init']).status, 0);
-    const r = spawnSync(LANTERN, ['--db', db, 'serve', '--socket', path.join(data, 's.sock')], {
+    const r = spawnSync(LANTERN, ['--db', db, 'serve', '--socket', path.join(data, 's.sock'), '--base-url', 'http://127.0.0.1:8080'], {
       env: { ...process.env, LANTERN_CATALOG_DIR: dir }, encoding: 'utf8', timeout: 20_000,
     });
     assert.equal(r.status, 1);

@@ -1,15 +1,18 @@
 // Crash safety (issue 8): every application process (the master and its serving processes) is killed
 // with SIGKILL at once in the middle of a stream of bookings, cancellations, attendance marks and QR
 // scans; nginx/run starts the application again on the same data. Every write that got a success
-// answer must be in the database, and the booking invariants must hold. Scans are queued in memory and
-// written in batches (app/scanq.c), so those acknowledged within the last flush interval may be lost:
-// the test measures how many were, and holds them to that bound.
+// answer must be in the database, and the booking invariants must hold. Scans are queued in memory
+// and written in batches (app/scanq.c): those acknowledged but not yet written when the server dies
+// are lost. What is measured is counts, not time (writes.mjs): a reader watches the database while the
+// stream runs; every scan it saw written must survive, the writer must have written while serving (not
+// only at a clean stop), and nothing is counted twice.
 import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, childPids, startStack, tokenFor } from './lib.mjs';
-import { checkWrites, prepareWrites, SCAN_INTERVAL_MS, scansWritten, sleep, startWrites } from './writes.mjs';
+import { checkWrites, prepareWrites, sleep, startWrites } from './writes.mjs';
 
-const STREAM_MS = 1500; // how long the stream runs before the kill
+const STREAM_MS = 1500; // the least the stream runs before the kill
+const STREAM_MAX_MS = 60_000; // the most it waits for enough to have happened (a loaded machine)
 
 let stack;
 after(async () => {
@@ -18,13 +21,18 @@ after(async () => {
 
 test('SIGKILL mid-stream loses no acknowledged booking, cancellation or mark, and breaks no invariant', async () => {
   stack = await startStack();
-  assert.equal((await stack.cli(['demo'])).code, 0);
+  const demo = await stack.cli(['demo']);
+  assert.equal(demo.code, 0, demo.stderr);
   const fx = await prepareWrites(stack);
 
   let killed = false;
-  const giveUpAt = Date.now() + STREAM_MS + 30_000; // however the test fails, its loops end
+  const giveUpAt = Date.now() + STREAM_MAX_MS + 30_000; // however the test fails, its loops end
   const stream = startWrites(stack, fx, () => !killed && Date.now() < giveUpAt);
-  await sleep(STREAM_MS);
+  const started = Date.now();
+  while ((Date.now() - started < STREAM_MS || !stream.enough()) && Date.now() - started < STREAM_MAX_MS &&
+    !stream.errors.length) {
+    await sleep(50);
+  }
   // Stopped first, so no process can fork, drain its queue or write anything as the others die.
   const master = stack.appPid();
   assert.ok(master, 'no lantern serve process');
@@ -35,11 +43,10 @@ test('SIGKILL mid-stream loses no acknowledged booking, cancellation or mark, an
   killed = true; // the loops stop, whatever happens next
   for (const pid of [...children, master]) process.kill(pid, 'SIGKILL');
   await stream.loops;
-  const { acked } = stream;
-  assert.deepEqual(stream.errors.filter((e) => e.at < killedAt), [], 'server errors before the kill');
-  const marks = [...acked.marks.values()].filter((m) => m.status).length;
-  assert.ok(acked.booked.size > 10 && marks > 5 && acked.scans.length > 20,
-    `the stream did too little to test: ${acked.booked.size} bookings, ${marks} marks, ${acked.scans.length} scans`);
+  // Before the kill nothing may fail; after it, only what was in flight: nginx answers 502 for it.
+  assert.deepEqual(stream.errors.filter((e) => e.at < killedAt || (e.status !== 502 && !e.connection)), [],
+    'errors before the kill, or other than a 502 or a dropped connection after it');
+  assert.ok(stream.enough(), `the stream did too little to test in ${STREAM_MAX_MS} ms: ${stream.summary()}`);
 
   // nginx/run starts it again on the same data, and it serves and writes.
   const admin = api(stack.base, await tokenFor(stack, 'admin@lantern.example'));
@@ -51,13 +58,6 @@ test('SIGKILL mid-stream loses no acknowledged booking, cancellation or mark, an
   assert.equal(fresh.status, 201, fresh.text);
   assert.notEqual(stack.appPid(), master, 'the application was not started again');
 
-  checkWrites(stack.dbPath, fx, acked);
-
-  // Scans: at most those acknowledged in the last flush interval (plus the time a flush takes) go.
-  const lost = Math.max(0, acked.scans.length - scansWritten(stack.dbPath, fx));
-  const window = SCAN_INTERVAL_MS + 300;
-  const allowed = acked.scans.filter((t) => t >= killedAt - window).length;
-  console.log(`crash test: ${acked.booked.size} bookings, ${acked.cancelled.size} cancellations, ${marks} marks and ` +
-    `${acked.scans.length} scans acknowledged; ${lost} scans lost (at most ${allowed} were acknowledged in the last ${window} ms)`);
-  assert.ok(lost <= allowed, `${lost} acknowledged scans lost, more than the ${allowed} of the last ${window} ms`);
+  const { kept, lost } = checkWrites(stack.dbPath, fx, stream.acked);
+  console.log(`crash test: ${stream.summary()}; ${kept} scans kept, ${lost} lost`);
 });

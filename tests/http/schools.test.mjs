@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { addUser, api, Client, csrfFrom, loggedIn, startStack, tokenFor } from './lib.mjs';
+import { addUser, answerSurvey, api, Client, csrfFrom, loggedIn, startStack, tokenFor } from './lib.mjs';
 
 const PASSWORD = 'lantern-test-password';
 const HEADER = 'urn,name,phase,area,y7,y8,y9,y10,y11,y12,y13';
@@ -442,7 +442,7 @@ describe('pupil survey', () => {
     s1: i < 9 ? 'unhealthy' : 'healthy', s2: i < 5 ? 'healthy' : 'not-sure', s3: 'unhealthy',
     s4: i < 6 ? 'healthy' : 'unhealthy',
   });
-  const respond = (code, body) => api(stack.base).post(`/s/${code}`, body);
+  const respond = (code, body) => answerSurvey(stack.base, code, body);
   const open = (body, who = trainer) => who.post('/api/v1/survey-runs', body);
 
   before(async () => {
@@ -452,12 +452,13 @@ describe('pupil survey', () => {
   });
 
   test('opening a run gives a short code and the absolute address pupils use', async () => {
-    const r = await open({ urn: '100001', year_group: 9, phase: 'post', pupils_expected: 30 });
+    const r = await open({ urn: '100001', year_group: 9, phase: 'post', capacity: 30 });
     assert.equal(r.status, 201, r.text);
     assert.match(r.data.code, /^[0-9a-hjkmnp-tv-z]{8}$/);
     assert.equal(r.data.url, `${stack.base}/s/${r.data.code}`);
     assert.equal(r.data.phase, 'post');
-    assert.equal(r.data.max_responses, 35);
+    assert.equal(r.data.capacity, 30); // one answer per pupil present, and no more
+    assert.equal(r.data.max_responses, 30);
     assert.equal(r.data.open, true);
     assert.match(r.data.closes_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
   });
@@ -466,68 +467,85 @@ describe('pupil survey', () => {
     let r = await open({ urn: '100001', year_group: 9 });
     assert.equal(r.status, 422);
     assert.equal(r.data.field, 'phase');
-    r = await open({ urn: '100001', year_group: 12, phase: 'pre' }); // no Year 12 roll, nothing expected given
+    r = await open({ urn: '100001', year_group: 9, phase: 'pre' }); // the roll is no capacity: the room's count is
     assert.equal(r.status, 422);
-    assert.equal(r.data.field, 'pupils_expected');
+    assert.equal(r.data.field, 'capacity');
     r = await open({ urn: '424242', year_group: 9, phase: 'pre' });
     assert.equal(r.data.field, 'urn');
     const school = api(stack.base, await tokenFor(stack, 'school@test.example'));
     assert.equal((await open({ urn: '100001', year_group: 9, phase: 'pre' }, school)).status, 403);
   });
 
-  test('9 responses: every figure is suppressed; the 10th shows them, exactly', async () => {
-    const run = (await open({ urn: '100001', year_group: 9, phase: 'post', pupils_expected: 30 })).data;
-    for (let i = 0; i < 9; i++) {
+  test('results are released only once the run is closed with 10 or more; until then only the count shows', async () => {
+    const run = (await open({ urn: '100001', year_group: 9, phase: 'post', capacity: 30 })).data;
+    const figures = (phase) => [...phase.statements.map((s) => s.agreeing), ...phase.scenarios.map((s) => s.right),
+      phase.good_understanding];
+    const web = await loggedIn(stack, 'trainer@test.example', PASSWORD);
+    // Read after every answer, as a school lead trying to isolate one pupil would: while the run is
+    // open, at 9, 10 or 11 answers, nothing but the count is ever shown.
+    for (let i = 0; i < 11; i++) {
       const r = await respond(run.code, answer(i));
       assert.equal(r.status, 201, r.text);
       assert.equal(r.headers.getSetCookie().length, 0);
+      if (i < 8) continue;
+      const res = await trainer.get(`/api/v1/survey-runs/${run.id}/results`);
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.data.post.responses, i + 1);
+      assert.equal(res.data.post.suppressed, true);
+      assert.equal(res.data.run.released, false);
+      for (const f of figures(res.data.post)) assert.deepEqual(f, { value: null, n: i + 1, suppressed: true });
+      for (const f of figures(res.data.pre)) assert.deepEqual(f, { value: null, n: 0, suppressed: true });
+      const page = await web.get(`/survey-runs/${run.id}/results`);
+      assert.equal(page.status, 200);
+      assert.match(page.text, /Results not released yet/);
+      assert.equal(page.text.match(/fewer than 10 responses<\/span>/g).length, 9);
+      assert.doesNotMatch(page.text, /\d\.\d%/);
+      const csv = await web.get(`/survey-runs/${run.id}/results.csv`);
+      assert.match(csv.headers.get('content-type'), /^text\/csv/);
+      const rows = csv.text.trim().split('\r\n').slice(1).filter((l) => l.includes(',post,'));
+      assert.equal(rows.length, 9);
+      for (const row of rows) assert.match(row, new RegExp(`,${i + 1},true,,fewer than 10 responses$`));
+      // Nor does any total count it while it is open.
+      assert.equal((await trainer.get('/api/v1/survey-results?urn=100001')).data.post.responses, 0);
     }
-    const figures = (phase) => [...phase.statements.map((s) => s.agreeing), ...phase.scenarios.map((s) => s.right),
-      phase.good_understanding];
+
+    // Closed, with 11: every figure shows, exactly.
+    assert.equal((await trainer.post(`/api/v1/survey-runs/${run.id}/close`)).status, 200);
     let res = await trainer.get(`/api/v1/survey-runs/${run.id}/results`);
-    assert.equal(res.status, 200, res.text);
-    assert.equal(res.data.post.responses, 9);
-    assert.equal(res.data.post.suppressed, true);
-    for (const f of figures(res.data.post)) assert.deepEqual(f, { value: null, n: 9, suppressed: true });
-    for (const f of figures(res.data.pre)) assert.deepEqual(f, { value: null, n: 0, suppressed: true });
-
-    const web = await loggedIn(stack, 'trainer@test.example', PASSWORD);
-    let page = await web.get(`/survey-runs/${run.id}/results`);
-    assert.equal(page.status, 200);
-    assert.equal(page.text.match(/fewer than 10 responses<\/span>/g).length, 9);
-    assert.doesNotMatch(page.text, /\d\.\d%/);
-    let csv = await web.get(`/survey-runs/${run.id}/results.csv`);
-    assert.match(csv.headers.get('content-type'), /^text\/csv/);
-    const rows = csv.text.trim().split('\r\n').slice(1).filter((l) => l.includes(',post,'));
-    assert.equal(rows.length, 9);
-    for (const row of rows) assert.match(row, /,9,true,,fewer than 10 responses$/);
-
-    assert.equal((await respond(run.code, answer(9))).status, 201);
-    res = await trainer.get(`/api/v1/survey-runs/${run.id}/results`);
     const post = res.data.post;
-    assert.equal(post.responses, 10);
+    assert.equal(post.responses, 11);
     assert.equal(post.suppressed, false);
-    assert.deepEqual(post.statements.map((s) => s.agreeing.value), [70, 100, 30, 80]);
-    assert.deepEqual(post.scenarios.map((s) => s.right.value), [90, 50, 100, 60]);
-    assert.deepEqual(post.good_understanding, { value: 30, n: 10, suppressed: false });
+    assert.equal(res.data.run.released, true);
+    assert.deepEqual(post.statements.map((s) => s.agreeing.value), [63.6, 100, 27.3, 72.7]);
+    assert.deepEqual(post.scenarios.map((s) => s.right.value), [81.8, 45.5, 100, 54.5]);
+    assert.deepEqual(post.good_understanding, { value: 27.3, n: 11, suppressed: false });
     assert.deepEqual(post.statements.map((s) => s.capability), ['identify risky situations',
       'identify signs of safety', 'develop positive peer networks', 'seek support from professionals']);
-    assert.equal(res.data.run.responses, 10);
+    assert.equal(res.data.run.responses, 11);
 
-    page = await web.get(`/survey-runs/${run.id}/results`);
-    for (const pct of ['70.0%', '100.0%', '30.0%', '80.0%', '90.0%', '50.0%', '60.0%']) assert.ok(page.text.includes(pct), pct);
-    csv = await web.get(`/survey-runs/${run.id}/results.csv`);
-    assert.match(csv.text, /,post,good_understanding,,Demonstrate good understanding,10,false,30\.0,\r\n/);
-    assert.match(csv.text, /,post,agreeing,q1,Agree they can identify risky situations,10,false,70\.0,\r\n/);
+    const page = await web.get(`/survey-runs/${run.id}/results`);
+    assert.doesNotMatch(page.text, /Results not released yet/);
+    for (const pct of ['63.6%', '100.0%', '27.3%', '72.7%', '81.8%', '45.5%', '54.5%']) assert.ok(page.text.includes(pct), pct);
+    const csv = await web.get(`/survey-runs/${run.id}/results.csv`);
+    assert.match(csv.text, /,post,good_understanding,,Demonstrate good understanding,11,false,27\.3,\r\n/);
+    assert.match(csv.text, /,post,agreeing,q1,Agree they can identify risky situations,11,false,63\.6,\r\n/);
+
+    // A run closed with 9 is never released, and counts in no total.
+    const small = (await open({ urn: '100001', year_group: 8, phase: 'post', capacity: 30 })).data;
+    for (let i = 0; i < 9; i++) assert.equal((await respond(small.code, answer(i))).status, 201);
+    assert.equal((await trainer.post(`/api/v1/survey-runs/${small.id}/close`)).status, 200);
+    res = await trainer.get(`/api/v1/survey-runs/${small.id}/results`);
+    assert.equal(res.data.run.released, false);
+    assert.deepEqual(res.data.post.good_understanding, { value: null, n: 9, suppressed: true });
 
     // The same responses by setting and period, pre beside post.
     const agg = await trainer.get('/api/v1/survey-results?urn=100001');
     assert.equal(agg.status, 200);
-    assert.equal(agg.data.post.responses, 10);
-    assert.equal(agg.data.post.good_understanding.value, 30);
+    assert.equal(agg.data.post.responses, 11);
+    assert.equal(agg.data.post.good_understanding.value, 27.3);
     assert.equal(agg.data.pre.responses, 0);
     const area = await trainer.get('/api/v1/survey-results?area=southend');
-    assert.equal(area.data.post.responses, 10);
+    assert.equal(area.data.post.responses, 11);
     const elsewhere = await trainer.get('/api/v1/survey-results?area=essex');
     assert.equal(elsewhere.data.post.responses, 0);
     const past = await trainer.get('/api/v1/survey-results?urn=100001&period=AY2024-25');
@@ -543,7 +561,7 @@ describe('pupil survey', () => {
   });
 
   test('answers are checked one by one', async () => {
-    const run = (await open({ urn: '100001', year_group: 9, phase: 'pre', pupils_expected: 30 })).data;
+    const run = (await open({ urn: '100001', year_group: 9, phase: 'pre', capacity: 30 })).data;
     const bad = [
       [{ s2: undefined }, 's2'], [{ q1: 6 }, 'q1'], [{ q3: 0 }, 'q3'], [{ q4: 'agree' }, 'q4'],
       [{ s4: 'fine' }, 's4'], [{ q2: 2.5 }, 'q2'],
@@ -560,7 +578,7 @@ describe('pupil survey', () => {
   });
 
   test('the pupil page: no cookie, no referrer, help at the end, and a form that works without JavaScript', async () => {
-    const run = (await open({ urn: '100001', year_group: 8, phase: 'pre', pupils_expected: 30 })).data;
+    const run = (await open({ urn: '100001', year_group: 8, phase: 'pre', capacity: 30 })).data;
     const pupil = new Client(stack.base);
     const page = await pupil.get(`/s/${run.code}`);
     assert.equal(page.status, 200);
@@ -580,14 +598,16 @@ describe('pupil survey', () => {
     const misread = run.code.replace(/0/g, 'O').replace(/1/g, 'l');
     assert.equal((await pupil.get(`/s/${misread}`)).status, 200); // O for 0, l for 1
 
+    const token = page.text.match(/<input type="hidden" name="token" value="([^"]+)">/)?.[1];
+    assert.ok(token, 'the page carries an answer token');
     // Missing answers come back with the error summary and the choices kept.
-    let res = await pupil.postForm(`/s/${run.code}`, { q1: '4', csrf: csrfFrom(page.text) });
+    let res = await pupil.postForm(`/s/${run.code}`, { q1: '4', token, csrf: csrfFrom(page.text) });
     assert.equal(res.status, 400);
     assert.match(res.text, /<a href="#q2">Choose how much you agree with sentence 2<\/a>/);
     assert.match(res.text, /id="q1-4" name="q1" type="radio" value="4" checked/);
     // A complete form goes through and thanks the pupil, still without a cookie.
     const fields = Object.fromEntries(Object.entries(answer(0)).map(([k, v]) => [k, String(v)]));
-    res = await pupil.postForm(`/s/${run.code}`, { ...fields, csrf: csrfFrom(page.text) });
+    res = await pupil.postForm(`/s/${run.code}`, { ...fields, token, csrf: csrfFrom(page.text) });
     assert.equal(res.status, 303, res.text.slice(0, 300));
     assert.equal(res.headers.get('location'), `/s/${run.code}?sent=1`);
     assert.equal(res.headers.getSetCookie().length, 0);
@@ -595,8 +615,9 @@ describe('pupil survey', () => {
     assert.match(thanks.text, /<h1 class="govuk-heading-l">Thank you<\/h1>/);
     assert.match(thanks.text, /0800 1111/);
     assert.equal(pupil.setCookies.length, 0);
-    // A form without its token is refused; JSON needs none.
-    res = await pupil.postForm(`/s/${run.code}`, fields);
+    // A form without its form token is refused, even with a fresh answer token; JSON needs none.
+    const again = await pupil.get(`/s/${run.code}`);
+    res = await pupil.postForm(`/s/${run.code}`, { ...fields, token: again.text.match(/name="token" value="([^"]+)"/)[1] });
     assert.equal(res.status, 403);
     assert.equal(sql(`SELECT count(*) FROM survey_responses WHERE run_id = ${run.id}`), '1');
     // Nothing in the logs names the code.
@@ -604,7 +625,7 @@ describe('pupil survey', () => {
   });
 
   test('answers after the trainer closes the run are refused, clearly', async () => {
-    const run = (await open({ urn: '100001', year_group: 9, phase: 'pre', pupils_expected: 30 })).data;
+    const run = (await open({ urn: '100001', year_group: 9, phase: 'pre', capacity: 30 })).data;
     assert.equal((await respond(run.code, answer(1))).status, 201);
     assert.equal((await trainer2.post(`/api/v1/survey-runs/${run.id}/close`)).status, 403);
     const closed = await trainer.post(`/api/v1/survey-runs/${run.id}/close`);
@@ -622,25 +643,25 @@ describe('pupil survey', () => {
 
     // Closing from the trainer's page, and an admin closing another trainer's run.
     const web = await loggedIn(stack, 'trainer@test.example', PASSWORD);
-    const other = (await open({ urn: '100001', year_group: 9, phase: 'pre', pupils_expected: 30 })).data;
+    const other = (await open({ urn: '100001', year_group: 9, phase: 'pre', capacity: 30 })).data;
     const shown = await web.get(`/survey-runs/${other.id}`);
     assert.match(shown.text, new RegExp(`Pupils go to <strong>${stack.base}/s/${other.code}</strong>`));
     const res = await web.postForm(`/survey-runs/${other.id}/close`, { csrf: csrfFrom(shown.text) });
     assert.equal(res.status, 303);
     assert.equal((await respond(other.code, answer(0))).status, 410);
-    const third = (await open({ urn: '100001', year_group: 9, phase: 'pre', pupils_expected: 30 })).data;
+    const third = (await open({ urn: '100001', year_group: 9, phase: 'pre', capacity: 30 })).data;
     assert.equal((await admin.post(`/api/v1/survey-runs/${third.id}/close`)).status, 200);
   });
 
   test('after 24 hours, or once full, a run takes no more answers', async () => {
-    const run = (await open({ urn: '100001', year_group: 9, phase: 'pre', pupils_expected: 30 })).data;
+    const run = (await open({ urn: '100001', year_group: 9, phase: 'pre', capacity: 30 })).data;
     // As if it had been opened 25 hours ago.
     sql(`UPDATE survey_runs SET opened_at = opened_at - 90000, closes_at = closes_at - 90000 WHERE id = ${run.id}`);
     let r = await respond(run.code, answer(0));
     assert.equal(r.status, 410);
 
-    const small = (await open({ urn: '100001', year_group: 9, phase: 'pre', pupils_expected: 1 })).data;
-    assert.equal(small.max_responses, 6); // one expected, and a margin of five
+    const small = (await open({ urn: '100001', year_group: 9, phase: 'pre', capacity: 6 })).data;
+    assert.equal(small.max_responses, 6);
     for (let i = 0; i < 6; i++) assert.equal((await respond(small.code, answer(i))).status, 201);
     r = await respond(small.code, answer(6));
     assert.equal(r.status, 409);
@@ -653,7 +674,7 @@ describe('pupil survey', () => {
   });
 
   test("the run's QR code decodes to its /s/{code} address", async () => {
-    const run = (await open({ urn: '100001', year_group: 9, phase: 'post', pupils_expected: 30 })).data;
+    const run = (await open({ urn: '100001', year_group: 9, phase: 'post', capacity: 30 })).data;
     const web = await loggedIn(stack, 'trainer@test.example', PASSWORD);
     const svg = await web.get(`/survey-runs/${run.id}/qr.svg`);
     assert.equal(svg.status, 200);

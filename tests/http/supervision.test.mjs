@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { api, childPids, isAlive, loggedIn, sqlite, startStack, tempDataDir, tokenFor } from './lib.mjs';
-import { checkWrites, prepareWrites, SCAN_INTERVAL_MS, scansWritten, sleep, startWrites } from './writes.mjs';
+import { checkWrites, prepareWrites, sleep, startWrites } from './writes.mjs';
 
 const KILLS = 5;
 const KILL_EVERY_MS = 2000;
@@ -94,23 +94,16 @@ test('SIGKILL of a serving process, five times under load: service goes on, noth
   assert.deepEqual(failed.filter((r) => !afterKill(r.start)), [], 'reads failed outside a second after a kill');
   for (const n of perKill) assert.ok(n <= READERS, `${n} reads failed after one kill, more than one per reader`);
 
-  // Writes: failures only just after a kill (those in flight on the killed process); all acknowledged
-  // ones kept, no invariant broken.
+  // Writes: failures only just after a kill (those in flight on the killed process: nginx answers 502);
+  // all acknowledged ones kept, no invariant broken, every scan seen written kept (a killed process
+  // loses the scans it had queued, no more).
   const { acked, errors } = stream;
   console.log(`supervision: ${errors.length} writes failed: ${errors.map((e) => `${e.what} ${e.status}`).join(', ')}`);
-  assert.deepEqual(errors.filter((e) => !afterKill(e.at)), [], 'writes failed away from any kill');
-  assert.ok(acked.booked.size > 20 && acked.scans.length > 50,
-    `the stream did too little to test: ${acked.booked.size} bookings, ${acked.scans.length} scans`);
-  checkWrites(stack.dbPath, fx, acked);
-
-  // Scans: a killed process loses what it had queued, at most its last flush interval's worth.
-  await sleep(SCAN_INTERVAL_MS * 3); // the living processes' queues are written
-  const window = SCAN_INTERVAL_MS + 300;
-  const lost = Math.max(0, acked.scans.length - scansWritten(stack.dbPath, fx));
-  const allowed = acked.scans.filter((t) => kills.some((k) => t >= k.at - window && t <= k.at)).length;
-  console.log(`supervision: ${acked.booked.size} bookings, ${acked.cancelled.size} cancellations, ` +
-    `${acked.scans.length} scans acknowledged; ${lost} scans lost (at most ${allowed} in the ${window} ms before a kill)`);
-  assert.ok(lost <= allowed, `${lost} acknowledged scans lost, more than the ${allowed} of the ${window} ms before each kill`);
+  assert.deepEqual(errors.filter((e) => !afterKill(e.at) || e.status !== 502), [],
+    'writes failed away from a kill, or otherwise than with a 502');
+  assert.ok(stream.enough(), `the stream did too little to test: ${stream.summary()}`);
+  const { kept, lost } = checkWrites(stack.dbPath, fx, acked);
+  console.log(`supervision: ${stream.summary()}; ${kept} scans kept, ${lost} lost with their processes`);
 });
 
 /** The pid holding the flock on the database's lock file (app/server.c take_duty), from /proc/locks. */

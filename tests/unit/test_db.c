@@ -293,6 +293,45 @@ static void test_request_end_failure(void **state)
 	assert_false(db_request_end(db));
 }
 
+static const char SQL_NOT_SQL[] = "SELEC 1";
+static const char SQL_NAMED_C[] = "SELECT :missing";
+
+/* A bug in a statement (SQL that does not prepare, values that do not fit its parameters) costs the
+ * request a 500 (db_request_end reports it), never the process; the connection goes on working. */
+static void test_bugs_fail_the_request(void **state)
+{
+	struct test_db *t = *state;
+	struct db *db = t->db;
+	struct db_stmt *st = db_query(db, SQL_NOT_SQL, "");
+	assert_false(db_next(st));
+	db_done(st);
+	assert_true(db_request_end(db));
+	assert_int_equal(db_exec(db, SQL_NOT_SQL, ""), DB_ERROR);
+	assert_int_equal(db_int(db, 7, SQL_NOT_SQL, ""), 7);
+	assert_true(db_request_end(db));
+
+	assert_int_equal(db_int(db, -1, SQL_T_S_BY_ID, "II", (int64_t)1, (int64_t)2), -1); /* one too many */
+	assert_true(db_request_end(db));
+	assert_int_equal(db_int(db, -1, SQL_T_S_BY_ID, ""), -1); /* one too few */
+	assert_true(db_request_end(db));
+	assert_int_equal(db_exec(db, SQL_T_INSERT, "siIdx", "a", 1, (int64_t)1, 1.0), DB_ERROR); /* no 'x' */
+	assert_true(db_request_end(db));
+	assert_int_equal(count_t(db), 0);
+	struct db_named none[] = {{":other", "x", 0}};
+	assert_false(db_next(db_query_named(db, SQL_NAMED_C, none, 1)));
+	assert_true(db_request_end(db));
+
+	/* The same statements, used rightly, work. */
+	assert_int_equal(db_exec(db, SQL_T_INSERT, "siIdn", "a", 1, (int64_t)1, 1.0), DB_OK);
+	assert_int_equal(count_t(db), 1);
+	struct db_named one[] = {{":missing", "here", 0}};
+	st = db_query_named(db, SQL_NAMED_C, one, 1);
+	assert_true(db_next(st));
+	assert_string_equal(db_col_text(st, 0), "here");
+	db_done(st);
+	assert_false(db_request_end(db));
+}
+
 static void test_exec_script(void **state)
 {
 	struct test_db *t = *state;
@@ -520,6 +559,7 @@ int main(void)
 		T(test_constraint),
 		T(test_transactions),
 		T(test_request_end_failure),
+		T(test_bugs_fail_the_request),
 		T(test_exec_script),
 		T(test_backup),
 		T(test_shared_writer),

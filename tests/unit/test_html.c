@@ -113,6 +113,19 @@ static void test_numbers(void **state)
 	assert_string_equal(body(f), "<br>no conversions <i>here</i>");
 }
 
+/* A conversion htmlf does not know is a bug in a literal: the page fails (a 500 for this request),
+ * the process goes on. html_format is called directly: htmlf's literal check is for callers. */
+static void test_unknown_conversion_fails_the_page(void **state)
+{
+	struct fixture *f = *state;
+	html_format(&f->o, "before %q after %h", "x");
+	assert_non_null(f->o.fault);
+	assert_string_equal(body(f), "before ");
+	f->o.fault = NULL;
+	html_format(&f->o, "a trailing %");
+	assert_non_null(f->o.fault);
+}
+
 /* ---- form errors ---- */
 
 static void test_form_errors(void **state)
@@ -458,6 +471,7 @@ int main(void)
 		T(test_escape_h),
 		T(test_escape_u),
 		T(test_numbers),
+		T(test_unknown_conversion_fails_the_page),
 		T(test_form_errors),
 		T(test_error_summary),
 		T(test_input_plain),

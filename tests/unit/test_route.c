@@ -101,6 +101,10 @@ static void test_route_roles(void **state)
 	assert_int_equal(route_match(M_POST, "/schools/import", NULL, NULL, &exists)->roles, R_ADMIN);
 	assert_false(route_match(M_GET, "/survey-runs/1/qr.svg", NULL, NULL, &exists)->roles & (R_PUBLIC | R_SCHOOL));
 	assert_false(route_match(M_POST, "/api/v1/schools/100001/deliveries", NULL, NULL, &exists)->roles & R_ANALYST);
+	/* Voiding a run's answers: its school's lead and staff, never an analyst or the public. */
+	assert_int_equal(route_match(M_POST, "/survey-runs/1/answers", NULL, NULL, &exists)->roles, R_ADMIN | R_TRAINER | R_SCHOOL);
+	assert_int_equal(route_match(M_POST, "/api/v1/survey-runs/1/voids", NULL, NULL, &exists)->roles,
+			 R_ADMIN | R_TRAINER | R_SCHOOL);
 }
 
 static void test_body_limit(void **state)

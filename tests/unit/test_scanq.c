@@ -1,8 +1,12 @@
 /* test_scanq.c — the scan queue: threads queueing while a writer flushes must end with every scan
- * written exactly once; a failed write keeps the batch; an empty flush writes nothing. */
+ * written exactly once; a failed write keeps the batch; an empty flush writes nothing; a full batch or
+ * a wake-up ends the writer's wait, and a wake-up ends one wait only. */
 #include "helpers.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "scanq.h"
 
@@ -101,21 +105,78 @@ static void test_failed_write_keeps_the_batch(void **state)
 	assert_int_equal(db_int(t->db, -1, SQL_SCANS, ""), 10);
 }
 
-static void test_push_wakes_writer_at_batch(void **state)
+/* Waits in scanq_wait are long (WAIT_MS) and must end far sooner (ENDS_WITHIN_S): only a broken
+ * wake-up takes the whole wait. The helper threads act after DELAY_US, so the waiter is most likely
+ * blocked by then; were it not, the wait would still end, through the checks made before blocking. */
+enum { WAIT_MS = 20000, ENDS_WITHIN_S = 10, DELAY_US = 200000 };
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static _Atomic bool acted;
+
+static void *push_a_batch_later(void *arg)
+{
+	(void)arg;
+	usleep(DELAY_US);
+	for (int i = 0; i < SCANQ_BATCH; i++)
+		scanq_push(1, i);
+	acted = true;
+	return NULL;
+}
+
+static void *wake_later(void *arg)
+{
+	(void)arg;
+	usleep(DELAY_US);
+	acted = true; /* before the wake, so a wait it ends sees it */
+	scanq_wake();
+	return NULL;
+}
+
+/* Runs fn on a thread while this one waits on an empty queue; returns how long the wait took. */
+static double wait_while(void *(*fn)(void *))
+{
+	assert_int_equal(scanq_pending(), 0);
+	acted = false;
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, fn, NULL), 0);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	scanq_wait(WAIT_MS);
+	double took = seconds_since(&t0);
+	assert_true(acted); /* it was the other thread that ended the wait */
+	pthread_join(th, NULL);
+	return took;
+}
+
+static void test_full_batch_ends_a_wait(void **state)
 {
 	(void)state;
-	for (int i = 0; i < SCANQ_BATCH; i++)
-		assert_true(scanq_push(1, i));
-	struct timespec t0, t1;
+	assert_true(wait_while(push_a_batch_later) < ENDS_WITHIN_S);
+	assert_int_equal(scanq_pending(), SCANQ_BATCH);
+}
+
+static void test_wake_ends_a_wait(void **state)
+{
+	(void)state;
+	/* A wake-up during a wait ends it, with nothing queued. */
+	assert_true(wait_while(wake_later) < ENDS_WITHIN_S);
+	/* It ends that wait only: the next one runs to its timeout. */
+	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	scanq_wait(5000); /* returns at once: a full batch is waiting */
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	assert_true(t1.tv_sec - t0.tv_sec < 2);
+	scanq_wait(300);
+	assert_true(seconds_since(&t0) >= 0.2);
+	/* A wake-up just before a wait ends it too (the shutdown path: wake, then the writer waits). */
 	scanq_wake();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	scanq_wait(5000); /* and a wake-up ends a wait too */
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	assert_true(t1.tv_sec - t0.tv_sec < 2);
+	scanq_wait(WAIT_MS);
+	assert_true(seconds_since(&t0) < ENDS_WITHIN_S);
+	assert_int_equal(scanq_pending(), 0);
 }
 
 int main(void)
@@ -125,7 +186,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_concurrent_push_and_flush, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_flush, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_write_keeps_the_batch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_push_wakes_writer_at_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_full_batch_ends_a_wait, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wake_ends_a_wait, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -405,6 +405,103 @@ static void test_valid_password(void **state)
 	assert_false(valid_password(repeat(buf, 257, 'p', "")));
 }
 
+/* ---- valid_local_path, valid_header_value: what may reach Location and other headers ---- */
+
+static void test_valid_local_path(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		bool ok;
+	} cases[] = {
+		{"/", true},
+		{"/sessions/12?done=created#top", true},
+		{"/login?next=%2Fsessions%2F1", true},
+		{"/%2F%2Fevil.example", true}, /* escaped slashes stay a path on this site */
+		{"", false},
+		{"sessions", false},                 /* relative */
+		{"//evil.example/x", false},         /* another site, scheme-relative */
+		{"/\\evil.example/x", false},        /* browsers read \ as / */
+		{"/a\\b", false},
+		{"/\t/evil.example/x", false},        /* browsers drop the tab: //evil.example */
+		{"/\r\nX:1", false},                 /* header injection */
+		{"/\nx", false},
+		{"/a b", false},
+		{"/\x7f", false},
+		{"/caf\xc3\xa9", false},             /* non-ASCII: must arrive escaped */
+		{"https://evil.example/", false},
+		{"javascript:alert(1)", false},
+		{" /", false},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++)
+		if (valid_local_path(cases[i].s) != cases[i].ok)
+			fail_msg("valid_local_path case %zu (\"%s\"): want %d", i, cases[i].s, cases[i].ok);
+	assert_false(valid_local_path(NULL));
+	static char buf[VALID_LOCAL_PATH_MAX + 8];
+	buf[0] = '/';
+	assert_true(valid_local_path(repeat(buf + 1, VALID_LOCAL_PATH_MAX - 1, 'a', "") - 1));
+	assert_false(valid_local_path(repeat(buf + 1, VALID_LOCAL_PATH_MAX, 'a', "") - 1));
+}
+
+static void test_valid_base_url(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		bool ok;
+	} cases[] = {
+		{"https://lantern.example.org", true},
+		{"http://127.0.0.1:8080", true},
+		{"https://training.essex-partnership.example:8443", true},
+		{"http://localhost", true},
+		{"http://[::1]:8080", true},
+		{"HTTPS://lantern.example.org", false}, /* the scheme as lantern writes it */
+		{"https://lantern.example.org/", false}, /* no path, not even / */
+		{"https://lantern.example.org/lantern", false},
+		{"https://lantern.example.org?x=1", false},
+		{"https://lantern.example.org#top", false},
+		{"https://user@lantern.example.org", false},
+		{"https://user:pw@lantern.example.org", false},
+		{"ftp://lantern.example.org", false},
+		{"lantern.example.org", false},
+		{"//lantern.example.org", false},
+		{"https://", false},
+		{"https://:8080", false},
+		{"https://lantern.example.org:", false},
+		{"https://lantern.example.org:0", false},
+		{"https://lantern.example.org:65536", false},
+		{"https://lantern.example.org:+80", false},
+		{"https://lantern.example.org:080", false},
+		{"https://lantern..example.org", false},
+		{"https://-lantern.example.org", false},
+		{"https://lantern-.example.org", false},
+		{"https://lantern.example.org.", false},
+		{"https://lantern example.org", false},
+		{"https://lantern.example.org\r\nX:1", false},
+		{"https://[]", false},
+		{"https://[::1", false},
+		{"https://[::1]x", false},
+		{"", false},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++)
+		if (valid_base_url(cases[i].s) != cases[i].ok)
+			fail_msg("valid_base_url(\"%s\"): want %d", cases[i].s, cases[i].ok);
+	assert_false(valid_base_url(NULL));
+}
+
+static void test_valid_header_value(void **state)
+{
+	(void)state;
+	assert_true(valid_header_value(""));
+	assert_true(valid_header_value("attachment; filename=\"lantern-2025-Q1-essex.csv\""));
+	assert_false(valid_header_value("a\r\nSet-Cookie: x=1"));
+	assert_false(valid_header_value("a\nb"));
+	assert_false(valid_header_value("a\tb"));
+	assert_false(valid_header_value("\x7f"));
+	assert_false(valid_header_value("caf\xc3\xa9"));
+	assert_false(valid_header_value(NULL));
+}
+
 int main(void)
 {
 	test_uk_time();
@@ -419,6 +516,9 @@ int main(void)
 		cmocka_unit_test(test_valid_datetime),
 		cmocka_unit_test(test_local_midnight),
 		cmocka_unit_test(test_valid_password),
+		cmocka_unit_test(test_valid_local_path),
+		cmocka_unit_test(test_valid_header_value),
+		cmocka_unit_test(test_valid_base_url),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
