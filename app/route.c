@@ -124,8 +124,10 @@ static const struct route routes[] = {
 	{M_POST, "/sessions/{}/headcount", STAFF, 0, attendance_headcount_post},
 	{M_GET, "/sessions/{}/check-in", STAFF, 0, checkin_screen_page},
 	{M_GET, "/sessions/{}/check-in/qr", STAFF, 0, checkin_qr_fragment},
-	{M_GET, "/checkin/{}/{}", R_PRACTITIONER, 0, checkin_scan_page},
+	{M_GET, "/checkin/{}/{}", R_PRACTITIONER, ROUTE_SIGNED_OUT, checkin_scan_page},
 	{M_POST, "/checkin/{}/{}", R_PRACTITIONER, 0, checkin_scan_post},
+	{M_GET, "/checkin/{}/scanned/{}", R_PRACTITIONER, 0, checkin_promise_page},
+	{M_POST, "/checkin/{}/scanned/{}", R_PRACTITIONER, 0, checkin_promise_post},
 	{M_GET, "/certificates/{}", R_PRACTITIONER | R_ADMIN, 0, certificates_page},
 	{M_GET, "/certificates/{}/certificate.pdf", R_PRACTITIONER | R_ADMIN, 0, certificates_pdf},
 	{M_GET, "/verify/{}", R_PUBLIC, 0, certificates_verify_page},
@@ -238,8 +240,11 @@ char *route_table_json(void)
 			for (int k = 0; k < ROLE__MAX; k++)
 				if (routes[i].roles & (1u << k))
 					json_array_append_new(roles, json_string(role_name((enum role)k)));
-		json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "method", req_method_name(routes[i].method),
-						      "pattern", routes[i].pattern, "roles", roles));
+		json_t *row = json_pack("{s:s, s:s, s:o}", "method", req_method_name(routes[i].method), "pattern",
+					routes[i].pattern, "roles", roles);
+		if (routes[i].flags & ROUTE_SIGNED_OUT)
+			json_object_set_new(row, "signed_out", json_true());
+		json_array_append_new(list, row);
 	}
 	char *text = json_dumps(list, JSON_INDENT(1));
 	json_decref(list);
@@ -400,7 +405,8 @@ static int dispatch(struct req *r, struct resp *o, const struct req_raw *raw)
 		return route_error(r, o, 405, "This address does not accept that kind of request.");
 	}
 	const struct route *rt = r->route;
-	if (!(rt->roles & R_PUBLIC)) {
+	bool handler_signs_in = r->user == NULL && (rt->flags & ROUTE_SIGNED_OUT);
+	if (!(rt->roles & R_PUBLIC) && !handler_signs_in) {
 		if (r->user == NULL) {
 			if (route_is_api(r->path))
 				return resp_error(o, 401, "Send an API token: Authorization: Bearer TOKEN.", NULL);
