@@ -31,8 +31,8 @@ static int render(const struct req *r, struct resp *o, const char *email, const 
 					  .autocomplete = "current-password"});
 	html_button(o, "Sign in");
 	html_form_end(o);
-	html_lit(o, "<p class=\"govuk-body\">If you have forgotten your password, ask your programme admin to set a new "
-		    "one.</p>");
+	html_lit(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/password/forgotten\">Forgotten your "
+		    "password?</a></p>");
 	page_end(r, o, &p);
 	return status;
 }

@@ -25,6 +25,7 @@
 #include "indicator_pages.h"
 #include "html.h"
 #include "login.h"
+#include "password_pages.h"
 #include "organisations.h"
 #include "placements.h"
 #include "pledges.h"
@@ -50,6 +51,10 @@ static const struct route routes[] = {
 	{M_GET, "/login", R_PUBLIC, 0, login_form},
 	{M_POST, "/login", R_PUBLIC, 0, login_submit},
 	{M_POST, "/logout", R_PUBLIC, 0, login_logout},
+	{M_GET, "/password/forgotten", R_PUBLIC, 0, password_forgotten_page},
+	{M_POST, "/password/forgotten", R_PUBLIC, 0, password_forgotten_post},
+	{M_GET, "/password/set/{}", R_PUBLIC, 0, password_set_page},
+	{M_POST, "/password/set/{}", R_PUBLIC, 0, password_set_post},
 
 	/* everyone signed in */
 	{M_GET, "/", ANY, 0, home_page},

@@ -56,6 +56,7 @@ const PLACEHOLDERS = {
   roster: () => [ids.liveBooking],
   calendar: async () => [(await web.practitioner.get('/bookings')).text.match(/href="[^"]*\/calendar\/([^"/]+\.ics)"/)[1]],
   checkin: () => [ids.liveSession, '0123456789abcdef'], // a made-up token: refused (410), not forbidden
+  set: () => ['made-up-password-link-0000'], // a made-up reset link: refused (410)
   scanned: () => [`1-${'0'.repeat(32)}`], // a made-up check-in promise: refused (410)
   certificates: () => [ids.pastBooking],
   evaluations: () => [ids.pastBooking],
