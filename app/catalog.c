@@ -427,10 +427,15 @@ struct reader {
 	int *problems;
 };
 
+static void reader_problem_at(struct reader *rd, int line, const char *fmt, const char *arg)
+{
+	problem(rd->sink, line, fmt, arg);
+	(*rd->problems)++;
+}
+
 static void reader_problem(struct reader *rd, xmlNodePtr n, const char *fmt, const char *arg)
 {
-	problem(rd->sink, n ? (int)xmlGetLineNo(n) : 0, fmt, arg);
-	(*rd->problems)++;
+	reader_problem_at(rd, n ? (int)xmlGetLineNo(n) : 0, fmt, arg);
 }
 
 static const char *arena_text(struct reader *rd, xmlNodePtr n)
@@ -668,30 +673,33 @@ static bool overlap(double ax, double ay, double aw, double ah, double bx, doubl
 
 /* The boxes and the QR square lie inside the artwork and apart from one another: words never run
  * into each other or into the code. */
-static void check_geometry(struct reader *rd, xmlNodePtr root, struct svg_template *t)
+static void check_geometry(struct reader *rd, int qr_line, struct svg_template *t)
 {
 	const double w = t->width, h = t->height;
 	if (t->qr_x + t->qr_size > w || t->qr_y + t->qr_size > h)
-		reader_problem(rd, root, "%s", "the QR code's square lies outside the viewBox");
+		reader_problem_at(rd, qr_line, "%s", "the QR code's square lies outside the viewBox");
 	for (int i = 0; i < t->nboxes; i++) {
 		const struct print_box *a = &t->boxes[i];
 		if (a->x + a->width > w || a->y + a->height > h)
-			reader_problem(rd, root, "box '%s' lies outside the viewBox", a->id);
+			reader_problem_at(rd, a->template_line, "box '%s' lies outside the viewBox", a->id);
 		if (overlap(a->x, a->y, a->width, a->height, t->qr_x, t->qr_y, t->qr_size, t->qr_size))
-			reader_problem(rd, root, "box '%s' overlaps the QR code's square", a->id);
+			reader_problem_at(rd, a->template_line, "box '%s' overlaps the QR code's square", a->id);
 		for (int k = i + 1; k < t->nboxes; k++) {
 			const struct print_box *b = &t->boxes[k];
 			if (strcmp(a->id, b->id) == 0)
-				reader_problem(rd, root, "there are two boxes '%s'", a->id);
+				reader_problem_at(rd, b->template_line, "there are two boxes '%s'", a->id);
 			else if (overlap(a->x, a->y, a->width, a->height, b->x, b->y, b->width, b->height))
-				reader_problem(rd, root, "%s", arena_printf(rd->arena, "boxes '%s' and '%s' overlap", a->id, b->id));
+				reader_problem_at(rd, b->template_line, "%s",
+						  arena_printf(rd->arena, "boxes '%s' and '%s' overlap", a->id, b->id));
 		}
 	}
 }
 
-/* The template's <qr>, <box> and <address> elements, read into t and taken out of the document. */
-static void read_boxes(struct reader *rd, xmlNodePtr root, struct svg_template *t)
+/* The template's <qr>, <box> and <address> elements, read into t and taken out of the document; the
+ * line of the <qr>. */
+static int read_boxes(struct reader *rd, xmlNodePtr root, struct svg_template *t)
 {
+	int qr_line = 0;
 	t->boxes = arena_alloc(rd->arena, PRINT_MAX_BOXES * sizeof *t->boxes);
 	int nqr = 0;
 	for (xmlNodePtr n = root->children, next; n; n = next) {
@@ -702,10 +710,11 @@ static void read_boxes(struct reader *rd, xmlNodePtr root, struct svg_template *
 			if (!number_attr(n, "x", -1, &t->qr_x) || !number_attr(n, "y", -1, &t->qr_y) ||
 			    !number_attr(n, "size", -1, &t->qr_size) || t->qr_size <= 0)
 				reader_problem(rd, n, "%s", "give the QR code's square numeric x, y and size");
+			qr_line = (int)xmlGetLineNo(n);
 			nqr++;
 		} else if ((named(n, "box") || named(n, "address")) && t->nboxes < PRINT_MAX_BOXES) {
 			if (read_box(rd, n, &t->boxes[t->nboxes]))
-				t->boxes[t->nboxes++].line = 0;
+				t->boxes[t->nboxes++].template_line = (int)xmlGetLineNo(n);
 		} else {
 			reader_problem(rd, n, "<%s> is not a print box: use <box>, <address> or <qr>, at most 32", (const char *)n->name);
 		}
@@ -714,6 +723,7 @@ static void read_boxes(struct reader *rd, xmlNodePtr root, struct svg_template *
 	}
 	if (nqr != 1)
 		reader_problem(rd, root, "%s", "mark the QR code's place with one <qr x=\"\" y=\"\" size=\"\"/> (xmlns=\"" PRINT_NS "\")");
+	return qr_line;
 }
 
 /* Reads campaigns/templates/NAME: safe parse, screening, its viewBox, its boxes and their geometry,
@@ -737,12 +747,14 @@ static void read_template(struct reader *rd, const char *dir, const char *name, 
 	}
 	int before = *rd->problems;
 	template_screen(&trd, root, 0);
+	int screened = *rd->problems;
 	if (!read_view_box(root, &t->width, &t->height))
 		reader_problem(&trd, root, "%s", "give the template a viewBox=\"0 0 WIDTH HEIGHT\": boxes are placed in its units");
-	read_boxes(&trd, root, t);
+	int qr_line = read_boxes(&trd, root, t);
+	if (*rd->problems == screened)
+		check_geometry(&trd, qr_line, t);
 	if (*rd->problems != before)
 		goto out;
-	check_geometry(&trd, root, t);
 	xmlBufferPtr b = xmlBufferCreate();
 	xmlNodeDump(b, doc, root, 0, 0);
 	t->svg = arena_strdup(rd->arena, (const char *)xmlBufferContent(b));

@@ -101,7 +101,8 @@ struct print_box {
 	bool inline_services; /* "Name: phone" then the hours, rather than name, phone and hours stacked */
 	const struct print_block *blocks;
 	int nblocks;
-	int line; /* of the material's <box> (its words) in the campaign file, for problems */
+	int line;          /* of the material's <box> (its words) in the campaign file, for problems */
+	int template_line; /* of the box in the template */
 };
 
 /* An SVG print template, read safely at load: its background (everything but the boxes, with no
