@@ -169,34 +169,37 @@ static void para_lay_out(struct para *p, const struct print_box *box, double siz
 	pango_layout_set_width(p->layout, width);
 }
 
-/* Whether each line of p fits width and starts where a line may break; if not, *keep is the kept
- * range on the first line that does not (-1: none) and *line that line's index. */
+/* Whether each line of p lies within width (after any indent or centring) and starts where a line may
+ * break; if not, *keep is the kept range on the first line that does not (-1: none) and *line that
+ * line's index. */
 static bool para_fits(const struct para *p, int width, int *keep, int *line)
 {
 	int nattrs;
 	const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly(p->layout, &nattrs);
-	int i = 0;
-	for (GSList *l = pango_layout_get_lines_readonly(p->layout); l; l = l->next, i++) {
-		PangoLayoutLine *ln = l->data;
+	PangoLayoutIter *it = pango_layout_get_iter(p->layout);
+	bool fits = true;
+	for (int i = 0; fits; i++) {
+		const PangoLayoutLine *ln = pango_layout_iter_get_line_readonly(it);
 		PangoRectangle logical;
-		pango_layout_line_get_extents(ln, NULL, &logical);
-		long offset = g_utf8_pointer_to_offset(p->text, p->text + ln->start_index);
-		bool bad = logical.width > width || (i > 0 && offset < nattrs && !attrs[offset].is_line_break);
-		for (int k = 0; !bad && k < p->nkeep; k++) {
-			/* A kept range that starts on this line ends on it too. */
-			int a = p->keep[k].start, b = p->keep[k].end;
-			bad = a >= ln->start_index && a < ln->start_index + ln->length && b > ln->start_index + ln->length;
-		}
-		if (bad) {
+		pango_layout_iter_get_line_extents(it, NULL, &logical);
+		int start = ln->start_index, end = ln->start_index + ln->length;
+		long offset = g_utf8_pointer_to_offset(p->text, p->text + start);
+		fits = logical.x >= 0 && logical.x + logical.width <= width &&
+		       (i == 0 || offset >= nattrs || attrs[offset].is_line_break);
+		for (int k = 0; fits && k < p->nkeep; k++) /* a kept range that starts on this line ends on it */
+			fits = !(p->keep[k].start >= start && p->keep[k].start < end && p->keep[k].end > end);
+		if (!fits) {
 			*line = i;
 			*keep = -1;
 			for (int k = 0; k < p->nkeep; k++)
-				if (p->keep[k].start < ln->start_index + ln->length && p->keep[k].end > ln->start_index)
+				if (p->keep[k].start < end && p->keep[k].end > start)
 					*keep = k;
-			return false;
 		}
+		if (!pango_layout_iter_next_line(it))
+			break;
 	}
-	return true;
+	pango_layout_iter_free(it);
+	return fits;
 }
 
 /* Lays the box out at size s; true if it all fits, false with a description of the first misfit and
