@@ -4,8 +4,9 @@
 // whole on one line, no words run into other words or into the QR code and its quiet zone, everything
 // lies inside the page's margins, and each QR code decodes to the configured public address
 // (<base>/c/<code>). The preview (material.svg) is the same drawing: every glyph where the PDF has it.
-// And the catalogue check refuses a phone number too long for its box, and a template that places words
-// at fixed positions or lets boxes overlap each other or the QR code.
+// And the catalogue check refuses a phone number too long for its box, a template that places words at
+// fixed positions or lets boxes overlap each other or the QR code, a machine without the print font, and
+// (at serve) a public address too long to print.
 
 import test, { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -270,6 +271,17 @@ describe('the catalogue check on print templates', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('without the shipped print font the check fails rather than print in another font\'s widths', async () => {
+    await withTmpAsync(async (dir) => {
+      // A fontconfig that knows only DejaVu (if even that): what a machine without fonts-liberation2 has.
+      fs.writeFileSync(path.join(dir, 'fonts.conf'), '<?xml version="1.0"?>\n<fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir>' +
+        `<cachedir>${dir}/cache</cachedir></fontconfig>\n`);
+      const r = await runLantern(null, ['--catalog', 'check'], { env: { FONTCONFIG_FILE: path.join(dir, 'fonts.conf') } });
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(r.stderr, /print: the print font Liberation Sans is not installed \(Debian: fonts-liberation2\)/);
+    });
   });
 
   test('the server will not start with a public address too long for the address boxes', async () => {
