@@ -1,4 +1,5 @@
-/* account.c — your account: change your password, create and revoke your own API tokens. */
+/* account.c — your account: change your password (which ends your other sessions and, if you
+ * choose, your API tokens), create and revoke your own API tokens. */
 #include "account.h"
 
 #include <stdlib.h>
@@ -8,6 +9,8 @@
 #include "auth.h"
 #include "db.h"
 #include "html.h"
+#include "login_throttle.h"
+#include "password_quality.h"
 #include "valid.h"
 
 static const char SQL_TOKENS[] = "SELECT id, name, created_at, last_used_at FROM api_tokens"
@@ -24,6 +27,9 @@ static int render(const struct req *r, struct resp *o, const struct form_errors 
 	const char *done = req_query(r, "done");
 	if (done && strcmp(done, "password") == 0)
 		html_notice(o, "Your password has been changed", "Other browsers signed in as you have been signed out.");
+	if (done && strcmp(done, "password-tokens") == 0)
+		html_notice(o, "Your password has been changed",
+			    "Other browsers signed in as you have been signed out, and your API tokens revoked.");
 	if (done && strcmp(done, "revoked") == 0)
 		html_notice(o, "The token has been revoked", NULL);
 	if (new_token) {
@@ -46,6 +52,12 @@ static int render(const struct req *r, struct resp *o, const struct form_errors 
 	html_input(o, fe, &(struct field){.name = "new_password", .label = "New password", .type = "password",
 					  .hint = "At least 10 characters. A few unrelated words make a strong one.",
 					  .autocomplete = "new-password"});
+	html_lit(o, "<div class=\"govuk-form-group\"><div class=\"govuk-checkboxes govuk-checkboxes--small\" "
+		    "data-module=\"govuk-checkboxes\"><div class=\"govuk-checkboxes__item\">"
+		    "<input class=\"govuk-checkboxes__input\" id=\"revoke_tokens\" name=\"revoke_tokens\" "
+		    "type=\"checkbox\" value=\"yes\">"
+		    "<label class=\"govuk-label govuk-checkboxes__label\" for=\"revoke_tokens\">Also revoke all my API "
+		    "tokens (do this if one may have leaked)</label></div></div></div>");
 	html_button(o, "Change password");
 	html_form_end(o);
 
@@ -90,40 +102,115 @@ int account_page(const struct req *r, struct resp *o)
 	return render(r, o, NULL, NULL, 200);
 }
 
-int account_password(const struct req *r, struct resp *o)
+/* What a password change did, for the answer. */
+struct changed {
+	int sessions, tokens;
+};
+
+/* Checks the current password (throttled like a sign-in: a stolen session must not become a
+ * password) and the new one, then changes it, ends every session of the person and, if asked,
+ * revokes their tokens. Field errors go in fe (fields "current" and "new_password"); *wait is set
+ * when the check was throttled. Returns 0 on success. */
+static int change_password(const struct req *r, struct form_errors *fe, int *wait, struct changed *done)
 {
-	const char *current = req_form(r, "current"), *next = req_form(r, "new_password");
-	struct form_errors fe = {0};
-	char *hash = NULL;
-	struct db_stmt *st = db_query(r->db, SQL_HASH, "I", r->user->id);
-	if (db_next(st) && !db_col_null(st, 0))
-		hash = strdup(db_col_text(st, 0));
-	db_done(st);
-	if (current == NULL || *current == '\0')
-		form_error(&fe, "current", "Enter your current password");
-	else if (strlen(current) > PASSWORD_MAX || !auth_check_password(hash, current))
-		form_error(&fe, "current", "Your current password is not correct");
-	free(hash);
-	if (!valid_password(next))
-		form_error(&fe, "new_password", "Enter a new password of at least 10 characters");
-	if (fe.n)
-		return render(r, o, &fe, NULL, 400);
+	const char *current = req_field(r, "current"), *next = req_field(r, "new_password");
+	const char *revoke = req_field(r, "revoke_tokens");
+	bool revoke_tokens = revoke && (strcmp(revoke, "yes") == 0 || strcmp(revoke, "true") == 0);
+	bool current_ok = false;
+	*wait = 0;
+	if (current == NULL || *current == '\0') {
+		form_error(fe, "current", "Enter your current password");
+	} else if (strlen(current) > PASSWORD_MAX) {
+		form_error(fe, "current", "Your current password is not correct");
+	} else {
+		struct login_throttle t;
+		*wait = login_throttle_begin(r->db, &t, r->user->email, r->client_addr);
+		if (*wait != 0)
+			return -1;
+		char *hash = NULL;
+		struct db_stmt *st = db_query(r->db, SQL_HASH, "I", r->user->id);
+		if (db_next(st) && !db_col_null(st, 0))
+			hash = strdup(db_col_text(st, 0));
+		db_done(st);
+		if (auth_check_password(hash, current)) {
+			login_throttle_passed(r->db, &t);
+			current_ok = true;
+		} else {
+			login_throttle_failed(r->db, &t, r->user->email);
+			form_error(fe, "current", "Your current password is not correct");
+		}
+		free(hash);
+	}
+	const char *weak = password_problem(next, PASSWORD_FIELD_NEW, r->user->email, current_ok ? current : NULL);
+	if (weak)
+		form_error(fe, "new_password", weak);
+	if (fe->n)
+		return -1;
 	char *new_hash = auth_hash_password(next);
 	if (new_hash == NULL) {
 		/* Hashing takes tens of MiB: under memory pressure it fails for this request only. */
 		log_error("cannot hash a password (out of memory?)");
-		return page_error(r, o, 500, "Sorry, there is a problem with the service", "Try again later.");
+		return -1;
 	}
-	db_begin(r->db);
+	int rc = -1;
+	if (db_begin(r->db) != DB_OK)
+		goto out;
 	db_exec(r->db, SQL_SET_HASH, "sI", new_hash, r->user->id);
-	/* Every other session of this user ends; this browser signs in afresh below. */
-	auth_sessions_revoke_user(r->db, r->user->id);
+	/* Every session of this person ends; a browser that asked signs in afresh (the caller). */
+	done->sessions = auth_sessions_revoke_user(r->db, r->user->id);
+	done->tokens = revoke_tokens ? auth_tokens_revoke_user(r->db, r->user->id) : 0;
+	char *ended = xasprintf("sessions=%d tokens=%d", done->sessions, done->tokens);
 	audit(r->db, r->user->id, "user", arena_printf(r->arena, "%lld", (long long)r->user->id), "password-changed",
-	      NULL, NULL);
-	auth_session_start(r->db, o, r->user->id);
-	db_commit(r->db);
+	      NULL, ended);
+	free(ended);
+	if (db_commit(r->db) == DB_OK)
+		rc = 0;
+out:
 	free(new_hash);
-	return resp_redirect(o, "/account?done=password");
+	return rc;
+}
+
+int account_password(const struct req *r, struct resp *o)
+{
+	struct form_errors fe = {0};
+	struct changed done = {0};
+	int wait;
+	if (change_password(r, &fe, &wait, &done) != 0) {
+		if (wait > 0) {
+			form_error(&fe, "current", arena_printf(r->arena, "Too many wrong passwords have been tried for this "
+								       "account: try again in %d seconds", wait));
+			resp_header(o, "Retry-After", arena_printf(r->arena, "%d", wait));
+			return render(r, o, &fe, NULL, 429);
+		}
+		if (fe.n == 0)
+			return page_error(r, o, 503, "Sorry, there is a problem with the service", "Try again later.");
+		return render(r, o, &fe, NULL, 400);
+	}
+	/* This browser stays signed in, with a new session id. */
+	if (auth_session_start(r->db, o, r->user->id) != 0)
+		return page_error(r, o, 500, "Sorry, there is a problem with the service", "Try again later.");
+	return resp_redirect(o, done.tokens ? "/account?done=password-tokens" : "/account?done=password");
+}
+
+int account_api_password(const struct req *r, struct resp *o)
+{
+	if (r->json == NULL)
+		return resp_error(o, 415, "Send a JSON object with Content-Type: application/json.", NULL);
+	struct form_errors fe = {0};
+	struct changed done = {0};
+	int wait;
+	if (change_password(r, &fe, &wait, &done) != 0) {
+		if (wait > 0) {
+			resp_header(o, "Retry-After", arena_printf(r->arena, "%d", wait));
+			return resp_error(o, 429, "Too many wrong passwords have been tried for this account; wait and try again.",
+					  "current");
+		}
+		if (fe.n == 0)
+			return resp_error(o, 503, "The password could not be changed; try again later.", NULL);
+		return resp_error(o, 422, fe.e[0].message, fe.e[0].field);
+	}
+	return resp_json(o, 200,
+			 json_pack("{s:i, s:i}", "sessions_ended", done.sessions, "tokens_revoked", done.tokens));
 }
 
 int account_token_create(const struct req *r, struct resp *o)

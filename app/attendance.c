@@ -8,16 +8,15 @@
 
 #include "audit.h"
 #include "catalog.h"
+#include "certificates.h"
 #include "csv.h"
 #include "auth.h"
 #include "db.h"
 #include "deliveries.h"
 #include "html.h"
-#include "outbox.h"
 #include "ref.h"
 #include "route.h"
 #include "sessions.h"
-#include "site.h"
 #include "users.h"
 #include "valid.h"
 
@@ -42,85 +41,104 @@ bool attendance_open(const struct session *s, const struct user *actor, int64_t 
 	return actor->role == ROLE_ADMIN || now >= s->starts_at - 30 * 60;
 }
 
-static const char SQL_BOOKING[] = "SELECT b.session_id, b.status, u.email FROM bookings b JOIN users u ON u.id = b.user_id"
-				  " WHERE b.id = ?";
-static const char SQL_SET[] = "UPDATE bookings SET status = ? WHERE id = ?";
+static const char SQL_BOOKING[] = "SELECT session_id, status, coalesce(minutes_attended, 0) FROM bookings WHERE id = ?";
+static const char SQL_SET[] = "UPDATE bookings SET status = ?, minutes_attended = NULL WHERE id = ?";
+static const char SQL_SET_PARTIAL[] = "UPDATE bookings SET status = 'partial', minutes_attended = ? WHERE id = ?";
 
-/* The evaluation e-mail goes once, when a person is first marked as there. */
-static void ask_for_evaluation(struct db *db, struct arena *a, const char *email, int64_t booking_id)
+/* The minutes someone who left early was there: for partial, a whole number from 1 to the session's
+ * length; for any other mark, none. Returns true with *out (0 for none), or false with *error. */
+static bool minutes_valid(struct arena *a, const struct session *s, const char *status, const char *minutes,
+			  long long *out, const char **error)
 {
-	const char *base_url = site_base_url();
-	struct outbox_message m = {
-		.to = email,
-		.subject = "How was your training session?",
-		.body = arena_printf(a, "Thank you for coming. Please take two minutes to tell us how confident you feel now, "
-					"so we can improve the training:\n\n%s/evaluations/%lld\n\nYour certificate is "
-					"ready at %s/certificates/%lld",
-				     base_url, (long long)booking_id, base_url, (long long)booking_id),
-	};
-	outbox_put(db, &m);
+	long long length = (s->ends_at - s->starts_at) / 60;
+	*out = 0;
+	if (strcmp(status, "partial") != 0) {
+		*error = "Give the minutes attended only for someone who left early (partial).";
+		return minutes == NULL || *minutes == '\0';
+	}
+	*error = arena_printf(a, "Enter the minutes they attended before leaving, a whole number from 1 to %lld "
+				 "(the session's length)",
+			      length);
+	return valid_int(minutes, 1, length > 0 ? length : 1, out);
 }
 
-/* Inside the caller's transaction: checks and writes one mark. */
+/* Inside the caller's transaction: checks and writes one mark, and notes someone there for the
+ * certificate the duty issues when the session has ended. */
 static int mark_in_txn(struct db *db, struct arena *a, const struct user *actor, int64_t booking_id,
-		       const char *status, const char **error, int64_t *session_out)
+		       const char *status, const char *minutes, struct mark_error *e)
 {
 	struct db_stmt *st = db_query(db, SQL_BOOKING, "I", booking_id);
 	if (!db_next(st)) {
-		*error = "There is no such booking.";
+		e->message = "There is no such booking.";
 		return 404;
 	}
-	int64_t session_id = db_col_int64(st, 0);
+	int64_t session_id = db_col_int64(st, 0), old_minutes = db_col_int64(st, 2);
 	const char *old = arena_strdup(a, db_col_text(st, 1));
-	const char *email = arena_strdup(a, db_col_text(st, 2));
 	db_done(st);
 	struct session s;
 	sessions_load(db, a, session_id, &s);
-	*session_out = session_id;
 	if (actor->role != ROLE_ADMIN && !session_is_trainer(&s, actor->id)) {
-		*error = "Only this session's trainers and admins take its attendance.";
+		e->message = "Only this session's trainers and admins take its attendance.";
 		return 403;
 	}
 	if (strcmp(s.status, "cancelled") == 0) {
-		*error = "This session was cancelled.";
+		e->message = "This session was cancelled.";
 		return 409;
 	}
 	if (!attendance_open(&s, actor, now_utc())) {
-		*error = "Attendance can be taken from 30 minutes before the session starts.";
+		e->message = "Attendance can be taken from 30 minutes before the session starts.";
 		return 409;
 	}
 	if (strcmp(old, "waitlisted") == 0 || strcmp(old, "cancelled") == 0) {
-		*error = "Only people with a place can be marked; add someone else as a walk-in.";
+		e->message = "Only people with a place can be marked; add someone else as a walk-in.";
 		return 409;
 	}
-	if (strcmp(old, status) == 0)
+	long long mins;
+	if (!minutes_valid(a, &s, status, minutes, &mins, &e->message)) {
+		e->field = "minutes_attended";
+		return 422;
+	}
+	if (strcmp(old, status) == 0 && old_minutes == mins)
 		return 0;
-	db_exec(db, SQL_SET, "sI", status, booking_id);
-	audit(db, actor->id, "attendance", arena_printf(a, "%lld", (long long)booking_id), "mark", old, status);
-	if (attendance_present(status) && !attendance_present(old))
-		ask_for_evaluation(db, a, email, booking_id);
+	const char *id = arena_printf(a, "%lld", (long long)booking_id);
+	enum db_rc set = mins ? db_exec(db, SQL_SET_PARTIAL, "II", (int64_t)mins, booking_id)
+			      : db_exec(db, SQL_SET, "sI", status, booking_id);
+	if (set != DB_OK) {
+		e->message = "The mark could not be saved; try again.";
+		return 503;
+	}
+	if (strcmp(old, status) != 0)
+		audit(db, actor->id, "attendance", id, "mark", old, status);
+	if (mins && old_minutes != mins)
+		audit(db, actor->id, "attendance", id, "minutes",
+		      old_minutes ? arena_printf(a, "%lld", (long long)old_minutes) : NULL, arena_printf(a, "%lld", mins));
+	if (attendance_present(status) && certificates_due_add(db, booking_id) != 0) {
+		e->message = "The mark could not be saved; try again.";
+		return 503;
+	}
 	return 0;
 }
 
 int attendance_mark(struct db *db, struct arena *a, const struct user *actor, int64_t booking_id, const char *status,
-		    const char **error)
+		    const char *minutes, struct mark_error *e)
 {
+	*e = (struct mark_error){0};
 	if (!attendance_status_valid(status)) {
-		*error = "Choose attended, late, partial, absent or excused.";
+		e->message = "Choose attended, late, partial, absent or excused.";
+		e->field = "status";
 		return 422;
 	}
 	if (db_begin(db) != DB_OK) {
-		*error = "The service is busy; try again.";
+		e->message = "The service is busy; try again.";
 		return 503;
 	}
-	int64_t session_id;
-	int rc = mark_in_txn(db, a, actor, booking_id, status, error, &session_id);
+	int rc = mark_in_txn(db, a, actor, booking_id, status, minutes, e);
 	if (rc) {
 		db_rollback(db);
 		return rc;
 	}
 	if (db_commit(db) != DB_OK) {
-		*error = "The service is busy; try again.";
+		e->message = "The service is busy; try again.";
 		return 503;
 	}
 	return 0;
@@ -160,7 +178,7 @@ int64_t attendance_walk_in(struct db *db, struct arena *a, const struct user *ac
 		*error = "Walk-ins must be active practitioners.";
 		goto out;
 	}
-	const char *email = arena_strdup(a, db_col_text(st, 0)), *sector = arena_strdup(a, db_col_text(st, 1));
+	const char *sector = arena_strdup(a, db_col_text(st, 1));
 	db_done(st);
 	st = db_query(db, SQL_EXISTING, "II", session_id, user_id);
 	if (db_next(st)) {
@@ -171,9 +189,12 @@ int64_t attendance_walk_in(struct db *db, struct arena *a, const struct user *ac
 		if (!attendance_present(old)) {
 			db_exec(db, SQL_SET, "sI", "attended", existing);
 			audit(db, actor->id, "attendance", arena_printf(a, "%lld", (long long)existing), "mark", old, "attended");
-			ask_for_evaluation(db, a, email, existing);
 		}
 		id = existing;
+		if (certificates_due_add(db, id) != 0) {
+			*error = "The walk-in could not be added.";
+			goto out;
+		}
 	} else {
 		db_done(st);
 		if (db_exec(db, SQL_WALK_IN, "IIsII", session_id, user_id, sector, now, actor->id) != DB_OK) {
@@ -182,7 +203,10 @@ int64_t attendance_walk_in(struct db *db, struct arena *a, const struct user *ac
 		}
 		id = db_last_id(db);
 		audit(db, actor->id, "attendance", arena_printf(a, "%lld", (long long)id), "walk-in", NULL, "attended");
-		ask_for_evaluation(db, a, email, id);
+		if (certificates_due_add(db, id) != 0) {
+			*error = "The walk-in could not be added.";
+			goto out;
+		}
 	}
 	if (db_commit(db) == DB_OK)
 		return id;
@@ -206,7 +230,8 @@ static int load_for_staff(const struct req *r, struct resp *o, struct session *s
 	return 0;
 }
 
-static const char SQL_ROSTER[] = "SELECT b.id, u.name, coalesce(o.name, ''), b.status, b.walk_in, u.email"
+static const char SQL_ROSTER[] = "SELECT b.id, u.name, coalesce(o.name, ''), b.status, b.walk_in, u.email,"
+				 " coalesce(b.minutes_attended, 0)"
 				 " FROM bookings b JOIN users u ON u.id = b.user_id LEFT JOIN organisations o ON o.id = u.org_id"
 				 " WHERE b.session_id = ? AND b.status NOT IN ('waitlisted', 'cancelled') ORDER BY u.name";
 static const char SQL_AUDIT[] = "SELECT l.at, coalesce(a.name, 'lantern'), u.name, l.action, coalesce(l.old_value, ''),"
@@ -220,6 +245,12 @@ static const char *mark_label(const char *status)
 		if (strcmp(status, marks[i]) == 0)
 			return mark_labels[i];
 	return strcmp(status, "booked") == 0 ? "Not marked yet" : status;
+}
+
+/* The mark as the roster shows it: "Left early (1 hour 30 minutes)" for someone who left early. */
+static const char *mark_text(struct arena *a, const char *status, int minutes)
+{
+	return minutes > 0 ? arena_printf(a, "%s (%s)", mark_label(status), duration_human(a, minutes)) : mark_label(status);
 }
 
 static void session_heading(struct resp *o, const struct session *s, const char *what)
@@ -259,7 +290,7 @@ static void roster_row(const struct req *r, struct resp *o, int64_t session_id, 
 		 "<span class=\"lantern-roster__meta\">%h%h</span> ",
 	      present ? " lantern-roster__item--present" : marked ? " lantern-roster__item--absent" : "", db_col_text(st, 1),
 	      db_col_text(st, 2), db_col_int(st, 4) ? " (walk-in)" : "");
-	html_tag(o, mark_label(status), present ? "green" : marked ? "grey" : "blue");
+	html_tag(o, mark_text(r->arena, status, db_col_int(st, 6)), present ? "green" : marked ? "grey" : "blue");
 	html_form_begin(r, o, arena_printf(r->arena, "/sessions/%lld/roster/%lld", (long long)session_id, (long long)booking));
 	/* One tap per person: each mark is its own submit button. */
 	for (size_t i = 0; i < ARRAY_LEN(marks); i++)
@@ -268,6 +299,15 @@ static void roster_row(const struct req *r, struct resp *o, int64_t session_id, 
 		      marks[i], i == 0 ? "" : " govuk-button--secondary", mark_labels[i], db_col_text(st, 1));
 	html_form_end(o);
 	html_lit(o, "</li>");
+}
+
+/* A value of the audit trail: a mark, or the minutes of someone who left early. */
+static const char *audit_value(struct arena *a, struct db_stmt *st, int col)
+{
+	const char *v = db_col_text(st, col);
+	if (strcmp(db_col_text(st, 3), "minutes") == 0)
+		return *v ? arena_printf(a, "%s minutes", v) : "";
+	return mark_label(v);
 }
 
 static int render_roster(const struct req *r, struct resp *o, const struct session *s, const struct form_errors *fe,
@@ -329,8 +369,7 @@ static int render_roster(const struct req *r, struct resp *o, const struct sessi
 			htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h</td>"
 				 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">%h</td>"
 				 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">%h</td></tr>",
-			      when, db_col_text(st, 1), db_col_text(st, 2), mark_label(db_col_text(st, 4)),
-			      mark_label(db_col_text(st, 5)));
+			      when, db_col_text(st, 1), db_col_text(st, 2), audit_value(r->arena, st, 4), audit_value(r->arena, st, 5));
 		}
 		db_done(st);
 		if (rows)
@@ -349,15 +388,62 @@ int attendance_roster_page(const struct req *r, struct resp *o)
 	return rc ? rc : render_roster(r, o, &s, NULL, 200);
 }
 
+static const char SQL_LEFT_EARLY[] = "SELECT u.name, coalesce(b.minutes_attended, 0) FROM bookings b"
+				     " JOIN users u ON u.id = b.user_id WHERE b.id = ? AND b.session_id = ?";
+
+/* "Left early" on the roster asks one more thing: how long they were there, which their certificate
+ * states. */
+static int left_early_page(const struct req *r, struct resp *o, int64_t booking, const struct form_errors *fe, int status)
+{
+	struct session s;
+	int rc = load_for_staff(r, o, &s);
+	if (rc)
+		return rc;
+	struct db_stmt *st = db_query(r->db, SQL_LEFT_EARLY, "II", booking, s.id);
+	if (!db_next(st)) {
+		db_done(st);
+		return route_error(r, o, 404, "There is no such booking.");
+	}
+	const char *name = arena_strdup(r->arena, db_col_text(st, 0)), *value = req_form(r, "minutes_attended");
+	if (value == NULL && db_col_int(st, 1) > 0)
+		value = arena_printf(r->arena, "%d", db_col_int(st, 1));
+	db_done(st);
+	int length = (int)((s.ends_at - s.starts_at) / 60);
+	struct page p = {.title = "Left early", .nav = "/sessions", .errors = fe,
+			 .back = arena_printf(r->arena, "/sessions/%lld/roster", (long long)s.id)};
+	page_begin(r, o, &p);
+	session_heading(o, &s, arena_printf(r->arena, "%s left early", name));
+	html_form_begin(r, o, r->path);
+	html_lit(o, "<input type=\"hidden\" name=\"status\" value=\"partial\">");
+	html_input(o, fe,
+		   &(struct field){.name = "minutes_attended", .label = arena_printf(r->arena, "How many minutes was %s there?", name),
+				   .value = value, .width = "govuk-input--width-4", .inputmode = "numeric",
+				   .hint = arena_printf(r->arena, "The session lasts %d minutes (%s). Their certificate states the "
+								  "time they were there.",
+							length, duration_human(r->arena, length))});
+	html_button(o, "Save");
+	html_form_end(o);
+	page_end(r, o, &p);
+	return status;
+}
+
 int attendance_mark_post(const struct req *r, struct resp *o)
 {
 	int64_t session_id, booking;
 	if (!valid_id(req_param(r, 0), &session_id) || !valid_id(req_param(r, 1), &booking))
 		return route_error(r, o, 404, "There is no such booking.");
-	const char *error = NULL;
-	int rc = attendance_mark(r->db, r->arena, r->user, booking, req_form(r, "status"), &error);
+	const char *status = req_form(r, "status"), *minutes = req_form(r, "minutes_attended");
+	if (status && strcmp(status, "partial") == 0 && minutes == NULL)
+		return left_early_page(r, o, booking, NULL, 200);
+	struct mark_error e;
+	int rc = attendance_mark(r->db, r->arena, r->user, booking, status, minutes, &e);
+	if (rc == 422 && e.field && strcmp(e.field, "minutes_attended") == 0) {
+		struct form_errors fe = {0};
+		form_error(&fe, e.field, e.message);
+		return left_early_page(r, o, booking, &fe, 400);
+	}
 	if (rc)
-		return route_error(r, o, rc, error);
+		return route_error(r, o, rc, e.message);
 	return resp_redirect(o, arena_printf(r->arena, "/sessions/%lld/roster?done=marked", (long long)session_id));
 }
 
@@ -376,9 +462,9 @@ int attendance_mark_all_post(const struct req *r, struct resp *o)
 		ids[n++] = db_col_int64(st, 0);
 	db_done(st);
 	for (int i = 0; i < n; i++) {
-		const char *error = NULL;
-		if ((rc = attendance_mark(r->db, r->arena, r->user, ids[i], "attended", &error)))
-			return route_error(r, o, rc, error);
+		struct mark_error e;
+		if ((rc = attendance_mark(r->db, r->arena, r->user, ids[i], "attended", NULL, &e)))
+			return route_error(r, o, rc, e.message);
 	}
 	return resp_redirect(o, arena_printf(r->arena, "/sessions/%lld/roster?done=marked", (long long)s.id));
 }
@@ -456,15 +542,17 @@ int attendance_csv(const struct req *r, struct resp *o)
 	if (rc)
 		return rc;
 	struct buf b = {0};
-	static const char *const header[] = {"booking", "name", "email", "organisation", "status", "walk_in"};
-	csv_write_row(&b, header, 6);
+	static const char *const header[] = {"booking", "name", "email", "organisation", "status", "walk_in",
+					     "minutes_attended"};
+	csv_write_row(&b, header, 7);
 	struct db_stmt *st = db_query(r->db, SQL_ROSTER, "I", s.id);
 	while (db_next(st)) {
 		const char *status = db_col_text(st, 3);
 		const char *row[] = {arena_printf(r->arena, "%lld", (long long)db_col_int64(st, 0)), db_col_text(st, 1),
 				     db_col_text(st, 5), db_col_text(st, 2),
-				     strcmp(status, "booked") == 0 ? "not-marked" : status, db_col_int(st, 4) ? "yes" : "no"};
-		csv_write_row(&b, row, 6);
+				     strcmp(status, "booked") == 0 ? "not-marked" : status, db_col_int(st, 4) ? "yes" : "no",
+				     db_col_int(st, 6) ? arena_printf(r->arena, "%d", db_col_int(st, 6)) : ""};
+		csv_write_row(&b, row, 7);
 	}
 	db_done(st);
 	resp_header(o, "Content-Disposition", arena_printf(r->arena, "attachment; filename=\"session-%lld-attendance.csv\"", (long long)s.id));
@@ -473,35 +561,53 @@ int attendance_csv(const struct req *r, struct resp *o)
 	return rc;
 }
 
-/* Entering a whole paper sheet at once: one group of radios per person. */
-int attendance_marks_page(const struct req *r, struct resp *o)
+/* Entering a whole paper sheet at once: one group of radios per person, and the minutes of anyone
+ * who left early. With fe, the marks and minutes as sent. */
+static int render_marks(const struct req *r, struct resp *o, const struct session *s, const struct form_errors *fe,
+			int status)
 {
-	struct session s;
-	int rc = load_for_staff(r, o, &s);
-	if (rc)
-		return rc;
-	struct page p = {.title = "Enter marks from a sign-in sheet", .nav = "/sessions",
-			 .back = arena_printf(r->arena, "/sessions/%lld/roster", (long long)s.id)};
+	struct page p = {.title = "Enter marks from a sign-in sheet", .nav = "/sessions", .errors = fe,
+			 .back = arena_printf(r->arena, "/sessions/%lld/roster", (long long)s->id)};
 	page_begin(r, o, &p);
-	session_heading(o, &s, "Enter marks from a sign-in sheet");
-	html_form_begin(r, o, arena_printf(r->arena, "/sessions/%lld/marks", (long long)s.id));
+	session_heading(o, s, "Enter marks from a sign-in sheet");
+	html_form_begin(r, o, arena_printf(r->arena, "/sessions/%lld/marks", (long long)s->id));
 	struct option opts[ARRAY_LEN(marks)];
 	for (size_t i = 0; i < ARRAY_LEN(marks); i++)
 		opts[i] = (struct option){marks[i], mark_labels[i]};
-	struct db_stmt *st = db_query(r->db, SQL_ROSTER, "I", s.id);
+	struct db_stmt *st = db_query(r->db, SQL_ROSTER, "I", s->id);
 	while (db_next(st)) {
-		const char *name = arena_printf(r->arena, "mark-%lld", (long long)db_col_int64(st, 0));
-		const char *status = db_col_text(st, 3);
-		html_radios(o, NULL,
-			    &(struct field){.name = name, .label = arena_printf(r->arena, "%s, %s", db_col_text(st, 1), db_col_text(st, 2)),
-					    .value = arena_strdup(r->arena, status)},
+		int64_t booking = db_col_int64(st, 0);
+		const char *name = arena_printf(r->arena, "mark-%lld", (long long)booking);
+		const char *minutes = arena_printf(r->arena, "minutes-%lld", (long long)booking);
+		const char *person = arena_printf(r->arena, "%s, %s", db_col_text(st, 1), db_col_text(st, 2));
+		html_radios(o, fe,
+			    &(struct field){.name = name, .label = person,
+					    .value = fe ? req_form(r, name) : arena_strdup(r->arena, db_col_text(st, 3))},
 			    opts, ARRAY_LEN(opts));
+		html_input(o, fe,
+			   &(struct field){.name = minutes, .label = arena_printf(r->arena, "Minutes %s was there, if they left early", db_col_text(st, 1)),
+					   .value = fe ? req_form(r, minutes)
+						: db_col_int(st, 6) ? arena_printf(r->arena, "%d", db_col_int(st, 6)) : NULL,
+					   .width = "govuk-input--width-4", .inputmode = "numeric"});
 	}
 	db_done(st);
 	html_button(o, "Save all marks");
 	html_form_end(o);
 	page_end(r, o, &p);
-	return 200;
+	return status;
+}
+
+int attendance_marks_page(const struct req *r, struct resp *o)
+{
+	struct session s;
+	int rc = load_for_staff(r, o, &s);
+	return rc ? rc : render_marks(r, o, &s, NULL, 200);
+}
+
+/* The minutes sent for a mark of the sheet: only someone who left early has them. */
+static const char *sheet_minutes(const struct req *r, const char *key, const char *status)
+{
+	return strcmp(status, "partial") == 0 ? req_form(r, arena_printf(r->arena, "minutes-%s", key + 5)) : NULL;
 }
 
 int attendance_marks_post(const struct req *r, struct resp *o)
@@ -510,16 +616,28 @@ int attendance_marks_post(const struct req *r, struct resp *o)
 	int rc = load_for_staff(r, o, &s);
 	if (rc)
 		return rc;
+	/* Every left-early time is checked before any mark is saved, so a slip means nothing half-entered. */
+	struct form_errors fe = {0};
 	for (size_t i = 0; i < r->form.n; i++) {
-		const char *key = r->form.items[i].key;
+		const char *key = r->form.items[i].key, *status = r->form.items[i].value, *why;
+		long long mins;
+		if (str_starts(key, "mark-") && attendance_status_valid(status) &&
+		    !minutes_valid(r->arena, &s, status, sheet_minutes(r, key, status), &mins, &why))
+			form_error(&fe, arena_printf(r->arena, "minutes-%s", key + 5), why);
+	}
+	if (fe.n)
+		return render_marks(r, o, &s, &fe, 400);
+	for (size_t i = 0; i < r->form.n; i++) {
+		const char *key = r->form.items[i].key, *status = r->form.items[i].value;
 		int64_t booking;
 		if (!str_starts(key, "mark-") || !valid_id(key + 5, &booking))
 			continue;
-		const char *error = NULL;
+		struct mark_error e;
 		/* A booking of another session is refused by the check that the actor trains it. */
-		rc = attendance_mark(r->db, r->arena, r->user, booking, r->form.items[i].value, &error);
+		rc = attendance_mark(r->db, r->arena, r->user, booking, status,
+				     attendance_status_valid(status) ? sheet_minutes(r, key, status) : NULL, &e);
 		if (rc)
-			return route_error(r, o, rc, error);
+			return route_error(r, o, rc, e.message);
 	}
 	return resp_redirect(o, arena_printf(r->arena, "/sessions/%lld/roster?done=marked", (long long)s.id));
 }
@@ -600,16 +718,21 @@ int attendance_api_headcount(const struct req *r, struct resp *o)
 					   (json_int_t)db_int(r->db, 0, SQL_PUPILS_PRESENT, "I", s.id)));
 }
 
+static const char SQL_MINUTES[] = "SELECT coalesce(minutes_attended, 0) FROM bookings WHERE id = ?";
+
 int attendance_api_mark(const struct req *r, struct resp *o)
 {
 	int64_t booking;
 	if (!valid_id(req_param(r, 0), &booking))
 		return resp_error(o, 404, "There is no such booking.", NULL);
-	const char *status = req_field(r, "status"), *error = NULL;
-	int rc = attendance_mark(r->db, r->arena, r->user, booking, status, &error);
+	const char *status = req_field(r, "status");
+	struct mark_error e;
+	int rc = attendance_mark(r->db, r->arena, r->user, booking, status, req_field(r, "minutes_attended"), &e);
 	if (rc)
-		return resp_error(o, rc, error, rc == 422 ? "status" : NULL);
-	return resp_json(o, 200, json_pack("{s:I, s:s}", "id", (json_int_t)booking, "status", status));
+		return resp_error(o, rc, e.message, e.field);
+	int64_t minutes = db_int(r->db, 0, SQL_MINUTES, "I", booking);
+	return resp_json(o, 200, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)booking, "status", status, "minutes_attended",
+					   minutes ? json_integer(minutes) : json_null()));
 }
 
 int attendance_api_walk_in(const struct req *r, struct resp *o)

@@ -127,12 +127,7 @@ void auth_hmac_hex(const char *purpose, const char *msg, char out[65])
 	sodium_bin2hex(out, 65, mac, sizeof mac);
 }
 
-static const char SQL_LOGIN_USER[] =
-	"SELECT id, password_hash, active, locked_until FROM users WHERE email = ?";
-static const char SQL_LOGIN_FAILED[] =
-	"UPDATE users SET failed_logins = CASE WHEN failed_logins + 1 >= ?1 THEN 0 ELSE failed_logins + 1 END,"
-	" locked_until = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 ELSE locked_until END WHERE id = ?3";
-static const char SQL_LOGIN_OK[] = "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?";
+static const char SQL_LOGIN_USER[] = "SELECT id, password_hash, active FROM users WHERE email = ?";
 
 enum login_result auth_login(struct db *db, const char *email, const char *password, int64_t *user_id)
 {
@@ -144,20 +139,14 @@ enum login_result auth_login(struct db *db, const char *email, const char *passw
 	int64_t id = db_col_int64(st, 0);
 	char *hash = db_col_null(st, 1) ? NULL : xstrdup(db_col_text(st, 1));
 	bool active = db_col_int(st, 2) != 0;
-	int64_t locked_until = db_col_int64(st, 3);
 	db_done(st);
 
-	int64_t now = now_utc();
 	enum login_result result;
-	if (locked_until > now) {
-		result = LOGIN_LOCKED;
-	} else if (!auth_check_password(hash ? hash : dummy_hash, password) || hash == NULL) {
-		db_exec(db, SQL_LOGIN_FAILED, "iII", (int)LOGIN_FAILURES_BEFORE_LOCK, now + LOGIN_LOCK_SECONDS, id);
+	if (!auth_check_password(hash ? hash : dummy_hash, password) || hash == NULL) {
 		result = LOGIN_BAD;
 	} else if (!active) {
 		result = LOGIN_INACTIVE;
 	} else {
-		db_exec(db, SQL_LOGIN_OK, "I", id);
 		*user_id = id;
 		result = LOGIN_OK;
 	}
@@ -209,9 +198,17 @@ void auth_session_end(const struct req *r, struct resp *o)
 	resp_cookie(o, SESSION_COOKIE, "", 0);
 }
 
-void auth_sessions_revoke_user(struct db *db, int64_t user_id)
+int auth_sessions_revoke_user(struct db *db, int64_t user_id)
 {
-	db_exec(db, SQL_SESSION_END_USER, "I", user_id);
+	return db_exec(db, SQL_SESSION_END_USER, "I", user_id) == DB_OK ? db_changes(db) : 0;
+}
+
+static const char SQL_TOKEN_REVOKE_USER[] =
+	"UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL";
+
+int auth_tokens_revoke_user(struct db *db, int64_t user_id)
+{
+	return db_exec(db, SQL_TOKEN_REVOKE_USER, "II", now_utc(), user_id) == DB_OK ? db_changes(db) : 0;
 }
 
 static const char SQL_SESSION_USER[] =
@@ -309,16 +306,19 @@ bool auth_token_revoke(struct db *db, int64_t user_id, int64_t token_id)
 	return db_exec(db, SQL_TOKEN_REVOKE, "III", now_utc(), token_id, user_id) == DB_OK && db_changes(db) == 1;
 }
 
-enum { ANON_CSRF_SECONDS = 12 * 3600 };
+enum { ANON_CSRF_SECONDS = 12 * 3600, ANON_NONCE_BYTES = 12 };
 
+/* An anonymous token is "time.nonce.mac": the time it was made, a random nonce so that no two page
+ * views share one (a vote may be cast once per token), and the HMAC of both. */
 const char *auth_csrf_token(const struct req *r)
 {
 	if (r->user && r->csrf)
 		return r->csrf;
-	char ts[24], mac[65];
-	snprintf(ts, sizeof ts, "%lld", (long long)now_utc());
-	auth_hmac_hex("csrf-anonymous", ts, mac);
-	return arena_printf(r->arena, "%s.%s", ts, mac);
+	char mac[65];
+	const char *signed_part =
+		arena_printf(r->arena, "%lld.%s", (long long)now_utc(), auth_random_token(r->arena, ANON_NONCE_BYTES));
+	auth_hmac_hex("csrf-anonymous", signed_part, mac);
+	return arena_printf(r->arena, "%s.%s", signed_part, mac);
 }
 
 bool auth_csrf_valid(const struct req *r, const char *token)
@@ -328,11 +328,14 @@ bool auth_csrf_valid(const struct req *r, const char *token)
 	if (r->user && r->csrf)
 		return str_equal_ct(token, r->csrf);
 	const char *dot = strchr(token, '.');
-	if (dot == NULL || dot - token > 20)
+	const char *last = strrchr(token, '.');
+	if (dot == NULL || dot - token > 20 || last == dot || last - token > 100)
 		return false;
-	char ts[24], mac[65];
+	char ts[24], signed_part[104], mac[65];
 	memcpy(ts, token, (size_t)(dot - token));
 	ts[dot - token] = '\0';
+	memcpy(signed_part, token, (size_t)(last - token));
+	signed_part[last - token] = '\0';
 	char *end;
 	errno = 0;
 	long long t = strtoll(ts, &end, 10);
@@ -342,6 +345,19 @@ bool auth_csrf_valid(const struct req *r, const char *token)
 	int64_t age = now_utc() - t;
 	if (age < -60 || age > ANON_CSRF_SECONDS)
 		return false;
-	auth_hmac_hex("csrf-anonymous", ts, mac);
-	return str_equal_ct(dot + 1, mac);
+	auth_hmac_hex("csrf-anonymous", signed_part, mac);
+	return str_equal_ct(last + 1, mac);
+}
+
+static const char SQL_SPEND[] = "INSERT OR IGNORE INTO spent_form_tokens (token, spent_at) VALUES (?, ?)";
+static const char SQL_SPENT_PURGE[] = "DELETE FROM spent_form_tokens WHERE spent_at < ?";
+
+bool auth_form_token_spend(struct db *db, const char *token)
+{
+	char mac[65];
+	auth_hmac_hex("form-token-spent", token ? token : "", mac);
+	int64_t now = now_utc();
+	/* A token is valid for ANON_CSRF_SECONDS after it was made, so never longer after it was spent. */
+	db_exec(db, SQL_SPENT_PURGE, "I", now - ANON_CSRF_SECONDS - 120);
+	return db_exec(db, SQL_SPEND, "sI", mac, now) == DB_OK && db_changes(db) == 1;
 }

@@ -235,8 +235,27 @@ static int64_t refresher_due(int64_t ended, int months)
 }
 
 static const char SQL_ATTENDED[] =
-	"SELECT s.course_id, s.starts_at, s.ends_at, b.status FROM bookings b JOIN sessions s ON s.id = b.session_id"
+	"SELECT s.course_id, s.starts_at, s.ends_at, b.status, b.id, c.booking_id IS NOT NULL, coalesce(c.withdrawn_at, 0)"
+	" FROM bookings b JOIN sessions s ON s.id = b.session_id LEFT JOIN certificates c ON c.booking_id = b.id"
 	" WHERE b.user_id = ? AND b.status IN ('attended', 'late', 'partial') ORDER BY s.starts_at DESC";
+
+/* Where an attendance's certificate stands: issued once the session has ended, or withdrawn. */
+static void certificate_json(json_t *item, struct db_stmt *st, int64_t now)
+{
+	int64_t withdrawn = db_col_int64(st, 6);
+	const char *state = withdrawn		? "withdrawn"
+			    : db_col_int(st, 5)		? "issued"
+			    : now < db_col_int64(st, 2) ? "after-the-session"
+							: "being-prepared";
+	json_object_set_new(item, "booking", json_integer(db_col_int64(st, 4)));
+	json_object_set_new(item, "certificate", json_string(state));
+	if (withdrawn) {
+		char d[32];
+		time_iso_local(withdrawn, d);
+		d[10] = '\0';
+		json_object_set_new(item, "certificate_withdrawn_on", json_string(d));
+	}
+}
 
 /* A practitioner's record: each attendance, newest first, with the refresher it implies (only the
  * latest attendance of a course sets the due date). */
@@ -255,6 +274,7 @@ static json_t *training_json(struct db *db, int64_t user_id, int64_t now)
 					 "attended_on", iso, "status", db_col_text(st, 3));
 		iso[10] = '\0';
 		json_object_set_new(item, "date", json_string(iso));
+		certificate_json(item, st, now);
 		bool latest = true;
 		for (int i = 0; i < nseen; i++)
 			latest = latest && strcmp(seen[i], course_id) != 0;
@@ -282,6 +302,24 @@ int booking_api_training(const struct req *r, struct resp *o)
 	return resp_json(o, 200, training_json(r->db, r->user->id, now_utc()));
 }
 
+/* Where the attendance's certificate stands: a link, withdrawn (and when), or still to come. */
+static void certificate_cell(struct resp *o, json_t *item)
+{
+	const char *cert = json_string_value(json_object_get(item, "certificate"));
+	if (strcmp(cert, "issued") == 0) {
+		htmlf(o, "<a class=\"govuk-link\" href=\"/certificates/%D\">Certificate</a>",
+		      (int64_t)json_integer_value(json_object_get(item, "booking")));
+	} else if (strcmp(cert, "withdrawn") == 0) {
+		html_lit(o, "Certificate ");
+		html_tag(o, "Withdrawn", "red");
+		htmlf(o, " on %h", json_string_value(json_object_get(item, "certificate_withdrawn_on")));
+	} else if (strcmp(cert, "after-the-session") == 0) {
+		html_lit(o, "Certificate when the session has ended");
+	} else {
+		html_lit(o, "Certificate being prepared");
+	}
+}
+
 int booking_training_page(const struct req *r, struct resp *o)
 {
 	struct page p = {.title = "Your training record", .nav = "/training", .wide = true};
@@ -304,9 +342,11 @@ int booking_training_page(const struct req *r, struct resp *o)
 		const char *title = json_string_value(json_object_get(item, "title"));
 		const char *due = json_string_value(json_object_get(item, "refresher_due"));
 		const char *state = json_string_value(json_object_get(item, "refresher_status"));
-		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h</td>"
-			 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">%h ",
-		      title ? title : json_string_value(json_object_get(item, "course")),
+		/* The certificate under the course's name: a fourth column would not fit a phone. */
+		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h<br>",
+		      title ? title : json_string_value(json_object_get(item, "course")));
+		certificate_cell(o, item);
+		htmlf(o, "</td><td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">%h ",
 		      json_string_value(json_object_get(item, "date")), due ? due : "No refresher needed");
 		if (state && strcmp(state, "overdue") == 0)
 			html_tag(o, "Overdue", "red");

@@ -1,6 +1,8 @@
-/* certificates.c — a printable certificate for each attendance, carrying a QR code that links to
+/* certificates.c — the printable certificate of an attendance, carrying a QR code that links to
  * /verify/{code}: a public page that confirms the name, course and date for an unguessable code,
- * and nothing more. */
+ * and nothing more. Certificates are issued by the server's duty once the session has ended
+ * (certificate_issue.c) and can be withdrawn by an admin (certificate_withdraw.c); until then, and
+ * after that, these pages say so instead. */
 #include "certificates.h"
 
 #include <string.h>
@@ -16,97 +18,134 @@
 #include "site.h"
 #include "valid.h"
 
-static const char SQL_ATTENDANCE[] =
-	"SELECT b.user_id, b.status, u.name, s.course_id, s.starts_at, s.ends_at, c.code"
-	" FROM bookings b JOIN users u ON u.id = b.user_id JOIN sessions s ON s.id = b.session_id"
+static const char SQL_CERTIFICATE[] =
+	"SELECT b.user_id, b.status, u.name, s.course_id, s.starts_at, s.ends_at, b.minutes_attended, c.code,"
+	" c.withdrawn_at FROM bookings b JOIN users u ON u.id = b.user_id JOIN sessions s ON s.id = b.session_id"
 	" LEFT JOIN certificates c ON c.booking_id = b.id WHERE b.id = ?";
-static const char SQL_ISSUE[] = "INSERT OR IGNORE INTO certificates (code, booking_id, issued_at) VALUES (?, ?, ?)";
-static const char SQL_CODE[] = "SELECT code FROM certificates WHERE booking_id = ?";
 static const char SQL_VERIFY[] =
-	"SELECT u.name, s.course_id, s.starts_at, b.status FROM certificates c JOIN bookings b ON b.id = c.booking_id"
-	" JOIN users u ON u.id = b.user_id JOIN sessions s ON s.id = b.session_id WHERE c.code = ?";
+	"SELECT u.name, s.course_id, s.starts_at, b.status, s.ends_at, c.withdrawn_at FROM certificates c"
+	" JOIN bookings b ON b.id = c.booking_id JOIN users u ON u.id = b.user_id JOIN sessions s ON s.id = b.session_id"
+	" WHERE c.code = ?";
 
 struct certificate {
+	int64_t booking;
 	const char *name, *code, *url;
 	const struct course *course;
-	int64_t starts, ends;
+	int64_t starts, ends, minutes; /* minutes: attended, for someone who left early; else 0 */
+	bool partial;
 };
 
-/* The certificate of the booking in the path, issued on first request. Returns 0, or an HTTP
- * status with *why: someone else's is not found; one for an absence is refused. */
-static int certificate_for(const struct req *r, struct certificate *c, const char **why)
+/* Why there is no certificate to show: an HTTP status, a heading and a sentence. */
+struct refusal {
+	const char *title, *why;
+};
+
+static int refuse(struct refusal *no, int status, const char *title, const char *why)
 {
-	int64_t booking;
-	*why = "There is no such certificate.";
-	if (!valid_id(req_param(r, 0), &booking))
-		return 404;
-	struct db_stmt *st = db_query(r->db, SQL_ATTENDANCE, "I", booking);
+	no->title = title;
+	no->why = why;
+	return status;
+}
+
+/* The certificate of the booking in the path, as issued. Returns 0, or an HTTP status with *no:
+ * someone else's is not found; none exists before the session has ended, for an absence, or before
+ * the duty has issued it; a withdrawn one is gone. */
+static int certificate_for(const struct req *r, struct certificate *c, struct refusal *no)
+{
+	const char *none = "There is no such certificate.";
+	if (!valid_id(req_param(r, 0), &c->booking))
+		return refuse(no, 404, "Page not found", none);
+	struct db_stmt *st = db_query(r->db, SQL_CERTIFICATE, "I", c->booking);
 	if (!db_next(st) || (r->user->role != ROLE_ADMIN && db_col_int64(st, 0) != r->user->id))
-		return 404;
-	if (!attendance_present(db_col_text(st, 1))) {
-		*why = "A certificate is issued once a trainer has marked you as attending.";
-		return 409;
-	}
+		return refuse(no, 404, "Page not found", none);
+	const char *status = arena_strdup(r->arena, db_col_text(st, 1));
 	c->name = arena_strdup(r->arena, db_col_text(st, 2));
 	c->course = catalog_course(db_col_text(st, 3));
 	c->starts = db_col_int64(st, 4);
 	c->ends = db_col_int64(st, 5);
-	c->code = arena_strdup(r->arena, db_col_text(st, 6));
+	c->minutes = db_col_int64(st, 6);
+	c->partial = strcmp(status, "partial") == 0;
+	c->code = arena_strdup(r->arena, db_col_text(st, 7));
+	int64_t withdrawn = db_col_int64(st, 8);
 	db_done(st);
-	if (c->code == NULL) {
-		db_exec(r->db, SQL_ISSUE, "sII", auth_random_token(r->arena, 18), booking, now_utc());
-		st = db_query(r->db, SQL_CODE, "I", booking);
-		if (db_next(st))
-			c->code = arena_strdup(r->arena, db_col_text(st, 0));
-		db_done(st);
+	if (c->code && withdrawn) {
+		char when[40];
+		date_human(withdrawn, when, sizeof when);
+		return refuse(no, 410, "This certificate was withdrawn",
+			      arena_printf(r->arena, "It was withdrawn on %s and is no longer valid. If you think this is "
+						     "wrong, contact the programme team.", when));
 	}
-	if (c->code == NULL) {
-		*why = "The certificate could not be issued; try again.";
-		return 500;
+	if (now_utc() < c->ends) {
+		char when[80];
+		time_human(c->ends, when, sizeof when);
+		return refuse(no, 404, "No certificate yet",
+			      arena_printf(r->arena, "Certificates are issued when the session has ended (%s), to "
+						     "everyone the trainer marked as attending. We will e-mail you then.", when));
 	}
+	if (!attendance_present(status))
+		return refuse(no, 409, "There is no certificate for this session",
+			      "A certificate is issued once a trainer has marked you as attending.");
+	if (c->code == NULL)
+		return refuse(no, 404, "Your certificate is being prepared",
+			      "It will be ready in a minute or two, and we will e-mail you when it is.");
 	c->url = arena_printf(r->arena, "%s/verify/%s", site_base_url(), c->code);
 	return 0;
+}
+
+/* "on 5 March 2026 (4 hours 30 minutes)": the session's length, or for someone who left early the
+ * time they were there. */
+static const char *attended_text(struct arena *a, const struct certificate *c)
+{
+	char date[40];
+	date_human(c->starts, date, sizeof date);
+	const char *length = duration_human(a, (int)((c->ends - c->starts) / 60));
+	if (!c->partial)
+		return arena_printf(a, "on %s (%s).", date, length);
+	if (c->minutes <= 0)
+		return arena_printf(a, "on %s, for part of the session.", date);
+	return arena_printf(a, "on %s, for %s of its %s.", date, duration_human(a, (int)c->minutes), length);
 }
 
 int certificates_api(const struct req *r, struct resp *o)
 {
 	struct certificate c;
-	const char *why;
-	int rc = certificate_for(r, &c, &why);
+	struct refusal no;
+	int rc = certificate_for(r, &c, &no);
 	if (rc)
-		return resp_error(o, rc, why, NULL);
+		return resp_error(o, rc, no.why, NULL);
 	char date[32];
 	time_iso_local(c.starts, date);
 	date[10] = '\0';
-	return resp_json(o, 200, json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", c.code, "verify_url", c.url, "name", c.name,
-					   "course", c.course ? c.course->id : "", "date", date));
+	int64_t minutes = c.partial && c.minutes > 0 ? c.minutes : (c.ends - c.starts) / 60;
+	return resp_json(o, 200, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "code", c.code, "verify_url", c.url,
+					   "name", c.name, "course", c.course ? c.course->id : "", "date", date,
+					   "minutes", (json_int_t)minutes, "partial", c.partial));
 }
 
 int certificates_page(const struct req *r, struct resp *o)
 {
-	struct certificate cert;
-	const char *why;
-	int rc = certificate_for(r, &cert, &why);
+	struct certificate c;
+	struct refusal no;
+	int rc = certificate_for(r, &c, &no);
 	if (rc)
-		return route_error(r, o, rc, why);
-	const char *name = cert.name, *url = cert.url;
-	const struct course *c = cert.course;
-	int64_t starts = cert.starts, ends = cert.ends;
-	char date[40];
-	date_human(starts, date, sizeof date);
+		return page_error(r, o, rc, no.title, no.why);
 	struct page p = {.title = "Certificate of attendance", .wide = true, .back = "/training"};
 	page_begin(r, o, &p);
 	htmlf(o, "<div class=\"lantern-certificate\"><p class=\"govuk-caption-l\">Southend, Essex and Thurrock domestic abuse "
 		 "training</p><h1 class=\"govuk-heading-xl\">Certificate of attendance</h1>"
 		 "<p class=\"govuk-body-l\">This certifies that</p><p class=\"govuk-heading-l\">%h</p>"
 		 "<p class=\"govuk-body-l\">attended the face-to-face course</p><p class=\"govuk-heading-m\">%h</p>"
-		 "<p class=\"govuk-body\">on %h (%d hours %d minutes).</p>",
-	      name, c ? c->title : "", date, (int)((ends - starts) / 3600), (int)((ends - starts) % 3600 / 60));
-	qr_html(o, url, QR_QUARTILE, 160, "QR code to check this certificate");
+		 "<p class=\"govuk-body\">%h</p>",
+	      c.name, c.course ? c.course->title : "", attended_text(r->arena, &c));
+	qr_html(o, c.url, QR_QUARTILE, 160, "QR code to check this certificate");
 	htmlf(o, "<p class=\"govuk-body-s\">Check this certificate at %h</p></div>"
 		 "<p class=\"govuk-body lantern-no-print\">Print this page, or <a class=\"govuk-link\" "
 		 "href=\"%h/certificate.pdf\">download it as a PDF</a>.</p>",
-	      url, r->path);
+	      c.url, r->path);
+	if (r->user->role == ROLE_ADMIN)
+		htmlf(o, "<p class=\"govuk-body lantern-no-print\"><a class=\"govuk-link\" href=\"/certificates/%D/withdraw\">"
+			 "Withdraw this certificate</a></p>",
+		      c.booking);
 	page_end(r, o, &p);
 	return 200;
 }
@@ -117,34 +156,42 @@ int certificates_verify_page(const struct req *r, struct resp *o)
 	struct page p = {.title = "Check a certificate"};
 	page_begin(r, o, &p);
 	struct db_stmt *st = NULL;
-	bool found = false;
+	int status = 404;
 	if (code && strlen(code) <= 64) {
 		st = db_query(r->db, SQL_VERIFY, "s", code);
-		/* A corrected record (no longer attended) no longer verifies. */
-		found = db_next(st) && attendance_present(db_col_text(st, 3));
+		/* A corrected record (no longer attended) no longer verifies; nor does one before its end. */
+		if (db_next(st) && db_col_int64(st, 4) <= now_utc())
+			status = db_col_int64(st, 5) ? 410 : attendance_present(db_col_text(st, 3)) ? 200 : 404;
 	}
-	if (found) {
-		const struct course *c = catalog_course(db_col_text(st, 1));
-		char date[40];
-		date_human(db_col_int64(st, 2), date, sizeof date);
-		htmlf(o, "<div class=\"govuk-panel govuk-panel--confirmation\"><h1 class=\"govuk-panel__title\">"
-			 "This certificate is genuine</h1></div>"
-			 "<dl class=\"govuk-summary-list\"><div class=\"govuk-summary-list__row\">"
-			 "<dt class=\"govuk-summary-list__key\">Name</dt><dd class=\"govuk-summary-list__value\">%h</dd></div>"
-			 "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Course</dt>"
-			 "<dd class=\"govuk-summary-list__value\">%h</dd></div>"
-			 "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Date</dt>"
-			 "<dd class=\"govuk-summary-list__value\">%h</dd></div></dl>",
-		      db_col_text(st, 0), c ? c->title : "", date);
-	} else {
+	if (status == 404) {
 		html_lit(o, "<h1 class=\"govuk-heading-l\">We cannot find this certificate</h1><p class=\"govuk-body\">Check "
 			    "the address was copied in full. A certificate can also stop being valid if the attendance "
 			    "record was corrected.</p>");
+	} else {
+		const struct course *c = catalog_course(db_col_text(st, 1));
+		char date[40], withdrawn[40];
+		date_human(db_col_int64(st, 2), date, sizeof date);
+		if (status == 410) {
+			date_human(db_col_int64(st, 5), withdrawn, sizeof withdrawn);
+			htmlf(o, "<h1 class=\"govuk-heading-l\">This certificate was withdrawn</h1><p class=\"govuk-body\">"
+				 "The programme team withdrew it on %h. It is no longer valid.</p>",
+			      withdrawn);
+		} else {
+			html_lit(o, "<div class=\"govuk-panel govuk-panel--confirmation\"><h1 class=\"govuk-panel__title\">"
+				    "This certificate is genuine</h1></div>");
+		}
+		html_lit(o, "<dl class=\"govuk-summary-list\">");
+		html_summary_row(o, "Name", db_col_text(st, 0));
+		html_summary_row(o, "Course", c ? c->title : "");
+		html_summary_row(o, "Date", date);
+		if (status == 410)
+			html_summary_row(o, "Withdrawn", withdrawn);
+		html_lit(o, "</dl>");
 	}
 	if (st)
 		db_done(st);
 	page_end(r, o, &p);
-	return found ? 200 : 404;
+	return status;
 }
 
 /* The certificate as a PDF: an SVG drawn here (text escaped, the QR code nested in it) and laid
@@ -152,12 +199,10 @@ int certificates_verify_page(const struct req *r, struct resp *o)
 int certificates_pdf(const struct req *r, struct resp *o)
 {
 	struct certificate c;
-	const char *why;
-	int rc = certificate_for(r, &c, &why);
+	struct refusal no;
+	int rc = certificate_for(r, &c, &no);
 	if (rc)
-		return route_error(r, o, rc, why);
-	char date[40];
-	date_human(c.starts, date, sizeof date);
+		return page_error(r, o, rc, no.title, no.why);
 	struct buf svg = {0};
 	buf_puts(&svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"842\" height=\"595\" viewBox=\"0 0 842 595\">"
 		       "<rect x=\"12\" y=\"12\" width=\"818\" height=\"571\" fill=\"#ffffff\" stroke=\"#106165\" stroke-width=\"6\"/>"
@@ -170,8 +215,8 @@ int certificates_pdf(const struct req *r, struct resp *o)
 	buf_puts(&svg, "</text><text x=\"421\" y=\"300\" font-size=\"18\">attended the face-to-face course</text>"
 		       "<text x=\"421\" y=\"345\" font-size=\"24\" font-weight=\"bold\">");
 	html_escape_into(&svg, c.course ? c.course->title : "");
-	buf_puts(&svg, "</text><text x=\"421\" y=\"385\" font-size=\"18\">on ");
-	html_escape_into(&svg, date);
+	buf_puts(&svg, "</text><text x=\"421\" y=\"385\" font-size=\"18\">");
+	html_escape_into(&svg, attended_text(r->arena, &c));
 	buf_puts(&svg, "</text><text x=\"421\" y=\"560\" font-size=\"11\" fill=\"#505a5f\">Check this certificate at ");
 	html_escape_into(&svg, c.url);
 	buf_puts(&svg, "</text></g><g transform=\"translate(361 410)\">");

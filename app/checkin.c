@@ -140,8 +140,9 @@ static int checked_in(const struct req *r, struct resp *o, int64_t session_id)
 	page_begin(r, o, &p);
 	htmlf(o, "<div class=\"govuk-panel govuk-panel--confirmation\"><h1 class=\"govuk-panel__title\">You are checked in"
 		 "</h1><div class=\"govuk-panel__body\">%h</div></div>"
-		 "<p class=\"govuk-body\">Afterwards we will ask how the session went, and your certificate will be in "
-		 "<a class=\"govuk-link\" href=\"/training\">your training record</a>.</p>",
+		 "<p class=\"govuk-body\">When the session has ended we will e-mail you your certificate and ask how "
+		 "it went; the certificate will also be in <a class=\"govuk-link\" href=\"/training\">your training "
+		 "record</a>.</p>",
 	      c ? c->title : s.course_id);
 	page_end(r, o, &p);
 	return 200;

@@ -1,6 +1,7 @@
 /* demo.c — demonstration data: partner organisations, schools and colleges across the areas with
  * some Risk Avert deliveries and closed pupil surveys, one user per role (each with the password
- * DEMO_PASSWORD, which `make run` prints), upcoming sessions, a school's request, and campaigns
+ * DEMO_PASSWORD, which `make run` prints), upcoming sessions and one past session with evaluations
+ * (survey and evaluation results released at once: disclosure.h), a school's request, and campaigns
  * with placements, scans, other reach and pledges. Each part is added only if it is not there yet. */
 #include "demo.h"
 
@@ -109,6 +110,25 @@ static const struct demo_session {
 };
 
 static const char SQL_SESSIONS_ANY[] = "SELECT count(*) FROM sessions";
+
+/* A session delivered five weeks ago, its feedback window over, whose twelve attendees (who cannot
+ * sign in) all gave feedback: enough for its results to be released (disclosure.h), so the
+ * evaluation results and O5.7 have something to show. sessions_save() takes only future sessions. */
+static const char SQL_PAST_SESSION[] =
+	"INSERT INTO sessions (course_id, starts_at, ends_at, capacity, venue_name, venue_address, venue_postcode, area,"
+	" created_at) VALUES ('recognising-and-responding', ?1, ?2, 20, 'Chelmsford Learning Hub',"
+	" '40 Example Street' || char(10) || 'Chelmsford', 'CM1 1AA', 'chelmsford', ?1 - 30 * 86400)";
+static const char SQL_PAST_TRAINER[] =
+	"INSERT INTO session_trainers (session_id, user_id) SELECT ?, id FROM users WHERE email = 'trainer@lantern.example'";
+static const char SQL_PAST_BOOKING[] =
+	"INSERT INTO bookings (session_id, user_id, status, created_at, booked_at) VALUES (?1, ?2, 'attended', ?3, ?3)";
+static const char SQL_PAST_EVALUATION[] =
+	"INSERT INTO evaluations (booking_id, submitted_at, usefulness, recognise_before, recognise_after, act_before,"
+	" act_after) VALUES (?, ?, ?, ?, ?, ?, ?)";
+static const char *const demo_attendees[] = {
+	"Amira Bashir", "Ben Carter", "Chloe Dunn", "Dev Patel", "Ella Fox", "Femi Adeyemi",
+	"Grace Holt", "Harry Iqbal", "Isla Jones", "Jack Kowalski", "Kemi Lawal", "Leah Moss",
+};
 static const char SQL_REQUESTS_ANY[] = "SELECT count(*) FROM session_requests";
 static const char SQL_USER_ID[] = "SELECT id FROM users WHERE email = ?";
 
@@ -117,6 +137,31 @@ static const char *iso(char buf[32], int64_t t)
 {
 	time_iso_local(t, buf);
 	return buf;
+}
+
+static int demo_past_session(struct db *db, struct arena *a)
+{
+	int64_t ends = now_utc() - 35 * 86400, starts = ends - 3 * 3600;
+	if (db_exec(db, SQL_PAST_SESSION, "II", starts, ends) != DB_OK)
+		return -1;
+	int64_t session = db_last_id(db);
+	if (db_exec(db, SQL_PAST_TRAINER, "I", session) != DB_OK)
+		return -1;
+	const char *org = arena_printf(a, "%lld", (long long)db_int(db, 0, SQL_ORG_ID, "s", demo_orgs[1].name));
+	for (size_t i = 0; i < ARRAY_LEN(demo_attendees); i++) {
+		struct user_input in = {.email = arena_printf(a, "attendee%02zu@lantern.example", i + 1),
+					.name = demo_attendees[i], .role = "practitioner", .org = org, .no_password = true};
+		struct form_errors fe = {0};
+		int64_t user = users_save(db, 0, 0, &in, &fe);
+		if (user == 0 || db_exec(db, SQL_PAST_BOOKING, "III", session, user, starts - 14 * 86400) != DB_OK)
+			return -1;
+		/* More confident after than before; three of the twelve still not confident to act. */
+		int k = (int)i;
+		if (db_exec(db, SQL_PAST_EVALUATION, "IIiiiii", db_last_id(db), ends + 3600 * (k + 1), 4 + k % 2, 2 + k % 2,
+			    4, 2 + k % 2, k % 4 == 3 ? 3 : 4 + k % 2) != DB_OK)
+			return -1;
+	}
+	return 0;
 }
 
 static int demo_add_sessions(struct db *db)
@@ -169,8 +214,12 @@ static int demo_add_sessions(struct db *db)
 		putchar('.');
 		fflush(stdout);
 	}
+	if (rc == 0 && demo_past_session(db, a) != 0) {
+		fprintf(stderr, "\ndemo: cannot add the past session and its evaluations\n");
+		rc = -1;
+	}
 	if (rc == 0)
-		printf(" %zu\n", ARRAY_LEN(demo_sessions));
+		printf(" %zu, and one past with %zu evaluations\n", ARRAY_LEN(demo_sessions), ARRAY_LEN(demo_attendees));
 	arena_free(a);
 	return rc;
 }

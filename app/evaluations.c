@@ -1,6 +1,8 @@
 /* evaluations.c — after attending, a practitioner rates usefulness and their confidence to
  * recognise domestic abuse and to take action, before and after (1-5 each), with optional
- * comments. Results per course and session for admins; O5.7 counts "act after" of 4 or 5. */
+ * comments, until the session's evaluation window closes. Results per course and session for
+ * admins and O5.7 ("act after" of 4 or 5) are all counted by evaluations_tally(), over released
+ * sessions only (disclosure.h). */
 #include "evaluations.h"
 
 #include <stdio.h>
@@ -10,6 +12,7 @@
 #include "auth.h"
 #include "catalog.h"
 #include "db.h"
+#include "disclosure.h"
 #include "html.h"
 #include "route.h"
 #include "valid.h"
@@ -30,19 +33,34 @@ static const struct option scale[] = {
 };
 
 static const char SQL_OWNER[] = "SELECT b.user_id, b.status, s.course_id, (SELECT count(*) FROM evaluations e"
-				" WHERE e.booking_id = b.id) FROM bookings b JOIN sessions s ON s.id = b.session_id WHERE b.id = ?";
+				" WHERE e.booking_id = b.id), s.ends_at FROM bookings b JOIN sessions s ON s.id = b.session_id"
+				" WHERE b.id = ?";
 static const char SQL_SAVE[] = "INSERT INTO evaluations (booking_id, submitted_at, usefulness, recognise_before,"
 			       " recognise_after, act_before, act_after, comments) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
-/* Only the attendee, only after attending, only once. Returns 0 or an HTTP status with *why. */
-static int may_evaluate(const struct req *r, int64_t booking, const char **course, const char **why)
+/* Only the attendee, only once the session has ended (confidence "now" means after it) and until its
+ * window closes, only after attending, only once. Returns 0 or an HTTP status with *why, and *title
+ * for a page. */
+static int may_evaluate(const struct req *r, int64_t booking, const char **course, const char **title, const char **why)
 {
+	*title = "There is a problem";
 	struct db_stmt *st = db_query(r->db, SQL_OWNER, "I", booking);
 	if (!db_next(st) || db_col_int64(st, 0) != r->user->id) {
+		*title = "Page not found";
 		*why = "There is no such booking.";
 		return 404;
 	}
 	*course = arena_strdup(r->arena, db_col_text(st, 2));
+	int64_t ends = db_col_int64(st, 4);
+	if (now_utc() < ends) {
+		char when[80];
+		time_human(ends, when, sizeof when);
+		*title = "The evaluation is not open yet";
+		*why = arena_printf(r->arena, "The evaluation opens when the session ends (%s). We will e-mail you the link "
+					      "then, with your certificate.",
+				    when);
+		return 409;
+	}
 	if (!attendance_present(db_col_text(st, 1))) {
 		*why = "You can give feedback once you have been marked as attending.";
 		return 409;
@@ -50,6 +68,16 @@ static int may_evaluate(const struct req *r, int64_t booking, const char **cours
 	if (db_col_int(st, 3) > 0) {
 		*why = "Thank you: you have already sent feedback for this session.";
 		return 409;
+	}
+	/* Once the window closes the session's results may be released: a later answer could be picked
+	 * out as the difference it makes, so none is taken. */
+	int64_t closes = disclosure_evaluations_close(ends);
+	if (now_utc() >= closes) {
+		char day[64];
+		date_human(closes, day, sizeof day);
+		*why = arena_printf(r->arena, "Feedback for this session closed on %s: it is taken for "
+					      DISCLOSURE_STR(EVALUATION_WINDOW_DAYS) " days after a session ends.", day);
+		return 410;
 	}
 	return 0;
 }
@@ -81,11 +109,11 @@ static int render(const struct req *r, struct resp *o, int64_t booking, const ch
 int evaluations_form(const struct req *r, struct resp *o)
 {
 	int64_t booking;
-	const char *course = NULL, *why = NULL;
+	const char *course = NULL, *title = NULL, *why = NULL;
 	if (!valid_id(req_param(r, 0), &booking))
 		return route_error(r, o, 404, "There is no such booking.");
-	int rc = may_evaluate(r, booking, &course, &why);
-	return rc ? route_error(r, o, rc, why) : render(r, o, booking, course, NULL, 200);
+	int rc = may_evaluate(r, booking, &course, &title, &why);
+	return rc ? page_error(r, o, rc, title, why) : render(r, o, booking, course, NULL, 200);
 }
 
 /* Validates the answers; on success writes them. Returns 0, or the status with fe filled. */
@@ -115,12 +143,12 @@ static int save(const struct req *r, int64_t booking, struct form_errors *fe)
 int evaluations_submit(const struct req *r, struct resp *o)
 {
 	int64_t booking;
-	const char *course = NULL, *why = NULL;
+	const char *course = NULL, *title = NULL, *why = NULL;
 	if (!valid_id(req_param(r, 0), &booking))
 		return route_error(r, o, 404, "There is no such booking.");
-	int rc = may_evaluate(r, booking, &course, &why);
+	int rc = may_evaluate(r, booking, &course, &title, &why);
 	if (rc)
-		return route_error(r, o, rc, why);
+		return page_error(r, o, rc, title, why);
 	struct form_errors fe = {0};
 	if ((rc = save(r, booking, &fe)))
 		return render(r, o, booking, course, &fe, 400);
@@ -137,10 +165,10 @@ int evaluations_submit(const struct req *r, struct resp *o)
 int evaluations_api_submit(const struct req *r, struct resp *o)
 {
 	int64_t booking;
-	const char *course = NULL, *why = NULL;
+	const char *course = NULL, *title = NULL, *why = NULL;
 	if (!valid_id(req_param(r, 0), &booking))
 		return resp_error(o, 404, "There is no such booking.", NULL);
-	int rc = may_evaluate(r, booking, &course, &why);
+	int rc = may_evaluate(r, booking, &course, &title, &why);
 	if (rc)
 		return resp_error(o, rc, why, NULL);
 	struct form_errors fe = {0};
@@ -149,34 +177,63 @@ int evaluations_api_submit(const struct req *r, struct resp *o)
 	return resp_json(o, 201, json_pack("{s:I, s:s}", "booking", (json_int_t)booking, "status", "received"));
 }
 
-/* Per course, or per session with ?course=: responses, mean ratings, share confident to act. */
-static const char SQL_BY_COURSE[] =
-	"SELECT s.course_id, count(*), avg(e.usefulness), avg(e.recognise_before), avg(e.recognise_after),"
-	" avg(e.act_before), avg(e.act_after), sum(e.act_after >= 4)"
-	" FROM evaluations e JOIN bookings b ON b.id = e.booking_id JOIN sessions s ON s.id = b.session_id"
-	" GROUP BY s.course_id ORDER BY s.course_id";
-static const char SQL_BY_SESSION[] =
-	"SELECT s.id, count(*), avg(e.usefulness), avg(e.recognise_before), avg(e.recognise_after),"
-	" avg(e.act_before), avg(e.act_after), sum(e.act_after >= 4), s.starts_at"
-	" FROM evaluations e JOIN bookings b ON b.id = e.booking_id JOIN sessions s ON s.id = b.session_id"
-	" WHERE s.course_id = ? GROUP BY s.id ORDER BY s.starts_at DESC LIMIT 200";
+/* Each released session whole, then summed per group; see evaluations_tally(). */
+static const char SQL_TALLY[] =
+	"SELECT CASE ?1 WHEN 2 THEN sid ELSE 0 END, CASE ?1 WHEN 0 THEN '' ELSE course END, sum(n), sum(u), sum(rb),"
+	" sum(ra), sum(ab), sum(aa), sum(c)"
+	" FROM (SELECT s.id AS sid, s.course_id AS course, s.ends_at AS ends, count(*) AS n, sum(e.usefulness) AS u,"
+	" sum(e.recognise_before) AS rb, sum(e.recognise_after) AS ra, sum(e.act_before) AS ab, sum(e.act_after) AS aa,"
+	" sum(e.act_after >= 4) AS c"
+	" FROM sessions s JOIN bookings b ON b.session_id = s.id JOIN evaluations e ON e.booking_id = b.id"
+	" WHERE s.status = 'scheduled' AND s.school_urn IS NULL AND (?2 = '' OR s.course_id = ?2)"
+	" AND (?3 = '' OR s.area IN (SELECT descendant FROM area_tree WHERE ancestor = ?3))"
+	" AND s.ends_at >= ?4 AND s.ends_at < ?5 AND" DISCLOSURE_WINDOW_OVER("s", "?6")
+	" GROUP BY s.id" DISCLOSURE_LARGE_ENOUGH ")"
+	" GROUP BY 1, 2 ORDER BY 2, max(ends) DESC LIMIT 200";
 
-static json_t *row_json(struct db_stmt *st, const char *key, json_t *id)
+int evaluations_tally(struct db *db, struct arena *a, const struct evaluation_scope *scope,
+		      enum evaluation_grouping by, struct evaluation_tally **out)
 {
-	int n = db_col_int(st, 1);
-	return json_pack("{s:o, s:i, s:f, s:f, s:f, s:f, s:f, s:f}", key, id, "n", n, "usefulness", db_col_double(st, 2),
-			 "recognise_before", db_col_double(st, 3), "recognise_after", db_col_double(st, 4), "act_before",
-			 db_col_double(st, 5), "act_after", db_col_double(st, 6), "confident_to_act_pct",
-			 n ? 100.0 * db_col_int(st, 7) / n : 0.0);
+	struct evaluation_tally *list = arena_alloc(a, 200 * sizeof *list);
+	int n = 0;
+	struct db_stmt *st = db_query(db, SQL_TALLY, "issIII", (int)by, scope->course ? scope->course : "",
+				      scope->area ? scope->area : "", scope->from, scope->to, scope->now);
+	while (n < 200 && db_next(st)) {
+		struct evaluation_tally *t = &list[n++];
+		t->session = db_col_int64(st, 0);
+		t->course = arena_strdup(a, db_col_text(st, 1));
+		t->n = db_col_int64(st, 2);
+		t->usefulness = db_col_int64(st, 3);
+		t->recognise_before = db_col_int64(st, 4);
+		t->recognise_after = db_col_int64(st, 5);
+		t->act_before = db_col_int64(st, 6);
+		t->act_after = db_col_int64(st, 7);
+		t->confident = db_col_int64(st, 8);
+	}
+	db_done(st);
+	*out = list;
+	return n;
 }
 
+static json_t *row_json(const struct evaluation_tally *t, const char *key, json_t *id)
+{
+	double n = (double)t->n;
+	return json_pack("{s:o, s:I, s:f, s:f, s:f, s:f, s:f, s:f}", key, id, "n", (json_int_t)t->n, "usefulness",
+			 t->usefulness / n, "recognise_before", t->recognise_before / n, "recognise_after",
+			 t->recognise_after / n, "act_before", t->act_before / n, "act_after", t->act_after / n,
+			 "confident_to_act_pct", 100.0 * (double)t->confident / n);
+}
+
+/* Per course, or per session with ?course=: responses, mean ratings, share confident to act. */
 static json_t *results(const struct req *r, const char *course)
 {
 	json_t *list = json_array();
-	struct db_stmt *st = course ? db_query(r->db, SQL_BY_SESSION, "s", course) : db_query(r->db, SQL_BY_COURSE, "");
-	while (db_next(st))
-		json_array_append_new(list, course ? row_json(st, "session", json_integer(db_col_int64(st, 0)))
-						   : row_json(st, "course", json_string(db_col_text(st, 0))));
+	struct evaluation_tally *rows;
+	struct evaluation_scope scope = {.course = course, .from = 0, .to = INT64_MAX, .now = now_utc()};
+	int n = evaluations_tally(r->db, r->arena, &scope, course ? EVALUATIONS_BY_SESSION : EVALUATIONS_BY_COURSE, &rows);
+	for (int i = 0; i < n; i++)
+		json_array_append_new(list, course ? row_json(&rows[i], "session", json_integer(rows[i].session))
+						   : row_json(&rows[i], "course", json_string(rows[i].course)));
 	return list;
 }
 
@@ -195,7 +252,10 @@ int evaluations_results_page(const struct req *r, struct resp *o)
 			 .back = c ? "/admin/evaluations" : NULL};
 	page_begin(r, o, &p);
 	htmlf(o, "<h1 class=\"govuk-heading-l\">Evaluations%h%h</h1><p class=\"govuk-body\">Average ratings from 1 to 5; "
-		 "\"confident to act\" is the share rating their confidence to take action 4 or 5 after the session.</p>",
+		 "\"confident to act\" is the share rating their confidence to take action 4 or 5 after the session. "
+		 "A session counts once feedback on it has closed, " DISCLOSURE_STR(EVALUATION_WINDOW_DAYS)
+		 " days after it ends, and only if at least "
+		 DISCLOSURE_STR(DISCLOSURE_MIN) " people gave it, so that no one's answers can be picked out.</p>",
 	      c ? ": " : "", c ? c->title : "");
 	json_t *list = results(r, c ? c->id : NULL);
 	html_lit(o, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
@@ -236,7 +296,7 @@ int evaluations_results_page(const struct req *r, struct resp *o)
 	}
 	html_lit(o, "</tbody></table>");
 	if (json_array_size(list) == 0)
-		html_lit(o, "<p class=\"govuk-body\">No evaluations yet.</p>");
+		html_lit(o, "<p class=\"govuk-body\">No evaluations released yet.</p>");
 	json_decref(list);
 	page_end(r, o, &p);
 	return 200;

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "auth.h"
 #include "catalog.h"
 #include "db.h"
 #include "html.h"
@@ -255,8 +256,16 @@ int help_feedback(const struct req *r, struct resp *o)
 	char today[32];
 	time_iso_local(now_utc(), today);
 	today[10] = '\0';
-	if (db_exec(r->db, SQL_FEEDBACK_COUNT, "sssi", page, h->lang, today, yes ? 1 : 0) != DB_OK)
+	/* One vote per page view: a form token counts once (a resent form is thanked, not counted). */
+	if (db_begin(r->db) != DB_OK) {
 		db_fail(r->db);
+	} else if (!auth_form_token_spend(r->db, req_form(r, "csrf"))) {
+		db_rollback(r->db);
+	} else if (db_exec(r->db, SQL_FEEDBACK_COUNT, "sssi", page, h->lang, today, yes ? 1 : 0) != DB_OK ||
+		   db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		db_fail(r->db);
+	}
 	return resp_redirect(o, c ? arena_printf(r->arena, "/help/%s?lang=%s&thanks=1#feedback", c->id, h->lang)
 				  : arena_printf(r->arena, "/help?lang=%s&thanks=1#feedback", h->lang));
 }

@@ -420,6 +420,13 @@ void html_button_secondary(struct resp *o, const char *label)
 	      label);
 }
 
+void html_summary_row(struct resp *o, const char *key, const char *value)
+{
+	htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%h</dt>"
+		 "<dd class=\"govuk-summary-list__value\">%h</dd></div>",
+	      key, value ? value : "");
+}
+
 void html_button_warning(struct resp *o, const char *label)
 {
 	htmlf(o, "<button type=\"submit\" class=\"govuk-button govuk-button--warning\" data-module=\"govuk-button\">"

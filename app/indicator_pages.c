@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "chart.h"
 #include "db.h"
+#include "disclosure.h"
 #include "html.h"
 #include "indicator_export.h"
 #include "indicators.h"
@@ -438,7 +439,7 @@ static const char *const outcome_titles[] = {
 static const char *value_text(struct arena *a, const struct indicator *ind, const struct indicator_value *v)
 {
 	if (v->suppressed)
-		return "Suppressed: fewer than 10 responses";
+		return "Suppressed: " DISCLOSURE_SUPPRESSED_TEXT;
 	if (!v->available)
 		return ind->kind == IND_EXTERNAL ? "Not yet provided" : "No records";
 	if (ind->kind == IND_RATE)
@@ -601,7 +602,7 @@ static void indicator_section(const struct req *r, struct resp *o, const struct 
 	if (v.has_pre)
 		htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Before the programme (pre)"
 			 "</dt><dd class=\"govuk-summary-list__value\">%h (%D responses)</dd></div>",
-		      v.pre_suppressed ? "Suppressed: fewer than 10 responses"
+		      v.pre_suppressed ? "Suppressed: " DISCLOSURE_SUPPRESSED_TEXT
 				       : (v.pre_available ? arena_printf(r->arena, "%.1f%%", v.pre_value) : "No records"),
 		      v.pre_denominator);
 	if (has_prior)
@@ -753,21 +754,26 @@ static const char SQL_DRILL_DELIVERIES[] =
 	" 'alternative-provision')))"
 	" AND (:kind <> 'O1.2' OR s.phase <> 'he') AND (:kind <> 'O1.3' OR s.phase IN ('fe-college', 'he'))"
 	" ORDER BY d.delivered_on, s.name LIMIT 500";
+#define EVALUATIONS_OF(s) " (SELECT count(*) FROM evaluations e JOIN bookings b ON b.id = e.booking_id WHERE b.session_id = " s ".id)"
+/* Per session: evaluations are counted for all, but who was confident only for released ones. */
 static const char SQL_DRILL_SESSIONS[] =
 	"SELECT s.id, s.course_id, s.ends_at, s.venue_name, s.area,"
 	" (SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.booked_at IS NOT NULL AND b.booked_at <= s.starts_at"
 	" AND (b.cancelled_at IS NULL OR b.cancelled_at > s.starts_at)),"
 	" (SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status IN ('attended', 'late', 'partial')),"
-	" (SELECT count(*) FROM evaluations e JOIN bookings b ON b.id = e.booking_id WHERE b.session_id = s.id),"
-	" (SELECT count(*) FROM evaluations e JOIN bookings b ON b.id = e.booking_id WHERE b.session_id = s.id"
-	" AND e.act_after >= 4)"
+	EVALUATIONS_OF("s") ","
+	DISCLOSURE_RELEASED_ONLY(DISCLOSURE_WINDOW_OVER("s", ":now"), EVALUATIONS_OF("s"),
+				 "(SELECT count(*) FROM evaluations e JOIN bookings b ON b.id = e.booking_id"
+				 " WHERE b.session_id = s.id AND e.act_after >= 4)")
 	" FROM sessions s WHERE s.status = 'scheduled' AND s.school_urn IS NULL AND s.ends_at <= :now"
 	" AND s.ends_at >= :fromt AND s.ends_at < :tot AND s.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area)"
 	" ORDER BY s.ends_at LIMIT 500";
+/* Runs opened in the period, each whole: its responses so far, and good understanding only if released. */
 static const char SQL_DRILL_RUNS[] =
-	"SELECT u.id, s.name, u.year_group, u.phase, count(r.id), coalesce(sum(r.good_understanding), 0)"
-	" FROM survey_runs u JOIN settings s ON s.urn = u.urn JOIN survey_responses r ON r.run_id = u.id"
-	" WHERE r.submitted_at >= :fromt AND r.submitted_at < :tot"
+	"SELECT u.id, s.name, u.year_group, u.phase, count(r.id),"
+	DISCLOSURE_RELEASED_ONLY(DISCLOSURE_RUN_CLOSED("u", ":now"), "count(r.id)", "sum(r.good_understanding)")
+	" FROM survey_runs u JOIN settings s ON s.urn = u.urn LEFT JOIN survey_responses r ON r.run_id = u.id"
+	" WHERE u.opened_at >= :fromt AND u.opened_at < :tot"
 	" AND s.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area) GROUP BY u.id ORDER BY u.opened_at LIMIT 500";
 static const char SQL_DRILL_PLACEMENTS[] =
 	"SELECT p.campaign_id, p.material_id, p.place, p.area, p.placed_on, p.quantity,"
@@ -823,6 +829,9 @@ static void text_then_numbers_row(struct resp *o, struct db_stmt *st, int ntext,
 	html_lit(o, "</tr>");
 }
 
+/* What a drill-down shows for a run or session whose answers are not released (disclosure.h). */
+#define NOT_RELEASED "Not released: open, or " DISCLOSURE_SUPPRESSED_TEXT
+
 static int drill_rows(const struct req *r, struct resp *o, const struct indicator *ind, const struct scope *s)
 {
 	int rows = 0;
@@ -848,8 +857,12 @@ static int drill_rows(const struct req *r, struct resp *o, const struct indicato
 			cell(o, when);
 			cell(o, db_col_text(st, 3));
 			cell(o, db_col_text(st, 4));
-			for (int c = 5; c <= 8; c++)
+			for (int c = 5; c <= 7; c++)
 				cell_int(o, db_col_int64(st, c));
+			if (db_col_null(st, 8))
+				cell(o, NOT_RELEASED);
+			else
+				cell_int(o, db_col_int64(st, 8));
 			html_lit(o, "</tr>");
 		}
 	} else if (strcmp(records, "survey runs") == 0) {
@@ -862,9 +875,9 @@ static int drill_rows(const struct req *r, struct resp *o, const struct indicato
 			cell_int(o, db_col_int64(st, 2));
 			cell(o, db_col_text(st, 3));
 			cell_int(o, n);
-			/* A run under the threshold shows no percentage (spec §6). */
-			cell(o, n < SUPPRESS_BELOW ? "Suppressed: fewer than 10 responses"
-						   : arena_printf(r->arena, "%.1f%%", 100.0 * (double)good / (double)n));
+			struct disclosure_figure f = disclosure_figure(good, n, db_col_null(st, 5));
+			cell(o, f.suppressed ? NOT_RELEASED : arena_printf(r->arena, "%lld.%lld%%", (long long)(f.tenths / 10),
+									   (long long)(f.tenths % 10)));
 			html_lit(o, "</tr>");
 		}
 	} else if (strcmp(records, "placements") == 0) {

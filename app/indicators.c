@@ -10,6 +10,9 @@
 
 #include "catalog.h"
 #include "db.h"
+#include "disclosure.h"
+#include "evaluations.h"
+#include "survey_results.h"
 #include "util.h"
 
 #define IN_AREA(col) " " col " IN (SELECT descendant FROM area_tree WHERE ancestor = :area)"
@@ -32,10 +35,6 @@ static const char SQL_DELIVERING_HEFE[] =
 	" WHERE s.phase IN ('fe-college', 'he') AND d.delivered_on >= :from AND d.delivered_on < :to AND" IN_AREA("s.area");
 static const char SQL_O1_4[] = "SELECT coalesce(sum(d.pupils_reached), 0) FROM deliveries d JOIN settings s ON s.urn = d.urn"
 			       " WHERE d.delivered_on >= :from AND d.delivered_on < :to AND" IN_AREA("s.area");
-static const char SQL_SURVEY[] =
-	"SELECT coalesce(sum(d.n), 0), coalesce(sum(d.good), 0) FROM survey_daily d JOIN settings s ON s.urn = d.urn"
-	" WHERE d.phase = :phase AND d.day >= :from AND d.day < :to AND" IN_AREA("s.area");
-
 /* ---- Outcome 5: professionals, communities and employers ---- */
 
 /* Practitioner sessions (not at a school) that went ahead and whose end falls in the period. */
@@ -55,9 +54,6 @@ static const char SQL_CAMPAIGN_PLACED[] =
 static const char SQL_O5_5[] = "SELECT coalesce(sum(d.n), 0) FROM scan_daily d"
 			       " WHERE d.day >= :from AND d.day < :to AND" IN_AREA("d.area");
 static const char SQL_O5_6[] = "SELECT count(*) FROM employer_pledges e WHERE e.signed_on < :to AND" IN_AREA("e.area");
-static const char SQL_O5_7[] =
-	"SELECT count(*), coalesce(sum(e.act_after >= 4), 0) FROM evaluations e JOIN bookings b ON b.id = e.booking_id"
-	" JOIN sessions s ON s.id = b.session_id WHERE" DELIVERED("s");
 static const char SQL_EXTERNAL[] = "SELECT value, source, note FROM external_figures"
 				   " WHERE indicator = ? AND period = ? AND area = ?";
 
@@ -106,22 +102,38 @@ static void set_rate(struct indicator_value *v, int64_t num, int64_t den)
 	v->value = den > 0 ? round(1000.0 * (double)num / (double)den) / 10.0 : 0;
 }
 
-/* % of post responses showing good understanding, with pre beside it; each suppressed under 10. */
+/* % of post responses showing good understanding, with pre beside it: released survey runs only,
+ * counted by the same tally as the survey results (disclosure.h). */
 static void o1_5(const struct indicator_ctx *c, struct indicator_value *v)
 {
-	int64_t n, good;
-	query2(c, SQL_SURVEY, ":phase", "post", &n, &good);
-	set_rate(v, good, n);
-	v->suppressed = n < SUPPRESS_BELOW;
-	query2(c, SQL_SURVEY, ":phase", "pre", &n, &good);
-	struct indicator_value pre = {0};
-	set_rate(&pre, good, n);
+	struct survey_tally t[SURVEY_PHASES];
+	survey_tally_good(c->db, &(struct survey_scope){.area = c->area, .from = c->from, .to = c->to, .now = c->now}, t);
+	const struct survey_tally *post = &t[SURVEY_POST], *pre = &t[SURVEY_PRE];
+	set_rate(v, post->good, post->n);
+	v->suppressed = disclosure_figure(post->good, post->n, false).suppressed;
+	struct indicator_value before = {0};
+	set_rate(&before, pre->good, pre->n);
 	v->has_pre = true;
-	v->pre_available = pre.available;
-	v->pre_value = pre.value;
-	v->pre_numerator = good;
-	v->pre_denominator = n;
-	v->pre_suppressed = n < SUPPRESS_BELOW;
+	v->pre_available = before.available;
+	v->pre_value = before.value;
+	v->pre_numerator = pre->good;
+	v->pre_denominator = pre->n;
+	v->pre_suppressed = disclosure_figure(pre->good, pre->n, false).suppressed;
+}
+
+/* Evaluations of sessions delivered in the period rating confidence to act 4 or 5: released
+ * sessions only, counted by the same tally as the evaluation results (disclosure.h). */
+static void o5_7(const struct indicator_ctx *c, struct indicator_value *v)
+{
+	struct evaluation_tally *t;
+	struct evaluation_scope scope = {.area = c->area, .from = c->from, .to = c->to, .now = c->now};
+	int64_t n = 0, confident = 0;
+	if (evaluations_tally(c->db, c->arena, &scope, EVALUATIONS_ALL, &t) > 0) {
+		n = t[0].n;
+		confident = t[0].confident;
+	}
+	set_rate(v, confident, n);
+	v->suppressed = disclosure_figure(confident, n, false).suppressed;
 }
 
 /* Campaigns in the catalogue whose dates overlap the period, with two or more partners; an area
@@ -171,9 +183,10 @@ const struct indicator indicators[] = {
 	{"O1.4", 1, "Pupils reached", "pupils", +1, IND_COUNT,
 	 "The pupils reached by every delivery dated in the period (head-counts, never names).", "deliveries", NULL, SQL_O1_4, NULL, "schools"},
 	{"O1.5", 1, "Young people showing good understanding of healthy relationships", "%", +1, IND_RATE,
-	 "Post-programme survey responses in the period that agree with all four statements and get at least three of "
-	 "the four scenarios right, as a share of all post responses; the pre-programme figure is shown beside it. Any "
-	 "figure resting on fewer than 10 responses is suppressed.",
+	 "Post-programme survey responses that agree with all four statements and get at least three of the four "
+	 "scenarios right, as a share of all post responses; the pre-programme figure is shown beside it. Only survey "
+	 "runs that have closed with at least " DISCLOSURE_STR(DISCLOSURE_MIN) " responses count, each whole, in the "
+	 "period it opened; a figure resting on " DISCLOSURE_SUPPRESSED_TEXT " is suppressed.",
 	 "survey runs", o1_5, NULL, NULL, "survey"},
 	{"O1.6", 1, "Young victims of domestic abuse", "people", -1, IND_EXTERNAL,
 	 "An externally sourced figure, entered by an analyst with its source.", "", NULL, NULL, NULL, NULL},
@@ -199,8 +212,10 @@ const struct indicator indicators[] = {
 	 "pledges", NULL, SQL_O5_6, NULL, "pledges"},
 	{"O5.7", 5, "Practitioners confident to take action after training", "%", +1, IND_RATE,
 	 "Evaluations of sessions delivered in the period that rate confidence to take action 4 or 5 after the session, "
-	 "as a share of all of them.",
-	 "evaluations", NULL, SQL_O5_7, NULL, "training"},
+	 "as a share of all of them. A session counts once feedback on it has closed, " DISCLOSURE_STR(EVALUATION_WINDOW_DAYS)
+	 " days after it ends, and only with at least " DISCLOSURE_STR(DISCLOSURE_MIN) " evaluations; a figure resting "
+	 "on " DISCLOSURE_SUPPRESSED_TEXT " is suppressed.",
+	 "evaluations", o5_7, NULL, NULL, "training"},
 	{"O5.8", 5, "Domestic abuse incidents in ethnic minority communities", "incidents", -1, IND_EXTERNAL,
 	 "An externally sourced figure, entered by an analyst with its source.", "", NULL, NULL, NULL, NULL},
 };
@@ -288,11 +303,13 @@ void indicator_ctx_init(struct indicator_ctx *c, struct db *db, struct arena *a,
 	read_versions(c);
 }
 
-/* Sessions count once their end has passed, so a training figure for a period not yet over can
- * change with the clock alone: those are keyed by the minute too. */
+/* Sessions count once their end has passed, survey runs once they close, evaluations once their
+ * window is over: a figure for a period not over by that long can change with the clock alone, so
+ * those are keyed by the minute too. */
 static int64_t time_key(const struct indicator *ind, const struct indicator_ctx *c)
 {
-	return strcmp(ind->source, "training") == 0 && c->to > c->now ? c->now / 60 : 0;
+	bool timed = strcmp(ind->source, "training") == 0 || strcmp(ind->source, "survey") == 0;
+	return timed && c->to + disclosure_settles_after(ind->records) > c->now ? c->now / 60 : 0;
 }
 
 static size_t slot_of(const char *key)

@@ -1,10 +1,11 @@
-/* login.c — the sign-in form, sign-in with throttling per account, and sign-out. */
+/* login.c — the sign-in form, sign-in throttled by account and address, and sign-out. */
 #include "login.h"
 
 #include <string.h>
 
 #include "auth.h"
 #include "html.h"
+#include "login_throttle.h"
 #include "valid.h"
 
 /* Only local paths are followed after sign-in (valid_local_path: no other site, nothing that could
@@ -34,6 +35,18 @@ static int render(const struct req *r, struct resp *o, const char *email, const 
 	return status;
 }
 
+/* 429 with Retry-After: the password was not checked, so a right one is not wasted. */
+static int throttled(const struct req *r, struct resp *o, const char *email, int wait)
+{
+	struct form_errors fe = {0};
+	const char *when = wait < 120 ? arena_printf(r->arena, "%d seconds", wait)
+				       : arena_printf(r->arena, "%d minutes", (wait + 59) / 60);
+	form_error(&fe, "password",
+		   arena_printf(r->arena, "Too many wrong passwords have been tried for this account: try again in %s", when));
+	resp_header(o, "Retry-After", arena_printf(r->arena, "%d", wait));
+	return render(r, o, email, &fe, 429);
+}
+
 int login_form(const struct req *r, struct resp *o)
 {
 	if (r->user)
@@ -57,20 +70,23 @@ int login_submit(const struct req *r, struct resp *o)
 	if (fe.n)
 		return render(r, o, email, &fe, 400);
 
+	struct login_throttle t;
+	int wait = login_throttle_begin(r->db, &t, email, r->client_addr);
+	if (wait < 0)
+		return page_error(r, o, 503, "Sorry, there is a problem with the service", "Try again in a minute.");
+	if (wait > 0)
+		return throttled(r, o, email, wait);
 	int64_t user_id = 0;
-	switch (auth_login(r->db, email, password, &user_id)) {
-	case LOGIN_OK:
-		break;
-	case LOGIN_LOCKED:
-		form_error(&fe, "email", "Too many failed attempts: this account is locked for 15 minutes");
-		return render(r, o, email, &fe, 429);
-	case LOGIN_INACTIVE:
-		form_error(&fe, "email", "This account has been deactivated; ask your programme admin");
-		return render(r, o, email, &fe, 403);
-	case LOGIN_BAD:
-	default:
+	enum login_result result = auth_login(r->db, email, password, &user_id);
+	if (result == LOGIN_BAD) {
+		login_throttle_failed(r->db, &t, email);
 		form_error(&fe, "email", "Enter a correct email address and password");
 		return render(r, o, email, &fe, 401);
+	}
+	login_throttle_passed(r->db, &t);
+	if (result == LOGIN_INACTIVE) {
+		form_error(&fe, "email", "This account has been deactivated; ask your programme admin");
+		return render(r, o, email, &fe, 403);
 	}
 	/* A fresh session id at sign-in: no session fixation. */
 	if (auth_session_start(r->db, o, user_id) != 0)

@@ -1,4 +1,4 @@
-/* main.c — the command line: init, serve, user add, token create, schools import, demo, backup. */
+/* main.c — the command line: init, serve, user add, token create, schools import, demo, backup, routes. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +13,7 @@
 #include "indicator_pages.h"
 #include "placements.h"
 #include "print.h"
+#include "route.h"
 #include "db.h"
 #include "demo.h"
 #include "schools_import.h"
@@ -33,6 +34,7 @@ static const char usage[] =
 	"  lantern --db PATH indicators --period P [--area A] [--breakdown] [--format json|csv|adx]\n"
 	"  lantern --db PATH backup FILE                 online, consistent copy (file mode 0600)\n"
 	"  lantern --catalog check                       validate courses/ and campaigns/\n"
+	"  lantern routes                                print the route table (method, pattern, roles) as JSON\n"
 	"  lantern --db PATH bench-data [--scale N] [--out DIR]   fill an empty database for make bench\n"
 	"  lantern --db PATH bench-commit [--seconds S]  one-row commits per second on a scratch database\n";
 
@@ -308,6 +310,12 @@ int main(int argc, char **argv)
 	}
 	if (catalog_mode && i < argc && strcmp(argv[i], "check") == 0)
 		return cmd_catalog_check();
+	if (i < argc && strcmp(argv[i], "routes") == 0) {
+		char *table = route_table_json();
+		int rc = table && puts(table) >= 0 ? 0 : 1;
+		free(table);
+		return rc;
+	}
 	if (i >= argc || db_path == NULL) {
 		fputs(usage, stderr);
 		return 2;

@@ -240,6 +240,8 @@ int req_parse(struct req *r, const struct req_raw *raw, const char **why)
 	r->origin = raw->origin;
 	r->sec_fetch_site = raw->sec_fetch_site;
 	r->accept = raw->accept;
+	r->referer = raw->referer;
+	r->client_addr = raw->client_addr ? raw->client_addr : "";
 	r->body = raw->body ? raw->body : "";
 	r->body_len = raw->body_len;
 	req_parse_cookies(r->arena, raw->cookie, &r->cookies);

@@ -2,7 +2,12 @@
  * who may call it, CSRF on every unsafe browser request, limits, and error answers. */
 #include "route.h"
 
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "account.h"
 #include "attendance.h"
@@ -28,6 +33,7 @@
 #include "schools.h"
 #include "schools_import.h"
 #include "session_pages.h"
+#include "site.h"
 #include "survey.h"
 #include "survey_results.h"
 #include "survey_voids.h"
@@ -122,6 +128,8 @@ static const struct route routes[] = {
 	{M_POST, "/checkin/{}/{}", R_PRACTITIONER, 0, checkin_scan_post},
 	{M_GET, "/certificates/{}", R_PRACTITIONER | R_ADMIN, 0, certificates_page},
 	{M_GET, "/certificates/{}/certificate.pdf", R_PRACTITIONER | R_ADMIN, 0, certificates_pdf},
+	{M_GET, "/certificates/{}/withdraw", R_ADMIN, 0, certificates_withdraw_page},
+	{M_POST, "/certificates/{}/withdraw", R_ADMIN, 0, certificates_withdraw_post},
 	{M_GET, "/verify/{}", R_PUBLIC, 0, certificates_verify_page},
 	{M_GET, "/evaluations/{}", R_PRACTITIONER, 0, evaluations_form},
 	{M_POST, "/evaluations/{}", R_PRACTITIONER, 0, evaluations_submit},
@@ -132,6 +140,7 @@ static const struct route routes[] = {
 	{M_GET, "/api/v1/evaluations", R_ADMIN, 0, evaluations_api_results},
 	{M_POST, "/api/v1/sessions/{}/walk-ins", STAFF, 0, attendance_api_walk_in},
 	{M_GET, "/api/v1/bookings/{}/certificate", R_PRACTITIONER | R_ADMIN, 0, certificates_api},
+	{M_POST, "/api/v1/bookings/{}/certificate/withdraw", R_ADMIN, 0, certificates_api_withdraw},
 	/* Campaigns: placements, scans, landing pages, reach and pledges (campaigns.c, help.c, ...) */
 	{M_GET, "/c/{}", R_PUBLIC, 0, help_scan},
 	{M_GET, "/help", R_PUBLIC, 0, help_page},
@@ -212,6 +221,7 @@ static const struct route routes[] = {
 
 	/* JSON API */
 	{M_GET, "/api/v1/me", ANY, 0, home_api_me},
+	{M_POST, "/api/v1/me/password", ANY, 0, account_api_password},
 	{M_GET, "/api/v1/users", R_ADMIN, 0, users_api_list},
 	{M_POST, "/api/v1/users", R_ADMIN, 0, users_api_create},
 	{M_PUT, "/api/v1/users/{}", R_ADMIN, 0, users_api_update},
@@ -219,6 +229,25 @@ static const struct route routes[] = {
 	{M_POST, "/api/v1/organisations", R_ADMIN, 0, organisations_api_create},
 	{M_GET, "/api/v1/areas", ANY, 0, home_api_areas},
 };
+
+char *route_table_json(void)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < ARRAY_LEN(routes); i++) {
+		json_t *roles = json_array();
+		if (routes[i].roles & R_PUBLIC)
+			json_array_append_new(roles, json_string("public"));
+		else
+			for (int k = 0; k < ROLE__MAX; k++)
+				if (routes[i].roles & (1u << k))
+					json_array_append_new(roles, json_string(role_name((enum role)k)));
+		json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "method", req_method_name(routes[i].method),
+						      "pattern", routes[i].pattern, "roles", roles));
+	}
+	char *text = json_dumps(list, JSON_INDENT(1));
+	json_decref(list);
+	return text;
+}
 
 static bool match(const char *pattern, const char *path, const char *params[], int *nparams, struct arena *a)
 {
@@ -312,6 +341,47 @@ static bool same_site(const struct req *r)
 	return true;
 }
 
+/* The origin of an absolute URL, for comparing: scheme and host in lower case, the port only when
+ * it is not the scheme's default; "" when url is not http(s). Into out[size]. */
+static void origin_of(const char *url, char *out, size_t size)
+{
+	out[0] = '\0';
+	const char *host = NULL;
+	bool https = false;
+	if (strncasecmp(url, "https://", 8) == 0)
+		host = url + 8, https = true;
+	else if (strncasecmp(url, "http://", 7) == 0)
+		host = url + 7;
+	size_t len = host ? strcspn(host, "/?#") : 0;
+	if (len == 0 || len + 9 > size)
+		return;
+	size_t n = (size_t)snprintf(out, size, "%s://", https ? "https" : "http");
+	for (size_t i = 0; i < len; i++)
+		out[n++] = (char)tolower((unsigned char)host[i]);
+	out[n] = '\0';
+	const char *dflt = https ? ":443" : ":80";
+	if (n > strlen(dflt) && strcmp(out + n - strlen(dflt), dflt) == 0)
+		out[n - strlen(dflt)] = '\0';
+}
+
+/* Whether an unsafe browser request comes from our own pages: its Origin, or its Referer when it
+ * sends no Origin, must be the public address (site_base_url()). A request with neither comes from a
+ * program, not a browser page, and another site cannot make a browser send neither. Our pages say
+ * Referrer-Policy: no-referrer, which makes browsers send "Origin: null" even from our own forms;
+ * that is believed only with Sec-Fetch-Site: same-origin, which no page can forge. */
+static bool from_our_pages(const struct req *r)
+{
+	const char *claimed = r->origin ? r->origin : r->referer;
+	if (claimed == NULL)
+		return true;
+	if (r->origin && strcmp(r->origin, "null") == 0)
+		return r->sec_fetch_site && strcmp(r->sec_fetch_site, "same-origin") == 0;
+	char ours[300], theirs[300];
+	origin_of(site_base_url(), ours, sizeof ours);
+	origin_of(claimed, theirs, sizeof theirs);
+	return ours[0] && strcmp(ours, theirs) == 0;
+}
+
 static int dispatch(struct req *r, struct resp *o, const struct req_raw *raw)
 {
 	const char *why = NULL;
@@ -348,6 +418,11 @@ static int dispatch(struct req *r, struct resp *o, const struct req_raw *raw)
 			return route_error(r, o, 403, "Your account does not have access to this page.");
 	}
 	bool unsafe = m == M_POST || m == M_PUT || m == M_DELETE;
+	/* A bearer token is not something another site can make a browser send. */
+	if (unsafe && !r->via_token && !from_our_pages(r))
+		return route_error(r, o, 403,
+				   "This request did not come from lantern's own pages. Go back, reload the page and try "
+				   "again.");
 	if (unsafe && !route_is_api(r->path)) {
 		/* ROUTE_PUBLIC_JSON (route.h): a JSON body needs no form token, but must still be same-site. */
 		bool json_exempt = (rt->flags & ROUTE_PUBLIC_JSON) && (rt->roles & R_PUBLIC) && r->json != NULL;

@@ -16,6 +16,7 @@
 
 #include "auth.h"
 #include "booking.h"
+#include "certificates.h"
 #include "db.h"
 #include "indicator_pages.h"
 #include "outbox.h"
@@ -78,6 +79,8 @@ static void handle(struct worker *w, FCGX_Request *fr, struct arena *arena)
 		.origin = FCGX_GetParam("HTTP_ORIGIN", fr->envp),
 		.sec_fetch_site = FCGX_GetParam("HTTP_SEC_FETCH_SITE", fr->envp),
 		.accept = FCGX_GetParam("HTTP_ACCEPT", fr->envp),
+		.referer = FCGX_GetParam("HTTP_REFERER", fr->envp),
+		.client_addr = FCGX_GetParam("REMOTE_ADDR", fr->envp),
 	};
 	if (raw.path == NULL)
 		raw.path = "/";
@@ -150,8 +153,9 @@ static void on_poke(int sig)
 	(void)sig;
 }
 
-/* Background duties every few seconds, until shutdown: hand queued mail to the mail command, open
- * lapsed sector reservations to the waiting list, and keep the Board's first figures counted. */
+/* Background duties every few seconds, until shutdown: issue the certificates of sessions just ended
+ * (queuing their e-mails), hand queued mail to the mail command, open lapsed sector reservations to
+ * the waiting list, and keep the Board's first figures counted. */
 static void *mailer_main(void *arg)
 {
 	const struct server_opts *opts = arg;
@@ -161,6 +165,7 @@ static void *mailer_main(void *arg)
 	db_share_writer(db, opts->writer);
 	struct arena *arena = arena_new();
 	while (!atomic_load(&stopping)) {
+		certificates_issue_due(db, arena);
 		outbox_flush(db, opts->sendmail);
 		booking_release_due(db, arena);
 		indicators_warm(db, arena);

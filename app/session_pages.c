@@ -129,15 +129,6 @@ static const char *kind_label(const char *kind)
 	return kind;
 }
 
-static const char *duration_text(struct arena *a, int minutes)
-{
-	int h = minutes / 60, m = minutes % 60;
-	if (h == 0)
-		return arena_printf(a, "%d minutes", m);
-	const char *hours = arena_printf(a, "%d hour%s", h, h == 1 ? "" : "s");
-	return m ? arena_printf(a, "%s %d minutes", hours, m) : hours;
-}
-
 /* "Years 8 to 10" for a run, otherwise "Years 7, 9 and 11". */
 static const char *years_text(struct arena *a, const struct module *m)
 {
@@ -497,7 +488,7 @@ int courses_list_page(const struct req *r, struct resp *o)
 			htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
 				 "href=\"/courses/%u\">%h</a></td><td class=\"govuk-table__cell\">%h</td>"
 				 "<td class=\"govuk-table__cell\">%h</td></tr>",
-			      c->id, c->title, duration_text(r->arena, c->duration_minutes), outcome_label(c->outcome));
+			      c->id, c->title, duration_human(r->arena, c->duration_minutes), outcome_label(c->outcome));
 		}
 		if (any)
 			table_end(o);
@@ -568,7 +559,7 @@ int course_page(const struct req *r, struct resp *o)
 			    "abuse.</div>");
 	html_lit(o, "<dl class=\"govuk-summary-list\">");
 	row(o, "Who it is for", audience_label(c->audience));
-	row(o, "Length", duration_text(r->arena, c->duration_minutes));
+	row(o, "Length", duration_human(r->arena, c->duration_minutes));
 	row(o, "Works towards", outcome_label(c->outcome));
 	row(o, "Usual group size", arena_printf(r->arena, "%d", c->default_capacity));
 	if (c->refresher_months)
@@ -890,10 +881,14 @@ static void my_place(const struct req *r, struct resp *o, const struct session *
 		html_lit(o, "<p class=\"govuk-body\">Your attendance: ");
 		booking_tag(o, bstatus);
 		html_lit(o, "</p>");
-		if (attendance_present(bstatus))
+		/* Both come once the session has ended, not at the door. */
+		if (attendance_present(bstatus) && now >= s->ends_at)
 			htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/certificates/%D\">Your certificate</a> · "
 				 "<a class=\"govuk-link\" href=\"/evaluations/%D\">Tell us how it went</a></p>",
 			      booking, booking);
+		else if (attendance_present(bstatus))
+			html_lit(o, "<p class=\"govuk-body\">When the session has ended we will e-mail you your certificate "
+				    "and ask how it went.</p>");
 		return;
 	}
 	const char *closed = booking_closed_reason(a, s, status, now);

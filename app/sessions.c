@@ -9,6 +9,7 @@
 #include "auth.h"
 #include "catalog.h"
 #include "db.h"
+#include "disclosure.h"
 #include "ref.h"
 #include "valid.h"
 
@@ -256,6 +257,8 @@ void sessions_input_from(const struct req *r, struct session_input *in)
 /* ---- validation and saving ---- */
 
 static const char SQL_TRAINER_ID[] = "SELECT id FROM users WHERE email = ? AND role IN ('trainer', 'admin') AND active = 1";
+static const char SQL_EVALUATIONS[] =
+	"SELECT count(*) FROM evaluations e JOIN bookings b ON b.id = e.booking_id WHERE b.session_id = ?";
 static const char SQL_SCHOOL_OK[] = "SELECT count(*) FROM settings WHERE urn = ?";
 static const char SQL_SCHOOL_AREA[] = "SELECT area FROM settings WHERE urn = ?";
 static const char SQL_NEW[] =
@@ -378,6 +381,12 @@ int64_t sessions_save(struct db *db, struct arena *a, const struct user *actor, 
 		form_error(fe, "ends_at", "The end must be after the start");
 	if (starts && starts < now && actor->role != ROLE_ADMIN && (id == 0 || starts != old.starts_at))
 		form_error(fe, "starts_at", "The start must be in the future");
+	/* Moving a session whose evaluations are published would reopen its feedback window, and the
+	 * answers given then could be read as the difference they make (disclosure.h). */
+	if (id && starts && ends && (starts != old.starts_at || ends != old.ends_at) &&
+	    disclosure_session_released(old.ends_at, db_int(db, 0, SQL_EVALUATIONS, "I", id), now))
+		form_error(fe, "starts_at", "This session's feedback has closed and its results are published, so its date "
+					    "and time can no longer change");
 	long long capacity = 0;
 	if (!valid_int(in.capacity, 1, 1000, &capacity))
 		form_error(fe, "capacity", "Capacity must be a whole number from 1 to 1000");

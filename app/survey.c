@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "db.h"
 #include "deliveries.h"
+#include "disclosure.h"
 #include "qr.h"
 #include "route.h"
 #include "schools.h"
@@ -108,11 +109,11 @@ json_t *survey_run_json(const struct req *r, const struct survey_run *run)
 	char closes[32];
 	int64_t now = now_utc();
 	time_iso_local(run->closed_at ? run->closed_at : run->closes_at, closes);
-	return json_pack("{s:I, s:s, s:i, s:s, s:s, s:s, s:s, s:b, s:i, s:i, s:i, s:i}", "id", (json_int_t)run->id, "urn",
-			 run->urn, "year_group", run->year_group, "phase", run->phase, "code", run->code, "url",
+	return json_pack("{s:I, s:s, s:i, s:s, s:s, s:s, s:s, s:b, s:i, s:i, s:i, s:i, s:b}", "id", (json_int_t)run->id,
+			 "urn", run->urn, "year_group", run->year_group, "phase", run->phase, "code", run->code, "url",
 			 survey_run_url(r, run), "closes_at", closes, "open", survey_run_is_open(run, now), "responses",
 			 run->responses, "capacity", run->max_responses, "max_responses", run->max_responses, "voided",
-			 run->voided);
+			 run->voided, "released", disclosure_run_released(run->closed_at, run->closes_at, run->responses, now));
 }
 
 /* ---- opening and closing ---- */
@@ -395,8 +396,8 @@ static int token_refusal(const struct req *r, struct resp *o, const struct surve
 {
 	static const char *const why[] = {
 		[SURVEY_TOKEN_OK] = "",
-		[SURVEY_TOKEN_MISSING] = "Send an answer token as \"token\": get one with GET /s/{code} and Accept: "
-					 "application/json.",
+		[SURVEY_TOKEN_MISSING] = ("Send an answer token as \"token\": get one with GET /s/{code} and Accept: "
+					  "application/json."),
 		[SURVEY_TOKEN_BAD] = "This answer token is not valid for this survey: get a new one.",
 		[SURVEY_TOKEN_EXPIRED] = "This answer token has expired: get a new one.",
 		[SURVEY_TOKEN_SPENT] = "This answer token has been used already: each answer needs a new one.",

@@ -1,6 +1,6 @@
 /* survey_results.c — pupil survey results: counting responses for a run or for a setting, area and
- * period, and publishing the figures as a page, JSON and CSV. Every figure goes through
- * survey_figure(), so suppression under 10 responses is decided once for all three. */
+ * period, and publishing the figures as a page, JSON and CSV. Every figure is counted by
+ * survey_tally() over released runs only and shown through disclosure_figure() (disclosure.h). */
 #include "survey_results.h"
 
 #include <string.h>
@@ -16,29 +16,34 @@
 #include "survey.h"
 #include "valid.h"
 
-struct survey_figure survey_figure(int count, int n)
-{
-	if (n < SURVEY_MIN_RESPONSES)
-		return (struct survey_figure){.n = n, .suppressed = true};
-	return (struct survey_figure){.n = n, .count = count, .tenths = percent_tenths(count, n)};
-}
+/* Each released run in scope, whole (every response, never a part of one): the tallies below sum
+ * these groups. A run belongs to a period by when it opened, so a period holds a run whole or not at
+ * all. Bound: ?1 run, ?2 urn, ?3 area, ?4 ?5 opened range, ?10 now (and ?6 … ?9, the right answers). */
+#define RELEASED_RUNS_IN_SCOPE                                                                                          \
+	" FROM survey_runs r JOIN settings s ON s.urn = r.urn JOIN survey_responses x ON x.run_id = r.id"                 \
+	" WHERE (?1 = 0 OR r.id = ?1) AND (?2 = '' OR r.urn = ?2)"                                                         \
+	" AND (?3 = '' OR s.area IN (SELECT descendant FROM area_tree WHERE ancestor = ?3))"                               \
+	" AND r.opened_at >= ?4 AND r.opened_at < ?5 AND" DISCLOSURE_RUN_CLOSED("r", "?10") " GROUP BY r.id"               \
+	DISCLOSURE_LARGE_ENOUGH
 
 /* Agreeing is 4 or 5 (spec §6); the right answers come from the instrument, bound as ?6 … ?9. */
 static const char SQL_TALLY[] =
-	"SELECT r.phase, count(*), sum(x.q1 >= 4), sum(x.q2 >= 4), sum(x.q3 >= 4), sum(x.q4 >= 4),"
-	" sum(x.s1 = ?6), sum(x.s2 = ?7), sum(x.s3 = ?8), sum(x.s4 = ?9), sum(x.good_understanding)"
-	" FROM survey_responses x JOIN survey_runs r ON r.id = x.run_id JOIN settings s ON s.urn = r.urn"
-	" WHERE (?1 = 0 OR r.id = ?1) AND (?2 = '' OR r.urn = ?2)"
-	" AND (?3 = '' OR s.area IN (SELECT descendant FROM area_tree WHERE ancestor = ?3))"
-	" AND x.submitted_at >= ?4 AND x.submitted_at < ?5 GROUP BY r.phase";
+	"SELECT phase, sum(n), sum(a1), sum(a2), sum(a3), sum(a4), sum(r1), sum(r2), sum(r3), sum(r4), sum(good)"
+	" FROM (SELECT r.phase, count(*) AS n, sum(x.q1 >= 4) AS a1, sum(x.q2 >= 4) AS a2, sum(x.q3 >= 4) AS a3,"
+	" sum(x.q4 >= 4) AS a4, sum(x.s1 = ?6) AS r1, sum(x.s2 = ?7) AS r2, sum(x.s3 = ?8) AS r3, sum(x.s4 = ?9) AS r4,"
+	" sum(x.good_understanding) AS good" RELEASED_RUNS_IN_SCOPE ") GROUP BY phase";
+/* The same runs, counting only good understanding: read from an index alone (012), for O1.5. */
+static const char SQL_TALLY_GOOD[] =
+	"SELECT phase, sum(n), 0, 0, 0, 0, 0, 0, 0, 0, sum(good)"
+	" FROM (SELECT r.phase, count(*) AS n, sum(x.good_understanding) AS good" RELEASED_RUNS_IN_SCOPE ") GROUP BY phase";
 
-void survey_tally(struct db *db, const struct survey_scope *scope, struct survey_tally out[SURVEY_PHASES])
+static void tally(struct db *db, const char *sql, const struct survey_scope *scope, struct survey_tally out[SURVEY_PHASES])
 {
 	memset(out, 0, SURVEY_PHASES * sizeof *out);
 	const struct survey_scenario *sc = survey_instrument.scenarios;
-	struct db_stmt *st = db_query(db, SQL_TALLY, "IssIIssss", scope->run_id, scope->urn ? scope->urn : "",
+	struct db_stmt *st = db_query(db, sql, "IssIIssssI", scope->run_id, scope->urn ? scope->urn : "",
 				      scope->area ? scope->area : "", scope->from, scope->to, sc[0].right, sc[1].right,
-				      sc[2].right, sc[3].right);
+				      sc[2].right, sc[3].right, scope->now);
 	while (db_next(st)) {
 		struct survey_tally *t = &out[strcmp(db_col_text(st, 0), "pre") == 0 ? SURVEY_PRE : SURVEY_POST];
 		t->n = db_col_int(st, 1);
@@ -49,6 +54,16 @@ void survey_tally(struct db *db, const struct survey_scope *scope, struct survey
 		t->good = db_col_int(st, 10);
 	}
 	db_done(st);
+}
+
+void survey_tally(struct db *db, const struct survey_scope *scope, struct survey_tally out[SURVEY_PHASES])
+{
+	tally(db, SQL_TALLY, scope, out);
+}
+
+void survey_tally_good(struct db *db, const struct survey_scope *scope, struct survey_tally out[SURVEY_PHASES])
+{
+	tally(db, SQL_TALLY_GOOD, scope, out);
 }
 
 /* ---- the figures, in one order for every format ---- */
@@ -77,12 +92,12 @@ static void rows(struct arena *a, struct row out[ROWS])
 	out[n] = (struct row){GOOD, 0, "good_understanding", "Demonstrate good understanding"};
 }
 
-static struct survey_figure figure_of(const struct survey_tally *t, const struct row *row)
+static struct disclosure_figure figure_of(const struct survey_tally *t, const struct row *row)
 {
 	switch (row->measure) {
-	case AGREEING: return survey_figure(t->agree[row->item], t->n);
-	case RIGHT: return survey_figure(t->right[row->item], t->n);
-	default: return survey_figure(t->good, t->n);
+	case AGREEING: return disclosure_figure(t->agree[row->item], t->n, t->withheld);
+	case RIGHT: return disclosure_figure(t->right[row->item], t->n, t->withheld);
+	default: return disclosure_figure(t->good, t->n, t->withheld);
 	}
 }
 
@@ -91,10 +106,10 @@ static const char *const phase_labels[SURVEY_PHASES] = {"Before (pre)", "After (
 
 /* ---- JSON ---- */
 
-static json_t *figure_json(struct survey_figure f)
+static json_t *figure_json(struct disclosure_figure f)
 {
-	return json_pack("{s:o, s:i, s:b}", "value", f.suppressed ? json_null() : json_real((double)f.tenths / 10.0), "n",
-			 f.n, "suppressed", f.suppressed);
+	return json_pack("{s:o, s:I, s:b}", "value", f.suppressed ? json_null() : json_real((double)f.tenths / 10.0), "n",
+			 (json_int_t)f.n, "suppressed", f.suppressed);
 }
 
 static json_t *phase_json(const struct survey_tally *t)
@@ -104,14 +119,14 @@ static json_t *phase_json(const struct survey_tally *t)
 	for (int i = 0; i < SURVEY_STATEMENTS; i++)
 		json_array_append_new(statements, json_pack("{s:s, s:s, s:o}", "id", si->statements[i].id, "capability",
 							    si->statements[i].capability, "agreeing",
-							    figure_json(survey_figure(t->agree[i], t->n))));
+							    figure_json(disclosure_figure(t->agree[i], t->n, t->withheld))));
 	for (int i = 0; i < SURVEY_SCENARIOS; i++)
 		json_array_append_new(scenarios, json_pack("{s:s, s:s, s:s, s:o}", "id", si->scenarios[i].id, "about",
 							   si->scenarios[i].about, "right_answer", si->scenarios[i].right,
-							   "right", figure_json(survey_figure(t->right[i], t->n))));
-	return json_pack("{s:i, s:b, s:o, s:o, s:o}", "responses", t->n, "suppressed", t->n < SURVEY_MIN_RESPONSES,
-			 "statements", statements, "scenarios", scenarios, "good_understanding",
-			 figure_json(survey_figure(t->good, t->n)));
+							   "right", figure_json(disclosure_figure(t->right[i], t->n, t->withheld))));
+	return json_pack("{s:i, s:b, s:o, s:o, s:o}", "responses", t->n, "suppressed",
+			 disclosure_figure(0, t->n, t->withheld).suppressed, "statements", statements, "scenarios",
+			 scenarios, "good_understanding", figure_json(disclosure_figure(t->good, t->n, t->withheld)));
 }
 
 static json_t *results_json(const struct survey_tally t[SURVEY_PHASES])
@@ -133,14 +148,14 @@ static int csv_answer(const struct req *r, struct resp *o, const char *scope, co
 	rows(r->arena, list);
 	for (int ph = 0; ph < SURVEY_PHASES; ph++) {
 		for (int i = 0; i < ROWS; i++) {
-			struct survey_figure f = figure_of(&t[ph], &list[i]);
+			struct disclosure_figure f = figure_of(&t[ph], &list[i]);
 			char n[16], pct[24];
-			snprintf(n, sizeof n, "%d", f.n);
+			snprintf(n, sizeof n, "%lld", (long long)f.n);
 			snprintf(pct, sizeof pct, "%lld.%lld", (long long)(f.tenths / 10), (long long)(f.tenths % 10));
 			const char *cells[] = {scope, period, phase_names[ph], measures[list[i].measure],
 					       list[i].measure == GOOD ? "" : list[i].id, list[i].label, n,
 					       f.suppressed ? "true" : "false", f.suppressed ? "" : pct,
-					       f.suppressed ? SURVEY_SUPPRESSED_TEXT : ""};
+					       f.suppressed ? DISCLOSURE_SUPPRESSED_TEXT : ""};
 			csv_write_row(&b, cells, ARRAY_LEN(cells));
 		}
 	}
@@ -152,11 +167,11 @@ static int csv_answer(const struct req *r, struct resp *o, const char *scope, co
 
 /* ---- the page ---- */
 
-static void figure_cell(struct resp *o, struct survey_figure f)
+static void figure_cell(struct resp *o, struct disclosure_figure f)
 {
 	if (f.suppressed)
 		html_lit(o, "<td class=\"govuk-table__cell govuk-table__cell--numeric\"><span class=\"govuk-hint\">"
-			    SURVEY_SUPPRESSED_TEXT "</span></td>");
+			    DISCLOSURE_SUPPRESSED_TEXT "</span></td>");
 	else
 		htmlf(o, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%D.%D%%</td>", f.tenths / 10, f.tenths % 10);
 }
@@ -185,10 +200,11 @@ static void results_table(const struct req *r, struct resp *o, const struct surv
 		html_lit(o, "</tr>");
 	}
 	html_table_end(o);
-	html_lit(o, "<p class=\"govuk-body-s\">A figure resting on " SURVEY_SUPPRESSED_TEXT
-		    " is not shown, so that no pupil's answers can be picked out. Agreeing means answering 4 or 5. "
-		    "Good understanding means agreeing with all four sentences and getting at least three stories "
-		    "right.</p>");
+	html_lit(o, "<p class=\"govuk-body-s\">Results count only surveys that have closed with at least "
+		    DISCLOSURE_STR(DISCLOSURE_MIN) " responses, each whole, in the period it was opened; a figure resting "
+		    "on " DISCLOSURE_SUPPRESSED_TEXT " is not shown. So no pupil's answers can be picked out, whatever "
+		    "results are put side by side. Agreeing means answering 4 or 5. Good understanding means agreeing "
+		    "with all four sentences and getting at least three stories right.</p>");
 }
 
 /* ---- setting, area and period ---- */
@@ -227,6 +243,7 @@ static int scope_from(const struct req *r, struct resp *o, struct scope_request 
 		return page_error(r, o, 400, "There is a problem", why);
 	}
 	period_bounds_utc(&s->period, &s->scope.from, &s->scope.to);
+	s->scope.now = now_utc();
 	s->scope.urn = s->urn;
 	s->scope.area = s->area;
 	if (*s->urn)
@@ -325,7 +342,15 @@ static int run_scope(const struct req *r, struct resp *o, struct survey_run *run
 			return resp_error(o, 404, "There is no such survey run.", NULL);
 		return page_error(r, o, 404, "Page not found", "There is no such survey.");
 	}
-	survey_tally(r->db, &(struct survey_scope){.run_id = run->id, .from = 0, .to = INT64_MAX}, t);
+	int64_t now = now_utc();
+	survey_tally(r->db, &(struct survey_scope){.run_id = run->id, .from = 0, .to = INT64_MAX, .now = now}, t);
+	/* A run not yet released shows how many have answered, and nothing of what they said. */
+	if (!disclosure_run_released(run->closed_at, run->closes_at, run->responses, now)) {
+		struct survey_tally *own = &t[strcmp(run->phase, "pre") == 0 ? SURVEY_PRE : SURVEY_POST];
+		memset(own, 0, sizeof *own);
+		own->n = run->responses;
+		own->withheld = true;
+	}
 	return 0;
 }
 
@@ -343,6 +368,11 @@ static int run_page(const struct req *r, struct resp *o, const struct survey_run
 	htmlf(o, "<span class=\"govuk-caption-l\">%h · Year %d · %h</span><h1 class=\"govuk-heading-l\">Survey results</h1>"
 		 "<p class=\"govuk-body\">Opened on %h.</p>",
 	      run->setting_name, run->year_group, pre ? "before the sessions" : "after the sessions", opened);
+	if (t[pre ? SURVEY_PRE : SURVEY_POST].withheld)
+		html_notice(o, "Results not released yet",
+			    "A survey's results are shown once it has closed with at least " DISCLOSURE_STR(DISCLOSURE_MIN)
+			    " responses. Until then only the number of responses is shown, so that no pupil's answers can "
+			    "be picked out by comparing results before and after they answer.");
 	results_table(r, o, t, (const bool[]){pre, !pre});
 	htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/survey-runs/%D/results.csv\">Download these "
 		 "figures (CSV)</a></p>",

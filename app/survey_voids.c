@@ -55,8 +55,8 @@ int survey_void(struct db *db, struct arena *a, const struct user *actor, int64_
 		status = found == 0 ? 422 : 500;
 	/* Once closed, its results are out: a small voiding leaving them shown would let the two sets
 	 * of results be subtracted to give the voided answers. */
-	else if (survey_run_is_closed(&run, now) && found < SURVEY_MIN_RESPONSES &&
-		 run.responses - found >= SURVEY_MIN_RESPONSES)
+	else if (survey_run_is_closed(&run, now) && found < DISCLOSURE_MIN &&
+		 run.responses - found >= DISCLOSURE_MIN)
 		status = 409;
 	else if (db_exec(db, SQL_VOID_NEW, "IIIIIi", run_id, actor->id, now, from, to, found) == DB_OK) {
 		out->id = db_last_id(db);

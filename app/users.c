@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
+#include "password_quality.h"
 #include "ref.h"
 #include "valid.h"
 
@@ -20,8 +21,7 @@ static const char SQL_USER_NEW[] = "INSERT INTO users (email, name, role, org_id
 				   " created_at) VALUES (?, ?, ?, nullif(?, 0), ?, ?, ?, ?)";
 static const char SQL_USER_SET[] = "UPDATE users SET email = ?, name = ?, role = ?, org_id = nullif(?, 0), school_urn = ?,"
 				   " active = ? WHERE id = ?";
-static const char SQL_USER_SET_HASH[] = "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0"
-					" WHERE id = ?";
+static const char SQL_USER_SET_HASH[] = "UPDATE users SET password_hash = ? WHERE id = ?";
 
 static bool parse_flag(const char *s, int *out)
 {
@@ -105,8 +105,9 @@ int64_t users_save(struct db *db, int64_t actor, int64_t id, const struct user_i
 	}
 	if (in->active && !parse_flag(in->active, &active))
 		form_error(fe, "active", "Say whether the account is active");
-	if (in->password && !valid_password(in->password))
-		form_error(fe, "password", "Enter a password of at least 10 characters");
+	const char *weak = in->password ? password_problem(in->password, PASSWORD_FIELD_PASSWORD, email, NULL) : NULL;
+	if (weak)
+		form_error(fe, "password", weak);
 	if (!id && !in->password && !in->no_password)
 		form_error(fe, "password", "Enter a password of at least 10 characters");
 	if (fe->n) {
@@ -146,8 +147,15 @@ int64_t users_save(struct db *db, int64_t actor, int64_t id, const struct user_i
 	audit(db, actor, "user", idtext, old.email ? "update" : "create", before, summary);
 	if (hash && old.email)
 		audit(db, actor, "user", idtext, "password-set", NULL, NULL);
-	if (!active)
-		auth_sessions_revoke_user(db, id);
+	/* A reset or a deactivation ends every way in that the old password or the old access gave. */
+	if (old.email && (hash || !active)) {
+		int sessions = auth_sessions_revoke_user(db, id), tokens = auth_tokens_revoke_user(db, id);
+		if (sessions || tokens) {
+			char *ended = xasprintf("sessions=%d tokens=%d", sessions, tokens);
+			audit(db, actor, "user", idtext, "access-ended", NULL, ended);
+			free(ended);
+		}
+	}
 	free(idtext);
 	free(summary);
 	free(before);

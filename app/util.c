@@ -437,6 +437,16 @@ void date_human(int64_t t, char *out, size_t n)
 	snprintf(out, n, "%d %s %d", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900);
 }
 
+const char *duration_human(struct arena *a, int minutes)
+{
+	int h = minutes / 60, m = minutes % 60;
+	const char *mins = arena_printf(a, "%d minute%s", m, m == 1 ? "" : "s");
+	if (h == 0)
+		return mins;
+	const char *hours = arena_printf(a, "%d hour%s", h, h == 1 ? "" : "s");
+	return m ? arena_printf(a, "%s %s", hours, mins) : hours;
+}
+
 bool str_equal_ct(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);

@@ -21,11 +21,17 @@ bool attendance_present(const char *status);
 /* Trainers and admins may take attendance from 30 minutes before the start; admins at any time. */
 bool attendance_open(const struct session *s, const struct user *actor, int64_t now);
 
-/* Sets a booking's attendance in its own transaction, auditing old and new; on a first presence
- * queues the evaluation e-mail (links built on site_base_url). Returns 0 or an HTTP status with
- * *error set. */
+/* Why a mark was refused: a sentence, and the field at fault ("status", "minutes_attended") or NULL. */
+struct mark_error {
+	const char *message, *field;
+};
+/* Sets a booking's attendance in its own transaction, auditing old and new. minutes: for partial
+ * (left early) the minutes attended, from 1 to the session's length; for other marks NULL or "".
+ * Someone marked as there is noted for the certificate and evaluation request that the server's
+ * duty sends once the session has ended (certificates_issue_due). Returns 0 or an HTTP status with
+ * *e set. */
 int attendance_mark(struct db *db, struct arena *a, const struct user *actor, int64_t booking_id, const char *status,
-		    const char **error);
+		    const char *minutes, struct mark_error *e);
 /* Adds a walk-in (an existing practitioner) as attended; returns the booking id, or 0 with
  * *error. Someone already booked is simply marked attended. */
 int64_t attendance_walk_in(struct db *db, struct arena *a, const struct user *actor, int64_t session_id,

@@ -40,11 +40,11 @@ enum {
 	PASSWORD_MAX = 256,
 	SESSION_IDLE_SECONDS = 2 * 3600,
 	SESSION_ABSOLUTE_SECONDS = 12 * 3600,
-	LOGIN_FAILURES_BEFORE_LOCK = 5,
-	LOGIN_LOCK_SECONDS = 15 * 60,
 };
 
-#define SESSION_COOKIE "lantern_session"
+/* __Host-: browsers take it only with Secure and Path=/ and no Domain, so no sibling host or plain-http
+ * page can set or shadow it. */
+#define SESSION_COOKIE "__Host-lantern_session"
 
 /* Initialises libsodium; call once before threads start. */
 int auth_init(void);
@@ -56,8 +56,9 @@ char *auth_hash_password(const char *password);
 bool auth_check_password(const char *hash, const char *password);
 
 /* Outcome of a password sign-in. */
-enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_LOCKED, LOGIN_INACTIVE };
-/* Checks credentials, counts failures per account and locks after too many; on success *user_id. */
+enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_INACTIVE };
+/* Checks credentials (an unknown e-mail costs as long as a known one); on success *user_id.
+ * Throttling is the caller's (login_throttle.h). */
 enum login_result auth_login(struct db *db, const char *email, const char *password, int64_t *user_id);
 
 /* Records a new browser session for user_id; returns its cookie value (in a) or NULL. */
@@ -66,8 +67,11 @@ const char *auth_session_create(struct db *db, struct arena *a, int64_t user_id)
 int auth_session_start(struct db *db, struct resp *o, int64_t user_id);
 /* Ends the request's session (if any) and clears the cookie. */
 void auth_session_end(const struct req *r, struct resp *o);
-/* Ends every session of a user (password change, deactivation). */
-void auth_sessions_revoke_user(struct db *db, int64_t user_id);
+/* Ends every session of a user (password change, reset, deactivation); returns how many. */
+int auth_sessions_revoke_user(struct db *db, int64_t user_id);
+/* Revokes every API token of a user (reset, deactivation, or a change that asks for it); returns
+ * how many. */
+int auth_tokens_revoke_user(struct db *db, int64_t user_id);
 
 /* Resolves r->user from the session cookie or the bearer token. Returns 0, or 401 for an API
  * request with a bad token. */
@@ -81,6 +85,10 @@ bool auth_token_revoke(struct db *db, int64_t user_id, int64_t token_id);
  * (public pages set no cookies). */
 const char *auth_csrf_token(const struct req *r);
 bool auth_csrf_valid(const struct req *r, const char *token);
+/* Records a (valid) form token as used for a one-time purpose (a feedback vote); true the first
+ * time, false when it was used before. Only an HMAC of the token is kept, and only while it could
+ * still be valid. */
+bool auth_form_token_spend(struct db *db, const char *token);
 
 /* HMAC-SHA256 (keyed with the server's secret for purpose) of msg, hex into out[65]. */
 void auth_hmac_hex(const char *purpose, const char *msg, char out[65]);

@@ -101,6 +101,8 @@ void html_post_button(const struct req *r, struct resp *o, const char *action, c
 /* Green confirmation banner shown after a successful action (from the ?done= query). */
 void html_notice(struct resp *o, const char *heading, const char *text);
 void html_tag(struct resp *o, const char *text, const char *colour);
+/* One key and value of a <dl class="govuk-summary-list">, both escaped. */
+void html_summary_row(struct resp *o, const char *key, const char *value);
 /* Opens a table: an optional caption (NULL: none), the header row, then the body. A heading that
  * starts with '#' is for a numeric column (right-aligned; the '#' is not shown). Close the table
  * with html_table_end(). */

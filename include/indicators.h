@@ -16,15 +16,12 @@ struct arena;
 
 enum indicator_kind { IND_COUNT, IND_RATE, IND_EXTERNAL };
 
-/* Figures resting on fewer responses than this are suppressed (spec §6). */
-enum { SUPPRESS_BELOW = 10 };
-
 struct indicator_value {
 	bool available;  /* false: no records yet counted, or an external figure not yet provided */
 	double value;    /* a count, or a percentage for rates (rounded to one decimal) */
 	bool ratio;      /* numerator and denominator are meaningful */
 	int64_t numerator, denominator;
-	bool suppressed; /* the figure rests on fewer than SUPPRESS_BELOW responses: not shown */
+	bool suppressed; /* the figure rests on fewer than DISCLOSURE_MIN released responses: not shown */
 	/* O1.5 shows the matching `pre` figure beside the `post` one. */
 	bool has_pre;
 	double pre_value;

@@ -53,6 +53,8 @@ struct req {
 	const char *origin;         /* Origin header, if sent */
 	const char *sec_fetch_site; /* Sec-Fetch-Site header, if sent */
 	const char *accept;         /* Accept header, if sent */
+	const char *referer;        /* Referer header, if sent */
+	const char *client_addr;    /* the client's IP address as nginx saw it (REMOTE_ADDR); never stored */
 	const struct route *route;
 	const struct user *user; /* NULL when nobody is signed in */
 	const char *csrf;        /* the signed-in session's form token */
@@ -62,7 +64,7 @@ struct req {
 /* What the FastCGI layer hands over, before any parsing. */
 struct req_raw {
 	const char *method, *path, *query, *cookie, *content_type, *authorization, *origin,
-		*sec_fetch_site, *accept;
+		*sec_fetch_site, *accept, *referer, *client_addr;
 	const char *body;
 	size_t body_len;
 };

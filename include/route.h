@@ -44,5 +44,8 @@ int route_error(const struct req *r, struct resp *o, int status, const char *mes
 /* The pattern for logs: never the concrete path, which may carry codes or tokens. */
 const char *route_log_name(const struct req *r);
 bool route_is_api(const char *path);
+/* The route table as a JSON array of {"method", "pattern", "roles"}, roles by name or ["public"]:
+ * what `lantern routes` prints, so a test can try every route with every role. Caller frees. */
+char *route_table_json(void);
 
 #endif

@@ -70,6 +70,8 @@ void time_iso_local(int64_t t, char out[32]);
 void time_human(int64_t t, char *out, size_t n);
 /* "5 March 2026" */
 void date_human(int64_t t, char *out, size_t n);
+/* A length of time for people: "45 minutes", "1 hour", "4 hours 30 minutes"; in a. */
+const char *duration_human(struct arena *a, int minutes);
 
 /* part of whole as a percentage in tenths, rounded half up: 2 of 3 is 667 (66.7%). whole > 0. */
 int64_t percent_tenths(int64_t part, int64_t whole);

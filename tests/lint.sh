@@ -13,6 +13,7 @@ hits=$(grep -ln '#include <libxml' app/*.c | grep -v '^app/catalog.c$\|^app/adx.
 owner 'QRcode_' app/qr.c
 owner 'crypto_\|randombytes_\|sodium_' app/auth.c
 owner 'FCGX_' app/server.c
+owner 'pwquality_' app/password_quality.c
 owner 'icalcomponent_\|icalproperty_' app/ics.c
 owner 'rsvg_\|#include <librsvg' app/print.c
 # cairo draws the page (print.c) and the words Pango fits into its boxes (print_text.c).

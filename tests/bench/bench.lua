@@ -29,9 +29,9 @@ function init(args)
   local dir = args[2]
   offset, n, step = tonumber(args[3]), tid, tonumber(args[4])
   if kind == "cookie" then
-    wrk.headers["Cookie"] = "lantern_session=" .. lines(dir .. "/bench-cookie.txt")[1]
+    wrk.headers["Cookie"] = "__Host-lantern_session=" .. lines(dir .. "/bench-cookie.txt")[1]
   elseif kind == "cookie-analyst" then
-    wrk.headers["Cookie"] = "lantern_session=" .. lines(dir .. "/bench-cookie-analyst.txt")[1]
+    wrk.headers["Cookie"] = "__Host-lantern_session=" .. lines(dir .. "/bench-cookie-analyst.txt")[1]
   elseif kind == "bearer" then
     wrk.headers["Authorization"] = "Bearer " .. lines(dir .. "/bench-api-token.txt")[1]
   elseif kind == "book" then

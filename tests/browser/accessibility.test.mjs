@@ -5,7 +5,7 @@ import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { startStack, api, tokenFor } from '../http/lib.mjs';
+import { startStack, api, tokenFor, waitFor } from '../http/lib.mjs';
 import { signIn, useStackAndBrowser, keepOffline } from './lib.mjs';
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -73,5 +73,44 @@ test('a session page, its roster and an error summary', async () => {
   await page.getByRole('button', { name: 'Save' }).click();
   await page.locator('.govuk-error-summary').waitFor();
   assert.deepEqual(await violations(page), [], 'a form with errors');
+  await page.context().close();
+});
+
+test('certificate pages: the left-early question, a certificate, its withdrawal, a withdrawn /verify', async () => {
+  const admin = api(ctx.stack.base, await tokenFor(ctx.stack, 'admin@lantern.example'));
+  const start = Date.now() - 26 * 3600e3;
+  const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+  const made = await admin.post('/api/v1/sessions', {
+    course: 'recognising-and-responding', starts_at: iso(start), ends_at: iso(start + 3 * 3600e3), capacity: 5,
+    venue: { name: 'Civic Centre', address: 'Victoria Avenue', postcode: 'SS2 6ER', area: 'southend' }, trainers: ['trainer@lantern.example'],
+  });
+  assert.equal(made.status, 201, made.text);
+  const booked = await admin.post(`/api/v1/sessions/${made.json.id}/bookings`, { email: 'practitioner@lantern.example' });
+  assert.equal(booked.status, 201, booked.text);
+  const id = booked.json.id;
+  const page = await newPage();
+  await signIn(page, ctx.stack.base, 'admin@lantern.example');
+  await page.goto(`/sessions/${made.json.id}/roster`);
+  await page.getByRole('button', { name: /^Left early / }).click();
+  await page.getByLabel(/How many minutes was .* there\?/).waitFor();
+  assert.deepEqual(await violations(page), [], 'the left-early question');
+  await page.getByLabel(/How many minutes was .* there\?/).fill('120');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(/done=marked/);
+  // The server's duty issues the certificate within seconds of the mark (the session is over).
+  await waitFor('the certificate', async () => (await admin.get(`/api/v1/bookings/${id}/certificate`)).status === 200);
+  await check(page, `/certificates/${id}`);
+  await check(page, `/certificates/${id}/withdraw`);
+  await page.getByRole('button', { name: 'Withdraw certificate' }).click();
+  await page.locator('.govuk-error-summary').waitFor();
+  assert.deepEqual(await violations(page), [], 'the withdrawal without a reason');
+  const code = (await admin.get(`/api/v1/bookings/${id}/certificate`)).json.code;
+  await page.getByLabel('Why is it being withdrawn?').fill('Entered for the wrong person');
+  await page.getByRole('button', { name: 'Withdraw certificate' }).click();
+  await page.locator('h1', { hasText: 'This certificate was withdrawn' }).waitFor();
+  assert.deepEqual(await violations(page), [], 'a withdrawn certificate');
+  const verify = await page.goto(`/verify/${code}`);
+  assert.equal(verify.status(), 410);
+  assert.deepEqual(await violations(page), [], 'a withdrawn certificate\'s public page');
   await page.context().close();
 });

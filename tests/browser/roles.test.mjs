@@ -2,7 +2,7 @@
 // with the navigation its role allows; signing out ends the session.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack } from '../http/lib.mjs';
+import { startStack, SESSION_COOKIE } from '../http/lib.mjs';
 import { keepOffline, useStackAndBrowser } from './lib.mjs';
 
 const ctx = useStackAndBrowser(before, after, startStack);
@@ -34,7 +34,7 @@ for (const role of roles) {
     // Only admins see administration.
     assert.equal(await nav.getByRole('link', { name: 'Users' }).count(), role.caption === 'Programme admin' ? 1 : 0);
     const cookies = await context.cookies();
-    const session = cookies.find((c) => c.name === 'lantern_session');
+    const session = cookies.find((c) => c.name === SESSION_COOKIE);
     assert.ok(session && session.httpOnly && session.secure && session.sameSite === 'Lax');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/login$/);

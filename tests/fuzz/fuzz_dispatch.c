@@ -77,7 +77,9 @@ static const char SQL_SESSION_OF[] =
 static const char SQL_TOKEN_OF[] = "SELECT max(id) FROM api_tokens WHERE user_id = ?";
 static const char SQL_RESTORE_USER[] =
 	"UPDATE users SET email = ?, name = ?, role = ?, org_id = nullif(?, 0), school_urn = ?, password_hash = ?,"
-	" active = 1, failed_logins = 0, locked_until = 0 WHERE id = ?";
+	" active = 1 WHERE id = ?";
+/* Sign-in failures are forgotten too, so one input's wrong passwords do not throttle the next. */
+static const char SQL_RESTORE_THROTTLE[] = "DELETE FROM login_throttle";
 static const char SQL_RESTORE_SESSION[] = "INSERT OR REPLACE INTO login_sessions (token_hash, user_id, csrf, created_at,"
 					  " last_seen_at) VALUES (?, ?, ?, ?, ?)";
 static const char SQL_RESTORE_TOKEN[] = "UPDATE api_tokens SET revoked_at = NULL WHERE id = ?";
@@ -161,6 +163,7 @@ static void restore_identities(void)
 		db_exec(db, SQL_RESTORE_SESSION, "sIsII", u->session_hash, u->id, u->csrf, now, now);
 		db_exec(db, SQL_RESTORE_TOKEN, "I", u->token_id);
 	}
+	db_exec(db, SQL_RESTORE_THROTTLE, "");
 	db_commit(db);
 	db_request_end(db);
 }

@@ -1,13 +1,14 @@
 // Attendance through the real stack (spec §5): the trainer's roster, walk-ins, the audit trail,
 // rotating-QR check-in with current, previous and stale tokens and its window, certificates with
 // public verification, evaluations, head-counts and the attendance CSV. The server's clock is
-// moved through LANTERN_CLOCK_FILE so the 30-second slots can be stepped without waiting.
+// moved through LANTERN_CLOCK_FILE so the 30-second slots can be stepped without waiting, and past a
+// session's end for its certificate and evaluation.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStack, api, tokenFor, loggedIn, decodeQrSvg, decodePdfQr, sqlite } from './lib.mjs';
+import { startStack, api, tokenFor, loggedIn, decodeQrSvg, decodePdfQr, sqlite, waitFor } from './lib.mjs';
 
 const clockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-clock-')), 'now');
 const T0 = Math.floor(Date.now() / 1000 / 30) * 30 + 30 * 60 * 24 * 14; // a slot boundary 7 days ahead
@@ -51,8 +52,7 @@ async function checkinUrl(trainer, id) {
 }
 
 before(async () => {
-  stack = await startStack({ env: { LANTERN_CLOCK_FILE: clockFile } });
-  await stack.cli(['demo']);
+  stack = await startStack({ env: { LANTERN_CLOCK_FILE: clockFile }, demo: true });
   admin = api(stack.base, await tokenFor(stack, 'admin@lantern.example'));
 });
 after(async () => {
@@ -96,6 +96,48 @@ test('the roster: mark one by one and all at once, every change audited, only th
   assert.equal(other.status, 201);
   const ot = api(stack.base, await tokenFor(stack, 'other-trainer@example.org'));
   assert.equal((await ot.put(`/api/v1/bookings/${bb}/attendance`, { status: 'attended' })).status, 403);
+});
+
+// The rows of the roster's "Changes to attendance" table, newest first, as the text of their cells.
+function changesShown(html) {
+  const table = html.split('Changes to attendance')[1]?.match(/<tbody[\s\S]*?<\/tbody>/)?.[0] ?? '';
+  return [...table.matchAll(/<tr[\s\S]*?<\/tr>/g)].map((row) =>
+    [...row[0].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => cell[1].replace(/<[^>]+>/g, '').trim()));
+}
+
+test('the audit trail keeps when each change was made, and the roster shows it in UK time', async () => {
+  // A summer morning (UK time is UTC+1), and a correction 95 minutes later.
+  const first = Date.parse('2027-07-14T08:05:00Z') / 1000;
+  const second = first + 95 * 60;
+  setClock(first);
+  try {
+    const r = await admin.post('/api/v1/sessions', {
+      course: 'dash-risk-assessment-and-marac', starts_at: isoZ(first + 600), ends_at: isoZ(first + 600 + 4 * 3600),
+      capacity: 5, venue: { name: 'Braintree Town Hall', address: 'Market Square', postcode: 'CM7 3YG', area: 'braintree' },
+      trainers: ['trainer@lantern.example'],
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    const p = await practitioner('audit-when@example.org');
+    const bid = await book(p, r.json.id);
+    const t = api(stack.base, await tokenFor(stack, 'trainer@lantern.example'));
+    assert.equal((await t.put(`/api/v1/bookings/${bid}/attendance`, { status: 'late' })).status, 200);
+    setClock(second);
+    assert.equal((await t.put(`/api/v1/bookings/${bid}/attendance`, { status: 'attended' })).status, 200);
+
+    // Stored: the moment of each change, in UTC seconds, with who and what.
+    assert.equal(sql(`SELECT group_concat(at || ' ' || old_value || '>' || new_value, ', ') FROM (SELECT * FROM audit_log
+      WHERE entity = 'attendance' AND entity_id = '${bid}' ORDER BY id)`), `${first} booked>late, ${second} late>attended`);
+    // Shown: the same moments in UK time, newest first.
+    const adminWeb = await loggedIn(stack, 'admin@lantern.example');
+    const roster = await adminWeb.get(`/sessions/${r.json.id}/roster`);
+    assert.equal(roster.status, 200);
+    assert.deepEqual(changesShown(roster.text), [
+      ['Wednesday 14 July 2027, 10:40am', 'Taylor Trainer', 'audit-when Person', 'Late', 'Attended'],
+      ['Wednesday 14 July 2027, 9:05am', 'Taylor Trainer', 'audit-when Person', 'Not marked yet', 'Late'],
+    ]);
+  } finally {
+    setClock(T0);
+  }
 });
 
 test('attendance cannot be taken before 30 minutes ahead of the start', async () => {
@@ -195,7 +237,7 @@ test('QR check-in: current and previous slot accepted, older refused, only while
   assert.match((await again.get(`/sessions/${id}/check-in`)).text, /<noscript><meta http-equiv="refresh" content="30"><\/noscript>/);
 });
 
-test('certificates for attendees only, verified publicly by an unguessable code', async () => {
+test('certificates for attendees only, once the session has ended, verified publicly by an unguessable code', async () => {
   setClock(T0);
   const id = await session();
   const p = await practitioner('certified@example.org');
@@ -205,6 +247,13 @@ test('certificates for attendees only, verified publicly by an unguessable code'
   const t = api(stack.base, await tokenFor(stack, 'trainer@lantern.example'));
   assert.equal((await t.put(`/api/v1/bookings/${bp}/attendance`, { status: 'attended' })).status, 200);
   assert.equal((await t.put(`/api/v1/bookings/${bq}/attendance`, { status: 'absent' })).status, 200);
+  assert.equal((await p.web.get(`/certificates/${bp}`)).status, 404, 'none before the session has ended');
+  // After the end the server's duty issues it (certificates.test.mjs follows that in detail); sign in
+  // afresh, as hours have passed.
+  setClock(T0 + 600 + 4 * 3600 + 60);
+  await waitFor('the certificate', () => sql(`SELECT count(*) FROM certificates WHERE booking_id = ${bp}`) === '1');
+  p.web = await loggedIn(stack, p.email, 'practitioner-password');
+  q.web = await loggedIn(stack, q.email, 'practitioner-password');
   assert.equal((await q.web.get(`/certificates/${bq}`)).status, 409);
   assert.equal((await q.web.get(`/certificates/${bp}`)).status, 404, 'someone else\'s certificate is not found');
   const cert = await p.web.get(`/certificates/${bp}`);
@@ -239,28 +288,67 @@ test('certificates for attendees only, verified publicly by an unguessable code'
   assert.equal((await fetch(`${stack.base}/verify/${code}`)).status, 404);
 });
 
-test('evaluations: asked for by e-mail after attending, one per attendance, results for admins', async () => {
+test('evaluations: asked for by e-mail after the session, one per attendance, results only for a released session', async () => {
   setClock(T0);
   const id = await session();
   const p = await practitioner('evaluator@example.org');
   const bid = await book(p, id);
-  assert.equal((await p.api.post(`/api/v1/bookings/${bid}/evaluation`, { usefulness: 5, recognise_before: 2, recognise_after: 4, act_before: 1, act_after: 4 })).status, 409, 'not before attending');
+  const unmarked = await practitioner('unmarked@example.org');
+  const ubid = await book(unmarked, id);
+  const answers = { usefulness: 5, recognise_before: 2, recognise_after: 4, act_before: 1, act_after: 4 };
   const t = api(stack.base, await tokenFor(stack, 'trainer@lantern.example'));
   await t.put(`/api/v1/bookings/${bid}/attendance`, { status: 'attended' });
-  assert.match(sql("SELECT body FROM outbox WHERE to_email = 'evaluator@example.org' AND subject = 'How was your training session?'"), new RegExp(`/evaluations/${bid}`));
+  assert.equal((await p.api.post(`/api/v1/bookings/${bid}/evaluation`, answers)).status, 409, 'not before the session has ended');
+  // Ten more attendees, booked and marked at the door too.
+  const others = [];
+  for (let i = 0; i < 10; i++) {
+    const email = `evaluator${i}@example.org`;
+    assert.equal((await admin.post('/api/v1/users', { email, name: `Evaluator ${i}`, role: 'practitioner', org: '3', password: 'practitioner-password' })).status, 201);
+    const who = api(stack.base, await tokenFor(stack, email));
+    const booking = (await who.post(`/api/v1/sessions/${id}/bookings`, {})).json.id;
+    await t.put(`/api/v1/bookings/${booking}/attendance`, { status: 'attended' });
+    others.push({ who, booking });
+  }
+  setClock(T0 + 600 + 4 * 3600 + 60);
+  const asked = () => sql("SELECT body FROM outbox WHERE to_email = 'evaluator@example.org' AND subject = 'Your certificate is ready'");
+  await waitFor('the e-mail asking for the evaluation', () => asked() !== '');
+  assert.equal((await unmarked.api.post(`/api/v1/bookings/${ubid}/evaluation`, answers)).status, 409, 'not without attending');
+  assert.match(asked(), new RegExp(`/evaluations/${bid}`));
+  p.web = await loggedIn(stack, p.email, 'practitioner-password');
   const page = await p.web.get(`/evaluations/${bid}`);
   const bad = await p.web.postForm(`/evaluations/${bid}`, { csrf: p.web.csrfFrom(page.text), usefulness: '9' });
   assert.equal(bad.status, 400);
   for (const f of ['usefulness', 'recognise_before', 'recognise_after', 'act_before', 'act_after']) assert.match(bad.text, new RegExp(`href="#${f}"`));
   const ok = await p.web.postForm(`/evaluations/${bid}`, { csrf: p.web.csrfFrom(page.text), usefulness: '5', recognise_before: '2', recognise_after: '4', act_before: '1', act_after: '5', comments: 'Very practical' });
   assert.equal(ok.status, 200);
-  const again = await p.api.post(`/api/v1/bookings/${bid}/evaluation`, { usefulness: 5, recognise_before: 2, recognise_after: 4, act_before: 1, act_after: 4 });
+  const again = await p.api.post(`/api/v1/bookings/${bid}/evaluation`, answers);
   assert.equal(again.status, 409);
-  const results = await admin.get('/api/v1/evaluations?course=dash-risk-assessment-and-marac');
-  const row = results.json.find((x) => x.session === id);
-  assert.equal(row.n, 1);
-  assert.equal(row.act_after, 5);
-  assert.equal(row.confident_to_act_pct, 100);
+  // One response shows nothing: an admin who sees the roster could read one person's ratings.
+  const row = async () => (await admin.get('/api/v1/evaluations?course=dash-risk-assessment-and-marac')).json.find((x) => x.session === id);
+  const course = async () => (await admin.get('/api/v1/evaluations')).json.find((x) => x.course === 'dash-risk-assessment-and-marac');
+  assert.equal(await row(), undefined);
+  assert.equal(await course(), undefined);
+  // Nine more, ten in all, but the session's 14-day window is still open: still nothing.
+  for (const [i, { who, booking }] of others.slice(0, 9).entries()) {
+    const r = await who.post(`/api/v1/bookings/${booking}/evaluation`, { usefulness: 4, recognise_before: 2, recognise_after: 4, act_before: 2, act_after: i < 6 ? 4 : 3 });
+    assert.equal(r.status, 201, r.text);
+  }
+  assert.equal(await row(), undefined, 'not while its window is open');
+  const web = await loggedIn(stack, 'admin@lantern.example');
+  assert.doesNotMatch((await web.get('/admin/evaluations?course=dash-risk-assessment-and-marac')).text, new RegExp(`Session ${id}<`));
+  // Once the window is over, the ten show together, and the eleventh is too late.
+  setClock(T0 + 600 + 4 * 3600 + 14 * 86400 + 60); // a minute's grace past the window (disclosure.h)
+  const late = await others[9].who.post(`/api/v1/bookings/${others[9].booking}/evaluation`, { usefulness: 1, recognise_before: 1, recognise_after: 1, act_before: 1, act_after: 1 });
+  assert.equal(late.status, 410);
+  assert.match(late.json.error, /^Feedback for this session closed on /);
+  const released = await row();
+  assert.equal(released.n, 10);
+  assert.equal(released.usefulness, 4.1);
+  assert.equal(released.act_after, 3.8);
+  assert.equal(released.confident_to_act_pct, 70);
+  assert.equal((await course()).n, 10);
+  const later = await loggedIn(stack, 'admin@lantern.example'); // a sign-in lasts less than the window
+  assert.match((await later.get('/admin/evaluations?course=dash-risk-assessment-and-marac')).text, new RegExp(`Session ${id}</a></td><td class="govuk-table__cell govuk-table__cell--numeric">10</td>`));
 });
 
 test('pupil sessions take a head-count, not names', async () => {
@@ -307,8 +395,8 @@ test('sign-in sheet and the attendance CSV', async () => {
   assert.equal(csv.status, 200);
   assert.match(csv.headers.get('content-type'), /text\/csv/);
   const lines = csv.text.trim().split('\r\n');
-  assert.equal(lines[0], 'booking,name,email,organisation,status,walk_in');
-  assert.match(lines[1], /,csv-person Person,csv-person@example\.org,Southend City Council,not-marked,no$/);
+  assert.equal(lines[0], 'booking,name,email,organisation,status,walk_in,minutes_attended');
+  assert.match(lines[1], /,csv-person Person,csv-person@example\.org,Southend City Council,not-marked,no,$/);
   const practitionerView = await p.web.get(`/sessions/${id}/attendance.csv`);
   assert.equal(practitionerView.status, 403);
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { api, LANTERN, ROOT, sqlite, startStack, tempDataDir, tokenFor } from './lib.mjs';
+import { api, LANTERN, ROOT, sqlite, startStack, tempDataDir, tokenFor, waitUntil } from './lib.mjs';
 
 const BACKUP = path.join(ROOT, 'nginx', 'lantern-backup');
 
@@ -31,7 +31,6 @@ after(async () => {
 });
 
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('an online backup under write load is consistent and complete, and restores', async () => {
   const dataDir = tempDataDir();
@@ -73,7 +72,7 @@ test('an online backup under write load is consistent and complete, and restores
       acknowledged.push([res.json.id, Date.now()]);
     }
   });
-  await sleep(300);
+  await waitUntil(() => acknowledged.length >= 5, 'five bookings under load');
   const startedAt = Date.now();
   const before = acknowledged.filter(([, t]) => t <= startedAt).map(([id]) => id);
   const copy = await backup(stack.dbPath, path.join(dataDir, 'backups'));

@@ -4,6 +4,7 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, api, tokenFor, sqlite, addUser, loggedIn } from './lib.mjs';
+import { londonTimeText } from './periods.mjs';
 
 const FY = 'FY2025-26';
 let stack, analyst;
@@ -109,4 +110,30 @@ test('the web form keeps the note when it is left blank, removes it when asked, 
   const list = (await web.get('/indicators/figures')).text;
   assert.match(list, />2500003</);
   assert.doesNotMatch(list, /e\+0/);
+});
+
+test('who entered a figure and when: on the record, and on the dashboard and drill-down with its source and note', async () => {
+  const id = `O5.8/${FY}/thurrock`;
+  const from = Math.floor(Date.now() / 1000);
+  const put = await analyst.put(`/api/v1/figures/${id}`, { value: 42, source: 'Thurrock community safety', note: 'Fourth quarter only' });
+  const to = Math.ceil(Date.now() / 1000);
+  assert.equal(put.status, 200, JSON.stringify(put.json));
+  // The audit row and the figure name the analyst and the moment of the change.
+  const [at, who, enteredAt, enteredBy] = sqlite(stack.dbPath, `SELECT a.at, u.email, f.entered_at, e.email FROM audit_log a
+    JOIN users u ON u.id = a.actor_id JOIN external_figures f ON f.indicator = 'O5.8' AND f.area = 'thurrock'
+    JOIN users e ON e.id = f.entered_by WHERE a.entity = 'external-figure' AND a.entity_id = '${id}'`).split('|');
+  assert.equal(who, 'analyst@lantern.example');
+  assert.equal(enteredBy, who);
+  assert.ok(Number(at) >= from && Number(at) <= to, `recorded at ${at}, changed between ${from} and ${to}`);
+  assert.equal(enteredAt, at);
+
+  const web = await loggedIn(stack, 'analyst@lantern.example');
+  const dash = await web.get(`/indicators?period=${FY}&area=thurrock`);
+  assert.match(dash.text, /<section[^>]*id="O5\.8"[\s\S]*?Source<\/dt>\s*<dd[^>]*>Thurrock community safety\. Fourth quarter only</);
+  const drill = await web.get(`/indicators/O5.8?period=${FY}&area=thurrock`);
+  assert.equal(drill.status, 200);
+  // The records counted: the figure itself, in the table headed Figure, Source, Note, Entered by, When.
+  const row = drill.text.split('Entered by')[1]?.match(/<tbody[^>]*>\s*(<tr[\s\S]*?<\/tr>)/)?.[1] ?? '';
+  const cells = [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => c[1].trim());
+  assert.deepEqual(cells, ['42', 'Thurrock community safety', 'Fourth quarter only', 'The analyst', londonTimeText(Number(at))]);
 });

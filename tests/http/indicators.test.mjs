@@ -4,14 +4,16 @@
 // pupil pages while the server's clock is moved (LANTERN_CLOCK_FILE), so each lands on its date.
 // Boundary cases: a session ending 23:30 on 31 March; one ending 00:30 on 1 July (23:30 UTC on
 // 30 June) that belongs to July; a session on the day the clocks go forward; a cancelled session;
-// a waitlisted booking and one cancelled before the start; a survey run of 9 responses.
+// a waitlisted booking and one cancelled before the start; a survey run of 9 responses, which is never
+// released and so counts nowhere; sessions with fewer than 10 evaluations, whose results are never
+// released either (O5.7 is checked with released sessions in disclosure.test.mjs).
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startStack, api, answerSurvey, tokenFor, sqlite, addUser, ROOT } from './lib.mjs';
+import { startStack, api, answerSurvey, tokenFor, sqlite, addUser, ROOT, waitUntil } from './lib.mjs';
 
 const clockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-clock-'));
 const clockFile = path.join(clockDir, 'now');
@@ -29,7 +31,7 @@ const expected = {
   'O1.2': { [Q]: [50, 66.7, 40], [FY]: [100, 100, 60], [AY]: [100, 100, 80] },
   'O1.3': { [Q]: [100, 50, 50], [FY]: [100, 50, 50], [AY]: [100, 50, 50] },
   'O1.4': { [Q]: [50, 130, 130], [FY]: [270, 350, 350], [AY]: [150, 230, 240] },
-  'O1.5': { [Q]: [70, 70, 84.2], [FY]: [70, 70, 84.2], [AY]: [70, 70, 84.2] },
+  'O1.5': { [Q]: [70, 70, 70], [FY]: [70, 70, 70], [AY]: [70, 70, 70] },
   'O1.6': { [Q]: [null, null, null], [FY]: [null, null, 420], [AY]: [null, null, null] },
   'O1.7': { [Q]: [null, null, null], [FY]: [null, null, null], [AY]: [null, null, null] },
   'O5.1': { [Q]: [1, 1, 2], [FY]: [1, 2, 3], [AY]: [1, 1, 2] },
@@ -38,7 +40,7 @@ const expected = {
   'O5.4': { [Q]: [0, 0, 0], [FY]: [0, 0, 0], [AY]: [1, 1, 1] },
   'O5.5': { [Q]: [0, 0, 0], [FY]: [0, 0, 0], [AY]: [4, 4, 4] },
   'O5.6': { [Q]: [1, 1, 2], [FY]: [1, 1, 2], [AY]: [1, 2, 3] },
-  'O5.7': { [Q]: [50, 50, 33.3], [FY]: [50, 66.7, 50], [AY]: [50, 50, 33.3] },
+  'O5.7': { [Q]: [null, null, null], [FY]: [null, null, null], [AY]: [null, null, null] },
   'O5.8': { [Q]: [null, null, null], [FY]: [null, null, null], [AY]: [null, null, null] },
 };
 const AREAS = ['basildon', 'essex', 'greater-essex'];
@@ -67,7 +69,10 @@ async function session({ area, starts, ends, capacity, book = [], marks = {}, ca
   for (const p of book) ids[p] = (await ok(admin.post(`/api/v1/sessions/${s.id}/bookings`, { email: people[p].email }))).id;
   for (const p of cancelBefore) await ok(admin.delete(`/api/v1/bookings/${ids[p]}`), 200);
   at(new Date(Date.parse(ends) + 3600e3).toISOString());
-  for (const [p, status] of Object.entries(marks)) await ok(admin.put(`/api/v1/bookings/${ids[p]}/attendance`, { status }), 200);
+  for (const [p, status] of Object.entries(marks)) {
+    // Someone who left early is recorded with the minutes they were there.
+    await ok(admin.put(`/api/v1/bookings/${ids[p]}/attendance`, status === 'partial' ? { status, minutes_attended: 45 } : { status }), 200);
+  }
   for (const [p, act] of Object.entries(evaluate)) {
     await ok(people[p].api.post(`/api/v1/bookings/${ids[p]}/evaluation`, { usefulness: 4, recognise_before: 2, recognise_after: 4, act_before: 2, act_after: act }));
   }
@@ -140,7 +145,7 @@ before(async () => {
   };
   for (const when of ['2026-05-02T10:00:00Z', '2026-05-02T11:00:00Z', '2026-05-02T12:00:00Z', '2026-08-31T22:30:00Z', '2026-08-31T23:30:00Z']) await scan(when);
   // Scans are written in batches: wait (bounded) until all five are in.
-  for (let i = 0; i < 50 && sqlite(stack.dbPath, 'SELECT count(*) FROM scans') !== '5'; i++) await new Promise((r) => setTimeout(r, 100));
+  await waitUntil(() => Number(sqlite(stack.dbPath, 'SELECT count(*) FROM scans')) >= 5, 'five scans written');
   assert.equal(sqlite(stack.dbPath, 'SELECT count(*) FROM scans'), '5');
 
   // Employer pledges (O5.6).
@@ -186,12 +191,22 @@ test('rates carry numerator and denominator; small survey figures are suppressed
   assert.equal(byId['O1.5'].n, 10);
   assert.equal(byId['O1.5'].pre.value, 25);
   assert.equal(byId['O1.5'].pre.n, 12);
-  // Southend alone rests on 9 responses: suppressed, with nothing that would give it away.
+  // Southend's run has 9 responses: it is never released, so it counts nowhere. Southend is
+  // suppressed with nothing to rest on, and Greater Essex shows exactly Essex's figure: taking the
+  // shown areas from it leaves nothing of Southend (it once showed 16 of 19 beside Essex's 7 of 10).
   const southend = (await admin.get(`/api/v1/indicators?period=${Q}&area=southend`)).json.find((r) => r.id === 'O1.5');
   assert.equal(southend.suppressed, true);
   assert.equal(southend.value, null);
   assert.equal(southend.numerator, null);
   assert.equal(southend.denominator, null);
+  assert.equal(southend.n, 0);
+  const o15 = async (area) => (await admin.get(`/api/v1/indicators?period=${Q}&area=${area}`)).json.find((r) => r.id === 'O1.5');
+  const [essex, whole] = [await o15('essex'), await o15('greater-essex')];
+  assert.deepEqual([essex.numerator, essex.denominator], [7, 10]);
+  assert.deepEqual([whole.numerator, whole.denominator, whole.n], [7, 10, 10]);
+  // Evaluations: sessions of 2, 1 and 1 responses are never released, so O5.7 shows nothing of them.
+  const o57 = byId['O5.7'];
+  assert.deepEqual([o57.value, o57.suppressed, o57.numerator, o57.denominator], [null, true, null, null]);
   // The external figure says where it came from; a missing one is not made up.
   const ge = (await admin.get(`/api/v1/indicators?period=${FY}&area=greater-essex`)).json.find((r) => r.id === 'O1.6');
   assert.equal(ge.source, 'Essex Police crime data, under-24 victims');
@@ -282,11 +297,11 @@ test('the web: figures form names each bad field, the drill-down suppresses smal
   const dash = await web.get(`/indicators?period=${FY}&area=essex`);
   assert.equal(dash.status, 200);
   assert.match(dash.text, /Community safety partnership/);
-  // Drill-down into O1.5 for the quarter: the 10-response run shows 70%, the 9-response one does not.
+  // Drill-down into O1.5 for the quarter: the 10-response run shows 70%, the 9-response one only its count.
   const drill = await web.get(`/indicators/O1.5?period=${Q}&area=greater-essex`);
   assert.equal(drill.status, 200);
   assert.match(drill.text, /Basildon High[\s\S]*?70\.0%/);
-  assert.match(drill.text, /Southend Special School[\s\S]*?Suppressed: fewer than 10 responses/);
+  assert.match(drill.text, /Southend Special School<\/td>.*?>9<\/td><td class="govuk-table__cell">Not released: open, or fewer than 10 responses</);
   // The download is a file named for its period and area.
   const csv = await web.get(`/indicators/export?period=${FY}&area=essex&format=csv`);
   assert.match(csv.headers.get('content-disposition'), /lantern-FY2025-26-essex\.csv/);
@@ -341,9 +356,10 @@ test('cached training figures follow changes in the months they cover', async ()
   const marked = await figures(Q4);
   assert.equal(marked['O5.2'], before['O5.2'] + 1, 'one more person trained');
   assert.notEqual(marked['O5.3'], before['O5.3'], 'the attendance rate moves');
-  const p3 = people.p3;
-  await ok(p3.api.post(`/api/v1/bookings/${absent}/evaluation`, { usefulness: 4, recognise_before: 2, recognise_after: 4, act_before: 2, act_after: 5 }));
-  assert.notEqual((await figures(Q4))['O5.7'], marked['O5.7'], 'the evaluation counts');
+  // An evaluation months after the session is refused: its window closed 14 days after it ended.
+  const late = await people.p3.api.post(`/api/v1/bookings/${absent}/evaluation`, { usefulness: 4, recognise_before: 2, recognise_after: 4, act_before: 2, act_after: 5 });
+  assert.equal(late.status, 410, late.text);
+  assert.match(late.json.error, /^Feedback for this session closed on .*: it is taken for 14 days after a session ends\.$/);
 
   // Cancelling a delivered session takes it out of its quarter.
   await ok(admin.post(`/api/v1/sessions/${basildon}/cancel`, {}), 200);
@@ -361,5 +377,44 @@ test('cached training figures follow changes in the months they cover', async ()
   assert.equal(ended['O5.2'], 0, 'nobody marked yet');
   await ok(admin.put(`/api/v1/bookings/${booking.id}/attendance`, { status: 'attended' }), 200);
   assert.equal((await figures(NEXT))['O5.2'], 1, 'the mark counts at once');
+  at(TODAY);
+});
+
+// Released figures can change with the clock alone: a run counts once it closes by its clock, a
+// session's evaluations once their window is over. Each figure is read (and so cached) first.
+test('cached survey and evaluation figures follow their release as time passes', async () => {
+  at(TODAY);
+  const MONTH = '2026-11';
+  const figure = async (id) => (await admin.get(`/api/v1/indicators?period=${MONTH}&area=basildon`)).json.find((r) => r.id === id);
+  // A run of 10 opened an hour ago and never closed by its trainer.
+  await surveyRun('100001', 'post', '2026-11-22T11:00:00Z', 6, 4);
+  at(TODAY);
+  assert.equal((await figure('O1.5')).suppressed, true, 'open: not released');
+  at('2026-11-23T11:30:00Z');
+  assert.deepEqual([(await figure('O1.5')).numerator, (await figure('O1.5')).denominator], [6, 10], 'closed by its clock');
+
+  // A session of 10 evaluations at the end of the month, read once the month is over but not its window.
+  for (let i = 1; i <= 11; i++) await practitioner(`r${i}`);
+  const names = Array.from({ length: 11 }, (_, i) => `r${i + 1}`);
+  const evaluate = Object.fromEntries(names.slice(0, 10).map((p, i) => [p, i < 8 ? 5 : 2]));
+  const released = await session({ area: 'basildon', starts: '2026-11-30T10:00:00Z', ends: '2026-11-30T12:00:00Z', capacity: 12,
+    book: names, marks: Object.fromEntries(names.map((p) => [p, 'attended'])), evaluate });
+  at('2026-12-02T12:00:00Z');
+  assert.equal((await figure('O5.7')).suppressed, true, 'its window is open: not released');
+  at('2026-12-14T12:01:00Z');
+  const o57 = await figure('O5.7');
+  assert.deepEqual([o57.value, o57.numerator, o57.denominator], [80, 8, 10], 'released once its window is over');
+  // The eleventh attendee is too late to change it.
+  const booking = sqlite(stack.dbPath, `SELECT b.id FROM bookings b JOIN users u ON u.id = b.user_id WHERE u.email = '${people.r11.email}'`);
+  const late = await people.r11.api.post(`/api/v1/bookings/${booking}/evaluation`, { usefulness: 4, recognise_before: 2, recognise_after: 4, act_before: 2, act_after: 1 });
+  assert.equal(late.status, 410);
+  assert.equal((await figure('O5.7')).denominator, 10);
+  // Nor can its window be reopened by moving the session: its date is fixed once its results are out.
+  const moved = await admin.put(`/api/v1/sessions/${released}`, {
+    course: 'recognising-and-responding', starts_at: '2026-12-20T10:00:00Z', ends_at: '2026-12-20T12:00:00Z', capacity: 12,
+    venue: { name: 'Hall in basildon', address: 'High Street', postcode: 'CM1 1AA', area: 'basildon' }, trainers: ['trainer@lantern.example'] });
+  assert.equal(moved.status, 422, moved.text);
+  assert.equal(moved.json.field, 'starts_at');
+  assert.match(moved.json.error, /feedback has closed and its results are published/);
   at(TODAY);
 });

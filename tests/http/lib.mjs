@@ -10,8 +10,9 @@
 // LANTERN_KEEP_DATA=1 keeps the temporary data directories.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
@@ -22,6 +23,9 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const LANTERN = process.env.LANTERN_BIN || path.join(ROOT, 'bin', 'lantern');
 export const RUNNER = path.join(ROOT, 'nginx', 'run');
 export const ASSETS = path.join(ROOT, 'build', 'assets');
+
+/** The name of the browser session cookie (include/auth.h). */
+export const SESSION_COOKIE = '__Host-lantern_session';
 
 const VERBOSE = !!process.env.LANTERN_TEST_VERBOSE;
 const KEEP_DATA = !!process.env.LANTERN_KEEP_DATA;
@@ -373,7 +377,8 @@ function decorate(res, text) {
   return res;
 }
 
-async function send(base, method, urlPath, { headers = {}, body } = {}) {
+async function send(base, method, urlPath, { headers = {}, body, localAddress } = {}) {
+  if (localAddress) return sendFrom(localAddress, base, method, urlPath, { headers, body });
   const res = await fetch(new URL(urlPath, base), {
     method,
     headers,
@@ -382,6 +387,29 @@ async function send(base, method, urlPath, { headers = {}, body } = {}) {
     signal: AbortSignal.timeout(30_000),
   });
   return decorate(res, await res.text());
+}
+
+// The same as send() from another loopback source address (127.0.0.2 ...; plain-http stacks), so the server sees
+// another client address (REMOTE_ADDR). fetch cannot choose its source address; node:http can. The
+// answer has what tests read of a fetch Response: status, headers (get, getSetCookie), text, json.
+function sendFrom(localAddress, base, method, urlPath, { headers, body }) {
+  return new Promise((resolve, reject) => {
+    const url = new URL(urlPath, base);
+    const req = http.request(url, { method, headers, localAddress, timeout: 30_000 }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const h = new Headers();
+        for (let i = 0; i < res.rawHeaders.length; i += 2) h.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+        resolve(decorate({ status: res.statusCode, ok: res.statusCode < 300, headers: h, url: url.href },
+          Buffer.concat(chunks).toString('utf8')));
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${urlPath} from ${localAddress}: no answer in 30 s`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** Encode an object as application/x-www-form-urlencoded (arrays repeat the key). */
@@ -429,10 +457,17 @@ export function parseSetCookie(header) {
   return { name, value, attrs };
 }
 
-/** A browser-like client with a cookie jar; every request uses redirect: 'manual'. */
+/**
+ * A browser-like client with a cookie jar; every request uses redirect: 'manual'.
+ * `localAddress` (e.g. '127.0.0.2') makes it connect from that loopback address: another client
+ * address as far as the server can tell. `origin` is the Origin its unsafe requests carry (default
+ * base), e.g. the configured public address when the stack is reached by another.
+ */
 export class Client {
-  constructor(base) {
+  constructor(base, { localAddress, origin } = {}) {
     this.base = base;
+    this.localAddress = localAddress;
+    this.origin = origin ?? base;
     this.jar = new Map(); // name -> value
     this.setCookies = []; // every raw Set-Cookie header received, in order
     this.lastSetCookies = []; // those of the last response
@@ -451,13 +486,16 @@ export class Client {
     return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
-  /** Any request. `headers` are added to the cookie (and, for unsafe methods, Origin) headers. */
+  /** Any request. `headers` are added to the cookie (and, for unsafe methods, Origin) headers; one
+   * given as undefined is left out. */
   async request(method, urlPath, { headers = {}, body } = {}) {
     const h = { ...headers };
     if (this.jar.size && !('cookie' in lower(h))) h.Cookie = this.cookieHeader();
     // Browsers send Origin on unsafe requests; apps may check it.
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(method) && !('origin' in lower(h))) h.Origin = this.base;
-    const res = await send(this.base, method, urlPath, { headers: h, body });
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(method) && !('origin' in lower(h))) h.Origin = this.origin;
+    // A header given as undefined is not sent: { Origin: undefined } makes a request without one.
+    for (const k of Object.keys(h)) if (h[k] === undefined) delete h[k];
+    const res = await send(this.base, method, urlPath, { headers: h, body, localAddress: this.localAddress });
     this.lastSetCookies = res.headers.getSetCookie();
     for (const raw of this.lastSetCookies) {
       this.setCookies.push(raw);
@@ -662,7 +700,60 @@ export function decodePdfQr(pdf) {
   return codes[0];
 }
 
+/** Polls check() (sync or async) every 200 ms until it is true; fails naming `what` after ms. For what
+ * the server does in the background, such as the duty that issues certificates every few seconds. */
+export async function waitFor(what, check, ms = 45_000) {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    assert.ok(Date.now() < until, `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Runs SQL against the stack's database with the sqlite3 shell; returns the trimmed output. */
 export function sqlite(dbPath, query) {
   return execFileSync('sqlite3', [dbPath, query], { encoding: 'utf8' }).trim();
+}
+
+/** The same as sqlite(), without blocking the event loop (for reads while requests are in flight). */
+export function sqliteAsync(dbPath, query) {
+  return new Promise((resolve, reject) => {
+    execFile('sqlite3', ['-readonly', dbPath, query], { encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`sqlite3: ${stderr || err.message}`));
+      else resolve(stdout.trim());
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Waiting and failing
+
+/** Polls cond() until it returns something truthy, and returns that; fails after `ms`. The bound is
+ * generous (a loaded 2-core machine under ASan): it only decides how long a failing test takes. */
+export async function waitUntil(cond, what, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await cond();
+    if (v) return v;
+    if (Date.now() > deadline) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The most requests from one address nginx's limit_req (`rate` like '30r/m' or '5r/s', `burst`,
+ * nodelay) lets through in `ms`: the burst, the one the rate takes at once, what the rate adds in
+ * that time, and one for nginx's rounding to milliseconds. A count a test can hold nginx to however
+ * slowly the machine sends: the slower, the more the rate adds. */
+export function rateLimitAllows({ rate, burst, ms }) {
+  const [, n, unit] = rate.match(/^(\d+)r\/([sm])$/);
+  const perMs = Number(n) / (unit === 's' ? 1000 : 60_000);
+  return burst + 1 + Math.floor(perMs * ms) + 1;
+}
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+/** True when fetch failed because the server refused, reset or closed the connection: what a test
+ * that kills the server expects afterwards. A timeout or any other error is not one. */
+export function isConnectionError(err) {
+  return err instanceof TypeError && CONNECTION_ERRORS.has(err.cause?.code);
 }

@@ -4,7 +4,7 @@
 // while the rest of the service carries on. (The POST /login limit is tested in nginx.test.mjs.)
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { answerSurvey, api, assertSecurityHeaders, sqlite, startStack, tokenFor } from './lib.mjs';
+import { answerSurvey, api, assertSecurityHeaders, rateLimitAllows, sqlite, startStack, tokenFor, waitUntil } from './lib.mjs';
 
 let stack, trainer, lead;
 before(async () => {
@@ -24,6 +24,27 @@ const scan = async (code) => {
 };
 const statuses = (list) => list.reduce((m, r) => ({ ...m, [r.status]: (m[r.status] ?? 0) + 1 }), {});
 
+// Sends rounds of `size` requests at once until one is refused (or `rounds` have gone); every answer.
+async function flood(send, size, rounds) {
+  const all = [];
+  for (let round = 0; round < rounds && !all.some((r) => r.status === 429); round++) {
+    all.push(...await Promise.all(Array.from({ length: size }, send)));
+  }
+  return all;
+}
+
+// A flood's answers: refused with 429 (never 5xx), with the security headers, and no more let through,
+// with the `before` sent since `started`, than the limit allows in the time taken. The statuses seen.
+function assertLimited(answers, { ok, before, rate, burst, started, what }) {
+  const seen = statuses(answers);
+  assert.ok(seen[429] > 0, `no 429 in a flood of ${answers.length} ${what}: ${JSON.stringify(seen)}`);
+  assert.ok(answers.every((r) => r.status === ok || r.status === 429), `only ${ok} and 429: ${JSON.stringify(seen)}`);
+  const most = rateLimitAllows({ rate, burst, ms: Date.now() - started });
+  assert.ok(before + seen[ok] <= most, `${before + seen[ok]} ${what} got through, the limit (${rate}, burst ${burst}) allows ${most}`);
+  assertSecurityHeaders(answers.find((r) => r.status === 429), `a 429 from the ${what} limit`);
+  return seen;
+}
+
 test('three classes of 30 answering at once from one address are all recorded; a flood gets 429, not 5xx', async () => {
   const runs = [];
   for (const year of [7, 8, 9]) {
@@ -31,19 +52,15 @@ test('three classes of 30 answering at once from one address are all recorded; a
     assert.equal(r.status, 201, r.text);
     runs.push(r.json.code);
   }
+  const open = await trainer.post('/api/v1/survey-runs', { urn: '900001', year_group: 10, phase: 'pre', capacity: 500 });
+  assert.equal(open.status, 201, open.text);
+  const started = Date.now();
   const pupils = runs.flatMap((code) => Array.from({ length: 30 }, () => answerSurvey(stack.base, code, answers)));
   const classes = await Promise.all(pupils);
   assert.deepEqual(statuses(classes), { 201: 90 }, 'every pupil of the three classes is recorded');
 
-  const open = await trainer.post('/api/v1/survey-runs', { urn: '900001', year_group: 10, phase: 'pre', capacity: 500 });
-  assert.equal(open.status, 201, open.text);
-  const flood = [];
-  for (let round = 0; round < 8; round++)
-    flood.push(...await Promise.all(Array.from({ length: 50 }, () => answerSurvey(stack.base, open.json.code, answers))));
-  const seen = statuses(flood);
-  assert.ok(seen[429] > 0, `no 429 in a flood of 400 answers: ${JSON.stringify(seen)}`);
-  assert.ok(flood.every((r) => r.status === 201 || r.status === 429), `only 201 and 429: ${JSON.stringify(seen)}`);
-  assertSecurityHeaders(flood.find((r) => r.status === 429), 'a 429 from the survey limit');
+  const answered = await flood(() => answerSurvey(stack.base, open.json.code, answers), 50, 40);
+  const seen = assertLimited(answered, { ok: 201, before: 90, rate: '5r/s', burst: 100, started, what: 'answers' });
   const recorded = Number(sqlite(stack.dbPath, `SELECT count(*) FROM survey_responses r JOIN survey_runs u
     ON u.id = r.run_id WHERE u.code = '${open.json.code}'`));
   assert.equal(recorded, seen[201], 'a limited answer is not recorded');
@@ -58,23 +75,17 @@ test('a crowd of 150 scanning one poster at once is not limited; a flood of scan
   });
   assert.equal(placed.status, 201, placed.text);
   const code = placed.json.code;
+  const started = Date.now();
   const crowd = await Promise.all(Array.from({ length: 150 }, () => scan(code)));
   assert.deepEqual(statuses(crowd), { 303: 150 }, 'every scan of the crowd is redirected');
 
-  const flood = [];
-  for (let round = 0; round < 10; round++) flood.push(...await Promise.all(Array.from({ length: 60 }, () => scan(code))));
-  const seen = statuses(flood);
-  assert.ok(seen[429] > 0, `no 429 in a flood of 600 scans: ${JSON.stringify(seen)}`);
-  assert.ok(flood.every((r) => r.status === 303 || r.status === 429), `only 303 and 429: ${JSON.stringify(seen)}`);
-  assertSecurityHeaders(flood.find((r) => r.status === 429), 'a 429 from the scan limit');
-  // Queued scans are written within a flush interval; limited ones never reach the app.
+  const scanned = await flood(() => scan(code), 60, 40);
+  const seen = assertLimited(scanned, { ok: 303, before: 150, rate: '10r/s', burst: 200, started, what: 'scans' });
+  // Queued scans are written in batches; limited ones never reach the app.
   const expected = 150 + seen[303];
-  let counted = 0;
-  for (let i = 0; i < 50 && counted !== expected; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    counted = Number(sqlite(stack.dbPath, `SELECT count(*) FROM scans s JOIN placements p ON p.id = s.placement_id
+  const count = () => Number(sqlite(stack.dbPath, `SELECT count(*) FROM scans s JOIN placements p ON p.id = s.placement_id
       WHERE p.code = '${code}'`));
-  }
-  assert.equal(counted, expected, 'scans recorded are exactly those redirected');
+  await waitUntil(() => count() >= expected, `${expected} scans written`);
+  assert.equal(count(), expected, 'scans recorded are exactly those redirected');
   assert.equal((await fetch(`${stack.base}/help`)).status, 200);
 });

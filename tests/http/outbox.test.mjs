@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStack, api, tokenFor, sqlite } from './lib.mjs';
+import { startStack, api, tokenFor, sqlite, waitUntil } from './lib.mjs';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-mail-'));
 const mailbox = path.join(dir, 'mailbox');
@@ -34,21 +34,14 @@ test('a booking confirmation reaches the mail command with its calendar attachme
   assert.equal(s.status, 201);
   const p = api(stack.base, await tokenFor(stack, 'practitioner@lantern.example'));
   assert.equal((await p.post(`/api/v1/sessions/${s.json.id}/bookings`, {})).status, 201);
-  let files = [];
-  for (let i = 0; i < 80 && files.length === 0; i++) {
-    await new Promise((r) => setTimeout(r, 250));
-    files = fs.readdirSync(mailbox);
-  }
+  const files = await waitUntil(() => { const f = fs.readdirSync(mailbox); return f.length ? f : null; }, 'the message handed over');
   assert.equal(files.length, 1, 'one message handed over');
   const msg = fs.readFileSync(path.join(mailbox, files[0]), 'utf8');
   assert.match(msg, /^To: practitioner@lantern\.example$/m);
   assert.match(msg, /^Subject: Booking confirmed: Training session/m);
   assert.match(msg, /Content-Type: text\/calendar; method=REQUEST/);
   assert.match(msg, /BEGIN:VCALENDAR[\s\S]*END:VCALENDAR/);
-  let sent = '';
-  for (let i = 0; i < 20 && sent !== '1'; i++) {
-    sent = sqlite(stack.dbPath, "SELECT count(*) FROM outbox WHERE to_email = 'practitioner@lantern.example' AND sent_at IS NOT NULL");
-    if (sent !== '1') await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.equal(sent, '1');
+  const sent = () => sqlite(stack.dbPath, "SELECT count(*) FROM outbox WHERE to_email = 'practitioner@lantern.example' AND sent_at IS NOT NULL");
+  await waitUntil(() => sent() !== '0', 'the message marked sent');
+  assert.equal(sent(), '1');
 });

@@ -476,59 +476,76 @@ describe('pupil survey', () => {
     assert.equal((await open({ urn: '100001', year_group: 9, phase: 'pre' }, school)).status, 403);
   });
 
-  test('9 responses: every figure is suppressed; the 10th shows them, exactly', async () => {
+  test('results are released only once the run is closed with 10 or more; until then only the count shows', async () => {
     const run = (await open({ urn: '100001', year_group: 9, phase: 'post', capacity: 30 })).data;
-    for (let i = 0; i < 9; i++) {
+    const figures = (phase) => [...phase.statements.map((s) => s.agreeing), ...phase.scenarios.map((s) => s.right),
+      phase.good_understanding];
+    const web = await loggedIn(stack, 'trainer@test.example', PASSWORD);
+    // Read after every answer, as a school lead trying to isolate one pupil would: while the run is
+    // open, at 9, 10 or 11 answers, nothing but the count is ever shown.
+    for (let i = 0; i < 11; i++) {
       const r = await respond(run.code, answer(i));
       assert.equal(r.status, 201, r.text);
       assert.equal(r.headers.getSetCookie().length, 0);
+      if (i < 8) continue;
+      const res = await trainer.get(`/api/v1/survey-runs/${run.id}/results`);
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.data.post.responses, i + 1);
+      assert.equal(res.data.post.suppressed, true);
+      assert.equal(res.data.run.released, false);
+      for (const f of figures(res.data.post)) assert.deepEqual(f, { value: null, n: i + 1, suppressed: true });
+      for (const f of figures(res.data.pre)) assert.deepEqual(f, { value: null, n: 0, suppressed: true });
+      const page = await web.get(`/survey-runs/${run.id}/results`);
+      assert.equal(page.status, 200);
+      assert.match(page.text, /Results not released yet/);
+      assert.equal(page.text.match(/fewer than 10 responses<\/span>/g).length, 9);
+      assert.doesNotMatch(page.text, /\d\.\d%/);
+      const csv = await web.get(`/survey-runs/${run.id}/results.csv`);
+      assert.match(csv.headers.get('content-type'), /^text\/csv/);
+      const rows = csv.text.trim().split('\r\n').slice(1).filter((l) => l.includes(',post,'));
+      assert.equal(rows.length, 9);
+      for (const row of rows) assert.match(row, new RegExp(`,${i + 1},true,,fewer than 10 responses$`));
+      // Nor does any total count it while it is open.
+      assert.equal((await trainer.get('/api/v1/survey-results?urn=100001')).data.post.responses, 0);
     }
-    const figures = (phase) => [...phase.statements.map((s) => s.agreeing), ...phase.scenarios.map((s) => s.right),
-      phase.good_understanding];
+
+    // Closed, with 11: every figure shows, exactly.
+    assert.equal((await trainer.post(`/api/v1/survey-runs/${run.id}/close`)).status, 200);
     let res = await trainer.get(`/api/v1/survey-runs/${run.id}/results`);
-    assert.equal(res.status, 200, res.text);
-    assert.equal(res.data.post.responses, 9);
-    assert.equal(res.data.post.suppressed, true);
-    for (const f of figures(res.data.post)) assert.deepEqual(f, { value: null, n: 9, suppressed: true });
-    for (const f of figures(res.data.pre)) assert.deepEqual(f, { value: null, n: 0, suppressed: true });
-
-    const web = await loggedIn(stack, 'trainer@test.example', PASSWORD);
-    let page = await web.get(`/survey-runs/${run.id}/results`);
-    assert.equal(page.status, 200);
-    assert.equal(page.text.match(/fewer than 10 responses<\/span>/g).length, 9);
-    assert.doesNotMatch(page.text, /\d\.\d%/);
-    let csv = await web.get(`/survey-runs/${run.id}/results.csv`);
-    assert.match(csv.headers.get('content-type'), /^text\/csv/);
-    const rows = csv.text.trim().split('\r\n').slice(1).filter((l) => l.includes(',post,'));
-    assert.equal(rows.length, 9);
-    for (const row of rows) assert.match(row, /,9,true,,fewer than 10 responses$/);
-
-    assert.equal((await respond(run.code, answer(9))).status, 201);
-    res = await trainer.get(`/api/v1/survey-runs/${run.id}/results`);
     const post = res.data.post;
-    assert.equal(post.responses, 10);
+    assert.equal(post.responses, 11);
     assert.equal(post.suppressed, false);
-    assert.deepEqual(post.statements.map((s) => s.agreeing.value), [70, 100, 30, 80]);
-    assert.deepEqual(post.scenarios.map((s) => s.right.value), [90, 50, 100, 60]);
-    assert.deepEqual(post.good_understanding, { value: 30, n: 10, suppressed: false });
+    assert.equal(res.data.run.released, true);
+    assert.deepEqual(post.statements.map((s) => s.agreeing.value), [63.6, 100, 27.3, 72.7]);
+    assert.deepEqual(post.scenarios.map((s) => s.right.value), [81.8, 45.5, 100, 54.5]);
+    assert.deepEqual(post.good_understanding, { value: 27.3, n: 11, suppressed: false });
     assert.deepEqual(post.statements.map((s) => s.capability), ['identify risky situations',
       'identify signs of safety', 'develop positive peer networks', 'seek support from professionals']);
-    assert.equal(res.data.run.responses, 10);
+    assert.equal(res.data.run.responses, 11);
 
-    page = await web.get(`/survey-runs/${run.id}/results`);
-    for (const pct of ['70.0%', '100.0%', '30.0%', '80.0%', '90.0%', '50.0%', '60.0%']) assert.ok(page.text.includes(pct), pct);
-    csv = await web.get(`/survey-runs/${run.id}/results.csv`);
-    assert.match(csv.text, /,post,good_understanding,,Demonstrate good understanding,10,false,30\.0,\r\n/);
-    assert.match(csv.text, /,post,agreeing,q1,Agree they can identify risky situations,10,false,70\.0,\r\n/);
+    const page = await web.get(`/survey-runs/${run.id}/results`);
+    assert.doesNotMatch(page.text, /Results not released yet/);
+    for (const pct of ['63.6%', '100.0%', '27.3%', '72.7%', '81.8%', '45.5%', '54.5%']) assert.ok(page.text.includes(pct), pct);
+    const csv = await web.get(`/survey-runs/${run.id}/results.csv`);
+    assert.match(csv.text, /,post,good_understanding,,Demonstrate good understanding,11,false,27\.3,\r\n/);
+    assert.match(csv.text, /,post,agreeing,q1,Agree they can identify risky situations,11,false,63\.6,\r\n/);
+
+    // A run closed with 9 is never released, and counts in no total.
+    const small = (await open({ urn: '100001', year_group: 8, phase: 'post', capacity: 30 })).data;
+    for (let i = 0; i < 9; i++) assert.equal((await respond(small.code, answer(i))).status, 201);
+    assert.equal((await trainer.post(`/api/v1/survey-runs/${small.id}/close`)).status, 200);
+    res = await trainer.get(`/api/v1/survey-runs/${small.id}/results`);
+    assert.equal(res.data.run.released, false);
+    assert.deepEqual(res.data.post.good_understanding, { value: null, n: 9, suppressed: true });
 
     // The same responses by setting and period, pre beside post.
     const agg = await trainer.get('/api/v1/survey-results?urn=100001');
     assert.equal(agg.status, 200);
-    assert.equal(agg.data.post.responses, 10);
-    assert.equal(agg.data.post.good_understanding.value, 30);
+    assert.equal(agg.data.post.responses, 11);
+    assert.equal(agg.data.post.good_understanding.value, 27.3);
     assert.equal(agg.data.pre.responses, 0);
     const area = await trainer.get('/api/v1/survey-results?area=southend');
-    assert.equal(area.data.post.responses, 10);
+    assert.equal(area.data.post.responses, 11);
     const elsewhere = await trainer.get('/api/v1/survey-results?area=essex');
     assert.equal(elsewhere.data.post.responses, 0);
     const past = await trainer.get('/api/v1/survey-results?urn=100001&period=AY2024-25');

@@ -125,6 +125,23 @@ test('a created session has the spec shape; PUT is for its trainers and admins',
   assert.equal(bad.json.field, 'capacity');
 });
 
+test('a session reads delivered once its end has passed, scheduled until then, and cancelled once cancelled', async () => {
+  const past = await createSession({ start: inDays(-3) }); // admins may enter sessions that have happened
+  const running = await createSession({ start: new Date(Date.now() - 3600e3) }); // ends in two hours
+  const ahead = await createSession();
+  const called = await createSession({ start: inDays(-2) });
+  assert.equal((await admin.post(`/api/v1/sessions/${called.id}/cancel`, {})).status, 200);
+  const want = { [past.id]: 'delivered', [running.id]: 'scheduled', [ahead.id]: 'scheduled', [called.id]: 'cancelled' };
+  for (const [id, status] of Object.entries(want)) {
+    assert.equal((await practitioner.get(`/api/v1/sessions/${id}`)).json.status, status, `session ${id}`);
+  }
+  // The list says the same.
+  const listed = (await admin.get(`/api/v1/sessions?from=${ymd(inDays(-4))}&to=${ymd(inDays(21))}&area=basildon`)).json;
+  for (const [id, status] of Object.entries(want)) {
+    assert.equal(listed.find((x) => x.id === Number(id))?.status, status, `session ${id} in the list`);
+  }
+});
+
 test('GET /api/v1/sessions filters by course, dates and area, and an area includes its districts', async () => {
   const start = inDays(45);
   const s = await createSession({ course: 'honour-based-abuse-forced-marriage-fgm', start });

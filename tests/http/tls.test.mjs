@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assetVersion, csrfFrom, startStack } from './lib.mjs';
+import { assetVersion, csrfFrom, SESSION_COOKIE, startStack } from './lib.mjs';
 
 let dir;
 let cert;
@@ -60,7 +60,7 @@ describe('HTTPS from nginx/run', () => {
     const posted = curl('/login', ['-H', `Origin: ${stack.base}`, '--data-urlencode', 'email=admin@lantern.example',
       '--data-urlencode', 'password=lantern-demo', '--data-urlencode', `csrf=${csrf}`]);
     assert.equal(posted.status, 303, posted.body.slice(0, 300));
-    assert.match(posted.headers, /^set-cookie: lantern_session=[^;\r\n]+;[^\r\n]*\bsecure\b/m);
+    assert.match(posted.headers, new RegExp(`^set-cookie: ${SESSION_COOKIE.toLowerCase()}=[^;\\r\\n]+;[^\\r\\n]*\\bsecure\\b`, 'm'));
 
     const account = curl('/account');
     assert.equal(account.status, 200);

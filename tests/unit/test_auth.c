@@ -1,5 +1,5 @@
 /* test_auth.c — app/auth.c on a temporary migrated database: server secrets, argon2id passwords,
- * sign-in with its lock-out, CSRF tokens, API tokens and sessions, and role names. */
+ * sign-in, CSRF tokens, API tokens and sessions, and role names. */
 #include "helpers.h"
 
 #include "auth.h"
@@ -116,9 +116,6 @@ static void test_password_hash(void **state)
 
 /* ---- sign-in ---- */
 
-static const char SQL_FAILS[] = "SELECT failed_logins FROM users WHERE id = ?";
-static const char SQL_LOCKED_UNTIL[] = "SELECT locked_until FROM users WHERE id = ?";
-
 static void test_login_ok_and_bad(void **state)
 {
 	struct fixture *f = *state;
@@ -132,55 +129,14 @@ static void test_login_ok_and_bad(void **state)
 	id = -1;
 	assert_int_equal(auth_login(f->db, "admin@example.org", "wrong password", &id), LOGIN_BAD);
 	assert_int_equal(id, -1); /* untouched */
-	assert_int_equal(db_int(f->db, -1, SQL_FAILS, "I", f->uid), 1);
 	assert_int_equal(auth_login(f->db, "nobody@example.org", PASSWORD, &id), LOGIN_BAD);
 	assert_int_equal(auth_login(f->db, "", PASSWORD, &id), LOGIN_BAD);
 	assert_int_equal(id, -1);
-	/* Success clears the count of failures. */
+	/* No lock-out here: failures do not stop the right password (throttling is login_throttle.c's). */
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(auth_login(f->db, "admin@example.org", "wrong password", &id), LOGIN_BAD);
 	assert_int_equal(auth_login(f->db, "admin@example.org", PASSWORD, &id), LOGIN_OK);
-	assert_int_equal(db_int(f->db, -1, SQL_FAILS, "I", f->uid), 0);
 	assert_false(db_request_end(f->db));
-}
-
-static void test_login_lock(void **state)
-{
-	struct fixture *f = *state;
-	int64_t id;
-	test_pin_now(T0);
-	/* Failures that a success interrupts do not add up. */
-	for (int i = 0; i < LOGIN_FAILURES_BEFORE_LOCK - 1; i++)
-		assert_int_equal(auth_login(f->db, "admin@example.org", "wrong password", &id), LOGIN_BAD);
-	assert_int_equal(auth_login(f->db, "admin@example.org", PASSWORD, &id), LOGIN_OK);
-	for (int i = 0; i < LOGIN_FAILURES_BEFORE_LOCK - 1; i++)
-		assert_int_equal(auth_login(f->db, "admin@example.org", "wrong password", &id), LOGIN_BAD);
-	assert_int_equal(db_int(f->db, -1, SQL_LOCKED_UNTIL, "I", f->uid), 0);
-
-	/* The last allowed failure locks the account, even against the right password. */
-	assert_int_equal(auth_login(f->db, "admin@example.org", "wrong password", &id), LOGIN_BAD);
-	assert_int_equal(db_int(f->db, -1, SQL_LOCKED_UNTIL, "I", f->uid), T0 + LOGIN_LOCK_SECONDS);
-	id = -1;
-	assert_int_equal(auth_login(f->db, "admin@example.org", PASSWORD, &id), LOGIN_LOCKED);
-	assert_int_equal(id, -1);
-	assert_int_equal(auth_login(f->db, "admin@example.org", "wrong password", &id), LOGIN_LOCKED);
-	test_pin_now(T0 + LOGIN_LOCK_SECONDS - 1);
-	assert_int_equal(auth_login(f->db, "admin@example.org", PASSWORD, &id), LOGIN_LOCKED);
-	/* Once the lock has run out the count starts again from nothing: one more failure does not
-	 * lock, and the right password works. */
-	test_pin_now(T0 + LOGIN_LOCK_SECONDS);
-	assert_int_equal(auth_login(f->db, "admin@example.org", "wrong password", &id), LOGIN_BAD);
-	assert_int_equal(db_int(f->db, -1, SQL_FAILS, "I", f->uid), 1);
-	assert_int_equal(auth_login(f->db, "admin@example.org", PASSWORD, &id), LOGIN_OK);
-	assert_int_equal(id, f->uid);
-	assert_int_equal(db_int(f->db, -1, SQL_LOCKED_UNTIL, "I", f->uid), 0);
-
-	/* One account's lock does not touch another's. */
-	int64_t other = add_user(f->db, "trainer@example.org", "trainer", PASSWORD);
-	test_pin_now(T0 + 10000);
-	for (int i = 0; i < LOGIN_FAILURES_BEFORE_LOCK; i++)
-		auth_login(f->db, "admin@example.org", "wrong password", &id);
-	assert_int_equal(auth_login(f->db, "admin@example.org", PASSWORD, &id), LOGIN_LOCKED);
-	assert_int_equal(auth_login(f->db, "trainer@example.org", PASSWORD, &id), LOGIN_OK);
-	assert_int_equal(id, other);
 }
 
 static void test_login_inactive(void **state)
@@ -213,11 +169,15 @@ static void test_csrf_anonymous(void **state)
 	const char *tok = auth_csrf_token(&r);
 	assert_non_null(tok);
 	assert_true(auth_csrf_valid(&r, tok));
-	/* The token is "time.hmac": the time is when it was made. */
+	/* The token is "time.nonce.hmac": the time is when it was made; the nonce makes each one new,
+	 * even within a second. */
 	char want[24];
 	snprintf(want, sizeof want, "%lld.", (long long)T0);
 	assert_true(str_starts(tok, want));
-	assert_int_equal(strlen(tok), strlen(want) + 64);
+	assert_int_equal(strlen(tok), strlen(want) + 16 + 1 + 64);
+	const char *again = auth_csrf_token(&r);
+	assert_string_not_equal(tok, again);
+	assert_true(auth_csrf_valid(&r, again));
 
 	/* Still good at twelve hours, not a second after. */
 	test_pin_now(T0 + 12 * 3600);
@@ -240,6 +200,13 @@ static void test_csrf_anonymous(void **state)
 	t = xasprintf("%lld.%s", (long long)T0 + 1, strchr(tok, '.') + 1);
 	assert_false(auth_csrf_valid(&r, t));
 	free(t);
+	t = xstrdup(tok); /* a changed nonce */
+	t[strlen(want)] = t[strlen(want)] == 'A' ? 'B' : 'A';
+	assert_false(auth_csrf_valid(&r, t));
+	free(t);
+	t = xasprintf("%lld.%s", (long long)T0, strrchr(tok, '.') + 1); /* the nonce left out */
+	assert_false(auth_csrf_valid(&r, t));
+	free(t);
 	t = xstrndup(tok, strlen(tok) - 1);
 	assert_false(auth_csrf_valid(&r, t));
 	free(t);
@@ -257,6 +224,8 @@ static void test_csrf_anonymous(void **state)
 		"-9223372036854775808.0000000000000000000000000000000000000000000000000000000000000000",
 		"-9999999999999999999.0000000000000000000000000000000000000000000000000000000000000000",
 		"123456789012345678901.abc",
+		"..", "1780000000..", "1780000000.nonce.", "1780000000..0000000000000000000000000000000000000000000000000000000000000000",
+		"-1.nonce.0000000000000000000000000000000000000000000000000000000000000000",
 	};
 	for (size_t i = 0; i < ARRAY_LEN(junk); i++)
 		if (auth_csrf_valid(&r, junk[i]))
@@ -274,6 +243,26 @@ static void test_csrf_anonymous(void **state)
 	test_db_free(other);
 	assert_int_equal(auth_load_secrets(f->db), 0);
 	assert_true(auth_csrf_valid(&r, tok));
+}
+
+static void test_form_token_spend(void **state)
+{
+	struct fixture *f = *state;
+	struct req r = new_req(f, "/help/feedback");
+	test_pin_now(T0);
+	const char *a = auth_csrf_token(&r), *b = auth_csrf_token(&r);
+	assert_true(auth_form_token_spend(f->db, a));
+	assert_false(auth_form_token_spend(f->db, a));
+	assert_true(auth_form_token_spend(f->db, b));
+	/* Only an HMAC is kept, and only while the token could be valid. */
+	static const char SQL_CLEAR[] = "SELECT count(*) FROM spent_form_tokens WHERE token = ? OR token = ?";
+	assert_int_equal(db_int(f->db, -1, SQL_CLEAR, "ss", a, b), 0);
+	static const char SQL_ROWS[] = "SELECT count(*) FROM spent_form_tokens";
+	assert_int_equal(db_int(f->db, -1, SQL_ROWS, ""), 2);
+	test_pin_now(T0 + 12 * 3600 + 121);
+	assert_false(auth_csrf_valid(&r, a));
+	assert_true(auth_form_token_spend(f->db, auth_csrf_token(&r)));
+	assert_int_equal(db_int(f->db, -1, SQL_ROWS, ""), 1);
 }
 
 static void test_csrf_session(void **state)
@@ -540,10 +529,10 @@ int main(void)
 		T(test_secrets),
 		cmocka_unit_test(test_password_hash),
 		T(test_login_ok_and_bad),
-		T(test_login_lock),
 		T(test_login_inactive),
 		T(test_csrf_anonymous),
 		T(test_csrf_session),
+		T(test_form_token_spend),
 		T(test_api_token),
 		T(test_token_last_used),
 		T(test_session),

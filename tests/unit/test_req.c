@@ -299,14 +299,14 @@ static void test_parse_basics(void **state)
 	struct req r = {.arena = a};
 	const char *why = NULL;
 	struct req_raw raw = {.method = "GET", .path = "/admin/users", .query = "page=2&q=a+b",
-			      .cookie = "lantern_session=abc; x=1", .authorization = "Bearer t", .origin = "https://o",
+			      .cookie = "__Host-lantern_session=abc; x=1", .authorization = "Bearer t", .origin = "https://o",
 			      .sec_fetch_site = "same-origin"};
 	assert_int_equal(req_parse(&r, &raw, &why), 0);
 	assert_int_equal(r.method, M_GET);
 	assert_string_equal(r.path, "/admin/users");
 	assert_string_equal(req_query(&r, "page"), "2");
 	assert_string_equal(req_query(&r, "q"), "a b");
-	assert_string_equal(req_cookie(&r, "lantern_session"), "abc");
+	assert_string_equal(req_cookie(&r, "__Host-lantern_session"), "abc");
 	assert_string_equal(r.authorization, "Bearer t");
 	assert_string_equal(r.origin, "https://o");
 	assert_string_equal(r.sec_fetch_site, "same-origin");
