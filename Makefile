@@ -1,10 +1,10 @@
 # lantern — build, run and test. `make run` and `make check` are the two commands (README.md).
 
 CC ?= cc
-PKGS := fcgi sqlite3 libxml-2.0 libqrencode libsodium jansson libical librsvg-2.0 cairo pwquality
+PKGS := fcgi sqlite3 libxml-2.0 libqrencode libsodium jansson libical librsvg-2.0 cairo pwquality pangocairo
 DEB_PACKAGES := pkg-config libfcgi-dev libsqlite3-dev sqlite3 libxml2-dev libxml2-utils libqrencode-dev \
 	libsodium-dev libjansson-dev libcmocka-dev zbar-tools librsvg2-bin libical-dev librsvg2-dev libcairo2-dev poppler-utils nginx-light chromium wrk tzdata clang openssl curl systemd \
-	libclang-rt-14-dev libpwquality-dev cracklib-runtime
+	libclang-rt-14-dev libpwquality-dev cracklib-runtime libpango1.0-dev fonts-liberation2
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wvla
 CFLAGS ?= -O2 -g
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

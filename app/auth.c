@@ -167,6 +167,13 @@ static const char *hash_hex(struct arena *a, const char *token)
 	return hex;
 }
 
+void auth_token_digest(const char *token, char out[2 * HASH_LEN + 1])
+{
+	unsigned char h[HASH_LEN];
+	token_hash(token, h);
+	sodium_bin2hex(out, 2 * HASH_LEN + 1, h, HASH_LEN);
+}
+
 const char *auth_session_create(struct db *db, struct arena *a, int64_t user_id)
 {
 	int64_t now = now_utc();

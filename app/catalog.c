@@ -427,10 +427,15 @@ struct reader {
 	int *problems;
 };
 
+static void reader_problem_at(struct reader *rd, int line, const char *fmt, const char *arg)
+{
+	problem(rd->sink, line, fmt, arg);
+	(*rd->problems)++;
+}
+
 static void reader_problem(struct reader *rd, xmlNodePtr n, const char *fmt, const char *arg)
 {
-	problem(rd->sink, n ? (int)xmlGetLineNo(n) : 0, fmt, arg);
-	(*rd->problems)++;
+	reader_problem_at(rd, n ? (int)xmlGetLineNo(n) : 0, fmt, arg);
 }
 
 static const char *arena_text(struct reader *rd, xmlNodePtr n)
@@ -526,15 +531,31 @@ static bool help_has(const struct catalog *cat, const char *lang)
 	return false;
 }
 
-/* Refuses what has no place in a print template and could act when the SVG is opened: scripts,
- * embedded HTML, event handlers and links to anything outside the file. */
-static void template_screen(struct reader *rd, xmlNodePtr n)
+/* A print template's boxes are elements of this namespace; everything else in it is background. */
+#define PRINT_NS "urn:lantern:print"
+enum { PRINT_MAX_BOXES = 32 };
+
+static bool in_print_ns(xmlNodePtr n)
+{
+	return n->ns && xmlStrcmp(n->ns->href, (const xmlChar *)PRINT_NS) == 0;
+}
+
+/* Refuses what has no place in a print template: what could act when the SVG is opened (scripts,
+ * embedded HTML, event handlers, links to anything outside the file), words placed at fixed positions
+ * (they would assume one font's widths: words go in boxes, which lantern fits), and boxes anywhere
+ * but directly under the root (depth 1; the root is 0). */
+static void template_screen(struct reader *rd, xmlNodePtr n, int depth)
 {
 	for (; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
 		if (named(n, "script") || named(n, "foreignObject"))
 			reader_problem(rd, n, "<%s> is not allowed in a print template", (const char *)n->name);
+		else if (named(n, "text") || named(n, "tspan") || named(n, "textPath") || named(n, "flowRoot"))
+			reader_problem(rd, n, "<%s> is not allowed in a print template: words go in its boxes (<box xmlns=\""
+				       PRINT_NS "\">), which lantern fits to their size", (const char *)n->name);
+		else if (in_print_ns(n) && depth != 1)
+			reader_problem(rd, n, "<%s> must be a child of the root <svg>", (const char *)n->name);
 		for (xmlAttrPtr a = n->properties; a; a = a->next) {
 			const char *name = (const char *)a->name;
 			if (strncmp(name, "on", 2) == 0) {
@@ -546,39 +567,167 @@ static void template_screen(struct reader *rd, xmlNodePtr n)
 				xmlFree(v);
 			}
 		}
-		template_screen(rd, n->children);
+		template_screen(rd, n->children, depth + 1);
 	}
 }
 
-static xmlNodePtr find_id(xmlNodePtr n, const char *id)
-{
-	for (; n; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		xmlChar *v = xmlGetProp(n, (const xmlChar *)"id");
-		bool match = v && strcmp((const char *)v, id) == 0;
-		xmlFree(v);
-		if (match)
-			return n;
-		xmlNodePtr found = find_id(n->children, id);
-		if (found)
-			return found;
-	}
-	return NULL;
-}
-
-/* A positive number attribute of the QR placeholder. */
-static bool number_attr(xmlNodePtr n, const char *name, double *out)
+/* A number attribute of a box from 0 up to a million; def when the attribute is absent and def >= 0. */
+static bool number_attr(xmlNodePtr n, const char *name, double def, double *out)
 {
 	char *v = attr(n, name), *end;
-	*out = strtod(v, &end);
-	bool ok = *v && *end == '\0' && *out >= 0 && *out < 1e6;
+	*out = *v ? strtod(v, &end) : def;
+	bool ok = (*v ? *end == '\0' : def >= 0) && *out >= 0 && *out < 1e6;
 	free(v);
 	return ok;
 }
 
-/* Reads campaigns/templates/NAME: safe parse, screening, the QR square, then the serialised root with
- * the QR placeholder (and the URL text, if any) replaced by markers. */
+/* One of the choices an attribute may take (the first when it is absent): its index, or -1. */
+static int choice_attr(xmlNodePtr n, const char *name, const char *const *choices, int nchoices)
+{
+	char *v = attr(n, name);
+	int found = *v ? -1 : 0;
+	for (int i = 0; *v && i < nchoices; i++)
+		if (strcmp(v, choices[i]) == 0)
+			found = i;
+	free(v);
+	return found;
+}
+
+/* A colour attribute, #rrggbb; #0b0c0c (the house text colour) when absent. */
+static bool colour_attr(xmlNodePtr n, const char *name, double rgb[3])
+{
+	char *v = attr(n, name);
+	const char *hex = *v ? v : "#0b0c0c";
+	bool ok = strlen(hex) == 7 && hex[0] == '#' && strspn(hex + 1, "0123456789abcdefABCDEF") == 6;
+	for (int i = 0; ok && i < 3; i++) {
+		char pair[3] = {hex[1 + 2 * i], hex[2 + 2 * i], '\0'};
+		rgb[i] = (double)strtol(pair, NULL, 16) / 255.0;
+	}
+	free(v);
+	return ok;
+}
+
+/* The root's viewBox, which must start at 0 0: the size of the user units boxes are given in. */
+static bool read_view_box(xmlNodePtr root, double *w, double *h)
+{
+	char *v = attr(root, "viewBox"), *p = v;
+	double n[4];
+	int count = 0;
+	for (; count < 4; count++) {
+		p += strspn(p, " ,\t\n");
+		char *end;
+		n[count] = strtod(p, &end);
+		if (end == p)
+			break;
+		p = end;
+	}
+	bool ok = count == 4 && p[strspn(p, " ,\t\n")] == '\0' && n[0] == 0 && n[1] == 0 && n[2] > 0 && n[3] > 0 &&
+		  n[2] < 1e6 && n[3] < 1e6;
+	*w = n[2];
+	*h = n[3];
+	free(v);
+	return ok;
+}
+
+/* Reads a <box> or <address> of a template; false, with the problem recorded, when it is not right. */
+static bool read_box(struct reader *rd, xmlNodePtr n, struct print_box *b)
+{
+	static const char *const weights[] = {"normal", "bold"}, *const aligns[] = {"start", "centre"},
+			     *const services[] = {"stacked", "inline"};
+	memset(b, 0, sizeof *b);
+	b->address = named(n, "address");
+	b->id = b->address ? "address" : arena_attr(rd, n, "id");
+	int weight = choice_attr(n, "weight", weights, 2), align = choice_attr(n, "align", aligns, 2),
+	    style = choice_attr(n, "services", services, 2);
+	const char *wrong = NULL;
+	if (!valid_stem(b->id))
+		wrong = "give it an id of lower-case letters, digits and hyphens";
+	else if (!number_attr(n, "x", -1, &b->x) || !number_attr(n, "y", -1, &b->y) ||
+		 !number_attr(n, "width", -1, &b->width) || !number_attr(n, "height", -1, &b->height) ||
+		 b->width <= 0 || b->height <= 0)
+		wrong = "give it numeric x, y, width and height";
+	else if (!number_attr(n, "size", -1, &b->size) || !number_attr(n, "min-size", -1, &b->min_size) ||
+		 b->min_size <= 0 || b->min_size > b->size)
+		wrong = "give it a size and a min-size (the smallest it may shrink to), with 0 < min-size <= size";
+	else if (!number_attr(n, "phone-size", b->size, &b->phone_size) || b->phone_size <= 0 ||
+		 !number_attr(n, "gap", 0.35, &b->gap) || b->gap > 5)
+		wrong = "give phone-size as a positive number and gap (between paragraphs, in ems) from 0 to 5";
+	else if (weight < 0 || align < 0 || style < 0)
+		wrong = "weight is normal or bold, align start or centre, services stacked or inline";
+	else if (!colour_attr(n, "colour", b->rgb))
+		wrong = "give colour as #rrggbb";
+	if (wrong) {
+		reader_problem(rd, n, "%s", arena_printf(rd->arena, "box '%s': %s", b->id, wrong));
+		return false;
+	}
+	b->bold = weight == 1;
+	b->centred = align == 1;
+	b->inline_services = style == 1;
+	return true;
+}
+
+static bool overlap(double ax, double ay, double aw, double ah, double bx, double by, double bw, double bh)
+{
+	return ax < bx + bw && bx < ax + aw && ay < by + bh && by < ay + ah;
+}
+
+/* The boxes and the QR square lie inside the artwork and apart from one another: words never run
+ * into each other or into the code. */
+static void check_geometry(struct reader *rd, int qr_line, struct svg_template *t)
+{
+	const double w = t->width, h = t->height;
+	if (t->qr_x + t->qr_size > w || t->qr_y + t->qr_size > h)
+		reader_problem_at(rd, qr_line, "%s", "the QR code's square lies outside the viewBox");
+	for (int i = 0; i < t->nboxes; i++) {
+		const struct print_box *a = &t->boxes[i];
+		if (a->x + a->width > w || a->y + a->height > h)
+			reader_problem_at(rd, a->template_line, "box '%s' lies outside the viewBox", a->id);
+		if (overlap(a->x, a->y, a->width, a->height, t->qr_x, t->qr_y, t->qr_size, t->qr_size))
+			reader_problem_at(rd, a->template_line, "box '%s' overlaps the QR code's square", a->id);
+		for (int k = i + 1; k < t->nboxes; k++) {
+			const struct print_box *b = &t->boxes[k];
+			if (strcmp(a->id, b->id) == 0)
+				reader_problem_at(rd, b->template_line, "there are two boxes '%s'", a->id);
+			else if (overlap(a->x, a->y, a->width, a->height, b->x, b->y, b->width, b->height))
+				reader_problem_at(rd, b->template_line, "%s",
+						  arena_printf(rd->arena, "boxes '%s' and '%s' overlap", a->id, b->id));
+		}
+	}
+}
+
+/* The template's <qr>, <box> and <address> elements, read into t and taken out of the document; the
+ * line of the <qr>. */
+static int read_boxes(struct reader *rd, xmlNodePtr root, struct svg_template *t)
+{
+	int qr_line = 0;
+	t->boxes = arena_alloc(rd->arena, PRINT_MAX_BOXES * sizeof *t->boxes);
+	int nqr = 0;
+	for (xmlNodePtr n = root->children, next; n; n = next) {
+		next = n->next;
+		if (n->type != XML_ELEMENT_NODE || !in_print_ns(n))
+			continue;
+		if (named(n, "qr")) {
+			if (!number_attr(n, "x", -1, &t->qr_x) || !number_attr(n, "y", -1, &t->qr_y) ||
+			    !number_attr(n, "size", -1, &t->qr_size) || t->qr_size <= 0)
+				reader_problem(rd, n, "%s", "give the QR code's square numeric x, y and size");
+			qr_line = (int)xmlGetLineNo(n);
+			nqr++;
+		} else if ((named(n, "box") || named(n, "address")) && t->nboxes < PRINT_MAX_BOXES) {
+			if (read_box(rd, n, &t->boxes[t->nboxes]))
+				t->boxes[t->nboxes++].template_line = (int)xmlGetLineNo(n);
+		} else {
+			reader_problem(rd, n, "<%s> is not a print box: use <box>, <address> or <qr>, at most 32", (const char *)n->name);
+		}
+		xmlUnlinkNode(n);
+		xmlFreeNode(n);
+	}
+	if (nqr != 1)
+		reader_problem(rd, root, "%s", "mark the QR code's place with one <qr x=\"\" y=\"\" size=\"\"/> (xmlns=\"" PRINT_NS "\")");
+	return qr_line;
+}
+
+/* Reads campaigns/templates/NAME: safe parse, screening, its viewBox, its boxes and their geometry,
+ * then the serialised background. */
 static void read_template(struct reader *rd, const char *dir, const char *name, xmlNodePtr from,
 			  struct svg_template *t)
 {
@@ -597,28 +746,15 @@ static void read_template(struct reader *rd, const char *dir, const char *name, 
 		goto out;
 	}
 	int before = *rd->problems;
-	template_screen(&trd, root);
-	xmlNodePtr qr = find_id(root, "qr");
-	double w = 0, h = 0;
-	if (qr == NULL || !number_attr(qr, "x", &t->qr_x) || !number_attr(qr, "y", &t->qr_y) ||
-	    !number_attr(qr, "width", &w) || !number_attr(qr, "height", &h) || w <= 0 || h <= 0) {
-		reader_problem(&trd, qr ? qr : root, "%s",
-			       "mark the QR code's place with an element id=\"qr\" with numeric x, y, width and height");
-	}
+	template_screen(&trd, root, 0);
+	int screened = *rd->problems;
+	if (!read_view_box(root, &t->width, &t->height))
+		reader_problem(&trd, root, "%s", "give the template a viewBox=\"0 0 WIDTH HEIGHT\": boxes are placed in its units");
+	int qr_line = read_boxes(&trd, root, t);
+	if (*rd->problems == screened)
+		check_geometry(&trd, qr_line, t);
 	if (*rd->problems != before)
 		goto out;
-	/* A square, centred in the marked box. */
-	t->qr_size = w < h ? w : h;
-	t->qr_x += (w - t->qr_size) / 2;
-	t->qr_y += (h - t->qr_size) / 2;
-	xmlNodePtr mark = xmlNewComment((const xmlChar *)"lantern:qr");
-	xmlReplaceNode(qr, mark);
-	xmlFreeNode(qr);
-	xmlNodePtr url = find_id(root, "qr-url");
-	if (url) {
-		xmlNodeSetContent(url, NULL);
-		xmlAddChild(url, xmlNewComment((const xmlChar *)"lantern:url"));
-	}
 	xmlBufferPtr b = xmlBufferCreate();
 	xmlNodeDump(b, doc, root, 0, 0);
 	t->svg = arena_strdup(rd->arena, (const char *)xmlBufferContent(b));
@@ -626,6 +762,68 @@ static void read_template(struct reader *rd, const char *dir, const char *name, 
 out:
 	xmlFreeDoc(doc);
 	free(path);
+}
+
+static struct print_box *template_box(struct svg_template *t, const char *id)
+{
+	for (int i = 0; i < t->nboxes; i++)
+		if (strcmp(t->boxes[i].id, id) == 0)
+			return &t->boxes[i];
+	return NULL;
+}
+
+static const struct service *landing_service(const struct landing *l, const char *name)
+{
+	for (int i = 0; l && i < l->nservices; i++)
+		if (strcmp(l->services[i].name, name) == 0)
+			return &l->services[i];
+	return NULL;
+}
+
+/* The words of one <print><box>: its paragraphs, items and services (named as on the landing page in
+ * the material's language, l). */
+static void read_box_words(struct reader *rd, xmlNodePtr words, const struct landing *l, struct print_box *box)
+{
+	struct print_block *blocks = arena_alloc(rd->arena, CATALOG_MAX_ITEMS * sizeof *blocks);
+	int n = 0;
+	for (xmlNodePtr c = words->children; c && n < CATALOG_MAX_ITEMS; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		struct print_block *b = &blocks[n++];
+		b->line = (int)xmlGetLineNo(c);
+		b->text = arena_text(rd, c);
+		b->kind = named(c, "item") ? PRINT_ITEM : named(c, "service") ? PRINT_SERVICE : PRINT_PARAGRAPH;
+		if (b->kind == PRINT_SERVICE && l && (b->service = landing_service(l, b->text)) == NULL)
+			reader_problem(rd, c, "%s", arena_printf(rd->arena, "the %s landing page has no service named '%s'",
+								 l->lang, b->text));
+	}
+	box->blocks = blocks;
+	box->nblocks = n;
+	box->line = (int)xmlGetLineNo(words);
+}
+
+/* A material's <print>: the words for each box of its template, every box but the address given. */
+static void read_print(struct reader *rd, xmlNodePtr m, const struct landing *l, struct material *mat)
+{
+	struct svg_template *t = &mat->tpl;
+	xmlNodePtr print = child(m, "print");
+	for (xmlNodePtr w = print ? print->children : NULL; w; w = w->next) {
+		if (!named(w, "box"))
+			continue;
+		const char *id = arena_attr(rd, w, "id");
+		struct print_box *box = template_box(t, id);
+		if (box == NULL)
+			reader_problem(rd, w, "%s", arena_printf(rd->arena, "the template %s has no box '%s'", mat->template_name, id));
+		else if (box->address)
+			reader_problem(rd, w, "%s", "the address box holds the placement's web address: it takes no words");
+		else
+			read_box_words(rd, w, l, box);
+	}
+	for (int i = 0; i < t->nboxes; i++)
+		if (!t->boxes[i].address && t->boxes[i].nblocks == 0)
+			reader_problem(rd, print ? print : m, "%s",
+				       arena_printf(rd->arena, "no words for the template's box '%s': add <box id=\"%s\">",
+						    t->boxes[i].id, t->boxes[i].id));
 }
 
 static struct landing *read_landings(struct reader *rd, xmlNodePtr root, const struct catalog *cat, int *n)
@@ -683,9 +881,14 @@ static void read_campaign(struct reader *rd, const char *dir, xmlNodePtr root, c
 		mat->template_name = arena_attr(rd, m, "template");
 		mat->title = arena_child_text(rd, m, "title");
 		mat->description = arena_child_text(rd, m, "description");
-		if (campaign_landing(c, mat->lang) == NULL)
+		mat->file = arena_strdup(rd->arena, rd->sink->path);
+		mat->line = (int)xmlGetLineNo(m);
+		const struct landing *l = campaign_landing(c, mat->lang);
+		if (l == NULL)
 			reader_problem(rd, m, "the campaign has no landing page in %s for this material", mat->lang);
 		read_template(rd, dir, mat->template_name, m, &mat->tpl);
+		if (mat->tpl.svg)
+			read_print(rd, m, l, mat);
 	}
 }
 

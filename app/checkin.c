@@ -2,6 +2,8 @@
  * changes every 30 seconds, so a photo of it shared later does not work. */
 #include "checkin.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "attendance.h"
@@ -110,32 +112,39 @@ int checkin_qr_fragment(const struct req *r, struct resp *o)
 	return 200;
 }
 
-/* Checks the token and the window, then marks the person as there (a walk-in if not booked). */
-static int check_in(const struct req *r, struct resp *o, int64_t *session_out)
+/* Marks the person as there (a walk-in if not booked). */
+static int mark_there(const struct req *r, struct resp *o, int64_t session_id)
 {
-	int64_t id;
-	struct session s;
-	if (!valid_id(req_param(r, 0), &id) || !sessions_load(r->db, r->arena, id, &s))
-		return page_error(r, o, 404, "Check-in failed", "There is no such session.");
-	*session_out = id;
-	int64_t now = now_utc();
-	if (!window_open(&s, now))
-		return page_error(r, o, 409, "Check-in is closed",
-				  "You can check in from 30 minutes before the start until the end of the session.");
-	if (!checkin_token_valid(id, req_param(r, 1), now))
-		return page_error(r, o, 410, "This code has expired",
-				  "The code on the screen changes every 30 seconds. Scan the code showing now.");
 	const char *error = NULL;
-	if (attendance_walk_in(r->db, r->arena, r->user, id, r->user->id, &error) == 0)
+	if (attendance_walk_in(r->db, r->arena, r->user, session_id, r->user->id, &error) == 0)
 		return page_error(r, o, 409, "Check-in failed", error);
 	return 0;
 }
 
-static int checked_in(const struct req *r, struct resp *o, int64_t session_id)
+static int closed(const struct req *r, struct resp *o)
 {
-	struct session s;
-	sessions_load(r->db, r->arena, session_id, &s);
-	const struct course *c = catalog_course(s.course_id);
+	return page_error(r, o, 409, "Check-in is closed",
+			  "You can check in from 30 minutes before the start until the end of the session.");
+}
+
+/* Checks the session, its window and the token as scanned now; 0 when the scan is good. */
+static int check_scan(const struct req *r, struct resp *o, struct session *s)
+{
+	int64_t id;
+	if (!valid_id(req_param(r, 0), &id) || !sessions_load(r->db, r->arena, id, s))
+		return page_error(r, o, 404, "Check-in failed", "There is no such session.");
+	int64_t now = now_utc();
+	if (!window_open(s, now))
+		return closed(r, o);
+	if (!checkin_token_valid(id, req_param(r, 1), now))
+		return page_error(r, o, 410, "This code has expired",
+				  "The code on the screen changes every 30 seconds. Scan the code showing now.");
+	return 0;
+}
+
+static int checked_in(const struct req *r, struct resp *o, const struct session *s)
+{
+	const struct course *c = catalog_course(s->course_id);
 	struct page p = {.title = "You are checked in"};
 	page_begin(r, o, &p);
 	htmlf(o, "<div class=\"govuk-panel govuk-panel--confirmation\"><h1 class=\"govuk-panel__title\">You are checked in"
@@ -143,22 +152,21 @@ static int checked_in(const struct req *r, struct resp *o, int64_t session_id)
 		 "<p class=\"govuk-body\">When the session has ended we will e-mail you your certificate and ask how "
 		 "it went; the certificate will also be in <a class=\"govuk-link\" href=\"/training\">your training "
 		 "record</a>.</p>",
-	      c ? c->title : s.course_id);
+	      c ? c->title : s->course_id);
 	page_end(r, o, &p);
 	return 200;
 }
 
-/* Opening the scanned address checks you in at once; arriving from another site asks first,
- * so a link elsewhere cannot check anyone in. */
-int checkin_scan_page(const struct req *r, struct resp *o)
+/* Opened from the person's own scan or our own pages (not a link on another site). */
+static bool direct(const struct req *r)
 {
-	bool direct = r->sec_fetch_site == NULL || strcmp(r->sec_fetch_site, "none") == 0 ||
-		      strcmp(r->sec_fetch_site, "same-origin") == 0;
-	if (direct) {
-		int64_t session_id = 0;
-		int rc = check_in(r, o, &session_id);
-		return rc ? rc : checked_in(r, o, session_id);
-	}
+	return r->sec_fetch_site == NULL || strcmp(r->sec_fetch_site, "none") == 0 ||
+	       strcmp(r->sec_fetch_site, "same-origin") == 0;
+}
+
+/* Arriving from another site asks first, so a link elsewhere cannot check anyone in. */
+static int ask_first(const struct req *r, struct resp *o)
+{
 	struct page p = {.title = "Check in"};
 	page_begin(r, o, &p);
 	html_lit(o, "<h1 class=\"govuk-heading-l\">Check in to this session?</h1>");
@@ -169,9 +177,109 @@ int checkin_scan_page(const struct req *r, struct resp *o)
 	return 200;
 }
 
+/* A check-in promise is "TIME-MAC": the time of a good scan and the HMAC of session and time, so
+ * the scan survives the sign-in that follows it for CHECKIN_PROMISE_SECONDS. */
+static const char *promise_make(struct arena *a, int64_t session_id, int64_t scanned_at)
+{
+	char msg[48], mac[65];
+	snprintf(msg, sizeof msg, "%lld:%lld", (long long)session_id, (long long)scanned_at);
+	auth_hmac_hex("checkin-promise", msg, mac);
+	mac[32] = '\0';
+	return arena_printf(a, "%lld-%s", (long long)scanned_at, mac);
+}
+
+/* The time of the scan a promise records, or -1 when it was not made by this server for this session. */
+static int64_t promise_scanned_at(struct arena *a, int64_t session_id, const char *promise)
+{
+	const char *dash = promise ? strchr(promise, '-') : NULL;
+	if (dash == NULL || dash == promise || dash - promise > 15 || strlen(dash + 1) != 32)
+		return -1;
+	int64_t t = 0;
+	for (const char *p = promise; p < dash; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		t = t * 10 + (*p - '0');
+	}
+	return str_equal_ct(promise_make(a, session_id, t), promise) ? t : -1;
+}
+
+/* Opening the scanned address checks you in at once. Signed out, a good scan becomes a promise
+ * carried through the sign-in (its next), which checks you in once you are signed in. */
+int checkin_scan_page(const struct req *r, struct resp *o)
+{
+	struct session s;
+	int rc = check_scan(r, o, &s);
+	if (rc)
+		return rc;
+	if (r->user == NULL)
+		return resp_redirect(o, arena_printf(r->arena, "/login?next=/checkin/%lld/scanned/%s", (long long)s.id,
+						     promise_make(r->arena, s.id, now_utc())));
+	if (!direct(r))
+		return ask_first(r, o);
+	rc = mark_there(r, o, s.id);
+	return rc ? rc : checked_in(r, o, &s);
+}
+
 int checkin_scan_post(const struct req *r, struct resp *o)
 {
-	int64_t session_id = 0;
-	int rc = check_in(r, o, &session_id);
-	return rc ? rc : checked_in(r, o, session_id);
+	struct session s;
+	int rc = check_scan(r, o, &s);
+	if (rc == 0)
+		rc = mark_there(r, o, s.id);
+	return rc ? rc : checked_in(r, o, &s);
+}
+
+/* Checks a promise: made here for this session, at most CHECKIN_PROMISE_SECONDS old, the scan
+ * inside the check-in window. 0 when it is good. */
+static int check_promise(const struct req *r, struct resp *o, struct session *s)
+{
+	int64_t id;
+	if (!valid_id(req_param(r, 0), &id) || !sessions_load(r->db, r->arena, id, s))
+		return page_error(r, o, 404, "Check-in failed", "There is no such session.");
+	int64_t scanned_at = promise_scanned_at(r->arena, id, req_param(r, 1));
+	if (scanned_at < 0)
+		return page_error(r, o, 410, "Check-in failed",
+				  "This check-in address is not one lantern made. Scan the code showing now.");
+	int64_t age = now_utc() - scanned_at;
+	if (age > CHECKIN_PROMISE_SECONDS || age < -60)
+		return page_error(r, o, 410, "Your scan has expired",
+				  "A scan of the check-in code is good for 10 minutes. Scan the code showing now.");
+	if (!window_open(s, scanned_at))
+		return closed(r, o);
+	return 0;
+}
+
+int checkin_promise_page(const struct req *r, struct resp *o)
+{
+	struct session s;
+	int rc = check_promise(r, o, &s);
+	if (rc)
+		return rc;
+	if (!direct(r))
+		return ask_first(r, o);
+	rc = mark_there(r, o, s.id);
+	return rc ? rc : checked_in(r, o, &s);
+}
+
+int checkin_promise_post(const struct req *r, struct resp *o)
+{
+	struct session s;
+	int rc = check_promise(r, o, &s);
+	if (rc == 0)
+		rc = mark_there(r, o, s.id);
+	return rc ? rc : checked_in(r, o, &s);
+}
+
+const char *checkin_sign_in_prompt(const struct req *r, const char *next)
+{
+	unsigned long long id;
+	char promise[64];
+	int end = 0;
+	struct session s;
+	if (next == NULL || sscanf(next, "/checkin/%llu/scanned/%63[0-9a-f-]%n", &id, promise, &end) != 2 ||
+	    next[end] != '\0' || id > INT64_MAX || !sessions_load(r->db, r->arena, (int64_t)id, &s) ||
+	    promise_scanned_at(r->arena, (int64_t)id, promise) < 0)
+		return NULL;
+	const struct course *c = catalog_course(s.course_id);
+	return arena_printf(r->arena, "Sign in to check in to %s at %s", c ? c->title : s.course_id, s.venue_name);
 }

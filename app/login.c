@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "checkin.h"
 #include "html.h"
 #include "login_throttle.h"
 #include "valid.h"
@@ -19,8 +20,9 @@ static int render(const struct req *r, struct resp *o, const char *email, const 
 {
 	struct page p = {.title = "Sign in", .errors = fe};
 	page_begin(r, o, &p);
-	html_lit(o, "<h1 class=\"govuk-heading-l\">Sign in to lantern</h1>");
 	const char *next = safe_next(req_form(r, "next") ? req_form(r, "next") : req_query(r, "next"));
+	const char *checkin = checkin_sign_in_prompt(r, next);
+	htmlf(o, "<h1 class=\"govuk-heading-l\">%h</h1>", checkin ? checkin : "Sign in to lantern");
 	html_form_begin(r, o, "/login");
 	htmlf(o, "<input type=\"hidden\" name=\"next\" value=\"%h\">", next);
 	html_input(o, fe, &(struct field){.name = "email", .label = "Email address", .value = email, .type = "email",
@@ -29,8 +31,8 @@ static int render(const struct req *r, struct resp *o, const char *email, const 
 					  .autocomplete = "current-password"});
 	html_button(o, "Sign in");
 	html_form_end(o);
-	html_lit(o, "<p class=\"govuk-body\">If you have forgotten your password, ask your programme admin to set a new "
-		    "one.</p>");
+	html_lit(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/password/forgotten\">Forgotten your "
+		    "password?</a></p>");
 	page_end(r, o, &p);
 	return status;
 }

@@ -11,6 +11,8 @@
 #include "catalog.h"
 #include "html.h"
 #include "indicator_pages.h"
+#include "placements.h"
+#include "print.h"
 #include "route.h"
 #include "db.h"
 #include "demo.h"
@@ -140,11 +142,19 @@ static int cmd_token_create(const char *path, int argc, char **argv)
 	return rc;
 }
 
-/* Loads the catalogue; every problem is printed with its file and line. */
-static int load_catalog(void)
+/* Loads the catalogue; every problem is printed with its file and line. With print, every material is
+ * also drawn as it would print at this site's address, so words that do not fit stop it here. */
+static int load_catalog(bool print)
 {
 	struct buf errors = {0};
 	int problems = catalog_load(catalog_root(), &errors);
+	if (problems == 0 && print) {
+		char *address = placements_widest_url();
+		problems = print_check(catalog_get(), address, &errors);
+		free(address);
+		if (problems)
+			catalog_free();
+	}
 	if (problems)
 		fprintf(stderr, "%slantern: the catalogue in %s has %d problem%s\n", errors.data, catalog_root(), problems,
 			problems == 1 ? "" : "s");
@@ -154,7 +164,10 @@ static int load_catalog(void)
 
 static int cmd_catalog_check(void)
 {
-	if (load_catalog() != 0)
+	/* No site here: the print check takes an address as long as a council's is likely to be (serve
+	 * checks again with the real one). */
+	site_set_base_url("https://lantern.example.gov.uk");
+	if (load_catalog(true) != 0)
 		return 1;
 	const struct catalog *cat = catalog_get();
 	printf("catalogue ok: %d courses, %d campaigns, help in %d languages\n", cat->ncourses, cat->ncampaigns,
@@ -204,7 +217,7 @@ static int cmd_serve(const char *path, int argc, char **argv)
 		return 2;
 	}
 	/* A broken catalogue stops the server here, before it answers anyone. */
-	if (load_catalog() != 0)
+	if (load_catalog(true) != 0)
 		return 1;
 	int rc = server_run(&so);
 	catalog_free();
@@ -224,7 +237,7 @@ static int cmd_schools_import(const char *path, const char *file)
 /* The demo records Risk Avert deliveries, which are checked against the catalogue. */
 static int cmd_demo(const char *path)
 {
-	if (load_catalog() != 0)
+	if (load_catalog(false) != 0)
 		return 1;
 	struct db *db = open_current(path);
 	int rc = db && demo_load(db) == 0 ? 0 : 1;
@@ -253,7 +266,7 @@ static int cmd_bench_data(const char *path, int argc, char **argv)
 	}
 	int rc = 1;
 	struct db *db = NULL;
-	if (load_catalog() == 0 && (db = open_current(path)) != NULL)
+	if (load_catalog(false) == 0 && (db = open_current(path)) != NULL)
 		rc = bench_data_run(db, (int)scale, dir);
 	db_close(db);
 	catalog_free();
@@ -330,7 +343,7 @@ int main(int argc, char **argv)
 		code = cmd_token_create(db_path, rest, rargv);
 	else if (strcmp(cmd, "indicators") == 0) {
 		struct db *db = open_current(db_path);
-		code = db && load_catalog() == 0 ? indicators_cli(db, rest, rargv) : 1;
+		code = db && load_catalog(false) == 0 ? indicators_cli(db, rest, rargv) : 1;
 		catalog_free();
 		db_close(db);
 	} else if (strcmp(cmd, "schools") == 0 && strcmp(sub, "import") == 0 && i + 2 < argc)

@@ -1,6 +1,6 @@
 /* placements.c — recording where campaign materials went and printing them. Each placement gets a
  * random short code; its QR code (error correction Q, 4-module quiet zone) points at /c/{code} and is
- * drawn into the material's SVG template, which print.c turns into A4 or A3 PDF. The web form and
+ * drawn with the material's template and words by print.c, as A4 or A3 PDF or as SVG. The web form and
  * the API share placements_save(). */
 #include "placements.h"
 
@@ -13,7 +13,6 @@
 #include "catalog.h"
 #include "db.h"
 #include "print.h"
-#include "qr.h"
 #include "ref.h"
 #include "route.h"
 #include "site.h"
@@ -149,31 +148,10 @@ static struct placement_input input_from(const struct req *r)
 
 /* ---- the material with its QR code ---- */
 
-/* The template with this placement's QR code and address in place of the markers. 0, or -1 if the
- * address cannot be encoded (the caller answers 500: a poster without its code is no poster). */
-static int material_svg(const struct material *m, const char *url, struct buf *out)
+char *placements_widest_url(void)
 {
-	buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	const char *s = m->tpl.svg;
-	for (;;) {
-		const char *qr = strstr(s, TEMPLATE_QR_MARK), *at = strstr(s, TEMPLATE_URL_MARK);
-		const char *next = qr && (at == NULL || qr < at) ? qr : at;
-		if (next == NULL)
-			break;
-		buf_append(out, s, (size_t)(next - s));
-		if (next == qr) {
-			/* Quartile: a quarter of the code can be scuffed or torn and it still reads. */
-			if (qr_svg_box(out, url, QR_QUARTILE, m->tpl.qr_x, m->tpl.qr_y, m->tpl.qr_size, url) != 0)
-				return -1;
-			s = qr + strlen(TEMPLATE_QR_MARK);
-		} else {
-			html_escape_into(out, url);
-			s = at + strlen(TEMPLATE_URL_MARK);
-		}
-	}
-	buf_puts(out, s);
-	buf_putc(out, '\n');
-	return 0;
+	/* 'm' is the widest letter a code can hold, in the print font and most others. */
+	return xasprintf("%s/c/%.*s", site_base_url(), PLACEMENT_CODE_LEN, "mmmmmmmmmmmmmmmmmmmm");
 }
 
 /* The placement of the route's {} with its material, or a 404 page. */
@@ -194,8 +172,8 @@ int placements_svg(const struct req *r, struct resp *o)
 	if (!placement_from_param(r, o, &p, &status))
 		return status;
 	struct buf svg = {0};
-	if (material_svg(p.material, placements_url(r, p.code), &svg) != 0)
-		status = route_error(r, o, 500, "The QR code could not be made.");
+	if (print_material_svg(p.material, placements_url(r, p.code), &svg) != 0)
+		status = route_error(r, o, 500, "The material could not be drawn.");
 	else
 		status = resp_text(o, 200, "image/svg+xml; charset=utf-8", svg.data, svg.len);
 	buf_free(&svg);
@@ -208,9 +186,8 @@ static int pdf(const struct req *r, struct resp *o, enum paper paper)
 	int status;
 	if (!placement_from_param(r, o, &p, &status))
 		return status;
-	struct buf svg = {0}, out = {0};
-	if (material_svg(p.material, placements_url(r, p.code), &svg) != 0 ||
-	    print_pdf(svg.data, svg.len, paper, &out) != 0) {
+	struct buf out = {0};
+	if (print_material_pdf(p.material, placements_url(r, p.code), paper, &out) != 0) {
 		status = route_error(r, o, 500, "The PDF could not be made.");
 	} else {
 		status = resp_text(o, 200, "application/pdf", out.data, out.len);
@@ -218,7 +195,6 @@ static int pdf(const struct req *r, struct resp *o, enum paper paper)
 			    arena_printf(r->arena, "attachment; filename=\"%s-%s-%s-%s.pdf\"", p.campaign_id, p.material_id,
 					 p.code, paper == PAPER_A3 ? "a3" : "a4"));
 	}
-	buf_free(&svg);
 	buf_free(&out);
 	return status;
 }

@@ -25,6 +25,7 @@
 #include "indicator_pages.h"
 #include "html.h"
 #include "login.h"
+#include "password_pages.h"
 #include "organisations.h"
 #include "placements.h"
 #include "pledges.h"
@@ -50,6 +51,10 @@ static const struct route routes[] = {
 	{M_GET, "/login", R_PUBLIC, 0, login_form},
 	{M_POST, "/login", R_PUBLIC, 0, login_submit},
 	{M_POST, "/logout", R_PUBLIC, 0, login_logout},
+	{M_GET, "/password/forgotten", R_PUBLIC, 0, password_forgotten_page},
+	{M_POST, "/password/forgotten", R_PUBLIC, 0, password_forgotten_post},
+	{M_GET, "/password/set/{}", R_PUBLIC, 0, password_set_page},
+	{M_POST, "/password/set/{}", R_PUBLIC, 0, password_set_post},
 
 	/* everyone signed in */
 	{M_GET, "/", ANY, 0, home_page},
@@ -124,8 +129,10 @@ static const struct route routes[] = {
 	{M_POST, "/sessions/{}/headcount", STAFF, 0, attendance_headcount_post},
 	{M_GET, "/sessions/{}/check-in", STAFF, 0, checkin_screen_page},
 	{M_GET, "/sessions/{}/check-in/qr", STAFF, 0, checkin_qr_fragment},
-	{M_GET, "/checkin/{}/{}", R_PRACTITIONER, 0, checkin_scan_page},
+	{M_GET, "/checkin/{}/{}", R_PRACTITIONER, ROUTE_SIGNED_OUT, checkin_scan_page},
 	{M_POST, "/checkin/{}/{}", R_PRACTITIONER, 0, checkin_scan_post},
+	{M_GET, "/checkin/{}/scanned/{}", R_PRACTITIONER, 0, checkin_promise_page},
+	{M_POST, "/checkin/{}/scanned/{}", R_PRACTITIONER, 0, checkin_promise_post},
 	{M_GET, "/certificates/{}", R_PRACTITIONER | R_ADMIN, 0, certificates_page},
 	{M_GET, "/certificates/{}/certificate.pdf", R_PRACTITIONER | R_ADMIN, 0, certificates_pdf},
 	{M_GET, "/certificates/{}/withdraw", R_ADMIN, 0, certificates_withdraw_page},
@@ -241,8 +248,11 @@ char *route_table_json(void)
 			for (int k = 0; k < ROLE__MAX; k++)
 				if (routes[i].roles & (1u << k))
 					json_array_append_new(roles, json_string(role_name((enum role)k)));
-		json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "method", req_method_name(routes[i].method),
-						      "pattern", routes[i].pattern, "roles", roles));
+		json_t *row = json_pack("{s:s, s:s, s:o}", "method", req_method_name(routes[i].method), "pattern",
+					routes[i].pattern, "roles", roles);
+		if (routes[i].flags & ROUTE_SIGNED_OUT)
+			json_object_set_new(row, "signed_out", json_true());
+		json_array_append_new(list, row);
 	}
 	char *text = json_dumps(list, JSON_INDENT(1));
 	json_decref(list);
@@ -403,7 +413,8 @@ static int dispatch(struct req *r, struct resp *o, const struct req_raw *raw)
 		return route_error(r, o, 405, "This address does not accept that kind of request.");
 	}
 	const struct route *rt = r->route;
-	if (!(rt->roles & R_PUBLIC)) {
+	bool handler_signs_in = r->user == NULL && (rt->flags & ROUTE_SIGNED_OUT);
+	if (!(rt->roles & R_PUBLIC) && !handler_signs_in) {
 		if (r->user == NULL) {
 			if (route_is_api(r->path))
 				return resp_error(o, 401, "Send an API token: Authorization: Bearer TOKEN.", NULL);

@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
+#include "password_links.h"
 #include "password_quality.h"
 #include "ref.h"
 #include "valid.h"
@@ -108,7 +109,7 @@ int64_t users_save(struct db *db, int64_t actor, int64_t id, const struct user_i
 	const char *weak = in->password ? password_problem(in->password, PASSWORD_FIELD_PASSWORD, email, NULL) : NULL;
 	if (weak)
 		form_error(fe, "password", weak);
-	if (!id && !in->password && !in->no_password)
+	if (!id && !in->password && !in->no_password && !in->invite)
 		form_error(fe, "password", "Enter a password of at least 10 characters");
 	if (fe->n) {
 		stored_free(&old);
@@ -147,6 +148,16 @@ int64_t users_save(struct db *db, int64_t actor, int64_t id, const struct user_i
 	audit(db, actor, "user", idtext, old.email ? "update" : "create", before, summary);
 	if (hash && old.email)
 		audit(db, actor, "user", idtext, "password-set", NULL, NULL);
+	if (!old.email && !hash && in->invite) {
+		if (password_link_send(db, id, email, PASSWORD_LINK_INVITE) != 0) {
+			db_rollback(db);
+			free(idtext);
+			free(summary);
+			free(before);
+			goto out;
+		}
+		audit(db, actor, "user", idtext, "invited", NULL, NULL);
+	}
 	/* A reset or a deactivation ends every way in that the old password or the old access gave. */
 	if (old.email && (hash || !active)) {
 		int sessions = auth_sessions_revoke_user(db, id), tokens = auth_tokens_revoke_user(db, id);
@@ -243,7 +254,8 @@ static void form_fields(const struct req *r, struct resp *o, const struct user_i
 	}
 	html_input(o, fe, &(struct field){.name = "password", .label = creating ? "Password" : "New password",
 					  .type = "password", .autocomplete = "new-password",
-					  .hint = creating ? "At least 10 characters; give it to the person securely"
+					  .hint = creating ? "Leave blank to e-mail the person a link to choose their own (it "
+							     "works for 7 days); or at least 10 characters, given to them securely"
 							   : "Leave blank to keep the current password"});
 }
 
@@ -271,6 +283,9 @@ int users_create(const struct req *r, struct resp *o)
 {
 	struct user_input in = input_from(r);
 	in.active = NULL;
+	if (in.password && *in.password == '\0')
+		in.password = NULL;
+	in.invite = in.password == NULL;
 	struct form_errors fe = {0};
 	if (users_save(r->db, r->user->id, 0, &in, &fe) == 0) {
 		if (fe.n == 0)
@@ -341,6 +356,7 @@ static int api_save(const struct req *r, struct resp *o, int64_t id)
 	if (r->json == NULL)
 		return resp_error(o, 415, "Send a JSON object with Content-Type: application/json.", NULL);
 	struct user_input in = input_from(r);
+	in.invite = id == 0 && in.password == NULL;
 	struct form_errors fe = {0};
 	int64_t saved = users_save(r->db, r->user->id, id, &in, &fe);
 	if (saved == 0) {

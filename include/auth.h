@@ -90,6 +90,8 @@ bool auth_csrf_valid(const struct req *r, const char *token);
  * still be valid. */
 bool auth_form_token_spend(struct db *db, const char *token);
 
+/* The hex BLAKE2b hash of a random token, as the database keeps it (out: 65 bytes). */
+void auth_token_digest(const char *token, char out[65]);
 /* HMAC-SHA256 (keyed with the server's secret for purpose) of msg, hex into out[65]. */
 void auth_hmac_hex(const char *purpose, const char *msg, char out[65]);
 /* Random URL-safe token of n random bytes into the arena. */

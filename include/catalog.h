@@ -75,14 +75,44 @@ struct landing {
 	int nservices;
 };
 
-/* An SVG print template, read safely at load. The element with id="qr" has been replaced by the
- * marker TEMPLATE_QR_MARK and the text of an optional id="qr-url" element by TEMPLATE_URL_MARK; the
- * QR code goes in the square (qr_x, qr_y, qr_size) in the template's user units. */
-#define TEMPLATE_QR_MARK "<!--lantern:qr-->"
-#define TEMPLATE_URL_MARK "<!--lantern:url-->"
+/* One paragraph of a print box's words (the material's <print>): plain words, a
+ * bullet item, or one of the landing page's services (its name, phone number and opening hours). */
+enum print_block_kind { PRINT_PARAGRAPH, PRINT_ITEM, PRINT_SERVICE };
+struct print_block {
+	enum print_block_kind kind;
+	const char *text;              /* PRINT_PARAGRAPH and PRINT_ITEM */
+	const struct service *service; /* PRINT_SERVICE */
+	int line;                      /* in the campaign file, for problems */
+};
+
+/* A rectangle of a print template that lantern fills with words (print_text.c fits them with Pango:
+ * the largest size from size down to min_size at which they fit, wrapping at word boundaries). The
+ * address box holds the placement's web address instead of words. Lengths are in the template's
+ * user units (its viewBox). */
+struct print_box {
+	const char *id;
+	bool address;
+	double x, y, width, height;
+	double size, min_size;
+	double phone_size; /* a service's phone number, at size; it shrinks with the rest */
+	double gap;        /* between paragraphs, in ems */
+	double rgb[3];
+	bool bold, centred;
+	bool inline_services; /* "Name: phone" then the hours, rather than name, phone and hours stacked */
+	const struct print_block *blocks;
+	int nblocks;
+	int line;          /* of the material's <box> (its words) in the campaign file, for problems */
+	int template_line; /* of the box in the template */
+};
+
+/* An SVG print template, read safely at load: its background (everything but the boxes, with no
+ * words of its own), the QR code's square and the boxes, with the material's words. */
 struct svg_template {
-	char *svg; /* the root <svg> element, serialised */
+	char *svg;             /* the background's root <svg> element, serialised */
+	double width, height;  /* of its viewBox: the user units of everything below */
 	double qr_x, qr_y, qr_size;
+	struct print_box *boxes;
+	int nboxes;
 };
 
 struct material {
@@ -93,6 +123,8 @@ struct material {
 	const char *description;
 	const char *template_name;
 	struct svg_template tpl;
+	const char *file; /* the campaign file it is described in, and the line: for problems */
+	int line;
 };
 
 struct campaign {

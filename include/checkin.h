@@ -9,7 +9,8 @@
 #include "req.h"
 #include "resp.h"
 
-enum { CHECKIN_SLOT_SECONDS = 30, CHECKIN_OPENS_BEFORE = 30 * 60 };
+/* A good scan by someone who must sign in first is kept for CHECKIN_PROMISE_SECONDS. */
+enum { CHECKIN_SLOT_SECONDS = 30, CHECKIN_OPENS_BEFORE = 30 * 60, CHECKIN_PROMISE_SECONDS = 10 * 60 };
 
 int64_t checkin_slot(int64_t now);
 /* The token for a session and slot: 16 hex digits, into out[17]. */
@@ -21,5 +22,11 @@ int checkin_screen_page(const struct req *r, struct resp *o);
 int checkin_qr_fragment(const struct req *r, struct resp *o);
 int checkin_scan_page(const struct req *r, struct resp *o);
 int checkin_scan_post(const struct req *r, struct resp *o);
+/* /checkin/{session}/scanned/{promise}: where a signed-out scan lands after the sign-in. */
+int checkin_promise_page(const struct req *r, struct resp *o);
+int checkin_promise_post(const struct req *r, struct resp *o);
+/* The sign-in page's heading when next is a good check-in promise ("Sign in to check in to {course}
+ * at {venue}"), else NULL. */
+const char *checkin_sign_in_prompt(const struct req *r, const char *next);
 
 #endif

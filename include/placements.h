@@ -27,6 +27,9 @@ int64_t placements_save(struct db *db, struct arena *a, int64_t actor, const str
 
 /* The placement's /c/{code} address, absolute (it is printed). */
 const char *placements_url(const struct req *r, const char *code);
+/* The widest /c/{code} address a placement can have at this site: what the print check fits into the
+ * templates' address boxes. Allocates; the caller frees. */
+char *placements_widest_url(void);
 /* "23456789ab…" from what a person typed or a scanner read: lower case, o→0 and i/l→1; NULL when
  * it cannot be a code. */
 const char *placements_normalise_code(struct arena *a, const char *code);

@@ -19,6 +19,9 @@ enum route_flag {
 	/* A handler that only reads, and reads much (indicators, lists): its queries run in one read
 	 * transaction, so they see one state of the database and lock the WAL once (db_snapshot_begin). */
 	ROUTE_SNAPSHOT = 1 << 2,
+	/* A signed-out visitor reaches the handler instead of being sent to sign in: the handler sends
+	 * them itself, with what it must remember (a QR scan's check-in promise). */
+	ROUTE_SIGNED_OUT = 1 << 3,
 };
 
 struct route {

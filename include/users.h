@@ -21,6 +21,7 @@ struct user_input {
 	const char *active; /* "1"/"0" or "true"/"false" */
 	const char *password;
 	bool no_password; /* a walk-in made at the door: an admin sets a password later */
+	bool invite;      /* a new account without a password: e-mail the person a link to choose one */
 };
 
 /* Validates and writes an account (id 0 creates). Field errors go in fe; on success returns the

@@ -15,7 +15,10 @@ owner 'crypto_\|randombytes_\|sodium_' app/auth.c
 owner 'FCGX_' app/server.c
 owner 'pwquality_' app/password_quality.c
 owner 'icalcomponent_\|icalproperty_' app/ics.c
-owner 'rsvg_\|cairo_\|#include <librsvg\|#include <cairo' app/print.c
+owner 'rsvg_\|#include <librsvg' app/print.c
+# cairo draws the page (print.c) and the words Pango fits into its boxes (print_text.c).
+hits=$(grep -ln 'cairo_\|#include <cairo' app/*.c | grep -v '^app/print.c$\|^app/print_text.c$'); [ -z "$hits" ] || { echo "lint: cairo used outside print.c and print_text.c: $hits"; fail=1; }
+owner 'pango_\|#include <pango' app/print_text.c
 if grep -n '\batoi\s*(\|\batol\s*(' app/*.c; then echo "lint: use valid_int(), not atoi"; fail=1; fi
 # html_raw takes only what html_lit() makes from a literal; html.c itself is the writer.
 if grep -n 'html_raw(' app/*.c | grep -v '^app/html.c:'; then echo "lint: html_raw outside html.c: use html_lit or htmlf"; fail=1; fi

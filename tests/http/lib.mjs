@@ -707,11 +707,7 @@ export function decodePdfQr(pdf) {
 /** Polls check() (sync or async) every 200 ms until it is true; fails naming `what` after ms. For what
  * the server does in the background, such as the duty that issues certificates every few seconds. */
 export async function waitFor(what, check, ms = 45_000) {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    assert.ok(Date.now() < until, `timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitUntil(check, what, ms);
 }
 
 /** Runs SQL against the stack's database with the sqlite3 shell; returns the trimmed output. */
