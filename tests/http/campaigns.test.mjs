@@ -11,8 +11,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  api, assertSecurityHeaders, Client, csrfFrom, decodePdfQrAll, decodeQrSvgAll, loggedIn, ROOT, runLantern,
-  startStack, tokenFor,
+  api, assertSecurityHeaders, childPids, Client, csrfFrom, decodePdfQrAll, decodeQrSvgAll, loggedIn, ROOT,
+  runLantern, startStack, tokenFor,
 } from './lib.mjs';
 
 const CAMPAIGN = 'sixteen-days-2026';
@@ -476,11 +476,13 @@ describe('scans queued at shutdown', () => {
       const statuses = await pool(Array.from({ length: 300 }), 50, () => rawGet(stack.base, `/c/${p.code}`).then((r) => r.status));
       assert.deepEqual([...new Set(statuses)], [303]);
       assert.equal(written(), '0', 'the scans are queued, not written');
-      // Stop, and wait until the workers have gone: from then on no scan can be queued.
-      const app = stack.appPid();
-      const running = threadsOf(app);
+      // Stop, and wait until the workers of every serving process have gone: from then on no scan can
+      // be queued.
+      const children = childPids(stack.appPid());
+      const threadsNow = () => children.reduce((n, pid) => n + threadsOf(pid), 0);
+      const running = threadsNow();
       const stopped = stack.stop();
-      await waitFor(() => threadsOf(app) <= running - threads, 20_000, 'the workers to stop');
+      await waitFor(() => threadsNow() <= running - threads * children.length, 20_000, 'the workers to stop');
       // Hold on past one busy timeout (5 s), so a write begun before the stop has failed and the one
       // that succeeds is made after it; then let go.
       await sleep(6000);
