@@ -364,8 +364,8 @@ static bool roster_closed(const struct req *r, struct resp *o, const struct sess
 	char when[80];
 	time_human(attendance_opens_at(s), when, sizeof when);
 	htmlf(o, "<div class=\"govuk-inset-text lantern-roster__not-open\">You can take attendance from %h, 30 minutes "
-		 "before the session starts. Until then the buttons below are switched off.</div>",
-	      when);
+		 "before the session starts.%h</div>",
+	      when, s->booked > 0 ? " Until then the buttons below are switched off." : "");
 	return true;
 }
 

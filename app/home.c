@@ -4,6 +4,7 @@
 #include "auth.h"
 #include "db.h"
 #include "html.h"
+#include "trainer_sessions_pages.h"
 
 /* What each role comes here to do; links grow as features land. */
 static const struct home_link {
@@ -12,6 +13,7 @@ static const struct home_link {
 	const char *title;
 	const char *text;
 } home_links[] = {
+	{R_TRAINER, "/my-sessions", "Your sessions", "Today's sessions, the coming ones, and past ones waiting for attendance marks."},
 	{R_ANY_USER, "/sessions", "Sessions", "Find face-to-face training by course, area and date, and see places left."},
 	{R_ANY_USER, "/courses", "Courses", "The catalogue: what each course covers, who it is for and when it runs next."},
 	{R_SCHOOL, "/requests", "Request a session", "Ask for a Risk Avert session for a year group and follow your requests."},
@@ -59,6 +61,9 @@ int home_page(const struct req *r, struct resp *o)
 	htmlf(o, "<span class=\"govuk-caption-l\">%h</span><h1 class=\"govuk-heading-l\">Welcome, %h</h1>"
 		 "<p class=\"govuk-body-l\">%h</p>",
 	      role_label(u->role), u->name, role_intro[u->role]);
+	/* What a trainer comes for first: today's sessions and any still waiting for marks. */
+	if (u->role == ROLE_TRAINER)
+		trainer_sessions_home(r, o);
 	html_lit(o, "<ul class=\"govuk-list lantern-home-links\">");
 	for (size_t i = 0; i < ARRAY_LEN(home_links); i++) {
 		const struct home_link *l = &home_links[i];

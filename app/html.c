@@ -133,6 +133,7 @@ static const struct nav_item {
 } nav_items[] = {
 	/* The main places each role works in; everything else is linked from its home page. */
 	{R_ANY_USER, "/", "Home"},
+	{R_TRAINER, "/my-sessions", "Your sessions"},
 	{R_ANY_USER, "/sessions", "Sessions"},
 	{R_PRACTITIONER | R_SCHOOL | R_TRAINER, "/courses", "Courses"},
 	{R_SCHOOL | R_TRAINER, "/requests", "School requests"},

@@ -84,21 +84,6 @@ static const char *human_time(struct arena *a, int64_t t)
 	return arena_strdup(a, s);
 }
 
-/* "Thursday 5 March 2026, 9:30am to 1pm": the end repeats the date only when it differs. */
-static const char *when_text(struct arena *a, int64_t start, int64_t end)
-{
-	char from[80], to[80], d1[40], d2[40];
-	time_human(start, from, sizeof from);
-	time_human(end, to, sizeof to);
-	date_human(start, d1, sizeof d1);
-	date_human(end, d2, sizeof d2);
-	const char *end_text = to;
-	const char *comma = strrchr(to, ',');
-	if (strcmp(d1, d2) == 0 && comma)
-		end_text = comma + 2;
-	return arena_printf(a, "%s to %s", from, end_text);
-}
-
 static const char *audience_label(const char *audience)
 {
 	if (strcmp(audience, "practitioners") == 0)
@@ -148,16 +133,6 @@ static const char *years_text(struct arena *a, const struct module *m)
 	const char *s = arena_strdup(a, b.data);
 	buf_free(&b);
 	return s;
-}
-
-/* The course title, with the module's for a pupil session of one module. */
-static const char *session_heading(struct arena *a, const struct session *s)
-{
-	const struct course *c = catalog_course(s->course_id);
-	if (c == NULL)
-		return s->course_id;
-	const struct module *m = catalog_module(c, s->module_id);
-	return m ? arena_printf(a, "%s: %s", c->title, m->title) : c->title;
 }
 
 /* ---- markup helpers ---- */
@@ -451,7 +426,7 @@ static void sessions_table(const struct req *r, struct resp *o, const struct ses
 			 "href=\"/sessions/%D\">%h</a></td>",
 		      s->id, human_time(r->arena, s->starts_at));
 		if (show_course)
-			htmlf(o, "<td class=\"govuk-table__cell\">%h</td>", session_heading(r->arena, s));
+			htmlf(o, "<td class=\"govuk-table__cell\">%h</td>", session_course_title(r->arena, s));
 		htmlf(o, "<td class=\"govuk-table__cell\">%h<br><span class=\"govuk-hint\">%h</span></td>"
 			 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">",
 		      s->venue_name, s->venue_postcode, ref_area_name(r->db, s->area));
@@ -781,7 +756,7 @@ static void details(const struct req *r, struct resp *o, const struct session *s
 	const struct module *m = catalog_module(c, s->module_id);
 	if (m)
 		row(o, "Module", arena_printf(a, "%s (%s)", m->title, kind_label(m->kind)));
-	row(o, "When", when_text(a, s->starts_at, s->ends_at));
+	row(o, "When", session_when_text(a, s->starts_at, s->ends_at));
 	row_open(o, "Status");
 	status_tag(o, status);
 	row_close(o);
@@ -977,7 +952,7 @@ int session_page_render(const struct req *r, struct resp *o, int64_t id, const s
 		return page_error(r, o, 404, "Page not found", "There is no such session.");
 	int64_t now = now_utc();
 	const char *state = session_status(&s, now);
-	const char *title = session_heading(r->arena, &s);
+	const char *title = session_course_title(r->arena, &s);
 	char date[40];
 	date_human(s.starts_at, date, sizeof date);
 	struct page p = {.title = title, .nav = "/sessions", .errors = fe, .back = "/sessions"};
