@@ -5,17 +5,11 @@
 // is pinned (LANTERN_CLOCK_FILE) to late morning UK time, so "today" never straddles midnight.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { startStack, api, tokenFor, loggedIn } from './lib.mjs';
+import { lateMorningClock, ukDateTime } from './uk_time.mjs';
 
-const clockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-clock-'));
-const clockFile = path.join(clockDir, 'now');
-// 11:00 UTC three days ahead: 11am or noon in London, whatever the season.
-const day0 = new Date();
-const T = Date.UTC(day0.getUTCFullYear(), day0.getUTCMonth(), day0.getUTCDate() + 3, 11) / 1000;
-fs.writeFileSync(clockFile, String(T));
+const clock = lateMorningClock();
+const T = clock.T;
 const H = 3600;
 const D = 86400;
 
@@ -24,15 +18,6 @@ const OTHER = 'own-other-trainer@example.org';
 let stack, admin, trainerApi, web;
 const ids = {};
 const iso = (t) => new Date(t * 1000).toISOString().replace('.000', '');
-// How pages write a time: "Wednesday 10 March 2027, 10:30am" (Europe/London).
-const human = (t) => {
-  const d = new Date(t * 1000);
-  const part = (o) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', ...o }).format(d);
-  const hour = Number(part({ hour: 'numeric', hourCycle: 'h23' }));
-  const minute = part({ minute: '2-digit' }).padStart(2, '0');
-  const clock = `${hour % 12 || 12}${minute === '00' ? '' : `:${minute}`}${hour < 12 ? 'am' : 'pm'}`;
-  return `${part({ weekday: 'long' })} ${part({ day: 'numeric' })} ${part({ month: 'long' })} ${part({ year: 'numeric' })}, ${clock}`;
-};
 
 async function session(start, hours, extra = {}) {
   const r = await admin.post('/api/v1/sessions', {
@@ -51,7 +36,7 @@ async function book(sessionId, email) {
 }
 
 before(async () => {
-  stack = await startStack({ env: { LANTERN_CLOCK_FILE: clockFile }, demo: true });
+  stack = await startStack({ env: { LANTERN_CLOCK_FILE: clock.file }, demo: true });
   admin = api(stack.base, await tokenFor(stack, 'admin@lantern.example'));
   for (const [email, name] of [[TRAINER, 'Own Trainer'], [OTHER, 'Other Trainer']]) {
     const u = await admin.post('/api/v1/users', { email, name, role: 'trainer', password: 'trainer-password-1' });
@@ -86,7 +71,7 @@ before(async () => {
 });
 after(async () => {
   await stack?.stop();
-  fs.rmSync(clockDir, { recursive: true, force: true });
+  clock.remove();
 });
 
 test('the API groups a trainer\'s own sessions: today, waiting for marks, coming up', async () => {
@@ -183,7 +168,7 @@ test('a mark returns to its row by anchor, and the current mark is pressed', asy
 test('before marking opens, the roster says when, with its buttons switched off', async () => {
   const roster = await web.get(`/sessions/${ids.later}/roster`);
   assert.equal(roster.status, 200);
-  assert.match(roster.text, new RegExp(`<div class="govuk-inset-text lantern-roster__not-open">You can take attendance from ${human(T + 3 * H - 1800)}, 30 minutes before the session starts.`));
+  assert.match(roster.text, new RegExp(`<div class="govuk-inset-text lantern-roster__not-open">You can take attendance from ${ukDateTime(T + 3 * H - 1800)}, 30 minutes before the session starts.`));
   const row = rowOf(roster.text, ids.laterBooking);
   assert.equal((row.match(/ disabled aria-disabled="true"/g) ?? []).length, 5, 'every mark button is off');
   assert.doesNotMatch(roster.text, /Mark everyone not yet marked/);
