@@ -370,19 +370,6 @@ static void evaluation_line(struct resp *o, const struct training_entry *e, cons
 	}
 }
 
-/* A summary list row whose value the caller writes (links, tags), closed by row_end. */
-static void row_begin(struct resp *o, const char *key)
-{
-	htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%h</dt>"
-		 "<dd class=\"govuk-summary-list__value\">",
-	      key);
-}
-
-static void row_end(struct resp *o)
-{
-	html_lit(o, "</dd></div>");
-}
-
 /* One attendance as a GOV.UK summary card: when, the certificate, the feedback and the refresher,
  * each on a row of its own, which reads the same on a phone as on a desk. */
 static void training_card(const struct req *r, struct resp *o, const struct training_entry *e)
@@ -396,19 +383,19 @@ static void training_card(const struct req *r, struct resp *o, const struct trai
 	html_summary_row(o, "Attended", strcmp(e->status, "late") == 0	    ? arena_printf(r->arena, "%s (arrived late)", day)
 					: strcmp(e->status, "partial") == 0 ? arena_printf(r->arena, "%s (left early)", day)
 									    : day);
-	row_begin(o, "Certificate");
+	html_summary_row_open(o, "Certificate");
 	certificate_line(r, o, e, what);
-	row_end(o);
-	row_begin(o, "Feedback");
+	html_summary_row_close(o);
+	html_summary_row_open(o, "Feedback");
 	evaluation_line(o, e, what);
-	row_end(o);
-	row_begin(o, "Refresher due");
+	html_summary_row_close(o);
+	html_summary_row_open(o, "Refresher due");
 	htmlf(o, "%h ", e->refresher ? date_text(r->arena, e->refresher_due) : "No refresher needed");
 	if (e->refresher == REFRESHER_OVERDUE)
 		html_tag(o, "Overdue", "red");
 	else if (e->refresher == REFRESHER_DUE_SOON)
 		html_tag(o, "Due soon", "yellow");
-	row_end(o);
+	html_summary_row_close(o);
 	html_lit(o, "</dl></div></div>");
 }
 

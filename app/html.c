@@ -428,6 +428,18 @@ void html_summary_row(struct resp *o, const char *key, const char *value)
 	      key, value ? value : "");
 }
 
+void html_summary_row_open(struct resp *o, const char *key)
+{
+	htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%h</dt>"
+		 "<dd class=\"govuk-summary-list__value\">",
+	      key);
+}
+
+void html_summary_row_close(struct resp *o)
+{
+	html_lit(o, "</dd></div>");
+}
+
 void html_button_warning(struct resp *o, const char *label)
 {
 	htmlf(o, "<button type=\"submit\" class=\"govuk-button govuk-button--warning\" data-module=\"govuk-button\">"

@@ -172,23 +172,11 @@ static void warning_text(struct resp *o, const char *text)
 	      text);
 }
 
-static void row_open(struct resp *o, const char *key)
-{
-	htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%h</dt>"
-		 "<dd class=\"govuk-summary-list__value\">",
-	      key);
-}
-
-static void row_close(struct resp *o)
-{
-	html_lit(o, "</dd></div>");
-}
-
 static void row(struct resp *o, const char *key, const char *value)
 {
-	row_open(o, key);
+	html_summary_row_open(o, key);
 	html_text(o, value);
-	row_close(o);
+	html_summary_row_close(o);
 }
 
 /* Multi-line text (addresses, access notes) keeps its line breaks, each line escaped. */
@@ -789,10 +777,10 @@ static void done_banner(const struct req *r, struct resp *o)
 
 static void trainers_row(struct resp *o, const struct session *s)
 {
-	row_open(o, s->ntrainers == 1 ? "Trainer" : "Trainers");
+	html_summary_row_open(o, s->ntrainers == 1 ? "Trainer" : "Trainers");
 	for (int i = 0; i < s->ntrainers; i++)
 		htmlf(o, "%h%h", i ? ", " : "", s->trainer_names[i]);
-	row_close(o);
+	html_summary_row_close(o);
 }
 
 /* sector: the viewer's, for the places left to them. */
@@ -802,28 +790,28 @@ static void details(const struct req *r, struct resp *o, const struct session *s
 	struct arena *a = r->arena;
 	html_lit(o, "<dl class=\"govuk-summary-list\">");
 	const struct course *c = catalog_course(s->course_id);
-	row_open(o, "Course");
+	html_summary_row_open(o, "Course");
 	htmlf(o, "<a class=\"govuk-link\" href=\"/courses/%u\">%h</a>", s->course_id, c ? c->title : s->course_id);
-	row_close(o);
+	html_summary_row_close(o);
 	const struct module *m = catalog_module(c, s->module_id);
 	if (m)
 		row(o, "Module", arena_printf(a, "%s (%s)", m->title, kind_label(m->kind)));
 	row(o, "When", session_when_text(a, s->starts_at, s->ends_at));
-	row_open(o, "Status");
+	html_summary_row_open(o, "Status");
 	status_tag(o, status);
-	row_close(o);
-	row_open(o, "Venue");
+	html_summary_row_close(o);
+	html_summary_row_open(o, "Venue");
 	htmlf(o, "<strong>%h</strong>", s->venue_name);
 	if (s->venue_room)
 		htmlf(o, "<br>%h", s->venue_room);
 	html_lit(o, "<br>");
 	lines(o, s->venue_address);
 	htmlf(o, "<br>%h", s->venue_postcode);
-	row_close(o);
+	html_summary_row_close(o);
 	if (s->venue_access) {
-		row_open(o, "Access");
+		html_summary_row_open(o, "Access");
 		lines(o, s->venue_access);
-		row_close(o);
+		html_summary_row_close(o);
 	}
 	row(o, "Area", ref_area_name(r->db, s->area));
 	trainers_row(o, s);
