@@ -11,6 +11,7 @@
 
 #include "audit.h"
 #include "auth.h"
+#include "catalog.h"
 #include "chart.h"
 #include "db.h"
 #include "disclosure.h"
@@ -21,6 +22,7 @@
 #include "indicators.h"
 #include "ref.h"
 #include "route.h"
+#include "schools.h"
 #include "valid.h"
 
 /* ---- periods the dashboard moves between (indicator_periods.c chooses them) ---- */
@@ -722,7 +724,7 @@ void indicators_warm(struct db *db, struct arena *a)
 
 /* Each query lists what the indicator of the same name counts, for the period and area. */
 static const char SQL_DRILL_DELIVERIES[] =
-	"SELECT d.delivered_on, s.name, s.urn, s.phase, d.module_id, d.year_group, d.pupils_reached FROM deliveries d"
+	"SELECT d.delivered_on, s.name, s.urn, s.phase, d.module_id, d.year_group, d.pupils_reached, d.course_id FROM deliveries d"
 	" JOIN settings s ON s.urn = d.urn WHERE d.delivered_on >= :from AND d.delivered_on < :to"
 	" AND s.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area)"
 	" AND (:kind <> 'O1.1' OR (d.course_id = 'risk-avert' AND s.phase IN ('secondary', 'all-through', 'special',"
@@ -732,7 +734,7 @@ static const char SQL_DRILL_DELIVERIES[] =
 #define EVALUATIONS_OF(s) " (SELECT count(*) FROM evaluations e JOIN bookings b ON b.id = e.booking_id WHERE b.session_id = " s ".id)"
 /* Per session: evaluations are counted for all, but who was confident only for released ones. */
 static const char SQL_DRILL_SESSIONS[] =
-	"SELECT s.id, s.course_id, s.ends_at, s.venue_name, s.area,"
+	"SELECT s.id, s.course_id, s.ends_at, s.venue_name, (SELECT name FROM areas WHERE id = s.area),"
 	" (SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.booked_at IS NOT NULL AND b.booked_at <= s.starts_at"
 	" AND (b.cancelled_at IS NULL OR b.cancelled_at > s.starts_at)),"
 	" (SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status IN ('attended', 'late', 'partial')),"
@@ -751,13 +753,14 @@ static const char SQL_DRILL_RUNS[] =
 	" WHERE u.opened_at >= :fromt AND u.opened_at < :tot"
 	" AND s.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area) GROUP BY u.id ORDER BY u.opened_at LIMIT 500";
 static const char SQL_DRILL_PLACEMENTS[] =
-	"SELECT p.campaign_id, p.material_id, p.place, p.area, p.placed_on, p.quantity,"
+	"SELECT p.campaign_id, p.material_id, p.place, (SELECT name FROM areas WHERE id = p.area), p.placed_on, p.quantity,"
 	" (SELECT count(*) FROM scans c WHERE c.placement_id = p.id AND c.scanned_at >= :fromt AND c.scanned_at < :tot)"
 	" FROM placements p WHERE p.placed_on < :to AND p.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area)"
 	" ORDER BY 7 DESC, p.placed_on LIMIT 500";
 static const char SQL_DRILL_PLEDGES[] =
-	"SELECT employer, sector, area, signed_on FROM employer_pledges WHERE signed_on < :to"
-	" AND area IN (SELECT descendant FROM area_tree WHERE ancestor = :area) ORDER BY signed_on LIMIT 500";
+	"SELECT e.employer, x.name, a.name, e.signed_on FROM employer_pledges e JOIN sectors x ON x.id = e.sector"
+	" JOIN areas a ON a.id = e.area WHERE e.signed_on < :to"
+	" AND e.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area) ORDER BY e.signed_on LIMIT 500";
 static const char SQL_DRILL_EXTERNAL[] =
 	"SELECT f.value, f.source, coalesce(f.note, ''), coalesce(u.name, 'lantern'), f.entered_at FROM external_figures f"
 	" LEFT JOIN users u ON u.id = f.entered_by WHERE f.indicator = :kind AND f.period = :period AND f.area = :area";
@@ -792,16 +795,43 @@ static void cell_int(struct resp *o, int64_t v)
 	htmlf(o, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%D</td>", v);
 }
 
-/* A row of the first ntext columns as text and the rest, up to ncols, as whole numbers. */
-static void text_then_numbers_row(struct resp *o, struct db_stmt *st, int ntext, int ncols)
+/* A record's date ("2026-03-05") as people read it ("5 March 2026"). */
+static void cell_day(struct resp *o, const char *date)
 {
-	html_lit(o, "<tr class=\"govuk-table__row\">");
-	for (int c = 0; c < ncols; c++)
-		if (c < ntext)
-			cell(o, db_col_text(st, c));
-		else
-			cell_int(o, db_col_int64(st, c));
-	html_lit(o, "</tr>");
+	int y, m, d;
+	char text[32];
+	if (date && valid_date(date, &y, &m, &d))
+		period_day_human(&(struct period_date){y, m, d}, text, sizeof text);
+	else
+		snprintf(text, sizeof text, "%s", date ? date : "");
+	cell(o, text);
+}
+
+/* Names from the catalogue for the codes records keep. */
+static const char *course_title(const char *id)
+{
+	const struct course *c = catalog_course(id);
+	return c ? c->title : id;
+}
+
+static const char *module_title(const char *course, const char *module)
+{
+	const struct course *c = catalog_course(course);
+	const struct module *m = c ? catalog_module(c, module) : NULL;
+	return m ? m->title : c && strcmp(c->id, module) == 0 ? c->title : module;
+}
+
+static const char *campaign_title(const char *id)
+{
+	const struct campaign *c = catalog_campaign(id);
+	return c ? c->title : id;
+}
+
+static const char *material_title(const char *campaign, const char *material)
+{
+	const struct campaign *c = catalog_campaign(campaign);
+	const struct material *m = c ? campaign_material(c, material) : NULL;
+	return m ? m->title : material;
 }
 
 /* What a drill-down shows for a run or session whose answers are not released (disclosure.h). */
@@ -815,8 +845,18 @@ static int drill_rows(const struct req *r, struct resp *o, const struct indicato
 	if (strcmp(records, "deliveries") == 0) {
 		static const char *const cols[] = {"Date", "Setting", "URN", "Phase", "Module", "Year", "Pupils reached"};
 		table_head(o, cols, 7);
-		for (st = drill_query(r, SQL_DRILL_DELIVERIES, ind, s); db_next(st); rows++)
-			text_then_numbers_row(o, st, 5, 7);
+		for (st = drill_query(r, SQL_DRILL_DELIVERIES, ind, s); db_next(st); rows++) {
+			const char *phase = schools_phase_label(db_col_text(st, 3));
+			html_lit(o, "<tr class=\"govuk-table__row\">");
+			cell_day(o, db_col_text(st, 0));
+			cell(o, db_col_text(st, 1));
+			cell(o, db_col_text(st, 2));
+			cell(o, phase ? phase : db_col_text(st, 3));
+			cell(o, module_title(db_col_text(st, 7), db_col_text(st, 4)));
+			cell_int(o, db_col_int64(st, 5));
+			cell_int(o, db_col_int64(st, 6));
+			html_lit(o, "</tr>");
+		}
 	} else if (strcmp(records, "sessions") == 0 || strcmp(records, "attendances") == 0 ||
 		   strcmp(records, "evaluations") == 0) {
 		/* Per session, never per person: who attended stays with the session's trainers. */
@@ -828,7 +868,7 @@ static int drill_rows(const struct req *r, struct resp *o, const struct indicato
 			time_human(db_col_int64(st, 2), when, sizeof when);
 			htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
 				 "href=\"/sessions/%D\">%h</a></td>",
-			      db_col_int64(st, 0), db_col_text(st, 1));
+			      db_col_int64(st, 0), course_title(db_col_text(st, 1)));
 			cell(o, when);
 			cell(o, db_col_text(st, 3));
 			cell(o, db_col_text(st, 4));
@@ -858,15 +898,26 @@ static int drill_rows(const struct req *r, struct resp *o, const struct indicato
 	} else if (strcmp(records, "placements") == 0) {
 		static const char *const cols[] = {"Campaign", "Material", "Place", "Area", "Placed", "Quantity", "Scans in period"};
 		table_head(o, cols, 7);
-		for (st = drill_query(r, SQL_DRILL_PLACEMENTS, ind, s); db_next(st); rows++)
-			text_then_numbers_row(o, st, 5, 7);
+		for (st = drill_query(r, SQL_DRILL_PLACEMENTS, ind, s); db_next(st); rows++) {
+			const char *campaign = db_col_text(st, 0);
+			html_lit(o, "<tr class=\"govuk-table__row\">");
+			cell(o, campaign_title(campaign));
+			cell(o, material_title(campaign, db_col_text(st, 1)));
+			cell(o, db_col_text(st, 2));
+			cell(o, db_col_text(st, 3));
+			cell_day(o, db_col_text(st, 4));
+			cell_int(o, db_col_int64(st, 5));
+			cell_int(o, db_col_int64(st, 6));
+			html_lit(o, "</tr>");
+		}
 	} else if (strcmp(records, "pledges") == 0) {
 		static const char *const cols[] = {"Employer", "Sector", "Area", "Signed"};
 		table_head(o, cols, 4);
 		for (st = drill_query(r, SQL_DRILL_PLEDGES, ind, s); db_next(st); rows++) {
 			html_lit(o, "<tr class=\"govuk-table__row\">");
-			for (int c = 0; c < 4; c++)
+			for (int c = 0; c < 3; c++)
 				cell(o, db_col_text(st, c));
+			cell_day(o, db_col_text(st, 3));
 			html_lit(o, "</tr>");
 		}
 	} else {
@@ -898,10 +949,13 @@ int indicators_detail_page(const struct req *r, struct resp *o)
 	if (read_scope(r, &s, &field, &error))
 		return page_error(r, o, 400, "There is a problem", error);
 	struct page p = {.title = arena_printf(r->arena, "%s %s", ind->id, ind->title), .nav = "/indicators", .wide = true,
-			 .back = arena_printf(r->arena, "/indicators?%s", scope_query(r->arena, &s))};
+			 .back = arena_printf(r->arena, "/indicators?%s#%s", scope_query(r->arena, &s), ind->id)};
 	page_begin(r, o, &p);
-	htmlf(o, "<span class=\"govuk-caption-l\">%h, %h, %h</span><h1 class=\"govuk-heading-xl\">%h</h1>", ind->id,
-	      ref_area_name(r->db, s.area), s.period.name, ind->title);
+	char days[96];
+	period_days_human(&s.period, days, sizeof days);
+	htmlf(o, "<span class=\"govuk-caption-l\">%h, %h, %h</span><h1 class=\"govuk-heading-xl\">%h</h1>"
+		 "<p class=\"govuk-body\">%h.</p>",
+	      ind->id, ref_area_name(r->db, s.area), s.period.name, ind->title, days);
 	scope_form(r, o, &s, arena_printf(r->arena, "/indicators/%s", ind->id), NULL);
 	struct dashboard d;
 	dashboard_init(r->db, r->arena, &s, false, &d);

@@ -177,7 +177,8 @@ void period_months_human(const struct period *p, char *out, size_t n)
 {
 	struct period_date last;
 	period_last_day(p, &last);
-	const char *first_month = month_words[(p->from.m - 1) % 12], *last_month = month_words[(last.m - 1) % 12];
+	const char *first_month = month_words[(unsigned)(p->from.m - 1) % 12];
+	const char *last_month = month_words[(unsigned)(last.m - 1) % 12];
 	if (p->kind == PERIOD_MONTH)
 		snprintf(out, n, "%s %d", first_month, p->from.y);
 	else if (p->from.y == last.y)
@@ -186,10 +187,17 @@ void period_months_human(const struct period *p, char *out, size_t n)
 		snprintf(out, n, "%s %d to %s %d", first_month, p->from.y, last_month, last.y);
 }
 
+void period_day_human(const struct period_date *d, char *out, size_t n)
+{
+	snprintf(out, n, "%d %s %d", d->d, month_words[(unsigned)(d->m - 1) % 12], d->y);
+}
+
 void period_days_human(const struct period *p, char *out, size_t n)
 {
 	struct period_date last;
 	period_last_day(p, &last);
-	snprintf(out, n, "%d %s %d to %d %s %d", p->from.d, month_words[(p->from.m - 1) % 12], p->from.y, last.d,
-		 month_words[(last.m - 1) % 12], last.y);
+	char first[32], end[32];
+	period_day_human(&p->from, first, sizeof first);
+	period_day_human(&last, end, sizeof end);
+	snprintf(out, n, "%s to %s", first, end);
 }

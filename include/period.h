@@ -57,6 +57,8 @@ bool period_starts_before(const struct period *a, const struct period *b);
 
 /* The months a period covers: "July to September 2026", "April 2026 to March 2027", "July 2025". */
 void period_months_human(const struct period *p, char *out, size_t n);
+/* A day in the service's date style: "5 March 2026". */
+void period_day_human(const struct period_date *d, char *out, size_t n);
 /* Its first and last days in the service's date style: "1 July 2026 to 30 September 2026". */
 void period_days_human(const struct period *p, char *out, size_t n);
 
