@@ -3,21 +3,10 @@
 // reaches its indicator's section, and axe-core finds no WCAG 2.2 AA violation at either width.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { startStack } from '../http/lib.mjs';
-import { signIn, useStackAndBrowser, keepOffline, newPhonePage } from './lib.mjs';
+import { signIn, useStackAndBrowser, keepOffline, newPhonePage, axeViolations } from './lib.mjs';
 
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ctx = useStackAndBrowser(before, after, startStack);
-
-async function violations(page) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-  }));
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
-}
 
 const widths = {
   desktop: async () => {
@@ -55,7 +44,7 @@ for (const [name, open] of Object.entries(widths)) {
     await page.waitForURL(/#O5\.5$/);
     const section = await page.locator('section#O5\\.5 h3').boundingBox();
     assert.ok(section.y >= 0 && section.y < viewport.height, 'the section is in view');
-    assert.deepEqual(await violations(page), [], `/indicators at ${name} width`);
+    assert.deepEqual(await axeViolations(page), [], `/indicators at ${name} width`);
     await page.context().close();
   });
 }
