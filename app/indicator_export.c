@@ -1,8 +1,10 @@
 /* indicator_export.c — JSON (spec §9's indicator shape), CSV with a header row, and ADX with one
  * group per area and period. Suppressed and not-yet-provided figures are empty in CSV, null in
- * JSON and left out of ADX: no export ever shows what the dashboard hides. Numbers are exact (the
- * shortest text that reads back as the same value); an external figure carries its source and note
- * (CSV columns, an ADX annotation). */
+ * JSON and left out of ADX: no export ever shows what the dashboard hides. Each figure is published to
+ * its precision (indicator_decimals: a rate's 66.7, a count's 130); baselines, targets and externally
+ * sourced figures exactly as entered (the shortest text that reads back as the same value; JSON, as
+ * the rest of the API, with up to 15 significant digits). An external figure carries its source and
+ * note (CSV columns, an ADX annotation). */
 #include "indicator_export.h"
 
 #include <stdio.h>
@@ -112,7 +114,7 @@ int indicators_export(struct db *db, struct arena *a, const struct period *p, co
 	}
 	int rc = 0;
 	if (f == EXPORT_JSON) {
-		char *s = json_dumps(list, JSON_COMPACT | JSON_ENSURE_ASCII);
+		char *s = json_dumps(list, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15));
 		buf_puts(out, s);
 		buf_putc(out, '\n');
 		free(s);
@@ -123,8 +125,17 @@ int indicators_export(struct db *db, struct arena *a, const struct period *p, co
 		json_array_foreach(list, i, row)
 		{
 			const char *cells[ARRAY_LEN(json_keys)];
-			for (size_t k = 0; k < ARRAY_LEN(json_keys); k++)
-				cells[k] = text_of(json_object_get(row, json_keys[k]), a);
+			const struct indicator *ind = indicator_find(json_string_value(json_object_get(row, "id")));
+			for (size_t k = 0; k < ARRAY_LEN(json_keys); k++) {
+				json_t *v = json_object_get(row, json_keys[k]);
+				cells[k] = text_of(v, a);
+				/* The value at its precision: a rate of 70% reads 70.0, as on the dashboard. */
+				if (ind && json_is_number(v) && strcmp(json_keys[k], "value") == 0) {
+					char text[32];
+					indicator_number_text(ind, json_number_value(v), text);
+					cells[k] = arena_strdup(a, text);
+				}
+			}
 			csv_write_row(out, cells, (int)ARRAY_LEN(cells));
 		}
 	} else {

@@ -11,72 +11,27 @@
 
 #include "audit.h"
 #include "auth.h"
+#include "catalog.h"
 #include "chart.h"
 #include "db.h"
 #include "disclosure.h"
 #include "html.h"
 #include "indicator_export.h"
+#include "indicator_periods.h"
+#include "indicator_summary.h"
 #include "indicators.h"
 #include "ref.h"
 #include "route.h"
+#include "schools.h"
 #include "valid.h"
 
-/* ---- periods the dashboard moves between ---- */
+/* ---- periods the dashboard moves between (indicator_periods.c chooses them) ---- */
 
 /* A FY quarter's start year and number, from its name "FY2025-26-Q1". */
 static void quarter_parts(const struct period *q, int *fy, int *n)
 {
 	*fy = q->from.m >= 4 ? q->from.y : q->from.y - 1;
 	*n = q->from.m >= 4 ? (q->from.m - 4) / 3 + 1 : 4;
-}
-
-static void quarter_named(int fy, int n, struct period *out)
-{
-	char name[48];
-	snprintf(name, sizeof name, "FY%04d-%02d-Q%d", fy, (fy + 1) % 100, n);
-	period_parse(name, out);
-}
-
-/* The financial-year quarter holding a local date. */
-static void quarter_of(int y, int m, struct period *p)
-{
-	quarter_named(m >= 4 ? y : y - 1, m >= 4 ? (m - 4) / 3 + 1 : 4, p);
-}
-
-/* The quarter delta quarters away from q (a FY quarter). */
-static void quarter_step(const struct period *q, int delta, struct period *out)
-{
-	int fy, n;
-	quarter_parts(q, &fy, &n);
-	int index = fy * 4 + (n - 1) + delta;
-	quarter_named(index / 4, index % 4 + 1, out);
-}
-
-/* The last quarter that has ended by now: what a quarterly Board meeting reports on. */
-static void latest_quarter(int64_t now, struct period *p)
-{
-	time_t t = (time_t)now;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	struct period current;
-	quarter_of(tm.tm_year + 1900, tm.tm_mon + 1, &current);
-	quarter_step(&current, -1, p);
-}
-
-/* The same period a year earlier. */
-static bool year_before(const struct period *p, struct period *out)
-{
-	char name[48];
-	int y = p->from.y - 1;
-	switch (p->kind) {
-	case PERIOD_YEAR: snprintf(name, sizeof name, "%04d", y); break;
-	case PERIOD_MONTH: snprintf(name, sizeof name, "%04d-%02d", y, p->from.m); break;
-	case PERIOD_FY: snprintf(name, sizeof name, "FY%04d-%02d", y, (y + 1) % 100); break;
-	case PERIOD_FY_QUARTER: quarter_step(p, -4, out); return true;
-	case PERIOD_AY: snprintf(name, sizeof name, "AY%04d-%02d", y, (y + 1) % 100); break;
-	default: return false;
-	}
-	return period_parse(name, out);
 }
 
 /* A short label for a quarter on a chart: "Q1 25-26". */
@@ -92,8 +47,8 @@ struct scope {
 	const char *area;
 };
 
-/* period and area from the query (defaults: the latest quarter, Greater Essex). Returns 0, or
- * 400 with *field and *error set. */
+/* period and area from the query (defaults: the latest quarter holding a record, Greater Essex).
+ * Returns 0, or 400 with *field and *error set. */
 static int read_scope(const struct req *r, struct scope *s, const char **field, const char **error)
 {
 	const char *period = req_query(r, "period"), *area = req_query(r, "area");
@@ -104,7 +59,7 @@ static int read_scope(const struct req *r, struct scope *s, const char **field, 
 			return 400;
 		}
 	} else {
-		latest_quarter(now_utc(), &s->period);
+		indicator_default_period(r->db, now_utc(), &s->period);
 	}
 	s->area = area && *area ? area : "greater-essex";
 	if (!ref_area_exists(r->db, s->area, false)) {
@@ -172,13 +127,13 @@ int indicators_api_series(const struct req *r, struct resp *o)
 		if (!period_parse(ts, &to) || to.kind != PERIOD_FY_QUARTER)
 			return resp_error(o, 400, "Give to as a quarter, like FY2025-26-Q2.", "to");
 	} else {
-		latest_quarter(now_utc(), &to);
+		indicator_latest_quarter(now_utc(), &to);
 	}
 	if (fs && *fs) {
 		if (!period_parse(fs, &from) || from.kind != PERIOD_FY_QUARTER)
 			return resp_error(o, 400, "Give from as a quarter, like FY2024-25-Q3.", "from");
 	} else {
-		quarter_step(&to, -7, &from);
+		period_quarter_step(&to, -7, &from);
 	}
 	int fy, n;
 	quarter_parts(&from, &fy, &n);
@@ -190,7 +145,7 @@ int indicators_api_series(const struct req *r, struct resp *o)
 	json_t *list = json_array();
 	for (int i = 0; i < count; i++) {
 		struct period q;
-		quarter_step(&from, i, &q);
+		period_quarter_step(&from, i, &q);
 		struct indicator_ctx c;
 		struct indicator_value v;
 		indicator_ctx_init(&c, r->db, r->arena, &q, area, now_utc());
@@ -435,30 +390,6 @@ static const char *const outcome_titles[] = {
 	[5] = "Outcome 5: communities, professionals and employers recognise abuse and know how to act",
 };
 
-/* The figure as people read it; suppressed and missing figures say why there is no number. */
-static const char *value_text(struct arena *a, const struct indicator *ind, const struct indicator_value *v)
-{
-	if (v->suppressed)
-		return "Suppressed: " DISCLOSURE_SUPPRESSED_TEXT;
-	if (!v->available)
-		return ind->kind == IND_EXTERNAL ? "Not yet provided" : "No records";
-	if (ind->kind == IND_RATE)
-		return arena_printf(a, "%.1f%%", v->value);
-	return v->value == floor(v->value) ? arena_printf(a, "%.0f", v->value) : arena_printf(a, "%.1f", v->value);
-}
-
-static void status_tag(struct resp *o, const char *status)
-{
-	if (strcmp(status, "on-track") == 0)
-		html_tag(o, "On track", "green");
-	else if (strcmp(status, "off-track") == 0)
-		html_tag(o, "Off track", "red");
-	else if (strcmp(status, "no-value") == 0)
-		html_tag(o, "No figure", "grey");
-	else
-		html_tag(o, "No target", "grey");
-}
-
 static const char *scope_query(struct arena *a, const struct scope *s)
 {
 	struct buf b = {0};
@@ -471,26 +402,77 @@ static const char *scope_query(struct arena *a, const struct scope *s)
 	return q;
 }
 
+/* "FY2026-27-Q3: October to December 2026": the period's name, as everywhere, and its months. */
+static void period_option(struct resp *o, const struct period *p, const struct period *chosen)
+{
+	char months[64];
+	period_months_human(p, months, sizeof months);
+	htmlf(o, "<option value=\"%h\"%h>%h: %h</option>", p->name, strcmp(p->name, chosen->name) == 0 ? " selected" : "",
+	      p->name, months);
+}
+
+/* The period as a choice among those indicator_periods.c offers, grouped by kind; a period named
+ * in the address that is not among them (a month, an older year) leads the list, chosen. */
+static void period_select(const struct req *r, struct resp *o, const struct period *chosen, const struct form_errors *fe)
+{
+	struct period *choices;
+	int n = indicator_period_choices(r->db, r->arena, now_utc(), &choices);
+	bool listed = false;
+	for (int i = 0; i < n; i++)
+		listed |= strcmp(choices[i].name, chosen->name) == 0;
+	const char *err = form_error_for(fe, "period");
+	htmlf(o, "<div class=\"govuk-form-group%h\"><label class=\"govuk-label\" for=\"period\">Period</label>"
+		 "<div id=\"period-hint\" class=\"govuk-hint\">Financial years, their quarters, academic and calendar "
+		 "years, from the first record to today</div>",
+	      err ? " govuk-form-group--error" : "");
+	if (err)
+		htmlf(o, "<p id=\"period-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:"
+			 "</span> %h</p>",
+		      err);
+	htmlf(o, "<select class=\"govuk-select%h\" id=\"period\" name=\"period\" aria-describedby=\"period-hint%h\">",
+	      err ? " govuk-select--error" : "", err ? " period-error" : "");
+	static const char *const groups[PERIOD__MAX] = {[PERIOD_FY_QUARTER] = "Quarters of financial years",
+							[PERIOD_FY] = "Financial years",
+							[PERIOD_AY] = "Academic years",
+							[PERIOD_YEAR] = "Calendar years",
+							[PERIOD_MONTH] = "Months"};
+	if (!listed) {
+		html_lit(o, "<optgroup label=\"Chosen\">");
+		period_option(o, chosen, chosen);
+		html_lit(o, "</optgroup>");
+	}
+	for (int i = 0; i < n; i++) {
+		if (i == 0 || choices[i].kind != choices[i - 1].kind)
+			htmlf(o, "%h<optgroup label=\"%h\">", i ? "</optgroup>" : "", groups[choices[i].kind]);
+		period_option(o, &choices[i], chosen);
+	}
+	if (n)
+		html_lit(o, "</optgroup>");
+	html_lit(o, "</select></div>");
+}
+
 static void scope_form(const struct req *r, struct resp *o, const struct scope *s, const char *action,
 		       const struct form_errors *fe)
 {
-	htmlf(o, "<form method=\"get\" action=\"%h\" class=\"lantern-filter\">", action);
-	html_input(o, fe, &(struct field){.name = "period", .label = "Period", .value = s->period.name,
-					  .hint = "A quarter (FY2025-26-Q2), financial year (FY2025-26), academic year "
-						  "(AY2025-26), calendar year (2025) or month (2025-07)",
-					  .width = "govuk-input--width-10"});
+	htmlf(o, "<form method=\"get\" action=\"%h\" class=\"lantern-filter\" id=\"filters\">", action);
+	period_select(r, o, &s->period, fe);
 	const struct option *areas;
 	size_t n = ref_area_options(r->db, r->arena, false, &areas);
 	html_select(o, fe, &(struct field){.name = "area", .label = "Area", .value = s->area}, areas + 1, n - 1);
 	html_button_secondary(o, "Show");
 	html_lit(o, "</form>");
-	struct period prev, next;
-	if (s->period.kind == PERIOD_FY_QUARTER) {
-		quarter_step(&s->period, -1, &prev);
-		quarter_step(&s->period, 1, &next);
-		htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%h?period=%u&amp;area=%u\">Previous quarter</a> · "
-			 "<a class=\"govuk-link\" href=\"%h?period=%u&amp;area=%u\">Next quarter</a></p>",
-		      action, prev.name, s->area, action, next.name, s->area);
+	struct period prev, next, current;
+	if (s->period.kind == PERIOD_FY_QUARTER && period_quarter_step(&s->period, -1, &prev) &&
+	    period_quarter_step(&s->period, 1, &next)) {
+		indicator_latest_quarter(now_utc(), &current);
+		period_quarter_step(&current, 1, &current);
+		htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%h?period=%u&amp;area=%u\">Previous quarter</a>",
+		      action, prev.name, s->area);
+		/* No quarter that has not begun: it would hold nothing but zeros. */
+		if (!period_starts_before(&current, &next))
+			htmlf(o, " · <a class=\"govuk-link\" href=\"%h?period=%u&amp;area=%u\">Next quarter</a>", action,
+			      next.name, s->area);
+		html_lit(o, "</p>");
 	}
 }
 
@@ -532,21 +514,19 @@ static void dashboard_init(struct db *db, struct arena *a, const struct scope *s
 		children_init(db, a, s, now, d);
 	indicator_ctx_init(&d->period, db, a, &s->period, s->area, now);
 	struct period prior;
-	d->has_prior = year_before(&s->period, &prior);
+	d->has_prior = period_year_before(&s->period, &prior);
 	if (d->has_prior)
 		indicator_ctx_init(&d->prior, db, a, &prior, s->area, now);
 	struct period last, current;
 	struct period_date end;
 	period_last_day(&s->period, &end);
-	quarter_of(end.y, end.m, &last);
-	time_t t = (time_t)now;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	quarter_of(tm.tm_year + 1900, tm.tm_mon + 1, &current);
-	if (last.from.y * 12 + last.from.m > current.from.y * 12 + current.from.m)
+	period_quarter_of(end.y, end.m, &last);
+	indicator_latest_quarter(now, &current);
+	period_quarter_step(&current, 1, &current);
+	if (period_starts_before(&current, &last))
 		last = current;
 	for (int i = 0; i < 8; i++) {
-		quarter_step(&last, i - 7, &d->quarters[i]);
+		period_quarter_step(&last, i - 7, &d->quarters[i]);
 		indicator_ctx_init(&d->quarter[i], db, a, &d->quarters[i], s->area, now);
 	}
 }
@@ -560,7 +540,7 @@ static void quarters_chart(const struct req *r, struct resp *o, const struct ind
 		struct indicator_value v;
 		indicator_compute(ind, &d->quarter[i], &v);
 		points[i] = (struct chart_point){quarter_label(r->arena, &d->quarters[i]), v.value, !v.available || v.suppressed};
-		values[i] = value_text(r->arena, ind, &v);
+		values[i] = indicator_value_text(r->arena, ind, &v);
 	}
 	const char *id = arena_printf(r->arena, "chart-%c%c%c", ind->id[0], ind->id[1], ind->id[3]);
 	html_lit(o, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
@@ -595,27 +575,28 @@ static void indicator_section(const struct req *r, struct resp *o, const struct 
 	htmlf(o, "<section class=\"lantern-indicator\" id=\"%h\"><h3 class=\"govuk-heading-m\">"
 		 "<span class=\"govuk-caption-m\">%h</span>%h</h3>"
 		 "<p class=\"govuk-body lantern-indicator__value\"><span class=\"govuk-!-font-size-48 govuk-!-font-weight-bold\">%h</span>",
-	      ind->id, ind->id, ind->title, value_text(r->arena, ind, &v));
+	      ind->id, ind->id, ind->title, indicator_value_text(r->arena, ind, &v));
 	if (v.ratio && v.available && !v.suppressed)
 		htmlf(o, " <span class=\"govuk-body-s\">(%D of %D)</span>", v.numerator, v.denominator);
 	html_lit(o, "</p><dl class=\"govuk-summary-list govuk-summary-list--no-border\">");
-	if (v.has_pre)
+	if (v.has_pre) {
+		struct indicator_value pre = {.available = v.pre_available, .value = v.pre_value,
+					      .suppressed = v.pre_suppressed, .no_answers = v.pre_no_answers};
 		htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Before the programme (pre)"
 			 "</dt><dd class=\"govuk-summary-list__value\">%h (%D responses)</dd></div>",
-		      v.pre_suppressed ? "Suppressed: " DISCLOSURE_SUPPRESSED_TEXT
-				       : (v.pre_available ? arena_printf(r->arena, "%.1f%%", v.pre_value) : "No records"),
-		      v.pre_denominator);
+		      indicator_value_text(r->arena, ind, &pre), v.pre_denominator);
+	}
 	if (has_prior)
 		htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">A year before (%h)</dt>"
 			 "<dd class=\"govuk-summary-list__value\">%h</dd></div>",
-		      d->prior.period.name, value_text(r->arena, ind, &before));
+		      d->prior.period.name, indicator_value_text(r->arena, ind, &before));
 	htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Baseline</dt>"
 		 "<dd class=\"govuk-summary-list__value\">%h</dd></div>"
 		 "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Target</dt>"
 		 "<dd class=\"govuk-summary-list__value\">%h ",
 	      has_baseline ? arena_printf(r->arena, "%s (%s)", number_text(r->arena, baseline), baseline_period) : "Not set",
-	      has_target ? number_text(r->arena, target) : "Not set");
-	status_tag(o, indicator_status(ind, &v, has_target, target));
+	      indicator_target_text(r->arena, ind, has_target, target));
+	indicator_rag_tag(o, ind, &v, has_target, target);
 	html_lit(o, "</dd></div>");
 	if (ind->kind == IND_EXTERNAL && v.available)
 		htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Source</dt>"
@@ -649,21 +630,11 @@ static void breakdown(const struct req *r, struct resp *o, const struct scope *s
 			struct indicator_value v;
 			indicator_compute(&indicators[i], &d->child[k], &v);
 			htmlf(o, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%h</td>",
-			      v.suppressed ? "Suppressed" : value_text(r->arena, &indicators[i], &v));
+			      indicator_value_brief(r->arena, &indicators[i], &v));
 		}
 		html_lit(o, "</tr>");
 	}
 	html_lit(o, "</tbody></table></div>");
-}
-
-static const char SQL_AREA_NAME[] = "SELECT name FROM areas WHERE id = ?";
-
-static const char *area_name(const struct req *r, const char *id)
-{
-	struct db_stmt *st = db_query(r->db, SQL_AREA_NAME, "s", id);
-	const char *name = db_next(st) ? arena_strdup(r->arena, db_col_text(st, 0)) : id;
-	db_done(st);
-	return name;
 }
 
 int indicators_dashboard(const struct req *r, struct resp *o)
@@ -674,29 +645,32 @@ int indicators_dashboard(const struct req *r, struct resp *o)
 	int status = 200;
 	if (read_scope(r, &s, &field, &error)) {
 		form_error(&fe, field, error);
-		latest_quarter(now_utc(), &s.period);
+		indicator_default_period(r->db, now_utc(), &s.period);
 		s.area = "greater-essex";
 		status = 400;
 	}
-	struct period_date last;
-	period_last_day(&s.period, &last);
-	char from[40], to[40];
-	snprintf(from, sizeof from, "%d/%d/%d", s.period.from.d, s.period.from.m, s.period.from.y);
-	snprintf(to, sizeof to, "%d/%d/%d", last.d, last.m, last.y);
+	char days[96];
+	period_days_human(&s.period, days, sizeof days);
 	struct page p = {.title = "Indicators", .nav = "/indicators", .wide = true, .errors = &fe};
 	page_begin(r, o, &p);
+	/* The summary first, so the first screen holds the figures; the filters follow it. */
 	htmlf(o, "<span class=\"govuk-caption-l\">%h, %h</span><h1 class=\"govuk-heading-xl\">Outcome 1 and Outcome 5 "
-		 "indicators</h1><p class=\"govuk-body\">%h to %h. Figures count everything in the area and the areas within "
-		 "it.</p>",
-	      area_name(r, s.area), s.period.name, from, to);
+		 "indicators</h1><p class=\"govuk-body\">%h. Figures count everything in the area and the areas within "
+		 "it. <a class=\"govuk-link\" href=\"#filters\">Change the period or area</a></p>",
+	      ref_area_name(r->db, s.area), s.period.name, days);
+	struct dashboard d;
+	dashboard_init(r->db, r->arena, &s, true, &d);
+	indicator_summary(r, o, &d.period, d.has_prior ? &d.prior : NULL);
+	htmlf(o, "<p class=\"govuk-body-s\">Met: the target is reached. Nearly met: within %d%% of it. Not met: further "
+		 "from it. A quarter without a target of its own is judged against its financial year's.</p>"
+		 "<h2 class=\"govuk-heading-m\">Period and area</h2>",
+	      INDICATOR_AMBER_PERCENT);
 	scope_form(r, o, &s, "/indicators", &fe);
 	const char *q = scope_query(r->arena, &s);
 	htmlf(o, "<p class=\"govuk-body\">Download every figure: <a class=\"govuk-link\" href=\"/indicators/export?%h&amp;"
 		 "format=csv\">CSV</a> · <a class=\"govuk-link\" href=\"/indicators/export?%h&amp;format=json\">JSON</a> · "
 		 "<a class=\"govuk-link\" href=\"/indicators/export?%h&amp;format=adx&amp;breakdown=1\">ADX for DHIS2</a></p>",
 	      q, q, q);
-	struct dashboard d;
-	dashboard_init(r->db, r->arena, &s, true, &d);
 	for (int outcome = 1; outcome <= 5; outcome += 4) {
 		htmlf(o, "<h2 class=\"govuk-heading-l\">%h</h2>", outcome_titles[outcome]);
 		for (int i = 0; i < indicators_count; i++)
@@ -708,19 +682,22 @@ int indicators_dashboard(const struct req *r, struct resp *o)
 	return status;
 }
 
-/* What the Board opens first: the latest quarter (the dashboard's default) and the last whole
- * financial year, for Greater Essex. Both are over, so their figures rarely change once counted. */
+/* What the Board opens first: the dashboard's default (the latest quarter holding a record) and the
+ * last whole financial year, for Greater Essex. */
 void indicators_warm(struct db *db, struct arena *a)
 {
 	int64_t now = now_utc();
 	struct scope scopes[2] = {{.area = "greater-essex"}, {.area = "greater-essex"}};
-	latest_quarter(now, &scopes[0].period);
-	char fy[16];
-	snprintf(fy, sizeof fy, "%.9s", scopes[0].period.name); /* "FY2026-27" of "FY2026-27-Q2" */
-	struct period this_year;
-	if (!period_parse(fy, &this_year) || !year_before(&this_year, &scopes[1].period))
-		return;
 	db_snapshot_begin(db);
+	indicator_default_period(db, now, &scopes[0].period);
+	struct period latest, this_year;
+	indicator_latest_quarter(now, &latest);
+	char fy[16];
+	snprintf(fy, sizeof fy, "%.9s", latest.name); /* "FY2026-27" of "FY2026-27-Q2" */
+	if (!period_parse(fy, &this_year) || !period_year_before(&this_year, &scopes[1].period)) {
+		db_snapshot_end(db);
+		return;
+	}
 	for (int k = 0; k < 2; k++) {
 		struct dashboard d;
 		dashboard_init(db, a, &scopes[k], true, &d);
@@ -747,7 +724,7 @@ void indicators_warm(struct db *db, struct arena *a)
 
 /* Each query lists what the indicator of the same name counts, for the period and area. */
 static const char SQL_DRILL_DELIVERIES[] =
-	"SELECT d.delivered_on, s.name, s.urn, s.phase, d.module_id, d.year_group, d.pupils_reached FROM deliveries d"
+	"SELECT d.delivered_on, s.name, s.urn, s.phase, d.module_id, d.year_group, d.pupils_reached, d.course_id FROM deliveries d"
 	" JOIN settings s ON s.urn = d.urn WHERE d.delivered_on >= :from AND d.delivered_on < :to"
 	" AND s.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area)"
 	" AND (:kind <> 'O1.1' OR (d.course_id = 'risk-avert' AND s.phase IN ('secondary', 'all-through', 'special',"
@@ -757,7 +734,7 @@ static const char SQL_DRILL_DELIVERIES[] =
 #define EVALUATIONS_OF(s) " (SELECT count(*) FROM evaluations e JOIN bookings b ON b.id = e.booking_id WHERE b.session_id = " s ".id)"
 /* Per session: evaluations are counted for all, but who was confident only for released ones. */
 static const char SQL_DRILL_SESSIONS[] =
-	"SELECT s.id, s.course_id, s.ends_at, s.venue_name, s.area,"
+	"SELECT s.id, s.course_id, s.ends_at, s.venue_name, (SELECT name FROM areas WHERE id = s.area),"
 	" (SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.booked_at IS NOT NULL AND b.booked_at <= s.starts_at"
 	" AND (b.cancelled_at IS NULL OR b.cancelled_at > s.starts_at)),"
 	" (SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status IN ('attended', 'late', 'partial')),"
@@ -776,13 +753,14 @@ static const char SQL_DRILL_RUNS[] =
 	" WHERE u.opened_at >= :fromt AND u.opened_at < :tot"
 	" AND s.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area) GROUP BY u.id ORDER BY u.opened_at LIMIT 500";
 static const char SQL_DRILL_PLACEMENTS[] =
-	"SELECT p.campaign_id, p.material_id, p.place, p.area, p.placed_on, p.quantity,"
+	"SELECT p.campaign_id, p.material_id, p.place, (SELECT name FROM areas WHERE id = p.area), p.placed_on, p.quantity,"
 	" (SELECT count(*) FROM scans c WHERE c.placement_id = p.id AND c.scanned_at >= :fromt AND c.scanned_at < :tot)"
 	" FROM placements p WHERE p.placed_on < :to AND p.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area)"
 	" ORDER BY 7 DESC, p.placed_on LIMIT 500";
 static const char SQL_DRILL_PLEDGES[] =
-	"SELECT employer, sector, area, signed_on FROM employer_pledges WHERE signed_on < :to"
-	" AND area IN (SELECT descendant FROM area_tree WHERE ancestor = :area) ORDER BY signed_on LIMIT 500";
+	"SELECT e.employer, x.name, a.name, e.signed_on FROM employer_pledges e JOIN sectors x ON x.id = e.sector"
+	" JOIN areas a ON a.id = e.area WHERE e.signed_on < :to"
+	" AND e.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area) ORDER BY e.signed_on LIMIT 500";
 static const char SQL_DRILL_EXTERNAL[] =
 	"SELECT f.value, f.source, coalesce(f.note, ''), coalesce(u.name, 'lantern'), f.entered_at FROM external_figures f"
 	" LEFT JOIN users u ON u.id = f.entered_by WHERE f.indicator = :kind AND f.period = :period AND f.area = :area";
@@ -817,16 +795,43 @@ static void cell_int(struct resp *o, int64_t v)
 	htmlf(o, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%D</td>", v);
 }
 
-/* A row of the first ntext columns as text and the rest, up to ncols, as whole numbers. */
-static void text_then_numbers_row(struct resp *o, struct db_stmt *st, int ntext, int ncols)
+/* A record's date ("2026-03-05") as people read it ("5 March 2026"). */
+static void cell_day(struct resp *o, const char *date)
 {
-	html_lit(o, "<tr class=\"govuk-table__row\">");
-	for (int c = 0; c < ncols; c++)
-		if (c < ntext)
-			cell(o, db_col_text(st, c));
-		else
-			cell_int(o, db_col_int64(st, c));
-	html_lit(o, "</tr>");
+	int y, m, d;
+	char text[32];
+	if (date && valid_date(date, &y, &m, &d))
+		period_day_human(&(struct period_date){y, m, d}, text, sizeof text);
+	else
+		snprintf(text, sizeof text, "%s", date ? date : "");
+	cell(o, text);
+}
+
+/* Names from the catalogue for the codes records keep. */
+static const char *course_title(const char *id)
+{
+	const struct course *c = catalog_course(id);
+	return c ? c->title : id;
+}
+
+static const char *module_title(const char *course, const char *module)
+{
+	const struct course *c = catalog_course(course);
+	const struct module *m = c ? catalog_module(c, module) : NULL;
+	return m ? m->title : c && strcmp(c->id, module) == 0 ? c->title : module;
+}
+
+static const char *campaign_title(const char *id)
+{
+	const struct campaign *c = catalog_campaign(id);
+	return c ? c->title : id;
+}
+
+static const char *material_title(const char *campaign, const char *material)
+{
+	const struct campaign *c = catalog_campaign(campaign);
+	const struct material *m = c ? campaign_material(c, material) : NULL;
+	return m ? m->title : material;
 }
 
 /* What a drill-down shows for a run or session whose answers are not released (disclosure.h). */
@@ -840,8 +845,18 @@ static int drill_rows(const struct req *r, struct resp *o, const struct indicato
 	if (strcmp(records, "deliveries") == 0) {
 		static const char *const cols[] = {"Date", "Setting", "URN", "Phase", "Module", "Year", "Pupils reached"};
 		table_head(o, cols, 7);
-		for (st = drill_query(r, SQL_DRILL_DELIVERIES, ind, s); db_next(st); rows++)
-			text_then_numbers_row(o, st, 5, 7);
+		for (st = drill_query(r, SQL_DRILL_DELIVERIES, ind, s); db_next(st); rows++) {
+			const char *phase = schools_phase_label(db_col_text(st, 3));
+			html_lit(o, "<tr class=\"govuk-table__row\">");
+			cell_day(o, db_col_text(st, 0));
+			cell(o, db_col_text(st, 1));
+			cell(o, db_col_text(st, 2));
+			cell(o, phase ? phase : db_col_text(st, 3));
+			cell(o, module_title(db_col_text(st, 7), db_col_text(st, 4)));
+			cell_int(o, db_col_int64(st, 5));
+			cell_int(o, db_col_int64(st, 6));
+			html_lit(o, "</tr>");
+		}
 	} else if (strcmp(records, "sessions") == 0 || strcmp(records, "attendances") == 0 ||
 		   strcmp(records, "evaluations") == 0) {
 		/* Per session, never per person: who attended stays with the session's trainers. */
@@ -853,7 +868,7 @@ static int drill_rows(const struct req *r, struct resp *o, const struct indicato
 			time_human(db_col_int64(st, 2), when, sizeof when);
 			htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
 				 "href=\"/sessions/%D\">%h</a></td>",
-			      db_col_int64(st, 0), db_col_text(st, 1));
+			      db_col_int64(st, 0), course_title(db_col_text(st, 1)));
 			cell(o, when);
 			cell(o, db_col_text(st, 3));
 			cell(o, db_col_text(st, 4));
@@ -883,15 +898,26 @@ static int drill_rows(const struct req *r, struct resp *o, const struct indicato
 	} else if (strcmp(records, "placements") == 0) {
 		static const char *const cols[] = {"Campaign", "Material", "Place", "Area", "Placed", "Quantity", "Scans in period"};
 		table_head(o, cols, 7);
-		for (st = drill_query(r, SQL_DRILL_PLACEMENTS, ind, s); db_next(st); rows++)
-			text_then_numbers_row(o, st, 5, 7);
+		for (st = drill_query(r, SQL_DRILL_PLACEMENTS, ind, s); db_next(st); rows++) {
+			const char *campaign = db_col_text(st, 0);
+			html_lit(o, "<tr class=\"govuk-table__row\">");
+			cell(o, campaign_title(campaign));
+			cell(o, material_title(campaign, db_col_text(st, 1)));
+			cell(o, db_col_text(st, 2));
+			cell(o, db_col_text(st, 3));
+			cell_day(o, db_col_text(st, 4));
+			cell_int(o, db_col_int64(st, 5));
+			cell_int(o, db_col_int64(st, 6));
+			html_lit(o, "</tr>");
+		}
 	} else if (strcmp(records, "pledges") == 0) {
 		static const char *const cols[] = {"Employer", "Sector", "Area", "Signed"};
 		table_head(o, cols, 4);
 		for (st = drill_query(r, SQL_DRILL_PLEDGES, ind, s); db_next(st); rows++) {
 			html_lit(o, "<tr class=\"govuk-table__row\">");
-			for (int c = 0; c < 4; c++)
+			for (int c = 0; c < 3; c++)
 				cell(o, db_col_text(st, c));
+			cell_day(o, db_col_text(st, 3));
 			html_lit(o, "</tr>");
 		}
 	} else {
@@ -923,10 +949,13 @@ int indicators_detail_page(const struct req *r, struct resp *o)
 	if (read_scope(r, &s, &field, &error))
 		return page_error(r, o, 400, "There is a problem", error);
 	struct page p = {.title = arena_printf(r->arena, "%s %s", ind->id, ind->title), .nav = "/indicators", .wide = true,
-			 .back = arena_printf(r->arena, "/indicators?%s", scope_query(r->arena, &s))};
+			 .back = arena_printf(r->arena, "/indicators?%s#%s", scope_query(r->arena, &s), ind->id)};
 	page_begin(r, o, &p);
-	htmlf(o, "<span class=\"govuk-caption-l\">%h, %h, %h</span><h1 class=\"govuk-heading-xl\">%h</h1>", ind->id,
-	      area_name(r, s.area), s.period.name, ind->title);
+	char days[96];
+	period_days_human(&s.period, days, sizeof days);
+	htmlf(o, "<span class=\"govuk-caption-l\">%h, %h, %h</span><h1 class=\"govuk-heading-xl\">%h</h1>"
+		 "<p class=\"govuk-body\">%h.</p>",
+	      ind->id, ref_area_name(r->db, s.area), s.period.name, ind->title, days);
 	scope_form(r, o, &s, arena_printf(r->arena, "/indicators/%s", ind->id), NULL);
 	struct dashboard d;
 	dashboard_init(r->db, r->arena, &s, false, &d);

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "disclosure.h"
 #include "evaluations.h"
+#include "ref.h"
 #include "survey_results.h"
 #include "util.h"
 
@@ -56,6 +57,15 @@ static const char SQL_CAMPAIGN_PLACED[] =
 static const char SQL_O5_5[] = "SELECT coalesce(sum(d.n), 0) FROM scan_daily d"
 			       " WHERE d.day >= :from AND d.day < :to AND" IN_AREA("d.area");
 static const char SQL_O5_6[] = "SELECT count(*) FROM employer_pledges e WHERE e.signed_on < :to AND" IN_AREA("e.area");
+/* Whether any answer at all is held in scope, released or not (by phase for surveys). Showing only
+ * that answers exist is safe: the drill-downs list every run and session with its count. */
+static const char SQL_SURVEY_HELD[] =
+	"SELECT r.phase FROM survey_runs r JOIN settings s ON s.urn = r.urn WHERE r.opened_at >= :fromt"
+	" AND r.opened_at < :tot AND" IN_AREA("s.area") " AND EXISTS (SELECT 1 FROM survey_responses x WHERE x.run_id = r.id)"
+	" GROUP BY r.phase";
+static const char SQL_EVALUATIONS_HELD[] =
+	"SELECT EXISTS (SELECT 1 FROM evaluations e JOIN bookings b ON b.id = e.booking_id JOIN sessions s ON s.id = b.session_id"
+	" WHERE" DELIVERED("s") ")";
 static const char SQL_EXTERNAL[] = "SELECT value, source, note FROM external_figures"
 				   " WHERE indicator = ? AND period = ? AND area = ?";
 
@@ -121,6 +131,16 @@ static void o1_5(const struct indicator_ctx *c, struct indicator_value *v)
 	v->pre_numerator = pre->good;
 	v->pre_denominator = pre->n;
 	v->pre_suppressed = disclosure_figure(pre->good, pre->n, false).suppressed;
+	if (!v->suppressed && !v->pre_suppressed)
+		return;
+	bool held[2] = {false, false}; /* pre, post */
+	const struct db_named vals[] = {{":area", c->area, 0}, {":fromt", NULL, c->from}, {":tot", NULL, c->to}};
+	struct db_stmt *st = db_query_named(c->db, SQL_SURVEY_HELD, vals, (int)ARRAY_LEN(vals));
+	while (db_next(st))
+		held[strcmp(db_col_text(st, 0), "post") == 0] = true;
+	db_done(st);
+	v->no_answers = v->suppressed && !held[1];
+	v->pre_no_answers = v->pre_suppressed && !held[0];
 }
 
 /* Evaluations of sessions delivered in the period rating confidence to act 4 or 5: released
@@ -136,6 +156,7 @@ static void o5_7(const struct indicator_ctx *c, struct indicator_value *v)
 	}
 	set_rate(v, confident, n);
 	v->suppressed = disclosure_figure(confident, n, false).suppressed;
+	v->no_answers = v->suppressed && count(c, SQL_EVALUATIONS_HELD) == 0;
 }
 
 /* Campaigns in the catalogue whose dates overlap the period, with two or more partners; an area
@@ -436,6 +457,59 @@ void indicator_targets(struct db *db, struct arena *a, const struct indicator *i
 	}
 }
 
+int indicator_decimals(const struct indicator *ind)
+{
+	return ind->kind == IND_RATE ? 1 : ind->kind == IND_COUNT ? 0 : -1;
+}
+
+double indicator_round(const struct indicator *ind, double v)
+{
+	int decimals = indicator_decimals(ind);
+	if (decimals < 0)
+		return v;
+	double scale = pow(10, decimals);
+	return round(v * scale) / scale;
+}
+
+void indicator_number_text(const struct indicator *ind, double v, char out[32])
+{
+	int decimals = indicator_decimals(ind);
+	if (decimals < 0)
+		double_text(v, out);
+	else
+		snprintf(out, 32, "%.*f", decimals, indicator_round(ind, v));
+}
+
+/* How far v is from meeting target, as a share of the target (0 when met); both at the figure's
+ * precision. */
+static double shortfall(const struct indicator *ind, double v, double target)
+{
+	v = indicator_round(ind, v);
+	target = indicator_round(ind, target);
+	double gap = ind->better > 0 ? target - v : v - target;
+	if (gap <= 1e-9 * fabs(target))
+		return 0;
+	return target != 0 ? gap / fabs(target) : INFINITY;
+}
+
+enum indicator_rag indicator_rag(const struct indicator *ind, const struct indicator_value *v, bool has_target,
+				 double target)
+{
+	if (!has_target || !v->available || v->suppressed)
+		return RAG_NONE;
+	double gap = shortfall(ind, v->value, target);
+	if (gap == 0)
+		return RAG_GREEN;
+	/* A little slack, so a figure exactly 10% short is amber however the division rounds. */
+	return gap <= INDICATOR_AMBER_PERCENT / 100.0 + 1e-9 ? RAG_AMBER : RAG_RED;
+}
+
+const char *indicator_rag_name(enum indicator_rag rag)
+{
+	static const char *const names[] = {NULL, "green", "amber", "red"};
+	return names[rag];
+}
+
 const char *indicator_status(const struct indicator *ind, const struct indicator_value *v, bool has_target,
 			     double target)
 {
@@ -443,14 +517,20 @@ const char *indicator_status(const struct indicator *ind, const struct indicator
 		return "no-target";
 	if (!v->available || v->suppressed)
 		return "no-value";
-	bool met = ind->better > 0 ? v->value >= target : v->value <= target;
-	return met ? "on-track" : "off-track";
+	return indicator_rag(ind, v, has_target, target) == RAG_GREEN ? "on-track" : "off-track";
 }
 
 static json_t *number(double v)
 {
 	/* Whole numbers print as integers (counts), others with their decimals (rates). */
 	return v == floor(v) && fabs(v) < 1e15 ? json_integer((json_int_t)v) : json_real(v);
+}
+
+/* A figure at its precision: a rate's 22.2 is the nearest double to 22.2, which a JSON writer with
+ * 15 significant digits prints as 22.2 (with 17 it would print 22.199999999999999). */
+static json_t *figure(const struct indicator *ind, double v)
+{
+	return number(indicator_round(ind, v));
 }
 
 json_t *indicator_json(struct db *db, struct arena *a, const struct indicator *ind, const struct indicator_ctx *c,
@@ -464,13 +544,19 @@ json_t *indicator_json(struct db *db, struct arena *a, const struct indicator *i
 	bool shown = v->available && !v->suppressed;
 	json_t *j = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:o, s:b, s:o, s:o, s:s, s:s}", "id", ind->id, "outcome",
 			      ind->outcome, "title", ind->title, "unit", ind->unit, "period", c->period.name, "area", c->area,
-			      "value", shown ? number(v->value) : json_null(), "suppressed", v->suppressed, "baseline",
+			      "value", shown ? figure(ind, v->value) : json_null(), "suppressed", v->suppressed, "baseline",
 			      has_baseline ? number(baseline) : json_null(), "target",
 			      has_target ? number(target) : json_null(), "status",
 			      indicator_status(ind, v, has_target, target), "better", ind->better > 0 ? "higher" : "lower");
 	/* Suppressed figures give away nothing: not even the counts they would rest on. */
 	json_object_set_new(j, "numerator", v->ratio && !v->suppressed ? json_integer(v->numerator) : json_null());
 	json_object_set_new(j, "denominator", v->ratio && !v->suppressed ? json_integer(v->denominator) : json_null());
+	json_object_set_new(j, "area_name", json_string(ref_area_name(db, c->area)));
+	enum indicator_rag rag = indicator_rag(ind, v, has_target, target);
+	json_object_set_new(j, "rag", rag == RAG_NONE ? json_null() : json_string(indicator_rag_name(rag)));
+	/* Figures resting on answers say when there were none at all, which suppression alone does not. */
+	if (strcmp(ind->records, "survey runs") == 0 || strcmp(ind->records, "evaluations") == 0)
+		json_object_set_new(j, "no_responses", json_boolean(v->no_answers));
 	if (v->has_pre) /* survey figures always say how many responses they rest on */
 		json_object_set_new(j, "n", json_integer(v->denominator));
 	if (has_baseline)
@@ -478,10 +564,11 @@ json_t *indicator_json(struct db *db, struct arena *a, const struct indicator *i
 	if (v->has_pre) {
 		bool pre_shown = v->pre_available && !v->pre_suppressed;
 		json_object_set_new(j, "pre", json_pack("{s:o, s:o, s:o, s:i, s:b}", "value",
-							pre_shown ? number(v->pre_value) : json_null(), "numerator",
+							pre_shown ? figure(ind, v->pre_value) : json_null(), "numerator",
 							pre_shown ? json_integer(v->pre_numerator) : json_null(), "denominator",
 							pre_shown ? json_integer(v->pre_denominator) : json_null(), "n",
 							(int)v->pre_denominator, "suppressed", v->pre_suppressed));
+		json_object_set_new(json_object_get(j, "pre"), "no_responses", json_boolean(v->pre_no_answers));
 	}
 	if (ind->kind == IND_EXTERNAL) {
 		json_object_set_new(j, "source", v->source ? json_string(v->source) : json_null());

@@ -139,3 +139,65 @@ void period_bounds_utc(const struct period *p, int64_t *from, int64_t *to)
 	*from = local_midnight(p->from.y, p->from.m, p->from.d);
 	*to = local_midnight(p->to.y, p->to.m, p->to.d);
 }
+
+/* ---- moving between periods ---- */
+
+bool period_quarter_of(int y, int m, struct period *out)
+{
+	int fy = m >= 4 ? y : y - 1, q = m >= 4 ? (m - 4) / 3 : 3;
+	return make(out, PERIOD_FY_QUARTER, fy, month_start(fy, 4 + 3 * q), month_start(fy, 7 + 3 * q));
+}
+
+bool period_quarter_step(const struct period *q, int delta, struct period *out)
+{
+	/* Months since year 0 of the quarter's first month, moved by whole quarters. */
+	int months = q->from.y * 12 + (q->from.m - 1) + 3 * delta;
+	return months >= 0 && period_quarter_of(months / 12, months % 12 + 1, out);
+}
+
+bool period_year_before(const struct period *p, struct period *out)
+{
+	if (p->kind == PERIOD_FY_QUARTER)
+		return period_quarter_step(p, -4, out);
+	int y = p->from.y - 1;
+	return make(out, p->kind, y, date(y, p->from.m, p->from.d), date(p->to.y - 1, p->to.m, p->to.d));
+}
+
+bool period_starts_before(const struct period *a, const struct period *b)
+{
+	return (a->from.y * 12 + a->from.m) * 31 + a->from.d < (b->from.y * 12 + b->from.m) * 31 + b->from.d;
+}
+
+/* ---- periods for people ---- */
+
+static const char *const month_words[] = {"January", "February", "March",     "April",   "May",      "June",
+					  "July",    "August",   "September", "October", "November", "December"};
+
+void period_months_human(const struct period *p, char *out, size_t n)
+{
+	struct period_date last;
+	period_last_day(p, &last);
+	const char *first_month = month_words[(unsigned)(p->from.m - 1) % 12];
+	const char *last_month = month_words[(unsigned)(last.m - 1) % 12];
+	if (p->kind == PERIOD_MONTH)
+		snprintf(out, n, "%s %d", first_month, p->from.y);
+	else if (p->from.y == last.y)
+		snprintf(out, n, "%s to %s %d", first_month, last_month, last.y);
+	else
+		snprintf(out, n, "%s %d to %s %d", first_month, p->from.y, last_month, last.y);
+}
+
+void period_day_human(const struct period_date *d, char *out, size_t n)
+{
+	snprintf(out, n, "%d %s %d", d->d, month_words[(unsigned)(d->m - 1) % 12], d->y);
+}
+
+void period_days_human(const struct period *p, char *out, size_t n)
+{
+	struct period_date last;
+	period_last_day(p, &last);
+	char first[32], end[32];
+	period_day_human(&p->from, first, sizeof first);
+	period_day_human(&last, end, sizeof end);
+	snprintf(out, n, "%s to %s", first, end);
+}

@@ -12,6 +12,7 @@
 #include "period.h"
 #include "campaigns.h"
 #include "catalog.h"
+#include "chart.h"
 #include "db.h"
 #include "ref.h"
 #include "valid.h"
@@ -44,6 +45,7 @@ struct reach {
 	const struct campaign *c;
 	const char *period; /* the name asked for, or NULL for the campaign's whole life so far */
 	char from[16], to[16]; /* dates, half-open */
+	char until[16];        /* the end of what is counted and drawn: to, or tomorrow if sooner */
 	int64_t from_at, to_at;
 	struct bucket buckets[REACH_MAX_BUCKETS];
 	int nbuckets;
@@ -75,7 +77,18 @@ static void date_add_days(const char *date, int days, char out[16])
 	format_date(out, y, m, d + days);
 }
 
-/* Buckets of a day each for short ranges, else of a calendar month. */
+/* "2026-03-05" as the service writes dates: "5 March 2026". */
+static void day_human(const char *date, char *out, size_t n)
+{
+	int y, m, d;
+	if (valid_date(date, &y, &m, &d))
+		period_day_human(&(struct period_date){y, m, d}, out, n);
+	else
+		snprintf(out, n, "%s", date);
+}
+
+/* Buckets of a day each for short periods, else of a calendar month; none after today, which would
+ * only ever be drawn as zero. */
 static void make_buckets(struct reach *rc)
 {
 	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -84,7 +97,7 @@ static void make_buckets(struct reach *rc)
 	rc->daily = days <= 31;
 	char at[16];
 	memcpy(at, rc->from, sizeof at);
-	while (strcmp(at, rc->to) < 0 && rc->nbuckets < REACH_MAX_BUCKETS) {
+	while (strcmp(at, rc->until) < 0 && rc->nbuckets < REACH_MAX_BUCKETS) {
 		struct bucket *b = &rc->buckets[rc->nbuckets++];
 		int y, m, d;
 		valid_date(at, &y, &m, &d);
@@ -96,8 +109,8 @@ static void make_buckets(struct reach *rc)
 			snprintf(b->label, sizeof b->label, "%s %d", months[m - 1], y);
 			format_date(next, y, m + 1, 1);
 		}
-		if (strcmp(next, rc->to) > 0)
-			memcpy(next, rc->to, sizeof next);
+		if (strcmp(next, rc->until) > 0)
+			memcpy(next, rc->until, sizeof next);
 		b->from = midnight_of(at);
 		b->to = midnight_of(next);
 		memcpy(at, next, sizeof at);
@@ -213,7 +226,7 @@ static void gather_others(struct db *db, struct arena *a, struct reach *rc)
 }
 
 /* Fills rc for campaign c and the period named (NULL: from the campaign's start, or its first
- * placement if earlier, to today). False for a period name that cannot be read. */
+ * placement if earlier, to today), counted up to today. False for a period name that cannot be read. */
 static bool gather(struct db *db, struct arena *a, const struct campaign *c, const char *period, struct reach *rc)
 {
 	memset(rc, 0, sizeof *rc);
@@ -225,16 +238,25 @@ static bool gather(struct db *db, struct arena *a, const struct campaign *c, con
 			return false;
 		period_date_text(&p.from, rc->from);
 		period_date_text(&p.to, rc->to);
-	} else {
+	}
+	char today[32], tomorrow[16];
+	time_iso_local(now_utc(), today);
+	today[10] = '\0';
+	date_add_days(today, 1, tomorrow);
+	if (!rc->period) {
 		struct db_stmt *st = db_query(db, SQL_FIRST_PLACED, "s", c->id);
 		const char *first = db_next(st) ? db_col_text(st, 0) : NULL;
 		snprintf(rc->from, sizeof rc->from, "%s", first && strcmp(first, c->starts) < 0 ? first : c->starts);
 		db_done(st);
-		char today[32];
-		time_iso_local(now_utc(), today);
-		today[10] = '\0';
-		date_add_days(strcmp(today, c->ends) > 0 ? today : c->ends, 1, rc->to);
+		memcpy(rc->to, tomorrow, sizeof rc->to);
 	}
+	/* A period still running is drawn to today; one not begun (or a campaign yet to start) shows its
+	 * first day. */
+	memcpy(rc->until, strcmp(rc->to, tomorrow) > 0 ? tomorrow : rc->to, sizeof rc->until);
+	if (strcmp(rc->until, rc->from) <= 0)
+		date_add_days(rc->from, 1, rc->until);
+	if (strcmp(rc->to, rc->from) <= 0)
+		memcpy(rc->to, rc->until, sizeof rc->to);
 	rc->from_at = midnight_of(rc->from);
 	rc->to_at = midnight_of(rc->to);
 	make_buckets(rc);
@@ -272,12 +294,16 @@ static void chart(struct resp *o, const struct reach *rc)
 		      LEFT, y, W - 8, y, LEFT - 6, y + 5, v);
 	}
 	int n = rc->nbuckets ? rc->nbuckets : 1, slot = plot_w / n, bar = slot * 7 / 10;
-	int every = n > 12 ? (n + 11) / 12 : 1; /* label at most a dozen slots */
+	double widest = 0;
+	for (int i = 0; i < rc->nbuckets; i++)
+		widest = widest > chart_text_width(rc->buckets[i].label) ? widest : chart_text_width(rc->buckets[i].label);
+	/* Months every other one at most, whatever room there is; days as room allows. */
+	int every = chart_label_every(n, slot, widest, rc->daily ? 1 : 2);
 	for (int i = 0; i < rc->nbuckets; i++) {
 		int h = (int)(rc->buckets[i].scans * plot_h / top), x = LEFT + i * slot + (slot - bar) / 2;
 		htmlf(o, "<rect class=\"lantern-chart__bar\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>", x,
 		      H - BOTTOM - h, bar, h);
-		if (i % every == 0)
+		if (chart_labelled(i, n, every))
 			htmlf(o, "<text class=\"lantern-chart__label lantern-chart__label--middle\" x=\"%d\" y=\"%d\">%h</text>",
 			      x + bar / 2, H - BOTTOM + 18, rc->buckets[i].label);
 	}
@@ -440,10 +466,14 @@ static int render(const struct req *r, struct resp *o, const struct reach *rc, c
 					     .hint = "For example 2025, 2025-11, FY2025-26 or FY2025-26-Q3. Leave blank for the "
 						     "whole campaign."});
 	html_button_secondary(o, "Show");
-	htmlf(o, "</form><p class=\"govuk-body\">From %h to the day before %h: <strong>%D</strong> scans, "
+	char first[32], last[32], through[16];
+	date_add_days(rc->until, -1, through);
+	day_human(rc->from, first, sizeof first);
+	day_human(through, last, sizeof last);
+	htmlf(o, "</form><p class=\"govuk-body\">From %h to %h: <strong>%D</strong> scans, "
 		 "<strong>%D</strong> placements and <strong>%D</strong> copies distributed, %D people said the "
 		 "landing page helped and %D said it did not.</p>",
-	      rc->from, rc->to, rc->scans, rc->placements, rc->copies, rc->helpful, rc->not_helpful);
+	      first, last, rc->scans, rc->placements, rc->copies, rc->helpful, rc->not_helpful);
 	html_lit(o, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
 	chart(o, rc);
 	html_lit(o, "</div><div class=\"govuk-grid-column-one-third\">");

@@ -13,6 +13,17 @@ struct chart_point {
 	bool missing;      /* not available or suppressed: no bar, marked "–" */
 };
 
+/* The charts' text is 14 units high in a view box that scales whole with its container, so labels that
+ * do not overlap at one width overlap at none. Pure, both of them. */
+/* How wide a label is drawn, in view-box units, at most (glyph widths of a wide sans-serif). */
+double chart_text_width(const char *s);
+/* Every how many of n slots, each slot units wide, to label so that labels up to widest units wide
+ * keep clear of each other (at least every min_every). Label the slots whose distance from the last
+ * is a multiple of it, so the latest is always labelled. */
+int chart_label_every(int n, double slot, double widest, int min_every);
+/* Whether slot i of n is labelled when every `every` are. */
+bool chart_labelled(int i, int n, int every);
+
 /* A bar chart of n points with an accessible title; unit is appended to the largest value. */
 void chart_bars(struct resp *o, const char *id, const char *title, const struct chart_point *points, int n,
 		const char *unit);

@@ -27,6 +27,9 @@ struct indicator_value {
 	double pre_value;
 	int64_t pre_numerator, pre_denominator;
 	bool pre_available, pre_suppressed;
+	/* Survey and evaluation figures that are suppressed: true when no answer at all is held in scope
+	 * (released or not), so people read "No responses" rather than a suppressed figure. */
+	bool no_answers, pre_no_answers;
 	const char *source, *note; /* external figures: where it came from */
 };
 
@@ -83,6 +86,24 @@ void indicator_targets(struct db *db, struct arena *a, const struct indicator *i
 /* on-track, off-track, no-target or no-value */
 const char *indicator_status(const struct indicator *ind, const struct indicator_value *v, bool has_target,
 			     double target);
+
+/* Red, amber or green against the target (README, "The Board's dashboard"): green when the target is
+ * met, amber when it is not but the figure is within INDICATOR_AMBER_PERCENT of it, red otherwise;
+ * none without a target or a figure. The target is first taken to the figure's precision. */
+enum indicator_rag { RAG_NONE, RAG_GREEN, RAG_AMBER, RAG_RED };
+enum { INDICATOR_AMBER_PERCENT = 10 };
+enum indicator_rag indicator_rag(const struct indicator *ind, const struct indicator_value *v, bool has_target,
+				 double target);
+/* "green", "amber", "red", or NULL for none. */
+const char *indicator_rag_name(enum indicator_rag rag);
+
+/* The precision figures are published to, in decimal places: rates one (66.7%), counts none, and
+ * externally sourced figures as they were entered (-1). */
+int indicator_decimals(const struct indicator *ind);
+/* v to that precision (half away from zero). */
+double indicator_round(const struct indicator *ind, double v);
+/* v as text to that precision, without its unit: "66.7", "70.0", "130", "12.345678". */
+void indicator_number_text(const struct indicator *ind, double v, char out[32]);
 
 /* The indicator in the API's shape (spec §9), with baseline, target and status. */
 json_t *indicator_json(struct db *db, struct arena *a, const struct indicator *ind, const struct indicator_ctx *c,

@@ -10,6 +10,7 @@
 #define LANTERN_PERIOD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum period_kind { PERIOD_YEAR, PERIOD_MONTH, PERIOD_FY, PERIOD_FY_QUARTER, PERIOD_AY, PERIOD__MAX };
@@ -39,5 +40,26 @@ void period_date_text(const struct period_date *d, char out[11]);
 void period_last_day(const struct period *p, struct period_date *out);
 /* The period as UTC instants [from, to) at local midnight; uses the process's TZ (Europe/London). */
 void period_bounds_utc(const struct period *p, int64_t *from, int64_t *to);
+
+/* ---- moving between periods (pure) ---- */
+
+/* The financial-year quarter holding the local date y-m (any day of the month); false (out
+ * untouched) outside the years a period may name. */
+bool period_quarter_of(int y, int m, struct period *out);
+/* The quarter delta quarters away from q (a FY quarter); false as above. */
+bool period_quarter_step(const struct period *q, int delta, struct period *out);
+/* The same period a year earlier; false (out untouched) before the first year a period may name. */
+bool period_year_before(const struct period *p, struct period *out);
+/* Whether period a starts before period b. */
+bool period_starts_before(const struct period *a, const struct period *b);
+
+/* ---- periods for people (pure) ---- */
+
+/* The months a period covers: "July to September 2026", "April 2026 to March 2027", "July 2025". */
+void period_months_human(const struct period *p, char *out, size_t n);
+/* A day in the service's date style: "5 March 2026". */
+void period_day_human(const struct period_date *d, char *out, size_t n);
+/* Its first and last days in the service's date style: "1 July 2026 to 30 September 2026". */
+void period_days_human(const struct period *p, char *out, size_t n);
 
 #endif

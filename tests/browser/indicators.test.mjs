@@ -23,7 +23,7 @@ test('analyst reads the dashboard, changes period and area, and drills down', as
   assert.equal(await page.locator('section.lantern-indicator').count(), 15);
   assert.equal(await page.locator('svg.lantern-chart').count(), 15);
 
-  await page.getByLabel('Period').fill(PERIOD);
+  await page.getByLabel('Period').selectOption(PERIOD);
   await page.getByLabel('Area').selectOption('southend');
   await page.getByRole('button', { name: 'Show' }).click();
   await page.waitForURL(new RegExp(`period=${PERIOD}&area=southend`));

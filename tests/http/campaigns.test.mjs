@@ -14,6 +14,7 @@ import {
   api, assertSecurityHeaders, childPids, Client, csrfFrom, decodePdfQrAll, decodeQrSvgAll, loggedIn, ROOT,
   runLantern, startStack, tokenFor,
 } from './lib.mjs';
+import { londonDate } from './periods.mjs';
 
 const CAMPAIGN = 'sixteen-days-2026';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -385,7 +386,9 @@ describe('campaigns through nginx', () => {
     }
     const q3 = await analyst.get('/api/v1/campaigns/workplace-coercive-control/reach?period=FY2026-27-Q3');
     assert.deepEqual([q3.json.from, q3.json.to], ['2026-10-01', '2027-01-01']);
-    assert.equal(q3.json.scans_by_month.length, 3);
+    // Its months up to today (a month to come would only ever be drawn as zero), at least the first.
+    const { y, m } = londonDate(Date.now());
+    assert.equal(q3.json.scans_by_month.length, Math.max(1, Math.min(3, (y - 2026) * 12 + m - 9)));
     const bad = await analyst.get('/api/v1/campaigns/workplace-coercive-control/reach?period=FY2026-28');
     assert.equal(bad.status, 400);
     assert.equal(bad.json.field, 'period');

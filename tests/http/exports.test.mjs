@@ -2,7 +2,8 @@
 // responses is suppressed "in the UI, the API and every export"; §8: the dashboard shows each value
 // and a breakdown by area, and every figure exports as CSV, JSON and ADX): for each figure the JSON API
 // marks suppressed, in every area of a breakdown, the CSV has no value, numerator or denominator and
-// says it is suppressed, the ADX file has no dataValue for it, and the dashboard says "Suppressed".
+// says it is suppressed, the ADX file has no dataValue for it, and the dashboard says "Suppressed" (or
+// "No responses" when there was not one answer).
 // Shown figures read the same everywhere. The demo's surveys give the case: a post run of 6 responses
 // in Basildon beside larger runs in Southend.
 import test, { before, after } from 'node:test';
@@ -81,7 +82,7 @@ for (const kind of ['year', 'month', 'fy', 'quarter', 'ay']) {
 
 /** What the dashboard should write for a figure of the JSON API. */
 function shownAs(fig) {
-  if (fig.suppressed) return /^Suppressed/;
+  if (fig.suppressed) return fig.no_responses ? /^No responses$/ : /^Suppressed/;
   if (fig.value === null) return /^(Not yet provided|No records)$/;
   const digits = Number.isInteger(fig.value) && fig.unit !== '%' ? String(fig.value) : fig.value.toFixed(1);
   return new RegExp(`^${digits.replace('.', '\\.')}${fig.unit === '%' ? '%' : ''}$`);

@@ -1,0 +1,168 @@
+/* indicator_periods.c — the periods the dashboard offers and the one it opens on, from the dates of
+ * the records the indicators count. */
+#include "indicator_periods.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "util.h"
+#include "valid.h"
+
+static void local_date(int64_t t, struct period_date *d)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	*d = (struct period_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+void indicator_latest_quarter(int64_t now, struct period *p)
+{
+	struct period_date today;
+	local_date(now, &today);
+	struct period current;
+	period_quarter_of(today.y, today.m, &current);
+	period_quarter_step(&current, -1, p);
+}
+
+/* The first and last dates of the records the indicators count, up to now: those kept as local
+ * dates, then those kept as instants (sessions by their end, survey runs by their opening). */
+static const char SQL_RECORD_DAYS[] =
+	"SELECT min(first), max(last) FROM ("
+	" SELECT min(delivered_on) AS first, max(delivered_on) AS last FROM deliveries WHERE delivered_on <= :today"
+	" UNION ALL SELECT min(day), max(day) FROM scan_daily WHERE day <= :today"
+	" UNION ALL SELECT min(signed_on), max(signed_on) FROM employer_pledges WHERE signed_on <= :today)";
+static const char SQL_RECORD_TIMES[] =
+	"SELECT min(first), max(last) FROM ("
+	" SELECT min(ends_at) AS first, max(ends_at) AS last FROM sessions"
+	"  WHERE status = 'scheduled' AND school_urn IS NULL AND ends_at <= :now"
+	" UNION ALL SELECT min(opened_at), max(opened_at) FROM survey_runs WHERE opened_at <= :now)";
+
+/* The span of the records' local dates; false when there are none. */
+static bool record_span(struct db *db, int64_t now, struct period_date *first, struct period_date *last)
+{
+	struct period_date today;
+	local_date(now, &today);
+	char today_text[11];
+	period_date_text(&today, today_text);
+	const struct db_named vals[] = {{":today", today_text, 0}, {":now", NULL, now}};
+	bool any = false;
+	struct db_stmt *st = db_query_named(db, SQL_RECORD_DAYS, vals, (int)ARRAY_LEN(vals));
+	if (db_next(st) && !db_col_null(st, 0) && !db_col_null(st, 1)) {
+		int y, m, d;
+		if (valid_date(db_col_text(st, 0), &y, &m, &d)) {
+			*first = (struct period_date){y, m, d};
+			any = valid_date(db_col_text(st, 1), &y, &m, &d);
+			*last = (struct period_date){y, m, d};
+		}
+	}
+	db_done(st);
+	st = db_query_named(db, SQL_RECORD_TIMES, vals, (int)ARRAY_LEN(vals));
+	if (db_next(st) && !db_col_null(st, 0) && !db_col_null(st, 1)) {
+		struct period_date a, b;
+		local_date(db_col_int64(st, 0), &a);
+		local_date(db_col_int64(st, 1), &b);
+		struct period pa = {.from = a}, pb = {.from = b}, pf = {.from = *first}, pl = {.from = *last};
+		if (!any || period_starts_before(&pa, &pf))
+			*first = a;
+		if (!any || period_starts_before(&pl, &pb))
+			*last = b;
+		any = true;
+	}
+	db_done(st);
+	return any;
+}
+
+void indicator_default_period(struct db *db, int64_t now, struct period *p)
+{
+	struct period_date first, last;
+	if (record_span(db, now, &first, &last) && period_quarter_of(last.y, last.m, p))
+		return;
+	indicator_latest_quarter(now, p);
+}
+
+int indicator_period_choices_max(void)
+{
+	/* Each kind holds at most one period per year of the span, quarters four; the span's two ends
+	 * may each add a partial year. */
+	return 7 * (INDICATOR_CHOICE_YEARS + 2);
+}
+
+/* Appends the periods of one kind from the one holding `first` to the one holding `today`, newest
+ * first: `at` names the period holding a date, and `step` the one before a period. */
+static int add_kind(struct period *out, int n, const struct period_date *first, const struct period_date *today,
+		    bool (*at)(const struct period_date *, struct period *), bool (*step)(const struct period *, struct period *))
+{
+	struct period p, oldest;
+	if (!at(today, &p) || !at(first, &oldest))
+		return n;
+	for (int i = 0; i < 4 * (INDICATOR_CHOICE_YEARS + 2); i++) {
+		out[n++] = p;
+		if (!period_starts_before(&oldest, &p) || !step(&p, &p))
+			break;
+	}
+	return n;
+}
+
+static bool quarter_at(const struct period_date *d, struct period *p)
+{
+	return period_quarter_of(d->y, d->m, p);
+}
+
+static bool quarter_before(const struct period *q, struct period *p)
+{
+	return period_quarter_step(q, -1, p);
+}
+
+static bool fy_at(const struct period_date *d, struct period *p)
+{
+	char name[24];
+	int y = d->m >= 4 ? d->y : d->y - 1;
+	snprintf(name, sizeof name, "FY%04d-%02d", y, (y + 1) % 100);
+	return period_parse(name, p);
+}
+
+static bool ay_at(const struct period_date *d, struct period *p)
+{
+	char name[24];
+	int y = d->m >= 9 ? d->y : d->y - 1;
+	snprintf(name, sizeof name, "AY%04d-%02d", y, (y + 1) % 100);
+	return period_parse(name, p);
+}
+
+static bool year_at(const struct period_date *d, struct period *p)
+{
+	char name[24];
+	snprintf(name, sizeof name, "%04d", d->y);
+	return period_parse(name, p);
+}
+
+int indicator_period_choices_between(const struct period_date *first, const struct period_date *today,
+				     struct period *out)
+{
+	/* No records: the financial year so far and the one before, to compare with. Records older than
+	 * the span offered stay reachable by name (the API, the address). */
+	struct period_date from = first ? *first : (struct period_date){today->y - 1, today->m, 1};
+	if (from.y < today->y - INDICATOR_CHOICE_YEARS)
+		from = (struct period_date){today->y - INDICATOR_CHOICE_YEARS, 1, 1};
+	struct period f = {.from = from}, t = {.from = *today};
+	if (period_starts_before(&t, &f))
+		from = *today;
+	int n = 0;
+	n = add_kind(out, n, &from, today, quarter_at, quarter_before);
+	n = add_kind(out, n, &from, today, fy_at, period_year_before);
+	n = add_kind(out, n, &from, today, ay_at, period_year_before);
+	n = add_kind(out, n, &from, today, year_at, period_year_before);
+	return n;
+}
+
+int indicator_period_choices(struct db *db, struct arena *a, int64_t now, struct period **out)
+{
+	struct period_date first, last, today;
+	local_date(now, &today);
+	bool any = record_span(db, now, &first, &last);
+	*out = arena_alloc(a, (size_t)indicator_period_choices_max() * sizeof **out);
+	return indicator_period_choices_between(any ? &first : NULL, &today, *out);
+}
