@@ -181,6 +181,7 @@ static const struct route routes[] = {
 	{M_POST, "/schools/new", R_ADMIN, 0, schools_create},
 	{M_GET, "/schools/import", R_ADMIN, 0, schools_import_page},
 	{M_POST, "/schools/import", R_ADMIN, ROUTE_UPLOAD, schools_import_post},
+	{M_GET, "/schools/import/template.csv", R_ADMIN, 0, schools_import_template},
 	{M_GET, "/schools/areas", STAFF | R_ANALYST, 0, coverage_areas_page},
 	{M_GET, "/schools/{}", STAFF | R_SCHOOL | R_ANALYST, 0, schools_page},
 	{M_GET, "/schools/{}/edit", R_ADMIN, 0, schools_edit_page},
