@@ -18,6 +18,7 @@
 #include "sessions.h"
 #include "site.h"
 #include "valid.h"
+#include "venue_pages.h"
 
 struct request {
 	int64_t id;
@@ -505,13 +506,8 @@ static void confirm_form(const struct req *r, struct resp *o, const struct reque
 	html_input(o, fe, &(struct field){.name = "capacity", .label = "Places (optional)", .value = v->capacity,
 					  .hint = "Leave blank for the number of pupils expected",
 					  .width = "govuk-input--width-4", .inputmode = "numeric"});
-	html_input(o, fe, &(struct field){.name = "venue_name", .label = "Venue name", .value = v->venue_name});
-	html_textarea(o, fe, &(struct field){.name = "venue_address", .label = "Address", .value = v->venue_address});
-	html_input(o, fe, &(struct field){.name = "venue_postcode", .label = "Postcode", .value = v->venue_postcode,
-					  .width = "govuk-input--width-10"});
+	venue_choice_fields(r, o, v, fe, false); /* a pupil session is in the school's area */
 	html_input(o, fe, &(struct field){.name = "venue_room", .label = "Room (optional)", .value = v->venue_room});
-	html_textarea(o, fe, &(struct field){.name = "venue_access", .label = "Access notes (optional)",
-					     .value = v->venue_access});
 	session_trainer_checkboxes(r, o, fe, v->trainers);
 	html_button(o, "Confirm and create the session");
 	html_form_end(o);

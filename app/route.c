@@ -39,6 +39,7 @@
 #include "survey_results.h"
 #include "survey_voids.h"
 #include "users.h"
+#include "venue_pages.h"
 
 #define ANY R_ANY_USER
 #define STAFF (R_ADMIN | R_TRAINER)
@@ -98,6 +99,7 @@ static const struct route routes[] = {
 	{M_PUT, "/api/v1/sessions/{}", STAFF, 0, sessions_api_update},
 	{M_POST, "/api/v1/sessions/{}/cancel", R_ADMIN, 0, sessions_api_cancel},
 	{M_GET, "/api/v1/sessions/{}/bookings", STAFF, 0, sessions_api_bookings},
+	{M_GET, "/api/v1/venues", STAFF, 0, venues_api_list},
 	{M_POST, "/api/v1/session-requests", R_SCHOOL, 0, requests_api_create},
 	{M_GET, "/api/v1/session-requests", R_SCHOOL | STAFF, 0, requests_api_list},
 	{M_POST, "/api/v1/session-requests/{}/confirm", STAFF, 0, requests_api_confirm},
