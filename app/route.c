@@ -203,6 +203,7 @@ static const struct route routes[] = {
 	{M_GET, "/survey-runs/{}/results.csv", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_csv},
 	{M_GET, "/survey-results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_page},
 	{M_GET, "/survey-results.csv", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_csv},
+	{M_GET, "/s/", R_PUBLIC, 0, survey_code_page},
 	{M_GET, "/s/{}", R_PUBLIC, 0, survey_pupil_page},
 	{M_POST, "/s/{}", R_PUBLIC, ROUTE_PUBLIC_JSON, survey_pupil_submit},
 	{M_GET, "/api/v1/schools", STAFF | R_SCHOOL | R_ANALYST, 0, schools_api_list},
