@@ -70,7 +70,8 @@ void venue_choice_fields(const struct req *r, struct resp *o, const struct sessi
 		htmlf(o, "<p id=\"venue-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:"
 			 "</span> %h</p>",
 		      err);
-	html_lit(o, "<div class=\"govuk-radios\" data-module=\"govuk-radios\">");
+	/* lantern-radios: GOV.UK's radios without aria-expanded on each radio (assets/lantern.js). */
+	html_lit(o, "<div class=\"govuk-radios\" data-module=\"lantern-radios\">");
 
 	radio_open(o, "saved", "A venue used before", NULL, saved, true);
 	struct option *opts = arena_alloc(r->arena, (n + 1) * sizeof *opts);
