@@ -3,21 +3,10 @@
 // reports at the wcag2a/2aa/21aa/22aa levels fails the test, with what and where.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { startStack, api, tokenFor, waitFor } from '../http/lib.mjs';
-import { signIn, useStackAndBrowser, keepOffline } from './lib.mjs';
+import { axeViolations as violations, signIn, useStackAndBrowser, keepOffline } from './lib.mjs';
 
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ctx = useStackAndBrowser(before, after, startStack);
-
-async function violations(page) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-  }));
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
-}
 
 async function check(page, path) {
   const res = await page.goto(path);

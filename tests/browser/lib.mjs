@@ -16,7 +16,9 @@
 // (for example the Exit this page destination) adds its own page.route(...),
 // which takes precedence.
 
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
@@ -113,4 +115,17 @@ export async function signIn (page, base, email, password = 'lantern-demo') {
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Sign in' }).click()
   await page.waitForURL(`${base}/`)
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+// The WCAG 2.2 AA violations axe-core finds on the page as it is now, one line each (what and where);
+// [] when there are none. The page's CSP must allow the injected script: open its context with
+// bypassCSP: true.
+export async function axeViolations (page) {
+  await page.addScriptTag({ content: axeSource })
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }
+  }))
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)
 }

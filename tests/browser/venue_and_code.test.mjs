@@ -5,27 +5,15 @@
 // WCAG 2.2 AA violation on these pages, and none of them scrolls sideways.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { api, sqlite, startStack, tokenFor } from '../http/lib.mjs';
-import { newPhonePage, signIn, useStackAndBrowser } from './lib.mjs';
+import { axeViolations, newPhonePage, signIn, useStackAndBrowser } from './lib.mjs';
 
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ctx = useStackAndBrowser(before, after, startStack);
-
-/** WCAG 2.2 AA violations axe finds on the page as it is now. */
-async function violations(page) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-  }));
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
-}
 
 async function assertFitsAndPasses(page, what) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.equal(overflow, 0, `${what} scrolls sideways by ${overflow} px`);
-  assert.deepEqual(await violations(page), [], what);
+  assert.deepEqual(await axeViolations(page), [], what);
 }
 
 /** A phone; javaScript false for a browser without it (axe then runs in a second, scripted page). */
