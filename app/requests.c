@@ -549,7 +549,8 @@ int requests_confirm_page(const struct req *r, struct resp *o)
 	if (!load_param(r, &rq))
 		return page_error(r, o, 404, "Page not found", "There is no such request.");
 	/* Most sessions are in the school itself. */
-	struct session_input v = {.venue_name = rq.school_name};
+	struct session_input v = {0};
+	venue_choice_suggest(r, rq.school_name, &v);
 	if (r->user->role == ROLE_TRAINER)
 		v.trainers = r->user->email;
 	return render_confirm(r, o, &rq, &v, NULL, NULL, 200);
@@ -585,8 +586,11 @@ int requests_decline(const struct req *r, struct resp *o)
 	int status = decline(r, &rq, reason, &fe);
 	if (status == 200)
 		return resp_redirect(o, "/requests?done=declined");
-	if (status == 422)
-		return render_confirm(r, o, &rq, &(struct session_input){.venue_name = rq.school_name}, reason, &fe, 400);
+	if (status == 422) {
+		struct session_input v = {0};
+		venue_choice_suggest(r, rq.school_name, &v);
+		return render_confirm(r, o, &rq, &v, reason, &fe, 400);
+	}
 	return page_error(r, o, status, "The request was not declined",
 			  status == 409 ? "This request has already been confirmed or declined." : "Try again later.");
 }

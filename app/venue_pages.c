@@ -105,6 +105,14 @@ void venue_choice_from_session(const struct req *r, const struct session *s, str
 	}
 }
 
+void venue_choice_suggest(const struct req *r, const char *name, struct session_input *v)
+{
+	int64_t id = venues_named(r->db, name);
+	v->venue_name = name;
+	v->venue_choice = id ? "saved" : "new";
+	v->venue_id = id ? arena_printf(r->arena, "%lld", (long long)id) : NULL;
+}
+
 int venues_api_list(const struct req *r, struct resp *o)
 {
 	struct venue *list;

@@ -16,6 +16,7 @@ static const char SQL_VENUES[] = "SELECT " VENUE_COLUMNS " FROM venues ORDER BY 
 /* The same expressions as the venues_identity index (018_venues.sql), so the lookup uses it. */
 static const char SQL_FIND[] = "SELECT id FROM venues WHERE lower(trim(name)) = lower(trim(?1))"
 			       " AND upper(replace(postcode, ' ', '')) = upper(replace(?2, ' ', ''))";
+static const char SQL_NAMED[] = "SELECT id FROM venues WHERE lower(trim(name)) = lower(trim(?)) ORDER BY id LIMIT 1";
 static const char SQL_ADD[] =
 	"INSERT INTO venues (name, address, postcode, access, area, created_at) VALUES (trim(?), ?, trim(?), ?, ?, ?)";
 
@@ -61,6 +62,11 @@ size_t venues_list(struct db *db, struct arena *a, struct venue **out)
 int64_t venues_find(struct db *db, const char *name, const char *postcode)
 {
 	return db_int(db, 0, SQL_FIND, "ss", name, postcode);
+}
+
+int64_t venues_named(struct db *db, const char *name)
+{
+	return db_int(db, 0, SQL_NAMED, "s", name);
 }
 
 int64_t venues_keep(struct db *db, const char *name, const char *address, const char *postcode, const char *access,

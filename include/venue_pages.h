@@ -20,6 +20,10 @@ void venue_choice_fields(const struct req *r, struct resp *o, const struct sessi
  * from another session's text) shows them as typed, so saving changes nothing unasked. */
 void venue_choice_from_session(const struct req *r, const struct session *s, struct session_input *v);
 
+/* For a form that suggests a venue by its name (a school's request: in the school): that kept venue
+ * chosen, or else a new venue of that name. */
+void venue_choice_suggest(const struct req *r, const char *name, struct session_input *v);
+
 /* GET /api/v1/venues: every kept venue, for choosing one by id in POST /api/v1/sessions. */
 int venues_api_list(const struct req *r, struct resp *o);
 

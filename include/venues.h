@@ -27,6 +27,8 @@ bool venues_load(struct db *db, struct arena *a, int64_t id, struct venue *v);
 size_t venues_list(struct db *db, struct arena *a, struct venue **out);
 /* The venue with this name at this postcode (spaces and case aside), or 0. */
 int64_t venues_find(struct db *db, const char *name, const char *postcode);
+/* A kept venue of this name (spaces and case aside), the oldest if several; 0 if none. */
+int64_t venues_named(struct db *db, const char *name);
 /* The kept venue for a session's validated details: the known one with that name and postcode, or a
  * new one. Call inside the caller's write transaction. Returns its id, or 0 if the database failed. */
 int64_t venues_keep(struct db *db, const char *name, const char *address, const char *postcode, const char *access,

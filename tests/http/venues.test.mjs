@@ -75,6 +75,10 @@ before(async () => {
   await addUser(stack, { email: 'admin@test.example', role: 'admin' });
   await addUser(stack, { email: 'trainer@test.example', role: 'trainer' });
   await addUser(stack, { email: 'analyst@test.example', role: 'analyst' });
+  const settings = path.join(dataDir, 'settings.csv');
+  fs.writeFileSync(settings, 'urn,name,phase,area,y7,y8,y9,y10,y11,y12,y13\n100001,Oak Academy,secondary,southend,,,180,,,,\n');
+  assert.equal((await stack.cli(['schools', 'import', settings])).code, 0);
+  await addUser(stack, { email: 'school@test.example', role: 'school', school: '100001' });
   admin = await loggedIn(stack, 'admin@test.example', PASSWORD);
   adminApi = api(stack.base, await tokenFor(stack, 'admin@test.example'));
   trainerApi = api(stack.base, await tokenFor(stack, 'trainer@test.example'));
@@ -184,6 +188,34 @@ describe('choosing a venue on the session form', () => {
     const old = await admin.get('/sessions/1/edit');
     assert.match(old.text, /value="new" data-aria-controls="conditional-venue-new" checked/);
     assert.match(old.text, /1 Example Sq, Southend<\/textarea>/);
+  });
+});
+
+describe('confirming a school\'s request', () => {
+  const request = async () => {
+    const school = api(stack.base, await tokenFor(stack, 'school@test.example'));
+    const made = await school.post('/api/v1/session-requests', { course: 'risk-avert', module: 'healthy-relationships',
+      year_group: 9, pupils_expected: 120, preferred_dates: 'May' });
+    assert.equal(made.status, 201, made.text);
+    return made.json.id;
+  };
+
+  test('suggests the school as a new venue, then, once kept, as a venue used before', async () => {
+    const first = await request();
+    let page = await admin.get(`/requests/${first}/confirm`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /value="new" data-aria-controls="conditional-venue-new" checked/);
+    assert.match(page.text, /name="venue_name" type="text" value="Oak Academy"/);
+    assert.doesNotMatch(page.text, /name="area"/, 'a pupil session is in the school\'s area');
+    const res = await admin.submit(`/requests/${first}/confirm`, { starts_at: localInput(20), ends_at: localInput(20, 11),
+      trainers: 'trainer@test.example', venue: 'new', venue_name: 'Oak Academy', venue_address: '1 Oak Lane, Southend',
+      venue_postcode: 'SS1 2AA', venue_room: 'Hall' });
+    assert.equal(res.status, 303, res.text.slice(0, 1500));
+    const id = sql("SELECT id FROM venues WHERE name = 'Oak Academy'");
+    assert.equal(sql(`SELECT area FROM venues WHERE id = ${id}`), 'southend');
+    page = await admin.get(`/requests/${await request()}/confirm`);
+    assert.match(page.text, /value="saved" data-aria-controls="conditional-venue" checked/);
+    assert.match(page.text, new RegExp(`<option value="${id}" selected>Oak Academy, SS1 2AA</option>`));
   });
 });
 
