@@ -666,8 +666,9 @@ int survey_run_page(const struct req *r, struct resp *o)
 	htmlf(o, " %d answer%h so far, of at most %d (the pupils present). %h %h.</p>", run.responses,
 	      run.responses == 1 ? "" : "s", run.max_responses, survey_run_is_closed(&run, now) ? "Closed" : "Open until", when);
 	if (open) {
-		htmlf(o, "<p class=\"govuk-body-l\">Pupils go to <strong>%h</strong> or scan the code, or go to "
-			 "<strong>%h/s/</strong> and type the code under it.</p>"
+		htmlf(o, "<p class=\"govuk-body-l\">Pupils go to <strong class=\"lantern-break-anywhere\">%h</strong> or "
+			 "scan the code, or go to <strong class=\"lantern-break-anywhere\">%h/s/</strong> and type the code "
+			 "under it.</p>"
 			 "<div class=\"lantern-qr\"><img src=\"/survey-runs/%D/qr.svg\" alt=\"QR code for %h\">"
 			 "<p class=\"lantern-qr__caption\">%h</p></div>",
 		      url, site_base_url(), run.id, url, run.code);

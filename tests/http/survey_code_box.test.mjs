@@ -109,5 +109,5 @@ test('the trainer\'s screen tells pupils where to type the code', async () => {
   const web = await loggedIn(stack, 'trainer@test.example', 'lantern-test-password');
   const page = await web.get(`/survey-runs/${openId}`);
   assert.equal(page.status, 200);
-  assert.match(page.text, new RegExp(`<strong>${stack.base.replace(/[.]/g, '\\.')}/s/</strong> and type the code`));
+  assert.match(page.text, new RegExp(`<strong class="lantern-break-anywhere">${stack.base.replace(/[.]/g, '\\.')}/s/</strong> and type the code`));
 });
