@@ -10,9 +10,13 @@ import { axeViolations, newPhonePage, signIn, useStackAndBrowser } from './lib.m
 
 const ctx = useStackAndBrowser(before, after, startStack);
 
-async function assertFitsAndPasses(page, what) {
+async function assertFits(page, what) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.equal(overflow, 0, `${what} scrolls sideways by ${overflow} px`);
+}
+
+async function assertFitsAndPasses(page, what) {
+  await assertFits(page, what);
   assert.deepEqual(await axeViolations(page), [], what);
 }
 
@@ -39,6 +43,7 @@ test('without JavaScript, a trainer picks a venue used before, or adds a new one
   // Both parts of the choice show: the list and the new venue's fields.
   await assert.doesNotReject(page.getByLabel('Venue', { exact: true }).waitFor({ state: 'visible', timeout: 5000 }));
   assert.ok(await page.getByLabel('Venue name').isVisible(), 'the new venue\'s fields show without JavaScript');
+  await assertFits(page, '/sessions/new without JavaScript');
 
   await fillSession(page, 45);
   await page.getByLabel('A venue used before').check();
