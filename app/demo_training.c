@@ -294,8 +294,16 @@ int demo_training_today(struct db *db)
 				      .name = "Taylor Trainer", .role = ROLE_TRAINER};
 	struct arena *a = arena_new();
 	int rc = -1;
-	/* On a five-minute mark, as a session would be timetabled. */
+	/* On a five-minute mark, as a session would be timetabled, and today even just after midnight. */
 	int64_t start = (now - TODAY_STARTED_MINUTES * 60) / 300 * 300, id;
+	time_t t = (time_t)now;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	int64_t midnight = (int64_t)mktime(&tm);
+	if (start < midnight)
+		start = midnight;
 	if (!admin_user(db, &admin) || trainer.id == 0 || add_people(db, a) != 0 ||
 	    (id = add_session(db, a, &admin, &demo_today, start)) == 0)
 		goto out;
