@@ -1,8 +1,10 @@
-/* demo.c — demonstration data: partner organisations, schools and colleges across the areas with
- * some Risk Avert deliveries and closed pupil surveys, one user per role (each with the password
- * DEMO_PASSWORD, which `make run` prints), upcoming sessions and one past session with evaluations
- * (survey and evaluation results released at once: disclosure.h), a school's request, and campaigns
- * with placements, scans, other reach and pledges. Each part is added only if it is not there yet. */
+/* demo.c — demonstration data, so every role sees its journey with data on first sign-in: partner
+ * organisations, schools and colleges across the areas with some Risk Avert deliveries and closed
+ * pupil surveys (results released at once: disclosure.h), one user per role (each with the password
+ * DEMO_PASSWORD, which `make run` prints), face-to-face training past, running now and to come
+ * (demo_training.c), the school's requests, baselines and targets, and campaigns with placements,
+ * scans, other reach and pledges. Everything is dated from the app's clock. Each part is added only
+ * if it is not there yet; a session running now is added whenever there is none. */
 #include "demo.h"
 
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include "catalog.h"
 #include "db.h"
 #include "deliveries.h"
+#include "demo_training.h"
 #include "organisations.h"
 #include "period.h"
 #include "placements.h"
@@ -85,162 +88,69 @@ static const struct {
 	{"analyst@lantern.example", "Ari Analyst", "analyst", NULL},
 };
 
-/* Upcoming sessions, dated from today so the demo never goes stale. */
-static const struct demo_session {
-	const char *course, *module;
-	int days, hour, minute, capacity;
-	const char *venue, *room, *address, *postcode, *access, *area;
-	const char *reserved_sector, *reserved_places;
-	const char *school, *year_group, *pupils;
-} demo_sessions[] = {
-	{"recognising-and-responding", NULL, 10, 9, 30, 20, "Basildon Training Centre", "Room 4",
-	 "12 Example Road\nBasildon", "SS14 1AA", "Step-free entrance at the side of the building. Hearing loop.",
-	 "basildon", NULL, NULL, NULL, NULL, NULL},
-	{"coercive-control-stalking-harassment", NULL, 17, 13, 30, 16, "Southend Civic Suite", "Committee Room 2",
-	 "1 Example Square\nSouthend-on-Sea", "SS2 6AA", "Lift to all floors. Pay-and-display parking opposite.",
-	 "southend", NULL, NULL, NULL, NULL, NULL},
-	{"dash-risk-assessment-and-marac", NULL, 24, 9, 30, 18, "Chelmsford Learning Hub", NULL,
-	 "40 Example Street\nChelmsford", "CM1 1AA", NULL, "chelmsford", "health", "4", NULL, NULL, NULL},
-	{"honour-based-abuse-forced-marriage-fgm", NULL, 31, 10, 0, 15, "Grays Community Hall", "Main hall",
-	 "7 Example Lane\nGrays", "RM17 6AA", NULL, "thurrock", NULL, NULL, NULL, NULL, NULL},
-	{"supporting-employees", NULL, 38, 14, 0, 25, "Colchester Business Centre", "Suite B",
-	 "3 Example Parade\nColchester", "CO1 1AA", NULL, "colchester", NULL, NULL, NULL, NULL, NULL},
-	{"risk-avert", "healthy-relationships", 21, 10, 0, 180, "Demo Academy Southend", "Sports hall",
-	 "20 Example Avenue\nSouthend-on-Sea", "SS1 1AA", NULL, "southend", NULL, NULL, "900001", "9", "175"},
-};
-
-static const char SQL_SESSIONS_ANY[] = "SELECT count(*) FROM sessions";
-
-/* A session delivered five weeks ago, its feedback window over, whose twelve attendees (who cannot
- * sign in) all gave feedback: enough for its results to be released (disclosure.h), so the
- * evaluation results and O5.7 have something to show. sessions_save() takes only future sessions. */
-static const char SQL_PAST_SESSION[] =
-	"INSERT INTO sessions (course_id, starts_at, ends_at, capacity, venue_name, venue_address, venue_postcode, area,"
-	" created_at) VALUES ('recognising-and-responding', ?1, ?2, 20, 'Chelmsford Learning Hub',"
-	" '40 Example Street' || char(10) || 'Chelmsford', 'CM1 1AA', 'chelmsford', ?1 - 30 * 86400)";
-static const char SQL_PAST_TRAINER[] =
-	"INSERT INTO session_trainers (session_id, user_id) SELECT ?, id FROM users WHERE email = 'trainer@lantern.example'";
-static const char SQL_PAST_BOOKING[] =
-	"INSERT INTO bookings (session_id, user_id, status, created_at, booked_at) VALUES (?1, ?2, 'attended', ?3, ?3)";
-static const char SQL_PAST_EVALUATION[] =
-	"INSERT INTO evaluations (booking_id, submitted_at, usefulness, recognise_before, recognise_after, act_before,"
-	" act_after) VALUES (?, ?, ?, ?, ?, ?, ?)";
-static const char *const demo_attendees[] = {
-	"Amira Bashir", "Ben Carter", "Chloe Dunn", "Dev Patel", "Ella Fox", "Femi Adeyemi",
-	"Grace Holt", "Harry Iqbal", "Isla Jones", "Jack Kowalski", "Kemi Lawal", "Leah Moss",
-};
 static const char SQL_REQUESTS_ANY[] = "SELECT count(*) FROM session_requests";
 static const char SQL_USER_ID[] = "SELECT id FROM users WHERE email = ?";
 
-/* ISO 8601 with an offset, which sessions_save accepts like a form's local time. */
-static const char *iso(char buf[32], int64_t t)
-{
-	time_iso_local(t, buf);
-	return buf;
-}
+/* Open requests from the demo school, so the school's list and the confirm page have something. */
+static const struct request_input demo_requests[] = {
+	{"risk-avert", "consent-and-online", "10", "170", "Any Tuesday or Thursday morning next half-term",
+	 "Two tutor groups have pupils with hearing impairments; the hall has a loop."},
+	{"risk-avert", "social-norms", "7", "180", "The first two weeks after half-term, mornings",
+	 "The whole year group together in the hall, if possible."},
+};
 
-static int demo_past_session(struct db *db, struct arena *a)
-{
-	int64_t ends = now_utc() - 35 * 86400, starts = ends - 3 * 3600;
-	if (db_exec(db, SQL_PAST_SESSION, "II", starts, ends) != DB_OK)
-		return -1;
-	int64_t session = db_last_id(db);
-	if (db_exec(db, SQL_PAST_TRAINER, "I", session) != DB_OK)
-		return -1;
-	const char *org = arena_printf(a, "%lld", (long long)db_int(db, 0, SQL_ORG_ID, "s", demo_orgs[1].name));
-	for (size_t i = 0; i < ARRAY_LEN(demo_attendees); i++) {
-		struct user_input in = {.email = arena_printf(a, "attendee%02zu@lantern.example", i + 1),
-					.name = demo_attendees[i], .role = "practitioner", .org = org, .no_password = true};
-		struct form_errors fe = {0};
-		int64_t user = users_save(db, 0, 0, &in, &fe);
-		if (user == 0 || db_exec(db, SQL_PAST_BOOKING, "III", session, user, starts - 14 * 86400) != DB_OK)
-			return -1;
-		/* More confident after than before; three of the twelve still not confident to act. */
-		int k = (int)i;
-		if (db_exec(db, SQL_PAST_EVALUATION, "IIiiiii", db_last_id(db), ends + 3600 * (k + 1), 4 + k % 2, 2 + k % 2,
-			    4, 2 + k % 2, k % 4 == 3 ? 3 : 4 + k % 2) != DB_OK)
-			return -1;
-	}
-	return 0;
-}
-
-static int demo_add_sessions(struct db *db)
-{
-	if (db_int(db, 0, SQL_SESSIONS_ANY, "") > 0)
-		return 0;
-	struct user admin = {.id = db_int(db, 0, SQL_USER_ID, "s", "admin@lantern.example"),
-			     .email = "admin@lantern.example", .name = "Alex Admin", .role = ROLE_ADMIN};
-	struct arena *a = arena_new();
-	int rc = 0;
-	printf("demo: sessions");
-	for (size_t i = 0; i < ARRAY_LEN(demo_sessions) && rc == 0; i++) {
-		const struct demo_session *d = &demo_sessions[i];
-		/* Local wall-clock time on the day, so 9:30 stays 9:30 across a clock change. */
-		time_t day = (time_t)(now_utc() + (int64_t)d->days * 86400);
-		struct tm tm;
-		localtime_r(&day, &tm);
-		/* Training and school sessions run on weekdays. */
-		if (tm.tm_wday == 0 || tm.tm_wday == 6) {
-			day += (tm.tm_wday == 6 ? 2 : 1) * 86400;
-			localtime_r(&day, &tm);
-		}
-		char local[48], ends[32], closes[32], cutoff[32], until[32];
-		snprintf(local, sizeof local, "%04d-%02d-%02dT%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-			 d->hour, d->minute);
-		int64_t start;
-		const struct course *c = catalog_course(d->course);
-		if (c == NULL || !valid_datetime(local, &start)) {
-			rc = -1;
-			break;
-		}
-		struct session_input in = {
-			.course = d->course, .module = d->module, .starts_at = local,
-			.ends_at = iso(ends, start + (int64_t)c->duration_minutes * 60),
-			.capacity = arena_printf(a, "%d", d->capacity), .venue_name = d->venue, .venue_room = d->room,
-			.venue_address = d->address, .venue_postcode = d->postcode, .venue_access = d->access,
-			.area = d->area, .trainers = "trainer@lantern.example", .school = d->school,
-			.year_group = d->year_group, .pupils_expected = d->pupils,
-			.booking_closes_at = d->school ? NULL : iso(closes, start - 86400),
-			.cancel_cutoff_at = d->school ? NULL : iso(cutoff, start - 2 * 86400),
-			.reserved_sector = d->reserved_sector, .reserved_places = d->reserved_places,
-			.reserved_until = d->reserved_places ? iso(until, start - 7 * 86400) : NULL,
-		};
-		struct form_errors fe = {0};
-		if (sessions_save(db, a, &admin, 0, &in, &fe) == 0) {
-			fprintf(stderr, "\ndemo: cannot add a %s session: %s %s\n", d->course, fe.n ? fe.e[0].field : "",
-				fe.n ? fe.e[0].message : "?");
-			rc = -1;
-		}
-		putchar('.');
-		fflush(stdout);
-	}
-	if (rc == 0 && demo_past_session(db, a) != 0) {
-		fprintf(stderr, "\ndemo: cannot add the past session and its evaluations\n");
-		rc = -1;
-	}
-	if (rc == 0)
-		printf(" %zu, and one past with %zu evaluations\n", ARRAY_LEN(demo_sessions), ARRAY_LEN(demo_attendees));
-	arena_free(a);
-	return rc;
-}
-
-/* One open request, so the confirm page has something to show. */
-static int demo_add_request(struct db *db)
+static int demo_add_requests(struct db *db)
 {
 	if (db_int(db, 0, SQL_REQUESTS_ANY, "") > 0)
 		return 0;
 	struct user school = {.id = db_int(db, 0, SQL_USER_ID, "s", "school@lantern.example"),
 			      .email = "school@lantern.example", .role = ROLE_SCHOOL, .school_urn = "900001"};
-	struct request_input in = {.course = "risk-avert", .module = "consent-and-online", .year_group = "10",
-				   .pupils_expected = "170",
-				   .preferred_dates = "Any Tuesday or Thursday morning next half-term",
-				   .notes = "Two tutor groups have pupils with hearing impairments; the hall has a loop."};
-	struct form_errors fe = {0};
-	if (requests_save(db, &school, &in, &fe) == 0) {
-		fprintf(stderr, "demo: cannot add a school request: %s\n", fe.n ? fe.e[0].message : "?");
-		return -1;
+	for (size_t i = 0; i < ARRAY_LEN(demo_requests); i++) {
+		struct form_errors fe = {0};
+		if (requests_save(db, &school, &demo_requests[i], &fe) == 0) {
+			fprintf(stderr, "demo: cannot add a school request: %s\n", fe.n ? fe.e[0].message : "?");
+			return -1;
+		}
 	}
-	puts("demo: school requests 1");
+	printf("demo: school requests %zu\n", ARRAY_LEN(demo_requests));
+	return 0;
+}
+
+/* Baselines (last financial year) and targets (this one) for Greater Essex, as the programme team
+ * would set them, so the dashboard can say how each indicator is doing against its target. */
+static const struct {
+	const char *indicator;
+	double baseline, target;
+} demo_goals[] = {
+	{"O1.1", 2, 4}, {"O1.2", 20, 40}, {"O1.4", 900, 1500}, {"O1.5", 45, 60}, {"O5.1", 8, 12},
+	{"O5.2", 60, 100}, {"O5.3", 78, 85}, {"O5.5", 150, 400}, {"O5.6", 3, 8}, {"O5.7", 70, 80},
+};
+static const char SQL_GOAL[] = "INSERT OR IGNORE INTO indicator_targets (indicator, kind, period, area, value, note,"
+			       " set_by, set_at) VALUES (?, ?, ?, 'greater-essex', ?, 'Demonstration figure', ?, ?)";
+
+static int demo_targets(struct db *db)
+{
+	time_t now = (time_t)now_utc();
+	struct tm tm;
+	localtime_r(&now, &tm);
+	int fy = tm.tm_year + 1900 - (tm.tm_mon < 3); /* financial years start in April */
+	char this_year[32], last_year[32];
+	snprintf(this_year, sizeof this_year, "FY%d-%02d", fy, (fy + 1) % 100);
+	snprintf(last_year, sizeof last_year, "FY%d-%02d", fy - 1, fy % 100);
+	int64_t admin = db_int(db, 0, SQL_USER_ID, "s", "admin@lantern.example");
+	if (db_begin(db) != DB_OK)
+		return -1;
+	for (size_t i = 0; i < ARRAY_LEN(demo_goals); i++)
+		if (db_exec(db, SQL_GOAL, "sssdII", demo_goals[i].indicator, "baseline", last_year, demo_goals[i].baseline,
+			    admin, (int64_t)now) != DB_OK ||
+		    db_exec(db, SQL_GOAL, "sssdII", demo_goals[i].indicator, "target", this_year, demo_goals[i].target, admin,
+			    (int64_t)now) != DB_OK) {
+			db_rollback(db);
+			return -1;
+		}
+	if (db_commit(db) != DB_OK)
+		return -1;
+	printf("demo: baselines for %s and targets for %s\n", last_year, this_year);
 	return 0;
 }
 
@@ -496,7 +406,8 @@ int demo_load(struct db *db)
 		fflush(stdout);
 	}
 	printf(" %zu\n", ARRAY_LEN(demo_users));
-	if (demo_add_sessions(db) != 0 || demo_add_request(db) != 0)
+	if (demo_training(db) != 0 || demo_training_today(db) != 0 || demo_add_requests(db) != 0 ||
+	    demo_targets(db) != 0)
 		return -1;
 	printf("demo: campaigns");
 	if (demo_campaigns(db, db_int(db, 0, SQL_DEMO_LEAD, "")) != 0)

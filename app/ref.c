@@ -76,6 +76,14 @@ const char *ref_area_name(struct db *db, const char *id)
 	return i >= 0 ? areas.name[i] : id;
 }
 
+const char *ref_area_by_name(struct db *db, const char *text)
+{
+	for (int i = 0; text && areas_ready(db) && i < areas.n; i++)
+		if (str_same_name(areas.option[i].value, text) || str_same_name(areas.name[i], text))
+			return areas.option[i].value;
+	return NULL;
+}
+
 bool ref_sector_exists(struct db *db, const char *id)
 {
 	return id && db_int(db, 0, SQL_SECTOR, "s", id) == 1;

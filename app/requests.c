@@ -18,6 +18,7 @@
 #include "sessions.h"
 #include "site.h"
 #include "valid.h"
+#include "venue_pages.h"
 
 struct request {
 	int64_t id;
@@ -505,13 +506,8 @@ static void confirm_form(const struct req *r, struct resp *o, const struct reque
 	html_input(o, fe, &(struct field){.name = "capacity", .label = "Places (optional)", .value = v->capacity,
 					  .hint = "Leave blank for the number of pupils expected",
 					  .width = "govuk-input--width-4", .inputmode = "numeric"});
-	html_input(o, fe, &(struct field){.name = "venue_name", .label = "Venue name", .value = v->venue_name});
-	html_textarea(o, fe, &(struct field){.name = "venue_address", .label = "Address", .value = v->venue_address});
-	html_input(o, fe, &(struct field){.name = "venue_postcode", .label = "Postcode", .value = v->venue_postcode,
-					  .width = "govuk-input--width-10"});
+	venue_choice_fields(r, o, v, fe, false); /* a pupil session is in the school's area */
 	html_input(o, fe, &(struct field){.name = "venue_room", .label = "Room (optional)", .value = v->venue_room});
-	html_textarea(o, fe, &(struct field){.name = "venue_access", .label = "Access notes (optional)",
-					     .value = v->venue_access});
 	session_trainer_checkboxes(r, o, fe, v->trainers);
 	html_button(o, "Confirm and create the session");
 	html_form_end(o);
@@ -553,7 +549,8 @@ int requests_confirm_page(const struct req *r, struct resp *o)
 	if (!load_param(r, &rq))
 		return page_error(r, o, 404, "Page not found", "There is no such request.");
 	/* Most sessions are in the school itself. */
-	struct session_input v = {.venue_name = rq.school_name};
+	struct session_input v = {0};
+	venue_choice_suggest(r, rq.school_name, &v);
 	if (r->user->role == ROLE_TRAINER)
 		v.trainers = r->user->email;
 	return render_confirm(r, o, &rq, &v, NULL, NULL, 200);
@@ -589,8 +586,11 @@ int requests_decline(const struct req *r, struct resp *o)
 	int status = decline(r, &rq, reason, &fe);
 	if (status == 200)
 		return resp_redirect(o, "/requests?done=declined");
-	if (status == 422)
-		return render_confirm(r, o, &rq, &(struct session_input){.venue_name = rq.school_name}, reason, &fe, 400);
+	if (status == 422) {
+		struct session_input v = {0};
+		venue_choice_suggest(r, rq.school_name, &v);
+		return render_confirm(r, o, &rq, &v, reason, &fe, 400);
+	}
 	return page_error(r, o, status, "The request was not declined",
 			  status == 409 ? "This request has already been confirmed or declined." : "Try again later.");
 }

@@ -40,6 +40,7 @@
 #include "survey_voids.h"
 #include "trainer_sessions_pages.h"
 #include "users.h"
+#include "venue_pages.h"
 
 #define ANY R_ANY_USER
 #define STAFF (R_ADMIN | R_TRAINER)
@@ -99,6 +100,7 @@ static const struct route routes[] = {
 	{M_PUT, "/api/v1/sessions/{}", STAFF, 0, sessions_api_update},
 	{M_POST, "/api/v1/sessions/{}/cancel", R_ADMIN, 0, sessions_api_cancel},
 	{M_GET, "/api/v1/sessions/{}/bookings", STAFF, 0, sessions_api_bookings},
+	{M_GET, "/api/v1/venues", STAFF, 0, venues_api_list},
 	{M_POST, "/api/v1/session-requests", R_SCHOOL, 0, requests_api_create},
 	{M_GET, "/api/v1/session-requests", R_SCHOOL | STAFF, 0, requests_api_list},
 	/* a trainer's own sessions: today, waiting for marks, coming (trainer_sessions_pages.c) */
@@ -185,6 +187,7 @@ static const struct route routes[] = {
 	{M_POST, "/schools/new", R_ADMIN, 0, schools_create},
 	{M_GET, "/schools/import", R_ADMIN, 0, schools_import_page},
 	{M_POST, "/schools/import", R_ADMIN, ROUTE_UPLOAD, schools_import_post},
+	{M_GET, "/schools/import/template.csv", R_ADMIN, 0, schools_import_template},
 	{M_GET, "/schools/areas", STAFF | R_ANALYST, 0, coverage_areas_page},
 	{M_GET, "/schools/{}", STAFF | R_SCHOOL | R_ANALYST, 0, schools_page},
 	{M_GET, "/schools/{}/edit", R_ADMIN, 0, schools_edit_page},
@@ -204,6 +207,7 @@ static const struct route routes[] = {
 	{M_GET, "/survey-runs/{}/results.csv", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_csv},
 	{M_GET, "/survey-results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_page},
 	{M_GET, "/survey-results.csv", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_csv},
+	{M_GET, "/s/", R_PUBLIC, 0, survey_code_page},
 	{M_GET, "/s/{}", R_PUBLIC, 0, survey_pupil_page},
 	{M_POST, "/s/{}", R_PUBLIC, ROUTE_PUBLIC_JSON, survey_pupil_submit},
 	{M_GET, "/api/v1/schools", STAFF | R_SCHOOL | R_ANALYST, 0, schools_api_list},

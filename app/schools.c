@@ -27,6 +27,17 @@ const struct option schools_phases[] = {
 };
 const size_t schools_nphases = ARRAY_LEN(schools_phases);
 
+const struct option schools_phase_aliases[] = {
+	{"alternative-provision", "Alternative provision"},
+	{"alternative-provision", "Pupil referral unit"},
+	{"alternative-provision", "PRU"},
+	{"sixth-form", "Sixth form college"},
+	{"fe-college", "FE college"},
+	{"fe-college", "Further education"},
+	{"he", "HE"},
+};
+const size_t schools_nphase_aliases = ARRAY_LEN(schools_phase_aliases);
+
 static const char *const year_fields[SCHOOL_YEARS] = {"y7", "y8", "y9", "y10", "y11", "y12", "y13"};
 
 const char *schools_phase_label(const char *phase)
@@ -34,6 +45,17 @@ const char *schools_phase_label(const char *phase)
 	for (size_t i = 0; phase && i < schools_nphases; i++)
 		if (strcmp(schools_phases[i].value, phase) == 0)
 			return schools_phases[i].label;
+	return NULL;
+}
+
+const char *schools_phase_by_name(const char *text)
+{
+	for (size_t i = 0; text && i < schools_nphases; i++)
+		if (str_same_name(schools_phases[i].value, text) || str_same_name(schools_phases[i].label, text))
+			return schools_phases[i].value;
+	for (size_t i = 0; text && i < schools_nphase_aliases; i++)
+		if (str_same_name(schools_phase_aliases[i].label, text))
+			return schools_phase_aliases[i].value;
 	return NULL;
 }
 

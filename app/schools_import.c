@@ -15,12 +15,17 @@
 #include "csv.h"
 #include "db.h"
 #include "html.h"
+#include "ref.h"
 #include "schools.h"
 #include "valid.h"
 
 enum { COLUMNS = 4 + SCHOOL_YEARS, URN_SPACE = 1000000 };
 
 static const char *const header[COLUMNS] = {"urn", "name", "phase", "area", "y7", "y8", "y9", "y10", "y11", "y12", "y13"};
+
+/* The template's example row: refused if it comes back unchanged, so it is never imported by mistake. */
+static const char *const template_example[COLUMNS] = {"999999", "Example Academy (replace this row)", "Secondary",
+							"Southend-on-Sea", "180", "178", "175", "170", "168", "", ""};
 
 /* Good rows, kept until the whole file has been checked. */
 struct rows {
@@ -74,7 +79,13 @@ static void check_row(struct db *db, struct arena *a, const struct csv_row *row,
 	for (int i = 0; i < SCHOOL_YEARS; i++)
 		in.roll[i] = row->field[4 + i];
 	schools_trim(a, &in);
+	/* The coded columns take the names the pages show as well as the codes. */
+	const char *phase = schools_phase_by_name(in.phase), *area = ref_area_by_name(db, in.area);
+	in.phase = phase ? phase : in.phase;
+	in.area = area ? area : in.area;
 	struct form_errors fe = {0};
+	if (strcmp(in.urn, template_example[0]) == 0 && strcmp(in.name, template_example[1]) == 0)
+		form_error(&fe, "urn", "this is the template's example row: replace it with your own settings");
 	schools_check(db, a, &in, &fe);
 	int index = urn_index(in.urn);
 	if (index >= 0) {
@@ -276,13 +287,46 @@ static void page_top(const struct req *r, struct resp *o, const struct page *p)
 {
 	page_begin(r, o, p);
 	html_lit(o, "<h1 class=\"govuk-heading-l\">Import settings</h1>"
+		    "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/schools/import/template.csv\" download>"
+		    "Download the template (CSV)</a>: the header row and one example row to replace with your own.</p>"
 		    "<p class=\"govuk-body\">The first line must be exactly:</p>"
-		    "<p class=\"govuk-body\"><code>" SCHOOLS_CSV_HEADER "</code></p>"
-		    "<p class=\"govuk-body\">Then one row per school or college: its 6-digit URN, name, phase "
-		    "(secondary, all-through, special, alternative-provision, sixth-form, fe-college or he), area (a "
-		    "district or unitary, such as basildon or southend) and numbers on roll for Years 7 to 13, which may "
-		    "be blank. A setting already here is updated by its URN.</p>"
-		    "<p class=\"govuk-body\">If any row has a problem, nothing is imported and every problem is listed.</p>");
+		    "<p class=\"govuk-body\"><code class=\"lantern-break-anywhere\">" SCHOOLS_CSV_HEADER "</code></p>"
+		    "<p class=\"govuk-body\">Then one row per school or college: its 6-digit URN, name, phase, area (a "
+		    "district or unitary authority) and numbers on roll for Years 7 to 13, which may be blank. Write the "
+		    "phase and the area as a code or as the name these pages show, in any case: "
+		    "<a class=\"govuk-link\" href=\"#accepted\">the codes and names are listed below</a>. A setting "
+		    "already here is updated by its URN.</p>"
+		    "<p class=\"govuk-body\">If any row has a problem, nothing is imported and every problem is listed "
+		    "with its line number (the header is line 1, as in a spreadsheet).</p>");
+}
+
+/* Every code and name the phase and area columns take, so nobody has to guess. */
+static void accepted_values(const struct req *r, struct resp *o)
+{
+	static const char *const cols[] = {"Code", "Name"};
+	html_lit(o, "<h2 class=\"govuk-heading-m\" id=\"accepted\">Codes and names you can use</h2>");
+	html_table_begin(o, "Phase", cols, ARRAY_LEN(cols));
+	for (size_t i = 0; i < schools_nphases; i++) {
+		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><code>%h</code></td>"
+			 "<td class=\"govuk-table__cell\">%h",
+		      schools_phases[i].value, schools_phases[i].label);
+		const char *sep = " (or ";
+		for (size_t k = 0; k < schools_nphase_aliases; k++)
+			if (strcmp(schools_phase_aliases[k].value, schools_phases[i].value) == 0) {
+				htmlf(o, "%h%h", sep, schools_phase_aliases[k].label);
+				sep = ", ";
+			}
+		htmlf(o, "%h</td></tr>", strcmp(sep, ", ") == 0 ? ")" : "");
+	}
+	html_table_end(o);
+	html_table_begin(o, "Area", cols, ARRAY_LEN(cols));
+	const struct option *areas;
+	size_t n = ref_area_options(r->db, r->arena, true, &areas);
+	for (size_t i = 1; i < n; i++) /* the first option is "Choose" */
+		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><code>%h</code></td>"
+			 "<td class=\"govuk-table__cell\">%h</td></tr>",
+		      areas[i].value, ref_area_name(r->db, areas[i].value));
+	html_table_end(o);
 }
 
 int schools_import_page(const struct req *r, struct resp *o)
@@ -290,8 +334,21 @@ int schools_import_page(const struct req *r, struct resp *o)
 	struct page p = {.title = "Import settings", .nav = "/schools", .back = "/schools"};
 	page_top(r, o, &p);
 	upload_form(r, o, NULL);
+	accepted_values(r, o);
 	page_end(r, o, &p);
 	return 200;
+}
+
+int schools_import_template(const struct req *r, struct resp *o)
+{
+	struct buf b = {0};
+	csv_write_row(&b, header, COLUMNS);
+	csv_write_row(&b, template_example, COLUMNS);
+	resp_header(o, "Content-Disposition", "attachment; filename=\"settings-template.csv\"");
+	int rc = resp_text(o, 200, "text/csv; charset=utf-8", b.data, b.len);
+	(void)r;
+	buf_free(&b);
+	return rc;
 }
 
 int schools_import_post(const struct req *r, struct resp *o)
@@ -335,6 +392,7 @@ int schools_import_post(const struct req *r, struct resp *o)
 		html_lit(o, "</ul>");
 	}
 	upload_form(r, o, &fe);
+	accepted_values(r, o);
 	page_end(r, o, &p);
 	buf_free(&res.report);
 	return rc == 0 ? 200 : 422;

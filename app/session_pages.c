@@ -19,6 +19,7 @@
 #include "ref.h"
 #include "sessions.h"
 #include "valid.h"
+#include "venue_pages.h"
 
 /* Pages of the session list hold PAGE_SIZE sessions (up to PAGE_MAX pages: a search that reaches
  * further needs narrowing); the API answers API_LIST_DEFAULT unless asked for up to API_LIST_LIMIT,
@@ -1131,21 +1132,8 @@ static void session_fields(const struct req *r, struct resp *o, const struct ses
 	time_input(o, fe, "ends_at", "Ends", v->ends_at, NULL);
 	number_input(o, fe, "capacity", "Places", v->capacity, "Leave blank to use the course's usual group size");
 
-	html_lit(o, "<h2 class=\"govuk-heading-m\">Venue</h2>");
-	html_input(o, fe, &(struct field){.name = "venue_name", .label = "Venue name", .value = v->venue_name});
-	html_textarea(o, fe, &(struct field){.name = "venue_address", .label = "Address", .value = v->venue_address});
-	html_input(o, fe, &(struct field){.name = "venue_postcode", .label = "Postcode", .value = v->venue_postcode,
-					  .width = "govuk-input--width-10", .autocomplete = "postal-code"});
+	venue_choice_fields(r, o, v, fe, true);
 	html_input(o, fe, &(struct field){.name = "venue_room", .label = "Room (optional)", .value = v->venue_room});
-	html_textarea(o, fe,
-		      &(struct field){.name = "venue_access", .label = "Access notes (optional)", .value = v->venue_access,
-				      .hint = "Step-free access, parking, hearing loop, how to find the room"});
-	n = ref_area_options(r->db, a, true, &opts);
-	html_select(o, fe,
-		    &(struct field){.name = "area", .label = "Area", .value = v->area,
-				    .hint = "The district or unitary area the venue is in. Pupil sessions take the "
-					    "school's area."},
-		    opts, n);
 	session_trainer_checkboxes(r, o, fe, v->trainers);
 
 	html_lit(o, "<h2 class=\"govuk-heading-m\">Pupil sessions</h2><p class=\"govuk-body\">Only for a pupil "
@@ -1192,8 +1180,9 @@ static int render_form(const struct req *r, struct resp *o, int64_t id, const st
 	return status;
 }
 
-static void input_from_session(struct arena *a, const struct session *s, struct session_input *v)
+static void input_from_session(const struct req *r, const struct session *s, struct session_input *v)
 {
+	struct arena *a = r->arena;
 	memset(v, 0, sizeof *v);
 	v->course = s->course_id;
 	v->module = s->module_id ? s->module_id : "";
@@ -1206,6 +1195,7 @@ static void input_from_session(struct arena *a, const struct session *s, struct 
 	v->venue_room = s->venue_room;
 	v->venue_access = s->venue_access;
 	v->area = s->area;
+	venue_choice_from_session(r, s, v);
 	struct buf b = {0};
 	for (int i = 0; i < s->ntrainers; i++)
 		buf_printf(&b, "%s%s", i ? "," : "", s->trainer_emails[i]);
@@ -1296,7 +1286,7 @@ int sessions_edit_page(const struct req *r, struct resp *o)
 	if (!editable(r, o, &s, &status))
 		return status;
 	struct session_input v;
-	input_from_session(r->arena, &s, &v);
+	input_from_session(r, &s, &v);
 	return render_form(r, o, s.id, &v, NULL, 200);
 }
 

@@ -12,6 +12,7 @@
 #include "disclosure.h"
 #include "ref.h"
 #include "valid.h"
+#include "venues.h"
 
 static const char SQL_SESSION[] = "SELECT " SESSION_COLUMNS " FROM sessions s WHERE id = ?";
 static const char SQL_TRAINERS[] = "SELECT u.id, u.email, u.name FROM session_trainers t JOIN users u ON u.id = t.user_id"
@@ -47,6 +48,7 @@ void sessions_from_row(struct db_stmt *st, struct arena *a, struct session *s)
 	s->waitlisted = db_col_int(st, c++);
 	s->reserved_booked = db_col_int(st, c++);
 	s->reserve_released_at = db_col_int64(st, c++);
+	s->venue_id = db_col_int64(st, c++);
 }
 
 void sessions_load_trainers(struct db *db, struct arena *a, struct session *s)
@@ -184,6 +186,8 @@ json_t *session_json(const struct session *s, int64_t now, const char *viewer_se
 			      "name", s->venue_name, "address", s->venue_address, "postcode", s->venue_postcode, "room",
 			      s->venue_room, "access", s->venue_access, "area", s->area, "trainers", trainers,
 			      "seats_left", session_places_for(s, viewer_sector, now), "booked", s->booked, "waitlisted", s->waitlisted);
+	if (s->venue_id)
+		json_object_set_new(json_object_get(j, "venue"), "id", json_integer(s->venue_id));
 	json_object_set_new(j, "school", s->school_urn ? json_string(s->school_urn) : json_null());
 	json_object_set_new(j, "year_group", s->year_group ? json_integer(s->year_group) : json_null());
 	json_object_set_new(j, "pupils_expected", s->pupils_expected >= 0 ? json_integer(s->pupils_expected) : json_null());
@@ -223,6 +227,8 @@ void sessions_input_from(const struct req *r, struct session_input *in)
 	in->venue_postcode = req_field(r, "venue_postcode");
 	in->venue_room = req_field(r, "venue_room");
 	in->venue_access = req_field(r, "venue_access");
+	in->venue_id = req_field(r, "venue_id");
+	in->venue_choice = req_form(r, "venue");
 	in->school = req_field(r, "school");
 	in->year_group = req_field(r, "year_group");
 	in->pupils_expected = req_field(r, "pupils_expected");
@@ -233,6 +239,9 @@ void sessions_input_from(const struct req *r, struct session_input *in)
 	in->reserved_places = req_field(r, "reserved_places");
 	in->reserved_until = req_field(r, "reserved_until");
 	if (r->json == NULL) {
+		/* A form shows a new venue's fields beside the list of kept ones (they stay visible without
+		 * JavaScript): the radio, or else the fields filled in, says which to take (venues.h). */
+		in->venue_choice = venues_choice_from(in);
 		/* A form sends one "trainers" field per ticked box: join them. */
 		struct buf b = {0};
 		for (size_t i = 0; i < r->form.n; i++)
@@ -254,6 +263,8 @@ void sessions_input_from(const struct req *r, struct session_input *in)
 		in->venue_access = json_flat(r, venue, "access");
 		if (json_flat(r, venue, "area"))
 			in->area = json_flat(r, venue, "area");
+		if (json_flat(r, venue, "id"))
+			in->venue_id = json_flat(r, venue, "id");
 	}
 	json_t *trainers = json_object_get(r->json, "trainers");
 	if (json_is_array(trainers)) {
@@ -297,6 +308,7 @@ static const char SQL_SET[] =
 	" reserved_sector = ?, reserved_places = ?, reserved_until = nullif(?, 0), school_urn = ?,"
 	" year_group = nullif(?, 0), pupils_expected = nullif(?, -1) WHERE id = ?";
 static const char SQL_CLEAR_TRAINERS[] = "DELETE FROM session_trainers WHERE session_id = ?";
+static const char SQL_SET_VENUE[] = "UPDATE sessions SET venue_id = ? WHERE id = ?";
 static const char SQL_ADD_TRAINER[] = "INSERT OR IGNORE INTO session_trainers (session_id, user_id) VALUES (?, ?)";
 
 /* Optional text: NULL or blank means none. */
@@ -381,8 +393,10 @@ int64_t sessions_save(struct db *db, struct arena *a, const struct user *actor, 
 			form_error(fe, "id", "A cancelled session cannot be changed");
 			return 0;
 		}
-		merge(a, &in, &old);
 	}
+	venues_resolve(db, a, &in, fe);
+	if (id)
+		merge(a, &in, &old);
 	int64_t now = now_utc();
 	const struct course *course = catalog_course(in.course);
 	const struct module *module = NULL;
@@ -415,11 +429,13 @@ int64_t sessions_save(struct db *db, struct arena *a, const struct user *actor, 
 		form_error(fe, "capacity", "Capacity must be a whole number from 1 to 1000");
 	else if (id && capacity < old.booked)
 		form_error(fe, "capacity", "Capacity cannot be less than the places already booked");
-	if (!valid_text(in.venue_name, 200, false))
+	/* A chosen venue that is not there has been said already: its details are not missing too. */
+	bool venue_chosen_badly = form_error_for(fe, "venue_id") || form_error_for(fe, "venue");
+	if (!venue_chosen_badly && !valid_text(in.venue_name, 200, false))
 		form_error(fe, "venue_name", "Enter the venue's name");
-	if (!valid_text(in.venue_address, 400, true))
+	if (!venue_chosen_badly && !valid_text(in.venue_address, 400, true))
 		form_error(fe, "venue_address", "Enter the venue's address");
-	if (!valid_text(in.venue_postcode, 10, false))
+	if (!venue_chosen_badly && !valid_text(in.venue_postcode, 10, false))
 		form_error(fe, "venue_postcode", "Enter the venue's postcode");
 	if (opt_text(in.venue_room) && !valid_text(in.venue_room, 200, false))
 		form_error(fe, "venue_room", "The room must be up to 200 characters");
@@ -447,7 +463,7 @@ int64_t sessions_save(struct db *db, struct arena *a, const struct user *actor, 
 			form_error(fe, "pupils_expected", "Enter the number of pupils expected");
 	} else {
 		school = NULL;
-		if (!ref_area_exists(db, area, true))
+		if (!venue_chosen_badly && !ref_area_exists(db, area, true))
 			form_error(fe, "area", "Choose the district or unitary area of the venue");
 	}
 
@@ -508,6 +524,11 @@ int64_t sessions_save(struct db *db, struct arena *a, const struct user *actor, 
 			     in.venue_name, in.venue_address, in.venue_postcode, opt_text(in.venue_room),
 			     opt_text(in.venue_access), area, opens, closes, cutoff, sector, (int)reserved, reserved_until,
 			     school, (int)year, (int)expected, id);
+	}
+	if (rc == DB_OK) {
+		int64_t venue = venues_keep(db, in.venue_name, in.venue_address, in.venue_postcode, opt_text(in.venue_access),
+					    area, now);
+		rc = venue ? db_exec(db, SQL_SET_VENUE, "II", venue, id) : DB_ERROR;
 	}
 	if (rc == DB_OK)
 		rc = db_exec(db, SQL_CLEAR_TRAINERS, "I", id);

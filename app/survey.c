@@ -30,6 +30,7 @@
 
 static const char SQL_RUN_BY_ID[] = RUN_COLUMNS " WHERE r.id = ?";
 static const char SQL_RUN_BY_CODE[] = RUN_COLUMNS " WHERE r.code = ?";
+static const char SQL_RUN_CODE_KNOWN[] = "SELECT count(*) FROM survey_runs WHERE code = ?";
 static const char SQL_RUNS_OF[] = RUN_COLUMNS " WHERE r.urn = ?1 OR ?1 = '' ORDER BY r.opened_at DESC, r.id DESC LIMIT ?2";
 static const char SQL_RUN_NEW[] = "INSERT INTO survey_runs (urn, year_group, phase, code, opened_by, opened_at, closes_at,"
 				  " max_responses) VALUES (?, ?, ?, ?, nullif(?, 0), ?, ?, ?)";
@@ -375,6 +376,60 @@ static int token_json(const struct req *r, struct resp *o, const struct survey_r
 					   "expires_at", expires, "closes_at", closes, "year_group", run->year_group));
 }
 
+/* The code box at /s/: for a pupil who types the code off the trainer's screen rather than scanning
+ * it. A GET form, so it needs no form token and sets no cookie. */
+static int code_box(const struct req *r, struct resp *o, const char *typed, const char *error, int status)
+{
+	o->cache_control = "no-store";
+	struct form_errors fe = {0};
+	if (error)
+		form_error(&fe, "code", error);
+	struct page p = {.title = "Enter your survey code", .errors = &fe, .exit_this_page = true};
+	page_begin(r, o, &p);
+	html_lit(o, "<h1 class=\"govuk-heading-l\">Enter your survey code</h1>"
+		    "<form method=\"get\" action=\"/s/\" novalidate>");
+	htmlf(o, "<div class=\"govuk-form-group%h\"><label class=\"govuk-label govuk-label--s\" for=\"code\">Survey code"
+		 "</label><div id=\"code-hint\" class=\"govuk-hint\">8 letters and numbers, shown on your teacher&#39;s "
+		 "screen</div>",
+	      error ? " govuk-form-group--error" : "");
+	if (error)
+		htmlf(o, "<p id=\"code-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:"
+			 "</span> %h</p>",
+		      error);
+	htmlf(o, "<input class=\"govuk-input govuk-input--width-10 lantern-code-input%h\" id=\"code\" name=\"code\" "
+		 "type=\"text\" value=\"%h\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" "
+		 "aria-describedby=\"code-hint%h\"></div>",
+	      error ? " govuk-input--error" : "", typed ? typed : "", error ? " code-error" : "");
+	html_button(o, "Start the survey");
+	html_lit(o, "</form>");
+	help(o);
+	page_end(r, o, &p);
+	return status;
+}
+
+int survey_code_page(const struct req *r, struct resp *o)
+{
+	const char *typed = req_query(r, "code");
+	if (typed == NULL)
+		return code_box(r, o, NULL, NULL, 200);
+	if (typed[strspn(typed, " \t-")] == '\0')
+		return code_box(r, o, typed, "Enter the survey code from your teacher's screen", 400);
+	/* People copy "K3M9 QXDT" or "k3m9-qxdt": spaces and dashes are not part of a code. */
+	struct buf plain = {0};
+	for (const char *p = typed; *p && plain.len <= SURVEY_CODE_LEN; p++)
+		if (*p != ' ' && *p != '\t' && *p != '-')
+			buf_putc(&plain, *p);
+	const char *code = plain.len ? normal_code(r->arena, plain.data) : NULL;
+	buf_free(&plain);
+	if (code == NULL)
+		return code_box(r, o, typed,
+				"The code has 8 letters and numbers: check it on your teacher's screen and type it again", 400);
+	if (db_int(r->db, 0, SQL_RUN_CODE_KNOWN, "s", code) == 0)
+		return code_box(r, o, typed,
+				"There is no survey with that code: check it on your teacher's screen and type it again", 404);
+	return resp_redirect(o, arena_printf(r->arena, "/s/%s", code));
+}
+
 int survey_pupil_page(const struct req *r, struct resp *o)
 {
 	const char *sent = req_query(r, "sent");
@@ -611,10 +666,12 @@ int survey_run_page(const struct req *r, struct resp *o)
 	htmlf(o, " %d answer%h so far, of at most %d (the pupils present). %h %h.</p>", run.responses,
 	      run.responses == 1 ? "" : "s", run.max_responses, survey_run_is_closed(&run, now) ? "Closed" : "Open until", when);
 	if (open) {
-		htmlf(o, "<p class=\"govuk-body-l\">Pupils go to <strong>%h</strong> or scan the code.</p>"
+		htmlf(o, "<p class=\"govuk-body-l\">Pupils go to <strong class=\"lantern-break-anywhere\">%h</strong> or "
+			 "scan the code, or go to <strong class=\"lantern-break-anywhere\">%h/s/</strong> and type the code "
+			 "under it.</p>"
 			 "<div class=\"lantern-qr\"><img src=\"/survey-runs/%D/qr.svg\" alt=\"QR code for %h\">"
 			 "<p class=\"lantern-qr__caption\">%h</p></div>",
-		      url, run.id, url, run.code);
+		      url, site_base_url(), run.id, url, run.code);
 		html_post_button(r, o, arena_printf(r->arena, "/survey-runs/%lld/close", (long long)run.id),
 				 "Close the survey now", true);
 	}

@@ -1,6 +1,7 @@
 /* util.c — memory that cannot fail, buffers, the request arena, logging, and time and number formatting. */
 #include "util.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -460,6 +461,39 @@ bool str_equal_ct(const char *a, const char *b)
 bool str_starts(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool name_gap(char c)
+{
+	return c == ' ' || c == '\t' || c == '-' || c == '_';
+}
+
+/* Skips a run of gaps; returns where the next letter is. */
+static const char *past_gaps(const char *s)
+{
+	while (name_gap(*s))
+		s++;
+	return s;
+}
+
+bool str_same_name(const char *a, const char *b)
+{
+	a = past_gaps(a);
+	b = past_gaps(b);
+	while (*a && *b) {
+		if (name_gap(*a) || name_gap(*b)) {
+			if (!name_gap(*a) || !name_gap(*b))
+				return false;
+			a = past_gaps(a);
+			b = past_gaps(b);
+			/* A gap at the end of one and not the other is only trailing space. */
+			continue;
+		}
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return false;
+		a++, b++;
+	}
+	return *past_gaps(a) == '\0' && *past_gaps(b) == '\0';
 }
 
 int64_t percent_tenths(int64_t part, int64_t whole)

@@ -14,6 +14,9 @@ struct arena;
 bool ref_area_exists(struct db *db, const char *id, bool leaf_only);
 /* The area's name, or id itself when there is no such area. Not allocated: valid for the process. */
 const char *ref_area_name(struct db *db, const char *id);
+/* The id of the area that text names, by its id or its name as the pages show it, in any case and with
+ * spaces or hyphens alike ("Southend-on-Sea", "castle point"); NULL when none does. Not allocated. */
+const char *ref_area_by_name(struct db *db, const char *text);
 bool ref_sector_exists(struct db *db, const char *id);
 /* Options for a select, in display order; returns the count. Allocated in the arena. */
 size_t ref_area_options(struct db *db, struct arena *a, bool leaf_only, const struct option **out);

@@ -39,6 +39,12 @@ struct setting {
 extern const struct option schools_phases[];
 extern const size_t schools_nphases;
 const char *schools_phase_label(const char *phase);
+/* Other names people call a phase by (a spreadsheet's "PRU"), each with its phase; for the import. */
+extern const struct option schools_phase_aliases[];
+extern const size_t schools_nphase_aliases;
+/* The phase that text names: its code, its label or an alias, in any case and with spaces or hyphens
+ * alike ("Secondary", "sixth form", "PRU"); NULL when none does. Not allocated. */
+const char *schools_phase_by_name(const char *text);
 
 /* Trims spaces and tabs around every field (copies in the arena): people paste " 180". */
 void schools_trim(struct arena *a, struct setting_input *in);

@@ -43,5 +43,7 @@ int schools_import_command(struct db *db, const char *path);
 
 int schools_import_page(const struct req *r, struct resp *o);
 int schools_import_post(const struct req *r, struct resp *o);
+/* The template: a CSV of the header row and one example row (which the import refuses unchanged). */
+int schools_import_template(const struct req *r, struct resp *o);
 
 #endif

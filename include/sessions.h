@@ -25,6 +25,7 @@ struct session {
 	int capacity;
 	const char *venue_name, *venue_address, *venue_postcode, *venue_room, *venue_access;
 	const char *area;
+	int64_t venue_id; /* the kept venue (venues.h); 0 for sessions written without one */
 	int64_t booking_opens_at, booking_closes_at, cancel_cutoff_at; /* 0: none */
 	const char *reserved_sector;                                   /* NULL: no reserved places */
 	int reserved_places;
@@ -48,7 +49,8 @@ struct session {
 	" s.venue_postcode, s.venue_room, s.venue_access, s.area, coalesce(s.booking_opens_at, 0),"                     \
 	" coalesce(s.booking_closes_at, 0), coalesce(s.cancel_cutoff_at, 0), s.reserved_sector, s.reserved_places,"      \
 	" coalesce(s.reserved_until, 0), s.school_urn, coalesce(s.year_group, 0), coalesce(s.pupils_expected, -1),"      \
-	" s.status, s.booked, s.waitlisted, " SESSION_RESERVED_BOOKED ", coalesce(s.reserve_released_at, 0)"
+	" s.status, s.booked, s.waitlisted, " SESSION_RESERVED_BOOKED ", coalesce(s.reserve_released_at, 0),"     \
+	" coalesce(s.venue_id, 0)"
 
 /* How many columns SESSION_COLUMNS names: a query may add its own after them. */
 enum { SESSION_COLUMNS_COUNT = 26 };
@@ -93,6 +95,9 @@ const char *session_title(const struct session *s, bool show_course_name);
 struct session_input {
 	const char *course, *module, *starts_at, *ends_at, *capacity;
 	const char *venue_name, *venue_address, *venue_postcode, *venue_room, *venue_access, *area;
+	/* A kept venue (venues.h) whose details replace the venue fields above; venue_choice is the
+	 * form's "saved" or "new" (a new venue ignores venue_id), NULL from the API. */
+	const char *venue_id, *venue_choice;
 	const char *trainers;
 	const char *school, *year_group, *pupils_expected;
 	const char *booking_opens_at, *booking_closes_at, *cancel_cutoff_at;

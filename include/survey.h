@@ -85,6 +85,9 @@ int survey_run_page(const struct req *r, struct resp *o);
 int survey_run_qr(const struct req *r, struct resp *o);
 int survey_run_close(const struct req *r, struct resp *o);
 int survey_pupil_page(const struct req *r, struct resp *o);
+/* /s/ with no code: a box for the code on the trainer's screen (any case; spaces and dashes are
+ * ignored), which goes on to /s/{code}, or says on the same page that no survey has that code. */
+int survey_code_page(const struct req *r, struct resp *o);
 int survey_pupil_submit(const struct req *r, struct resp *o);
 int survey_api_open(const struct req *r, struct resp *o);
 int survey_api_get(const struct req *r, struct resp *o);

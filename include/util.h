@@ -79,5 +79,9 @@ int64_t percent_tenths(int64_t part, int64_t whole);
 /* Constant-time comparison of two NUL-terminated strings (length may leak). */
 bool str_equal_ct(const char *a, const char *b);
 bool str_starts(const char *s, const char *prefix);
+/* Whether two names are the same as people type them: letters in any case, and spaces, hyphens and
+ * underscores alike (a run of them counts as one; none at either end), so "Southend-on-Sea",
+ * "southend on sea" and " SOUTHEND_ON_SEA " are equal. ASCII letters only change case. */
+bool str_same_name(const char *a, const char *b);
 
 #endif

@@ -6,7 +6,7 @@
 // document.body exists here; browsers that cannot run modules get the no-JS
 // versions of the components, as GOV.UK Frontend intends.
 
-import { createAll, ExitThisPage, initAll } from './govuk-frontend.min.js'
+import { createAll, ExitThisPage, initAll, Radios } from './govuk-frontend.min.js'
 
 // GOV.UK Frontend styles its JavaScript-enhanced components under
 // `.js-enabled`, and only initialises when `.govuk-frontend-supported` is set.
@@ -38,6 +38,24 @@ class LanternExitThisPage extends ExitThisPage {
 }
 
 createAll(LanternExitThisPage)
+
+// Radios that reveal a part each (the session form's venue choice): GOV.UK's
+// component, except that it does not mark each radio aria-expanded, which ARIA
+// does not allow on a radio (axe reports it; GOV.UK keeps it knowingly,
+// govuk-frontend#979). The part still follows its radio in reading order, and
+// the radio names it with aria-controls. Marked data-module="lantern-radios".
+class LanternRadios extends Radios {
+  static moduleName = 'lantern-radios'
+
+  syncConditionalRevealWithInputState ($input) {
+    const $target = document.getElementById($input.getAttribute('aria-controls') ?? '')
+    if ($target?.classList.contains('govuk-radios__conditional')) {
+      $target.classList.toggle('govuk-radios__conditional--hidden', !$input.checked)
+    }
+  }
+}
+
+createAll(LanternRadios)
 
 // Auto-refresh: an element with data-lantern-refresh="N" (seconds) and
 // data-lantern-src="URL" (same origin) has its content replaced by the body of
