@@ -53,7 +53,7 @@ struct session {
 	" coalesce(s.venue_id, 0)"
 
 /* How many columns SESSION_COLUMNS names: a query may add its own after them. */
-enum { SESSION_COLUMNS_COUNT = 26 };
+enum { SESSION_COLUMNS_COUNT = 27 };
 
 /* Booked places the reserved sector holds, for a query over "sessions s" (0 without a reserve): a
  * short walk of the session's booked rows (bookings_session_status), only where places are held. */
