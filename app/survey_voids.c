@@ -250,12 +250,13 @@ int survey_void_page(const struct req *r, struct resp *o)
 	if (!survey_run_from_path(r, o, &run))
 		return 404;
 	const char *back = arena_printf(r->arena, "/survey-runs/%lld/answers", (long long)run.id);
-	if (!survey_can_void(r->user, &run))
-		return page_error_back(r, o, 403, "You cannot void these answers", REFUSED_WHO, back);
 	struct form_errors fe = {0};
 	int64_t from, to;
 	int found = 0;
-	if (range_from(r, &from, &to, &fe)) {
+	/* In the order the action checks: the range, then who may void it. */
+	if (range_from(r, &from, &to, &fe) && !survey_can_void(r->user, &run))
+		return page_error_back(r, o, 403, "You cannot void these answers", REFUSED_WHO, back);
+	if (fe.n == 0) {
 		found = (int)db_int(r->db, 0, SQL_IN_RANGE, "III", run.id, from, to);
 		if (found == 0)
 			form_error(&fe, "from", NOTHING_IN_RANGE);

@@ -52,6 +52,9 @@ test('practitioner books and cancels a session', async () => {
 
   await page.goto(`/sessions/${id}`);
   await page.getByRole('button', { name: /Cancel (your|this) booking/ }).click();
+  // It asks first (confirmations.test.mjs), then cancels.
+  await page.waitForURL(new RegExp('/bookings/\\d+/cancel$'));
+  await page.getByRole('button', { name: 'Yes, cancel my booking' }).click();
   await page.waitForURL(/\/bookings\?done=cancelled/);
   assert.equal(await page.locator(`a[href="/sessions/${id}"]`).count(), 0);
   assert.doesNotMatch(await (await fetch(feed)).text(), new RegExp(`UID:session-${id}@`));
