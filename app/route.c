@@ -70,6 +70,8 @@ static const struct route routes[] = {
 	{M_POST, "/admin/users/new", R_ADMIN, 0, users_create},
 	{M_GET, "/admin/users/{}", R_ADMIN, 0, users_edit_page},
 	{M_POST, "/admin/users/{}", R_ADMIN, 0, users_update},
+	{M_GET, "/admin/users/{}/deactivate", R_ADMIN, 0, users_deactivate_page},
+	{M_POST, "/admin/users/{}/deactivate", R_ADMIN, 0, users_deactivate},
 	{M_GET, "/admin/organisations", R_ADMIN, 0, organisations_list_page},
 	{M_GET, "/admin/organisations/new", R_ADMIN, 0, organisations_new_page},
 	{M_POST, "/admin/organisations/new", R_ADMIN, 0, organisations_create},

@@ -250,3 +250,35 @@ test('revoking an API token and changing the calendar address ask first too', as
   assert.equal((await p.web.postForm('/bookings/calendar/reset', reset.hidden)).status, 303);
   assert.notEqual(await feed(), old);
 });
+
+test('deactivating an account: its page links to a confirmation naming the person and their tokens', async () => {
+  const p = await practitioner();
+  const id = sql(`SELECT id FROM users WHERE email = '${p.email}'`);
+  const edit = await adminWeb.get(`/admin/users/${id}`);
+  const deactivatePath = `/admin/users/${id}/deactivate`;
+  assertAsksFirst(edit, deactivatePath);
+  assert.doesNotMatch(edit.text, /name="active"/, 'the edit form does not deactivate at once');
+  const page = await adminWeb.get(deactivatePath);
+  const form = assertConfirmation(page, { action: deactivatePath, title: `Deactivate ${p.name}&#39;s account?`,
+    button: 'Yes, deactivate the account', back: `/admin/users/${id}` });
+  assert.match(page.text, new RegExp(`${p.name} will be signed out everywhere and will not be able to sign in`));
+  assert.match(page.text, /Their API token will be revoked, which cannot be undone\./);
+  assert.equal((await p.api.get('/api/v1/me')).status, 200, 'the confirmation page changes nothing');
+  const { csrf: _csrf, ...withoutToken } = form.hidden;
+  assert.equal((await adminWeb.postForm(deactivatePath, withoutToken)).status, 403, 'the POST still needs its token');
+  const done = await adminWeb.postForm(deactivatePath, form.hidden);
+  assert.equal(done.status, 303);
+  assert.equal(sql(`SELECT active FROM users WHERE id = ${id}`), '0');
+  assert.equal((await p.api.get('/api/v1/me')).status, 401);
+  assert.equal((await p.web.get('/')).status, 303, 'signed out');
+  // Deactivated: the page offers to make it active again, with no deactivate button.
+  const after = await adminWeb.get(`/admin/users/${id}`);
+  assert.match(after.text, /name="active"/);
+  assert.doesNotMatch(after.text, new RegExp(`href="${deactivatePath}"`));
+  assert.equal((await adminWeb.get(deactivatePath)).status, 409);
+  // The API acts at once.
+  const q = await practitioner();
+  const qid = sql(`SELECT id FROM users WHERE email = '${q.email}'`);
+  await ok(admin.put(`/api/v1/users/${qid}`, { active: false }), 200);
+  assert.equal(sql(`SELECT active FROM users WHERE id = ${qid}`), '0');
+});
