@@ -6,34 +6,12 @@ import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { answerSurvey, api, loggedIn, sqlite, startStack, tokenFor } from './lib.mjs';
 import { forms, postForm } from './forms.mjs';
+import { PASSWORD, iso, makePractitioner, makeSession, ok } from './records.mjs';
 
 let stack, admin, adminWeb;
 const sql = (q) => sqlite(stack.dbPath, q);
-const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-const PASSWORD = 'correct-horse-battery';
-
-async function ok(promise, status = 201) {
-  const r = await promise;
-  assert.equal(r.status, status, `${r.status} ${r.text}`);
-  return r.json;
-}
-
-async function session({ capacity = 10, startMs = Date.now() + 14 * 86400e3, ...more } = {}) {
-  return (await ok(admin.post('/api/v1/sessions', {
-    course: 'recognising-and-responding', starts_at: iso(startMs), ends_at: iso(startMs + 3 * 3600e3), capacity,
-    trainers: ['trainer@lantern.example'],
-    venue: { name: 'Civic Centre', address: 'Victoria Avenue', postcode: 'SS2 6ER', area: 'southend' }, ...more,
-  }))).id;
-}
-
-let made = 0;
-/** A new practitioner: { email, name, api, web }. */
-async function practitioner() {
-  const n = ++made;
-  const email = `confirm${n}@example.org`, name = `Confirm Person ${n}`;
-  await ok(admin.post('/api/v1/users', { email, name, role: 'practitioner', org: '2', password: PASSWORD }));
-  return { email, name, api: api(stack.base, await tokenFor(stack, email)), web: await loggedIn(stack, email, PASSWORD) };
-}
+const session = (options) => makeSession(admin, options);
+const practitioner = () => makePractitioner(stack, admin, 'confirm');
 
 /** The confirmation page's parts: its red button's form (posting to `action`) and its way back. */
 function assertConfirmation(page, { action, title, button, back }) {

@@ -5,33 +5,12 @@ import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, loggedIn, sqlite, startStack, tokenFor } from './lib.mjs';
 import { forms, postForm } from './forms.mjs';
+import { makePractitioner, makeSession, ok } from './records.mjs';
 
 let stack, admin, adminWeb;
 const sql = (q) => sqlite(stack.dbPath, q);
-const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-const PASSWORD = 'correct-horse-battery';
-
-async function ok(promise, status = 201) {
-  const r = await promise;
-  assert.equal(r.status, status, `${r.status} ${r.text}`);
-  return r.json;
-}
-
-async function session(startMs = Date.now() + 14 * 86400e3, hours = 3) {
-  return (await ok(admin.post('/api/v1/sessions', {
-    course: 'recognising-and-responding', starts_at: iso(startMs), ends_at: iso(startMs + hours * 3600e3), capacity: 10,
-    trainers: ['trainer@lantern.example'],
-    venue: { name: 'Civic Centre', address: 'Victoria Avenue', postcode: 'SS2 6ER', area: 'southend' },
-  }))).id;
-}
-
-let made = 0;
-async function practitioner() {
-  const n = ++made;
-  const email = `dead-end${n}@example.org`, name = `Dead End ${n}`;
-  await ok(admin.post('/api/v1/users', { email, name, role: 'practitioner', org: '2', password: PASSWORD }));
-  return { email, name, api: api(stack.base, await tokenFor(stack, email)) };
-}
+const session = (startMs, hours) => makeSession(admin, { startMs, hours });
+const practitioner = () => makePractitioner(stack, admin, 'dead-end');
 
 /** The way back an error page offers: the back link above and the link in its body, which agree. */
 function wayBack(html) {
@@ -79,7 +58,7 @@ test('booking on someone\'s behalf: a wrong email re-shows the session page with
 test('an error answering a form leads back to the page the form was on, never to another site', async () => {
   // Booking a session that has started is refused: the error page leads back to the session.
   const p = await practitioner();
-  const web = await loggedIn(stack, p.email, PASSWORD);
+  const web = p.web;
   const later = await session(Date.now() + 14 * 86400e3);
   const page = await web.get(`/sessions/${later}`);
   const form = postForm(page.text, `/sessions/${later}/book`);
@@ -131,7 +110,7 @@ test('reopening a sent evaluation says so and leads back to the session', async 
   const booking = (await ok(admin.post(`/api/v1/sessions/${id}/bookings`, { email: p.email }))).id;
   await ok(admin.put(`/api/v1/bookings/${booking}/attendance`, { status: 'attended' }), 200);
   await ok(p.api.post(`/api/v1/bookings/${booking}/evaluation`, { usefulness: 4, recognise_before: 2, recognise_after: 4, act_before: 2, act_after: 4 }));
-  const web = await loggedIn(stack, p.email, PASSWORD);
+  const web = p.web;
   const again = await web.get(`/evaluations/${booking}`);
   assert.equal(again.status, 409);
   assert.match(again.text, /You have already sent feedback/);
@@ -194,7 +173,7 @@ test('the evaluation\'s error summary names each question left unanswered and li
   const p = await practitioner();
   const booking = (await ok(admin.post(`/api/v1/sessions/${id}/bookings`, { email: p.email }))).id;
   await ok(admin.put(`/api/v1/bookings/${booking}/attendance`, { status: 'attended' }), 200);
-  const web = await loggedIn(stack, p.email, PASSWORD);
+  const web = p.web;
   const page = await web.get(`/evaluations/${booking}`);
   const res = await web.postForm(`/evaluations/${booking}`, { ...postForm(page.text, `/evaluations/${booking}`).hidden, usefulness: '4', act_after: '9' });
   assert.equal(res.status, 400);
