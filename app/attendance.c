@@ -36,9 +36,14 @@ bool attendance_present(const char *s)
 	return s && (strcmp(s, "attended") == 0 || strcmp(s, "late") == 0 || strcmp(s, "partial") == 0);
 }
 
+int64_t attendance_opens_at(const struct session *s)
+{
+	return s->starts_at - 30 * 60;
+}
+
 bool attendance_open(const struct session *s, const struct user *actor, int64_t now)
 {
-	return actor->role == ROLE_ADMIN || now >= s->starts_at - 30 * 60;
+	return actor->role == ROLE_ADMIN || now >= attendance_opens_at(s);
 }
 
 static const char SQL_BOOKING[] = "SELECT session_id, status, coalesce(minutes_attended, 0) FROM bookings WHERE id = ?";
@@ -281,24 +286,87 @@ static void headcount_form(const struct req *r, struct resp *o, const struct ses
 	html_form_end(o);
 }
 
-static void roster_row(const struct req *r, struct resp *o, int64_t session_id, struct db_stmt *st)
+/* Where a mark sends the trainer back to without JavaScript: their row, by its anchor, so a long
+ * roster on a phone does not start again at the top. */
+static const char *roster_row_href(struct arena *a, int64_t session_id, int64_t booking)
+{
+	return arena_printf(a, "/sessions/%lld/roster?marked=%lld#booking-%lld", (long long)session_id, (long long)booking,
+			    (long long)booking);
+}
+
+/* One person: name, mark, and a button per mark with the current one pressed (aria-pressed). closed:
+ * marking has not opened (or the session was cancelled), so the buttons are switched off and the
+ * roster says why. saved: the row a mark has just come back to. lantern.js posts these forms in
+ * place and swaps in the row of the same id from the answer. */
+static void roster_row(const struct req *r, struct resp *o, int64_t session_id, struct db_stmt *st, bool closed,
+		       bool saved)
 {
 	int64_t booking = db_col_int64(st, 0);
-	const char *status = db_col_text(st, 3);
+	const char *status = db_col_text(st, 3), *name = db_col_text(st, 1);
 	bool present = attendance_present(status), marked = strcmp(status, "booked") != 0;
-	htmlf(o, "<li class=\"lantern-roster__item%h\"><span class=\"lantern-roster__name\">%h</span>"
-		 "<span class=\"lantern-roster__meta\">%h%h</span> ",
-	      present ? " lantern-roster__item--present" : marked ? " lantern-roster__item--absent" : "", db_col_text(st, 1),
+	htmlf(o, "<li class=\"lantern-roster__item%h\" id=\"booking-%D\" tabindex=\"-1\">"
+		 "<span class=\"lantern-roster__name\">%h</span><span class=\"lantern-roster__meta\">%h%h</span> ",
+	      present ? " lantern-roster__item--present" : marked ? " lantern-roster__item--absent" : "", booking, name,
 	      db_col_text(st, 2), db_col_int(st, 4) ? " (walk-in)" : "");
 	html_tag(o, mark_text(r->arena, status, db_col_int(st, 6)), present ? "green" : marked ? "grey" : "blue");
-	html_form_begin(r, o, arena_printf(r->arena, "/sessions/%lld/roster/%lld", (long long)session_id, (long long)booking));
+	if (saved)
+		html_lit(o, " <span class=\"lantern-roster__saved\">Saved</span>");
+	htmlf(o, "<form method=\"post\" action=\"/sessions/%D/roster/%D\" novalidate class=\"lantern-roster__marks\">",
+	      session_id, booking);
+	html_csrf(r, o);
 	/* One tap per person: each mark is its own submit button. */
-	for (size_t i = 0; i < ARRAY_LEN(marks); i++)
-		htmlf(o, "<button type=\"submit\" name=\"status\" value=\"%h\" class=\"govuk-button%h lantern-roster__action\" "
-			 "data-module=\"govuk-button\">%h<span class=\"govuk-visually-hidden\"> %h</span></button>",
-		      marks[i], i == 0 ? "" : " govuk-button--secondary", mark_labels[i], db_col_text(st, 1));
+	for (size_t i = 0; i < ARRAY_LEN(marks); i++) {
+		bool current = strcmp(status, marks[i]) == 0;
+		htmlf(o, "<button type=\"submit\" name=\"status\" value=\"%h\" aria-pressed=\"%h\" "
+			 "class=\"govuk-button%h lantern-roster__action%h\" data-module=\"govuk-button\"",
+		      marks[i], current ? "true" : "false", i == 0 ? "" : " govuk-button--secondary",
+		      current ? " lantern-roster__action--current" : "");
+		if (closed)
+			html_lit(o, " disabled aria-disabled=\"true\"");
+		/* Left early asks how long they stayed on a page of its own. */
+		if (strcmp(marks[i], "partial") == 0)
+			html_lit(o, " data-lantern-navigate");
+		/* The pressed mark shows a tick as well as its shape, never colour alone. */
+		if (current)
+			html_lit(o, "><span class=\"lantern-roster__tick\" aria-hidden=\"true\">✓</span");
+		htmlf(o, ">%h<span class=\"govuk-visually-hidden\"> %h</span></button>", mark_labels[i], name);
+	}
 	html_form_end(o);
 	html_lit(o, "</li>");
+}
+
+static void walk_in_form(const struct req *r, struct resp *o, const struct session *s, const struct form_errors *fe)
+{
+	html_lit(o, "<h2 class=\"govuk-heading-m\">Add a walk-in</h2><p class=\"govuk-body\">Someone without a booking who "
+		    "has come anyway. Give their email; if they are new to lantern, give their name and organisation too.</p>");
+	html_form_begin(r, o, arena_printf(r->arena, "/sessions/%lld/walk-in", (long long)s->id));
+	html_input(o, fe, &(struct field){.name = "email", .label = "Email address", .type = "email", .value = req_form(r, "email")});
+	html_input(o, fe, &(struct field){.name = "name", .label = "Full name (new people only)", .value = req_form(r, "name")});
+	const struct option *orgs;
+	size_t norgs = ref_org_options(r->db, r->arena, "Choose (new people only)", &orgs);
+	html_select(o, fe, &(struct field){.name = "org", .label = "Organisation (new people only)", .value = req_form(r, "org")},
+		    orgs, norgs);
+	html_button_secondary(o, "Add walk-in");
+	html_form_end(o);
+}
+
+/* Why the roster's buttons are switched off, if they are: the session was cancelled, or marking has
+ * not opened yet (and when it will). Returns whether they are. */
+static bool roster_closed(const struct req *r, struct resp *o, const struct session *s)
+{
+	if (strcmp(s->status, "cancelled") == 0) {
+		html_lit(o, "<div class=\"govuk-inset-text\">This session was cancelled, so there is no attendance to "
+			    "take.</div>");
+		return true;
+	}
+	if (attendance_open(s, r->user, now_utc()))
+		return false;
+	char when[80];
+	time_human(attendance_opens_at(s), when, sizeof when);
+	htmlf(o, "<div class=\"govuk-inset-text lantern-roster__not-open\">You can take attendance from %h, 30 minutes "
+		 "before the session starts.%h</div>",
+	      when, s->booked > 0 ? " Until then the buttons below are switched off." : "");
+	return true;
 }
 
 /* A value of the audit trail: a mark, or the minutes of someone who left early. */
@@ -332,32 +400,30 @@ static int render_roster(const struct req *r, struct resp *o, const struct sessi
 		 "<a class=\"govuk-link\" href=\"/sessions/%D/marks\">Enter marks from a paper sheet</a> · "
 		 "<a class=\"govuk-link\" href=\"/sessions/%D/attendance.csv\">Download attendance (CSV)</a></p>",
 	      s->id, s->id, s->id, s->id);
-	html_lit(o, "<ul class=\"lantern-roster\">");
+	bool closed = roster_closed(r, o, s);
+	int64_t saved = 0;
+	const char *marked = req_query(r, "marked");
+	if (marked && !valid_id(marked, &saved))
+		saved = 0;
+	/* lantern.js marks in place and says what changed in the live region below the list. */
+	html_lit(o, "<ul class=\"lantern-roster\" data-module=\"lantern-mark-in-place\">");
 	struct db_stmt *st = db_query(r->db, SQL_ROSTER, "I", s->id);
 	int n = 0;
 	while (db_next(st)) {
-		roster_row(r, o, s->id, st);
+		roster_row(r, o, s->id, st, closed, db_col_int64(st, 0) == saved);
 		n++;
 	}
 	db_done(st);
-	html_lit(o, "</ul>");
+	html_lit(o, "</ul><div class=\"govuk-visually-hidden\" aria-live=\"polite\" data-lantern-roster-status></div>");
 	if (n == 0)
 		html_lit(o, "<p class=\"govuk-body\">Nobody is booked yet.</p>");
-	else
+	/* Until marking opens the roster is a list to read: nothing here would be taken yet. A refused
+	 * walk-in still shows its form, with the reason beside the field. */
+	if (n > 0 && !closed)
 		html_post_button(r, o, arena_printf(r->arena, "/sessions/%lld/roster/all", (long long)s->id),
 				 "Mark everyone not yet marked as attended", false);
-
-	html_lit(o, "<h2 class=\"govuk-heading-m\">Add a walk-in</h2><p class=\"govuk-body\">Someone without a booking who "
-		    "has come anyway. Give their email; if they are new to lantern, give their name and organisation too.</p>");
-	html_form_begin(r, o, arena_printf(r->arena, "/sessions/%lld/walk-in", (long long)s->id));
-	html_input(o, fe, &(struct field){.name = "email", .label = "Email address", .type = "email", .value = req_form(r, "email")});
-	html_input(o, fe, &(struct field){.name = "name", .label = "Full name (new people only)", .value = req_form(r, "name")});
-	const struct option *orgs;
-	size_t norgs = ref_org_options(r->db, r->arena, "Choose (new people only)", &orgs);
-	html_select(o, fe, &(struct field){.name = "org", .label = "Organisation (new people only)", .value = req_form(r, "org")},
-		    orgs, norgs);
-	html_button_secondary(o, "Add walk-in");
-	html_form_end(o);
+	if (!closed || form_error_for(fe, "email"))
+		walk_in_form(r, o, s, fe);
 
 	if (r->user->role == ROLE_ADMIN) {
 		html_lit(o, "<h2 class=\"govuk-heading-m\">Changes to attendance</h2>");
@@ -447,7 +513,7 @@ int attendance_mark_post(const struct req *r, struct resp *o)
 	}
 	if (rc)
 		return route_error(r, o, rc, e.message);
-	return resp_redirect(o, arena_printf(r->arena, "/sessions/%lld/roster?done=marked", (long long)session_id));
+	return resp_redirect(o, roster_row_href(r->arena, session_id, booking));
 }
 
 static const char SQL_UNMARKED[] = "SELECT id FROM bookings WHERE session_id = ? AND status = 'booked'";

@@ -15,6 +15,7 @@
 #include "session_pages.h"
 #include "sessions.h"
 #include "site.h"
+#include "training_record.h"
 #include "valid.h"
 
 static const char SQL_USER_BY_EMAIL[] = "SELECT id FROM users WHERE email = ?";
@@ -203,10 +204,11 @@ int booking_calendar_feed(const struct req *r, struct resp *o)
 
 /* ---- your bookings ---- */
 
-static const char SQL_MY_BOOKINGS[] =
+/* The page's upcoming bookings: those of sessions still going ahead (a cancelled one is listed as over). */
+static const char SQL_MY_UPCOMING[] =
 	"SELECT b.id, b.status, s.id, s.course_id, s.starts_at, s.venue_name, s.status, s.ends_at"
-	" FROM bookings b JOIN sessions s ON s.id = b.session_id"
-	" WHERE b.user_id = ? AND b.status IN ('booked', 'waitlisted') AND s.ends_at > ? ORDER BY s.starts_at";
+	" FROM bookings b JOIN sessions s ON s.id = b.session_id WHERE b.user_id = ? AND b.status IN ('booked', 'waitlisted')"
+	" AND s.ends_at > ? AND s.status = 'scheduled' ORDER BY s.starts_at";
 
 static void preferences_form(const struct req *r, struct resp *o, bool show)
 {
@@ -222,6 +224,63 @@ static void preferences_form(const struct req *r, struct resp *o, bool show)
 	html_form_end(o);
 }
 
+/* "5 March 2026", in a. */
+static const char *date_text(struct arena *a, int64_t t)
+{
+	char d[40];
+	date_human(t, d, sizeof d);
+	return arena_strdup(a, d);
+}
+
+/* What became of a booking that is over, as a tag: text and colour. */
+static const struct outcome {
+	const char *outcome, *label, *colour;
+} outcomes[] = {
+	{"attended", "Attended", "green"},	   {"late", "Attended late", "green"},
+	{"partial", "Left early", "turquoise"},	   {"absent", "Absent", "red"},
+	{"excused", "Excused", "grey"},		   {"cancelled", "Booking cancelled", "grey"},
+	{"session-cancelled", "Session cancelled", "orange"}, {"not-marked", "Not marked yet", "blue"},
+	{"no-place", "No place became free", "grey"},
+};
+
+static void outcome_tag(struct resp *o, const char *outcome)
+{
+	for (size_t i = 0; i < ARRAY_LEN(outcomes); i++)
+		if (strcmp(outcomes[i].outcome, outcome) == 0) {
+			html_tag(o, outcomes[i].label, outcomes[i].colour);
+			return;
+		}
+	html_tag(o, outcome, NULL);
+}
+
+/* Bookings that are over stay in view: what happened to each, newest first, with the training
+ * record for certificates and feedback. */
+static void past_bookings(const struct req *r, struct resp *o)
+{
+	struct past_booking *list;
+	int n = training_past_bookings(r->db, r->arena, r->user->id, now_utc(), &list);
+	html_lit(o, "<h2 class=\"govuk-heading-m\" id=\"past\">Past and cancelled bookings</h2>");
+	if (n == 0) {
+		html_lit(o, "<p class=\"govuk-body\">None yet.</p>");
+		return;
+	}
+	html_lit(o, "<p class=\"govuk-body\">Certificates and feedback for the sessions you attended are in your "
+		    "<a class=\"govuk-link\" href=\"/training\">training record</a>.</p>");
+	/* Three columns, the day alone: enough to recognise a session, and it fits a phone. */
+	static const char *const cols[] = {"Date", "Course", "What happened"};
+	html_table_begin(o, NULL, cols, ARRAY_LEN(cols));
+	for (int i = 0; i < n; i++) {
+		const struct course *c = catalog_course(list[i].course_id);
+		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h</td>"
+			 "<td class=\"govuk-table__cell\"><a class=\"govuk-link\" href=\"/sessions/%D\">%h</a></td>"
+			 "<td class=\"govuk-table__cell\">",
+		      date_text(r->arena, list[i].starts_at), list[i].session, c ? c->title : list[i].course_id);
+		outcome_tag(o, list[i].outcome);
+		html_lit(o, "</td></tr>");
+	}
+	html_table_end(o);
+}
+
 int booking_my_page(const struct req *r, struct resp *o)
 {
 	struct page p = {.title = "Your bookings", .nav = "/bookings", .wide = true};
@@ -235,7 +294,7 @@ int booking_my_page(const struct req *r, struct resp *o)
 	if (done && strcmp(done, "calendar") == 0)
 		html_notice(o, "Your calendar address has changed", "The old address no longer works.");
 
-	struct db_stmt *st = db_query(r->db, SQL_MY_BOOKINGS, "II", r->user->id, now_utc());
+	struct db_stmt *st = db_query(r->db, SQL_MY_UPCOMING, "II", r->user->id, now_utc());
 	int count = 0;
 	while (db_next(st)) {
 		static const char *const cols[] = {"When", "Course", "Where", "Status"};
@@ -261,6 +320,7 @@ int booking_my_page(const struct req *r, struct resp *o)
 	else
 		html_lit(o, "<p class=\"govuk-body\">You have no upcoming bookings. <a class=\"govuk-link\" "
 			    "href=\"/sessions\">Find a session</a>.</p>");
+	past_bookings(r, o);
 
 	html_lit(o, "<h2 class=\"govuk-heading-m\">Add your bookings to your calendar</h2>"
 		    "<p class=\"govuk-body\">Subscribe to this private address in your calendar app. Anyone who has it can "
@@ -307,140 +367,136 @@ int booking_calendar_reset_post(const struct req *r, struct resp *o)
 
 /* ---- training records ---- */
 
-/* The date refresher training falls due: the session's end plus the course's interval. */
-static int64_t refresher_due(int64_t ended, int months)
+/* A date for JSON: "2026-03-05", local. */
+static json_t *date_json(int64_t t)
 {
-	time_t t = (time_t)ended;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	tm.tm_mon += months;
-	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm);
+	char d[32];
+	time_iso_local(t, d);
+	d[10] = '\0';
+	return json_string(d);
 }
 
-static const char SQL_ATTENDED[] =
-	"SELECT s.course_id, s.starts_at, s.ends_at, b.status, b.id, c.booking_id IS NOT NULL, coalesce(c.withdrawn_at, 0)"
-	" FROM bookings b JOIN sessions s ON s.id = b.session_id LEFT JOIN certificates c ON c.booking_id = b.id"
-	" WHERE b.user_id = ? AND b.status IN ('attended', 'late', 'partial') ORDER BY s.starts_at DESC";
-
-/* Where an attendance's certificate stands: issued once the session has ended, or withdrawn. */
-static void certificate_json(json_t *item, struct db_stmt *st, int64_t now)
+static json_t *training_json(struct db *db, struct arena *a, int64_t user_id, int64_t now)
 {
-	int64_t withdrawn = db_col_int64(st, 6);
-	const char *state = withdrawn		? "withdrawn"
-			    : db_col_int(st, 5)		? "issued"
-			    : now < db_col_int64(st, 2) ? "after-the-session"
-							: "being-prepared";
-	json_object_set_new(item, "booking", json_integer(db_col_int64(st, 4)));
-	json_object_set_new(item, "certificate", json_string(state));
-	if (withdrawn) {
-		char d[32];
-		time_iso_local(withdrawn, d);
-		d[10] = '\0';
-		json_object_set_new(item, "certificate_withdrawn_on", json_string(d));
-	}
-}
-
-/* A practitioner's record: each attendance, newest first, with the refresher it implies (only the
- * latest attendance of a course sets the due date). */
-static json_t *training_json(struct db *db, int64_t user_id, int64_t now)
-{
-	json_t *list = json_array();
-	const char *seen[64];
-	int nseen = 0;
-	struct db_stmt *st = db_query(db, SQL_ATTENDED, "I", user_id);
-	while (db_next(st)) {
-		const char *course_id = db_col_text(st, 0);
-		const struct course *c = catalog_course(course_id);
+	struct training_entry *list;
+	int n = training_record(db, a, user_id, now, &list);
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++) {
+		const struct training_entry *e = &list[i];
 		char iso[32];
-		time_iso_local(db_col_int64(st, 1), iso);
-		json_t *item = json_pack("{s:s, s:s?, s:s, s:s}", "course", course_id, "title", c ? c->title : NULL,
-					 "attended_on", iso, "status", db_col_text(st, 3));
-		iso[10] = '\0';
-		json_object_set_new(item, "date", json_string(iso));
-		certificate_json(item, st, now);
-		bool latest = true;
-		for (int i = 0; i < nseen; i++)
-			latest = latest && strcmp(seen[i], course_id) != 0;
-		if (latest && nseen < 64)
-			seen[nseen++] = c ? c->id : "";
-		if (c && c->refresher_months && latest) {
-			int64_t due = refresher_due(db_col_int64(st, 2), c->refresher_months);
-			char d[32];
-			time_iso_local(due, d);
-			d[10] = '\0';
-			json_object_set_new(item, "refresher_due", json_string(d));
-			json_object_set_new(item, "refresher_status",
-					    json_string(due < now ? "overdue" : due < now + 60 * 86400 ? "due-soon" : "current"));
-		} else {
-			json_object_set_new(item, "refresher_due", json_null());
-		}
-		json_array_append_new(list, item);
+		time_iso_local(e->starts_at, iso);
+		json_t *item = json_pack("{s:s, s:s?, s:s, s:s, s:o, s:I, s:s, s:s}", "course", e->course_id, "title", e->title,
+					 "attended_on", iso, "status", e->status, "date", date_json(e->starts_at), "booking",
+					 (json_int_t)e->booking, "certificate", training_certificate_name(e->certificate),
+					 "evaluation", training_evaluation_name(e->evaluation));
+		if (e->certificate == CERTIFICATE_WITHDRAWN)
+			json_object_set_new(item, "certificate_withdrawn_on", date_json(e->certificate_withdrawn_at));
+		if (e->evaluation == EVALUATION_OPEN)
+			json_object_set_new(item, "evaluation_closes_on", date_json(e->evaluation_closes_at));
+		json_object_set_new(item, "refresher_due", e->refresher ? date_json(e->refresher_due) : json_null());
+		if (e->refresher)
+			json_object_set_new(item, "refresher_status", json_string(training_refresher_name(e->refresher)));
+		json_array_append_new(items, item);
 	}
-	db_done(st);
-	return list;
+	return items;
 }
 
 int booking_api_training(const struct req *r, struct resp *o)
 {
-	return resp_json(o, 200, training_json(r->db, r->user->id, now_utc()));
+	return resp_json(o, 200, training_json(r->db, r->arena, r->user->id, now_utc()));
 }
 
-/* Where the attendance's certificate stands: a link, withdrawn (and when), or still to come. */
-static void certificate_cell(struct resp *o, json_t *item)
+/* Where the attendance's certificate stands: a link, withdrawn (and when), or still to come. what
+ * names the attendance for people who hear links out of context. */
+static void certificate_line(const struct req *r, struct resp *o, const struct training_entry *e, const char *what)
 {
-	const char *cert = json_string_value(json_object_get(item, "certificate"));
-	if (strcmp(cert, "issued") == 0) {
-		htmlf(o, "<a class=\"govuk-link\" href=\"/certificates/%D\">Certificate</a>",
-		      (int64_t)json_integer_value(json_object_get(item, "booking")));
-	} else if (strcmp(cert, "withdrawn") == 0) {
+	switch (e->certificate) {
+	case CERTIFICATE_ISSUED:
+		htmlf(o, "<a class=\"govuk-link\" href=\"/certificates/%D\">Certificate<span class=\"govuk-visually-hidden\">"
+			 " for %h</span></a>",
+		      e->booking, what);
+		break;
+	case CERTIFICATE_WITHDRAWN:
 		html_lit(o, "Certificate ");
 		html_tag(o, "Withdrawn", "red");
-		htmlf(o, " on %h", json_string_value(json_object_get(item, "certificate_withdrawn_on")));
-	} else if (strcmp(cert, "after-the-session") == 0) {
+		htmlf(o, " on %h", date_text(r->arena, e->certificate_withdrawn_at));
+		break;
+	case CERTIFICATE_AFTER_SESSION:
 		html_lit(o, "Certificate when the session has ended");
-	} else {
+		break;
+	case CERTIFICATE_PREPARING:
 		html_lit(o, "Certificate being prepared");
+		break;
 	}
+}
+
+/* Where the attendance's evaluation stands: a link while it is open, or why there is none. */
+static void evaluation_line(struct resp *o, const struct training_entry *e, const char *what)
+{
+	switch (e->evaluation) {
+	case EVALUATION_OPEN: {
+		char until[80];
+		time_human(e->evaluation_closes_at, until, sizeof until);
+		htmlf(o, "<a class=\"govuk-link\" href=\"/evaluations/%D\">Give feedback<span class=\"govuk-visually-hidden\">"
+			 " on %h</span></a> until %h",
+		      e->booking, what, until);
+		break;
+	}
+	case EVALUATION_SENT:
+		html_lit(o, "Feedback sent");
+		break;
+	case EVALUATION_CLOSED:
+		html_lit(o, "Feedback closed");
+		break;
+	case EVALUATION_AFTER_SESSION:
+		html_lit(o, "Feedback when the session has ended");
+		break;
+	}
+}
+
+/* One attendance as a GOV.UK summary card: when, the certificate, the feedback and the refresher,
+ * each on a row of its own, which reads the same on a phone as on a desk. */
+static void training_card(const struct req *r, struct resp *o, const struct training_entry *e)
+{
+	const char *title = e->title ? e->title : e->course_id, *day = date_text(r->arena, e->starts_at);
+	const char *what = arena_printf(r->arena, "%s, %s", title, day);
+	htmlf(o, "<div class=\"govuk-summary-card\"><div class=\"govuk-summary-card__title-wrapper\">"
+		 "<h2 class=\"govuk-summary-card__title\">%h</h2></div><div class=\"govuk-summary-card__content\">"
+		 "<dl class=\"govuk-summary-list\">",
+	      title);
+	html_summary_row(o, "Attended", strcmp(e->status, "late") == 0	    ? arena_printf(r->arena, "%s (arrived late)", day)
+					: strcmp(e->status, "partial") == 0 ? arena_printf(r->arena, "%s (left early)", day)
+									    : day);
+	html_summary_row_open(o, "Certificate");
+	certificate_line(r, o, e, what);
+	html_summary_row_close(o);
+	html_summary_row_open(o, "Feedback");
+	evaluation_line(o, e, what);
+	html_summary_row_close(o);
+	html_summary_row_open(o, "Refresher due");
+	htmlf(o, "%h ", e->refresher ? date_text(r->arena, e->refresher_due) : "No refresher needed");
+	if (e->refresher == REFRESHER_OVERDUE)
+		html_tag(o, "Overdue", "red");
+	else if (e->refresher == REFRESHER_DUE_SOON)
+		html_tag(o, "Due soon", "yellow");
+	html_summary_row_close(o);
+	html_lit(o, "</dl></div></div>");
 }
 
 int booking_training_page(const struct req *r, struct resp *o)
 {
-	struct page p = {.title = "Your training record", .nav = "/training", .wide = true};
+	struct page p = {.title = "Your training record", .nav = "/training"};
 	page_begin(r, o, &p);
 	html_lit(o, "<h1 class=\"govuk-heading-l\">Your training record</h1>");
-	json_t *list = training_json(r->db, r->user->id, now_utc());
-	if (json_array_size(list) == 0)
+	struct training_entry *list;
+	int n = training_record(r->db, r->arena, r->user->id, now_utc(), &list);
+	if (n == 0)
 		html_lit(o, "<p class=\"govuk-body\">No attended training yet. Your record fills in when a trainer marks "
 			    "you as attending.</p>");
-	else
-		html_lit(o, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-			    "<th scope=\"col\" class=\"govuk-table__header\">Course</th>"
-			    "<th scope=\"col\" class=\"govuk-table__header\">Attended</th>"
-			    "<th scope=\"col\" class=\"govuk-table__header\">Refresher due</th></tr></thead>"
-			    "<tbody class=\"govuk-table__body\">");
-	size_t i;
-	json_t *item;
-	json_array_foreach(list, i, item)
-	{
-		const char *title = json_string_value(json_object_get(item, "title"));
-		const char *due = json_string_value(json_object_get(item, "refresher_due"));
-		const char *state = json_string_value(json_object_get(item, "refresher_status"));
-		/* The certificate under the course's name: a fourth column would not fit a phone. */
-		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h<br>",
-		      title ? title : json_string_value(json_object_get(item, "course")));
-		certificate_cell(o, item);
-		htmlf(o, "</td><td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">%h ",
-		      json_string_value(json_object_get(item, "date")), due ? due : "No refresher needed");
-		if (state && strcmp(state, "overdue") == 0)
-			html_tag(o, "Overdue", "red");
-		else if (state && strcmp(state, "due-soon") == 0)
-			html_tag(o, "Due soon", "yellow");
-		html_lit(o, "</td></tr>");
-	}
-	if (json_array_size(list))
-		html_lit(o, "</tbody></table>");
-	json_decref(list);
+	for (int i = 0; i < n; i++)
+		training_card(r, o, &list[i]);
+	html_lit(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/bookings#past\">Your past and cancelled "
+		    "bookings</a></p>");
 	page_end(r, o, &p);
 	return 200;
 }
@@ -467,8 +523,8 @@ int booking_training_due_page(const struct req *r, struct resp *o)
 		const struct course *c = catalog_course(db_col_text(st, 3));
 		if (c == NULL || c->refresher_months == 0)
 			continue;
-		int64_t due = refresher_due(db_col_int64(st, 4), c->refresher_months);
-		if (due > now + 60 * 86400)
+		int64_t due = training_refresher_due(db_col_int64(st, 4), c->refresher_months);
+		if (training_refresher_state(due, now) == REFRESHER_CURRENT)
 			continue;
 		if (org == NULL || strcmp(org, db_col_text(st, 0)) != 0) {
 			if (org)
@@ -543,10 +599,32 @@ int booking_api_cancel(const struct req *r, struct resp *o)
 	return resp_json(o, 200, j);
 }
 
+/* when=past: the bookings that are over, with what became of each; otherwise the upcoming ones, as
+ * "Your bookings" shows them. */
+static int api_past_bookings(const struct req *r, struct resp *o)
+{
+	struct past_booking *list;
+	int n = training_past_bookings(r->db, r->arena, r->user->id, now_utc(), &list);
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++) {
+		char iso[32];
+		time_iso_local(list[i].starts_at, iso);
+		json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)list[i].booking,
+						       "session", (json_int_t)list[i].session, "course", list[i].course_id,
+						       "starts_at", iso, "email", r->user->email, "outcome", list[i].outcome));
+	}
+	return resp_json(o, 200, items);
+}
+
 int booking_api_my_bookings(const struct req *r, struct resp *o)
 {
+	const char *when = req_query(r, "when");
+	if (when && strcmp(when, "past") == 0)
+		return api_past_bookings(r, o);
+	if (when && *when && strcmp(when, "upcoming") != 0)
+		return resp_error(o, 400, "Give when as upcoming or past.", "when");
 	json_t *list = json_array();
-	struct db_stmt *st = db_query(r->db, SQL_MY_BOOKINGS, "II", r->user->id, (int64_t)0);
+	struct db_stmt *st = db_query(r->db, SQL_MY_UPCOMING, "II", r->user->id, now_utc());
 	while (db_next(st)) {
 		int64_t id = db_col_int64(st, 0);
 		json_t *j = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)id, "session",

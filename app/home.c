@@ -4,6 +4,7 @@
 #include "auth.h"
 #include "db.h"
 #include "html.h"
+#include "trainer_sessions_pages.h"
 
 /* What each role comes here to do; links grow as features land. */
 static const struct home_link {
@@ -12,14 +13,15 @@ static const struct home_link {
 	const char *title;
 	const char *text;
 } home_links[] = {
+	{R_TRAINER, "/my-sessions", "Your sessions", "Today's sessions, the coming ones, and past ones waiting for attendance marks."},
 	{R_ANY_USER, "/sessions", "Sessions", "Find face-to-face training by course, area and date, and see places left."},
 	{R_ANY_USER, "/courses", "Courses", "The catalogue: what each course covers, who it is for and when it runs next."},
 	{R_SCHOOL, "/requests", "Request a session", "Ask for a Risk Avert session for a year group and follow your requests."},
 	{R_ADMIN | R_TRAINER, "/requests", "School requests", "Confirm or decline the sessions schools have asked for."},
 	{R_ADMIN, "/admin/users", "Users", "Create accounts, change roles and deactivate people who have left."},
 	{R_ADMIN, "/admin/organisations", "Organisations", "The partner organisations practitioners belong to."},
-	{R_PRACTITIONER, "/bookings", "Your bookings", "Sessions you are booked on or waiting for, and your calendar feed."},
-	{R_PRACTITIONER, "/training", "Training record", "What you have attended and when refreshers fall due."},
+	{R_PRACTITIONER, "/bookings", "Your bookings", "Sessions you are booked on or waiting for, what became of past ones, and your calendar feed."},
+	{R_PRACTITIONER, "/training", "Training record", "What you have attended, with certificates, feedback and when refreshers fall due."},
 	{R_ADMIN, "/admin/training", "Refreshers due", "Who in each organisation is due or overdue refresher training."},
 	{R_ADMIN, "/admin/evaluations", "Evaluations", "What attendees say about each course: usefulness and confidence before and after."},
 	{R_ANALYST | R_ADMIN, "/indicators", "Indicators", "Outcome 1 and Outcome 5 figures for any period and area, with charts, drill-downs and exports."},
@@ -59,6 +61,9 @@ int home_page(const struct req *r, struct resp *o)
 	htmlf(o, "<span class=\"govuk-caption-l\">%h</span><h1 class=\"govuk-heading-l\">Welcome, %h</h1>"
 		 "<p class=\"govuk-body-l\">%h</p>",
 	      role_label(u->role), u->name, role_intro[u->role]);
+	/* What a trainer comes for first: today's sessions and any still waiting for marks. */
+	if (u->role == ROLE_TRAINER)
+		trainer_sessions_home(r, o);
 	html_lit(o, "<ul class=\"govuk-list lantern-home-links\">");
 	for (size_t i = 0; i < ARRAY_LEN(home_links); i++) {
 		const struct home_link *l = &home_links[i];

@@ -135,6 +135,7 @@ static const struct nav_item {
 } nav_items[] = {
 	/* The main places each role works in; everything else is linked from its home page. */
 	{R_ANY_USER, "/", "Home"},
+	{R_TRAINER, "/my-sessions", "Your sessions"},
 	{R_ANY_USER, "/sessions", "Sessions"},
 	{R_PRACTITIONER | R_SCHOOL | R_TRAINER, "/courses", "Courses"},
 	{R_SCHOOL | R_TRAINER, "/requests", "School requests"},
@@ -449,6 +450,18 @@ void html_summary_row(struct resp *o, const char *key, const char *value)
 	htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%h</dt>"
 		 "<dd class=\"govuk-summary-list__value\">%h</dd></div>",
 	      key, value ? value : "");
+}
+
+void html_summary_row_open(struct resp *o, const char *key)
+{
+	htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%h</dt>"
+		 "<dd class=\"govuk-summary-list__value\">",
+	      key);
+}
+
+void html_summary_row_close(struct resp *o)
+{
+	html_lit(o, "</dd></div>");
 }
 
 void html_button_warning(struct resp *o, const char *label)

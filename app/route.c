@@ -38,6 +38,7 @@
 #include "survey.h"
 #include "survey_results.h"
 #include "survey_voids.h"
+#include "trainer_sessions_pages.h"
 #include "users.h"
 
 #define ANY R_ANY_USER
@@ -104,6 +105,9 @@ static const struct route routes[] = {
 	{M_GET, "/api/v1/sessions/{}/bookings", STAFF, 0, sessions_api_bookings},
 	{M_POST, "/api/v1/session-requests", R_SCHOOL, 0, requests_api_create},
 	{M_GET, "/api/v1/session-requests", R_SCHOOL | STAFF, 0, requests_api_list},
+	/* a trainer's own sessions: today, waiting for marks, coming (trainer_sessions_pages.c) */
+	{M_GET, "/my-sessions", STAFF, 0, trainer_sessions_page},
+	{M_GET, "/api/v1/me/sessions", STAFF, 0, trainer_sessions_api},
 	{M_POST, "/api/v1/session-requests/{}/confirm", STAFF, 0, requests_api_confirm},
 	{M_POST, "/api/v1/session-requests/{}/decline", STAFF, 0, requests_api_decline},
 

@@ -85,21 +85,6 @@ static const char *human_time(struct arena *a, int64_t t)
 	return arena_strdup(a, s);
 }
 
-/* "Thursday 5 March 2026, 9:30am to 1pm": the end repeats the date only when it differs. */
-static const char *when_text(struct arena *a, int64_t start, int64_t end)
-{
-	char from[80], to[80], d1[40], d2[40];
-	time_human(start, from, sizeof from);
-	time_human(end, to, sizeof to);
-	date_human(start, d1, sizeof d1);
-	date_human(end, d2, sizeof d2);
-	const char *end_text = to;
-	const char *comma = strrchr(to, ',');
-	if (strcmp(d1, d2) == 0 && comma)
-		end_text = comma + 2;
-	return arena_printf(a, "%s to %s", from, end_text);
-}
-
 static const char *audience_label(const char *audience)
 {
 	if (strcmp(audience, "practitioners") == 0)
@@ -151,16 +136,6 @@ static const char *years_text(struct arena *a, const struct module *m)
 	return s;
 }
 
-/* The course title, with the module's for a pupil session of one module. */
-static const char *session_heading(struct arena *a, const struct session *s)
-{
-	const struct course *c = catalog_course(s->course_id);
-	if (c == NULL)
-		return s->course_id;
-	const struct module *m = catalog_module(c, s->module_id);
-	return m ? arena_printf(a, "%s: %s", c->title, m->title) : c->title;
-}
-
 /* ---- markup helpers ---- */
 
 static void status_tag(struct resp *o, const char *status)
@@ -190,23 +165,11 @@ static void booking_tag(struct resp *o, const char *status)
 	html_tag(o, status, NULL);
 }
 
-static void row_open(struct resp *o, const char *key)
-{
-	htmlf(o, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%h</dt>"
-		 "<dd class=\"govuk-summary-list__value\">",
-	      key);
-}
-
-static void row_close(struct resp *o)
-{
-	html_lit(o, "</dd></div>");
-}
-
 static void row(struct resp *o, const char *key, const char *value)
 {
-	row_open(o, key);
+	html_summary_row_open(o, key);
 	html_text(o, value);
-	row_close(o);
+	html_summary_row_close(o);
 }
 
 /* Multi-line text (addresses, access notes) keeps its line breaks, each line escaped. */
@@ -275,18 +238,17 @@ struct search {
 	const char *area;     /* includes its sub-areas */
 	bool seats;           /* only with places left */
 	bool with_cancelled;  /* the API lists cancelled sessions too; pages do not */
+	bool past;            /* sessions that have ended, newest first (when=past) */
 	const char *sector;   /* the viewer's: places held for a sector are left only for it */
 	int64_t now;
 	enum search_kind kind;
 	int limit, page; /* page from 1: the rows from (page - 1) × limit */
 };
 
-/* The area test rolls up through area_tree so "essex" finds every district in it. Pupil sessions
- * are limited to staff and the school they are for, whatever the filters say. */
-#define SEARCH_WHERE                                                                                               \
-	/* Not yet ended, so started after now less the longest session (session_span, migration 007):          \
-	 * an index range on starts_at rather than a walk past every session that has ended. */                 \
-	" WHERE s.ends_at > ?1 AND s.starts_at >= max(?2, ?1 - (SELECT longest FROM session_span))"             \
+/* The filters both lists share. The area test rolls up through area_tree so "essex" finds every
+ * district in it. Pupil sessions are limited to staff and the school they are for, whatever the
+ * filters say. */
+#define SEARCH_FILTERS                                                                                             \
 	" AND (?3 = 0 OR s.starts_at < ?3)"                                                                      \
 	" AND (?4 IS NULL OR s.course_id = ?4)"                                                                  \
 	" AND (?5 IS NULL OR s.area IN (SELECT descendant FROM area_tree WHERE ancestor = ?5))"                  \
@@ -296,14 +258,26 @@ struct search {
 	"  AND coalesce(s.reserved_until > ?13, 1) AND s.reserved_sector IS NOT ?14"                              \
 	"  THEN max(0, s.reserved_places - " SESSION_RESERVED_BOOKED ") ELSE 0 END))"                           \
 	" AND (?8 <> 1 OR s.school_urn IS NULL) AND (?8 <> 2 OR s.school_urn IS NOT NULL)"                       \
-	" AND (s.school_urn IS NULL OR ?9 = 1 OR s.school_urn = ?10)"                                            \
-	" ORDER BY s.starts_at, s.id LIMIT ?11 OFFSET ?12"
+	" AND (s.school_urn IS NULL OR ?9 = 1 OR s.school_urn = ?10)"
+#define SEARCH_WHERE                                                                                               \
+	/* Not yet ended, so started after now less the longest session (session_span, migration 007):          \
+	 * an index range on starts_at rather than a walk past every session that has ended. */                 \
+	" WHERE s.ends_at > ?1 AND s.starts_at >= max(?2, ?1 - (SELECT longest FROM session_span))"             \
+	SEARCH_FILTERS " ORDER BY s.starts_at, s.id LIMIT ?11 OFFSET ?12"
+/* Past sessions (when=past): ended by ?1 (now), newest first; started before now too, which gives
+ * the index range on starts_at. */
+#define SEARCH_PAST_WHERE                                                                                          \
+	" WHERE s.starts_at < ?1 AND s.ends_at <= ?1 AND s.starts_at >= ?2"                                      \
+	SEARCH_FILTERS " ORDER BY s.starts_at DESC, s.id DESC LIMIT ?11 OFFSET ?12"
+#define SEARCH_ROW_COLUMNS                                                                                         \
+	"s.id, s.course_id, s.module_id, s.starts_at, s.ends_at, s.capacity, s.venue_name, s.venue_postcode, s.area,"  \
+	" s.school_urn, coalesce(s.year_group, 0), s.status, s.booked, s.reserved_sector, s.reserved_places,"           \
+	" coalesce(s.reserved_until, 0), " SESSION_RESERVED_BOOKED
 /* The API's sessions, whole; the pages' rows need only what a table row shows (list_from_row). */
 static const char SQL_SEARCH[] = "SELECT " SESSION_COLUMNS " FROM sessions s" SEARCH_WHERE;
-static const char SQL_SEARCH_ROWS[] = "SELECT s.id, s.course_id, s.module_id, s.starts_at, s.ends_at, s.capacity,"
-				      " s.venue_name, s.venue_postcode, s.area, s.school_urn, coalesce(s.year_group, 0),"
-				      " s.status, s.booked, s.reserved_sector, s.reserved_places, coalesce(s.reserved_until, 0), "
-				      SESSION_RESERVED_BOOKED " FROM sessions s" SEARCH_WHERE;
+static const char SQL_SEARCH_ROWS[] = "SELECT " SEARCH_ROW_COLUMNS " FROM sessions s" SEARCH_WHERE;
+static const char SQL_SEARCH_PAST[] = "SELECT " SESSION_COLUMNS " FROM sessions s" SEARCH_PAST_WHERE;
+static const char SQL_SEARCH_PAST_ROWS[] = "SELECT " SEARCH_ROW_COLUMNS " FROM sessions s" SEARCH_PAST_WHERE;
 
 static void list_from_row(struct db_stmt *st, struct arena *a, struct session *s)
 {
@@ -337,11 +311,17 @@ static void search_from(const struct req *r, struct search *q, enum search_kind 
 	q->limit = PAGE_SIZE;
 	const char *course = req_query(r, "course"), *area = req_query(r, "area"), *from = req_query(r, "from"),
 		   *to = req_query(r, "to"), *seats = req_query(r, "seats"), *k = req_query(r, "kind"),
-		   *page = req_query(r, "page");
+		   *page = req_query(r, "page"), *when = req_query(r, "when");
 	long long n = 1;
 	if (page && *page && !valid_int(page, 1, PAGE_MAX, &n))
 		form_error(fe, "page", arena_printf(r->arena, "Choose a page from 1 to %d", PAGE_MAX));
 	q->page = (int)n;
+	if (when && *when) {
+		if (strcmp(when, "past") == 0)
+			q->past = true;
+		else if (strcmp(when, "upcoming") != 0)
+			form_error(fe, "when", "Choose upcoming or past sessions");
+	}
 	if (course && *course) {
 		if (catalog_course(course))
 			q->course = course;
@@ -393,7 +373,8 @@ static int search_run(const struct req *r, const struct search *q, bool whole, s
 {
 	const struct user *u = r->user;
 	struct session *list = arena_alloc(r->arena, (size_t)(q->limit + 1) * sizeof *list);
-	struct db_stmt *st = db_query(r->db, whole ? SQL_SEARCH : SQL_SEARCH_ROWS, "IIIssiiiisiiIs", q->after, q->from, q->to,
+	const char *sql = q->past ? (whole ? SQL_SEARCH_PAST : SQL_SEARCH_PAST_ROWS) : whole ? SQL_SEARCH : SQL_SEARCH_ROWS;
+	struct db_stmt *st = db_query(r->db, sql, "IIIssiiiisiiIs", q->past ? q->now : q->after, q->from, q->to,
 				      q->course, q->area, q->with_cancelled ? 1 : 0, q->seats ? 1 : 0, (int)q->kind,
 				      is_staff(u) ? 1 : 0, u->role == ROLE_SCHOOL ? u->school_urn : NULL, q->limit + 1,
 				      (q->page > 1 ? q->page - 1 : 0) * q->limit, q->now, q->sector);
@@ -444,7 +425,7 @@ static void sessions_table(const struct req *r, struct resp *o, const struct ses
 			 "href=\"/sessions/%D\">%h</a></td>",
 		      s->id, human_time(r->arena, s->starts_at));
 		if (show_course)
-			htmlf(o, "<td class=\"govuk-table__cell\">%h</td>", session_heading(r->arena, s));
+			htmlf(o, "<td class=\"govuk-table__cell\">%h</td>", session_course_title(r->arena, s));
 		htmlf(o, "<td class=\"govuk-table__cell\">%h<br><span class=\"govuk-hint\">%h</span></td>"
 			 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">",
 		      s->venue_name, s->venue_postcode, ref_area_name(r->db, s->area));
@@ -645,6 +626,9 @@ static void search_form(const struct req *r, struct resp *o, const struct form_e
 		 "<label class=\"govuk-label govuk-checkboxes__label\" for=\"seats\">Only sessions with places left</label>"
 		 "</div></div></div>",
 	      seats && strcmp(seats, "1") == 0 ? " checked" : "");
+	const char *when = req_query(r, "when");
+	if (when && strcmp(when, "past") == 0)
+		html_lit(o, "<input type=\"hidden\" name=\"when\" value=\"past\">");
 	html_button_secondary(o, "Apply filters");
 	html_lit(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/sessions\">Clear filters</a></p></form>");
 }
@@ -666,6 +650,36 @@ static const char *page_href(const struct req *r, int page)
 	const char *href = arena_strdup(r->arena, b.data);
 	buf_free(&b);
 	return href;
+}
+
+static void when_link(struct resp *o, const char *href, const char *label, bool current)
+{
+	htmlf(o, "<li class=\"lantern-when-switch__item\"><a class=\"govuk-link lantern-when-switch__link\" href=\"%h\"", href);
+	if (current)
+		html_lit(o, " aria-current=\"page\"");
+	htmlf(o, ">%h</a></li>", label);
+}
+
+/* Coming up or past: two links that keep the filters that apply to both (not the dates or the
+ * page), the current one marked, so past sessions are a tap away without knowing to set a from date. */
+static void when_switch(const struct req *r, struct resp *o, bool past)
+{
+	static const char *const keep[] = {"course", "area", "kind"};
+	struct buf b = {0};
+	for (size_t i = 0; i < r->query.n; i++)
+		for (size_t k = 0; k < ARRAY_LEN(keep); k++)
+			if (strcmp(r->query.items[i].key, keep[k]) == 0 && *r->query.items[i].value) {
+				buf_putc(&b, '&');
+				url_encode_into(&b, keep[k]);
+				buf_putc(&b, '=');
+				url_encode_into(&b, r->query.items[i].value);
+			}
+	const char *filters = arena_strdup(r->arena, b.len ? b.data + 1 : "");
+	buf_free(&b);
+	html_lit(o, "<nav class=\"lantern-when-switch\" aria-label=\"Which sessions\"><ul class=\"lantern-when-switch__list\">");
+	when_link(o, arena_printf(r->arena, "/sessions%s%s", *filters ? "?" : "", filters), "Coming up", !past);
+	when_link(o, arena_printf(r->arena, "/sessions?when=past%s%s", *filters ? "&" : "", filters), "Past sessions", past);
+	html_lit(o, "</ul></nav>");
 }
 
 /* Previous and next links, as the GOV.UK pagination component draws them. */
@@ -701,13 +715,14 @@ int sessions_list_page(const struct req *r, struct resp *o)
 	html_lit(o, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-one-third\">");
 	search_form(r, o, &fe);
 	html_lit(o, "</div><div class=\"govuk-grid-column-two-thirds\">");
+	when_switch(r, o, q.past);
 	struct session *list;
 	int n = search_run(r, &q, false, &list), page = q.page, first = (page - 1) * PAGE_SIZE;
 	if (n == 0 && page == 1) {
 		html_lit(o, "<h2 class=\"govuk-heading-m\">No sessions found</h2><p class=\"govuk-body\">No sessions match "
 			    "these filters. Try a wider area or date range.</p>");
 	} else if (n <= PAGE_SIZE && page == 1) {
-		htmlf(o, "<h2 class=\"govuk-heading-m\">%d session%h</h2>", n, n == 1 ? "" : "s");
+		htmlf(o, "<h2 class=\"govuk-heading-m\">%d %hsession%h</h2>", n, q.past ? "past " : "", n == 1 ? "" : "s");
 		sessions_table(r, o, list, n, true, q.sector);
 	} else {
 		int shown = n > PAGE_SIZE ? PAGE_SIZE : n;
@@ -755,10 +770,10 @@ static void done_banner(const struct req *r, struct resp *o)
 
 static void trainers_row(struct resp *o, const struct session *s)
 {
-	row_open(o, s->ntrainers == 1 ? "Trainer" : "Trainers");
+	html_summary_row_open(o, s->ntrainers == 1 ? "Trainer" : "Trainers");
 	for (int i = 0; i < s->ntrainers; i++)
 		htmlf(o, "%h%h", i ? ", " : "", s->trainer_names[i]);
-	row_close(o);
+	html_summary_row_close(o);
 }
 
 /* sector: the viewer's, for the places left to them. */
@@ -768,28 +783,28 @@ static void details(const struct req *r, struct resp *o, const struct session *s
 	struct arena *a = r->arena;
 	html_lit(o, "<dl class=\"govuk-summary-list\">");
 	const struct course *c = catalog_course(s->course_id);
-	row_open(o, "Course");
+	html_summary_row_open(o, "Course");
 	htmlf(o, "<a class=\"govuk-link\" href=\"/courses/%u\">%h</a>", s->course_id, c ? c->title : s->course_id);
-	row_close(o);
+	html_summary_row_close(o);
 	const struct module *m = catalog_module(c, s->module_id);
 	if (m)
 		row(o, "Module", arena_printf(a, "%s (%s)", m->title, kind_label(m->kind)));
-	row(o, "When", when_text(a, s->starts_at, s->ends_at));
-	row_open(o, "Status");
+	row(o, "When", session_when_text(a, s->starts_at, s->ends_at));
+	html_summary_row_open(o, "Status");
 	status_tag(o, status);
-	row_close(o);
-	row_open(o, "Venue");
+	html_summary_row_close(o);
+	html_summary_row_open(o, "Venue");
 	htmlf(o, "<strong>%h</strong>", s->venue_name);
 	if (s->venue_room)
 		htmlf(o, "<br>%h", s->venue_room);
 	html_lit(o, "<br>");
 	lines(o, s->venue_address);
 	htmlf(o, "<br>%h", s->venue_postcode);
-	row_close(o);
+	html_summary_row_close(o);
 	if (s->venue_access) {
-		row_open(o, "Access");
+		html_summary_row_open(o, "Access");
 		lines(o, s->venue_access);
-		row_close(o);
+		html_summary_row_close(o);
 	}
 	row(o, "Area", ref_area_name(r->db, s->area));
 	trainers_row(o, s);
@@ -971,7 +986,7 @@ int session_page_render(const struct req *r, struct resp *o, int64_t id, const s
 		return page_error(r, o, 404, "Page not found", "There is no such session.");
 	int64_t now = now_utc();
 	const char *state = session_status(&s, now);
-	const char *title = session_heading(r->arena, &s);
+	const char *title = session_course_title(r->arena, &s);
 	char date[40];
 	date_human(s.starts_at, date, sizeof date);
 	struct page p = {.title = title, .nav = "/sessions", .errors = fe, .back = "/sessions"};
@@ -1305,8 +1320,8 @@ int sessions_update(const struct req *r, struct resp *o)
 void session_summary(const struct req *r, struct resp *o, const struct session *s)
 {
 	html_lit(o, "<dl class=\"govuk-summary-list\">");
-	html_summary_row(o, "Course", session_heading(r->arena, s));
-	html_summary_row(o, "When", when_text(r->arena, s->starts_at, s->ends_at));
+	html_summary_row(o, "Course", session_course_title(r->arena, s));
+	html_summary_row(o, "When", session_when_text(r->arena, s->starts_at, s->ends_at));
 	html_summary_row(o, "Where", arena_printf(r->arena, "%s, %s", s->venue_name, s->venue_postcode));
 	html_lit(o, "</dl>");
 }

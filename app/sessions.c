@@ -138,6 +138,29 @@ const char *session_title(const struct session *s, bool show_course_name)
 	return c->title;
 }
 
+const char *session_course_title(struct arena *a, const struct session *s)
+{
+	const struct course *c = catalog_course(s->course_id);
+	if (c == NULL)
+		return s->course_id;
+	const struct module *m = catalog_module(c, s->module_id);
+	return m ? arena_printf(a, "%s: %s", c->title, m->title) : c->title;
+}
+
+const char *session_when_text(struct arena *a, int64_t start, int64_t end)
+{
+	char from[80], to[80], d1[40], d2[40];
+	time_human(start, from, sizeof from);
+	time_human(end, to, sizeof to);
+	date_human(start, d1, sizeof d1);
+	date_human(end, d2, sizeof d2);
+	const char *end_text = to;
+	const char *comma = strrchr(to, ',');
+	if (strcmp(d1, d2) == 0 && comma)
+		end_text = comma + 2;
+	return arena_printf(a, "%s to %s", from, end_text);
+}
+
 static json_t *time_json(int64_t t)
 {
 	if (t == 0)

@@ -20,6 +20,8 @@ bool attendance_status_valid(const char *s);
 bool attendance_present(const char *status);
 /* Trainers and admins may take attendance from 30 minutes before the start; admins at any time. */
 bool attendance_open(const struct session *s, const struct user *actor, int64_t now);
+/* When trainers may start taking a session's attendance: 30 minutes before it starts. */
+int64_t attendance_opens_at(const struct session *s);
 
 /* Why a mark was refused: a sentence, and the field at fault ("status", "minutes_attended") or NULL. */
 struct mark_error {

@@ -117,6 +117,9 @@ void html_warning(struct resp *o, const char *text);
 void html_tag(struct resp *o, const char *text, const char *colour);
 /* One key and value of a <dl class="govuk-summary-list">, both escaped. */
 void html_summary_row(struct resp *o, const char *key, const char *value);
+/* The same row with a value the caller writes (links, tags), closed by html_summary_row_close(). */
+void html_summary_row_open(struct resp *o, const char *key);
+void html_summary_row_close(struct resp *o);
 /* Opens a table: an optional caption (NULL: none), the header row, then the body. A heading that
  * starts with '#' is for a numeric column (right-aligned; the '#' is not shown). Close the table
  * with html_table_end(). */

@@ -50,6 +50,9 @@ struct session {
 	" coalesce(s.reserved_until, 0), s.school_urn, coalesce(s.year_group, 0), coalesce(s.pupils_expected, -1),"      \
 	" s.status, s.booked, s.waitlisted, " SESSION_RESERVED_BOOKED ", coalesce(s.reserve_released_at, 0)"
 
+/* How many columns SESSION_COLUMNS names: a query may add its own after them. */
+enum { SESSION_COLUMNS_COUNT = 26 };
+
 /* Booked places the reserved sector holds, for a query over "sessions s" (0 without a reserve): a
  * short walk of the session's booked rows (bookings_session_status), only where places are held. */
 #define SESSION_RESERVED_BOOKED                                                                                      \
@@ -78,6 +81,10 @@ int session_places_for(const struct session *s, const char *sector, int64_t now)
 const char *sessions_viewer_sector(struct db *db, struct arena *a, const struct user *u);
 /* The session in the API's shape (spec §9), with seats_left as the viewer of that sector sees it. */
 json_t *session_json(const struct session *s, int64_t now, const char *viewer_sector);
+/* The course title, with the module's for a pupil session of one module; in a. */
+const char *session_course_title(struct arena *a, const struct session *s);
+/* "Thursday 5 March 2026, 9:30am to 1pm": the end repeats the date only when it differs; in a. */
+const char *session_when_text(struct arena *a, int64_t start, int64_t end);
 /* The title people see in notifications and calendars: the course title, or a neutral one. */
 const char *session_title(const struct session *s, bool show_course_name);
 

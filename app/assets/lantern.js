@@ -111,3 +111,79 @@ function startRefresh (element) {
 }
 
 document.querySelectorAll('[data-lantern-refresh][data-lantern-src]').forEach(startRefresh)
+
+// Mark in place: on the roster (data-module="lantern-mark-in-place") a mark's
+// form is posted with fetch, and the person's row is swapped for the row of
+// the same id in the page the server answers with (the roster it redirects
+// to), so the page keeps its scroll position and the pressed button moves.
+// The live region after the list says what changed. Without this script the
+// server's redirect comes back to the row by its #anchor. A button marked
+// data-lantern-navigate (left early, which asks for minutes on a page of its
+// own), an answer without the row (an error page, the sign-in page) or a
+// failed fetch fall back to an ordinary submission, which shows the server's
+// own page; a mark is idempotent, so sending it again does no harm.
+
+function submitNormally (form, button) {
+  const carried = document.createElement('input')
+  carried.type = 'hidden'
+  carried.name = button.name
+  carried.value = button.value
+  form.appendChild(carried)
+  form.submit() // fires no submit event, so this handler lets it go
+}
+
+async function freshRow (form, button, id) {
+  const body = new URLSearchParams(new FormData(form))
+  body.append(button.name, button.value)
+  try {
+    const response = await fetch(form.action, {
+      method: 'POST',
+      body,
+      mode: 'same-origin',
+      credentials: 'same-origin',
+      cache: 'no-store',
+      redirect: 'follow'
+    })
+    if (!response.ok) return null
+    const page = new DOMParser().parseFromString(await response.text(), 'text/html')
+    const row = page.getElementById(id)
+    return row && row.closest('[data-module="lantern-mark-in-place"]') ? document.adoptNode(row) : null
+  } catch {
+    return null
+  }
+}
+
+function startMarkInPlace (list) {
+  const status = document.querySelector('[data-lantern-roster-status]')
+  const pending = new WeakSet()
+
+  list.addEventListener('submit', async (event) => {
+    const form = event.target
+    const button = event.submitter
+    const row = form.closest('li[id]')
+    if (!row || !button || !button.name || button.hasAttribute('data-lantern-navigate')) return
+    event.preventDefault()
+    if (pending.has(form)) return // one mark at a time per person
+    pending.add(form)
+    row.setAttribute('aria-busy', 'true')
+    const fresh = await freshRow(form, button, row.id)
+    pending.delete(form)
+    row.removeAttribute('aria-busy')
+    if (!fresh) {
+      submitNormally(form, button)
+      return
+    }
+    // Only the latest mark says "Saved".
+    list.querySelectorAll('.lantern-roster__saved').forEach((saved) => saved.remove())
+    row.replaceWith(fresh)
+    const same = [...fresh.querySelectorAll('button')].find((b) => b.value === button.value)
+    if (same) same.focus({ preventScroll: true })
+    if (status) {
+      const name = fresh.querySelector('.lantern-roster__name')?.textContent ?? ''
+      const mark = fresh.querySelector('.govuk-tag')?.textContent ?? ''
+      status.textContent = `${name}: ${mark}, saved`
+    }
+  })
+}
+
+document.querySelectorAll('[data-module="lantern-mark-in-place"]').forEach(startMarkInPlace)

@@ -96,7 +96,7 @@ test('certificate pages: the left-early question, a certificate, its withdrawal,
   assert.deepEqual(await violations(page), [], 'the left-early question');
   await page.getByLabel(/How many minutes was .* there\?/).fill('120');
   await page.getByRole('button', { name: 'Save' }).click();
-  await page.waitForURL(/done=marked/);
+  await page.waitForURL(/roster\?marked=\d+#booking-\d+$/);
   // The server's duty issues the certificate within seconds of the mark (the session is over).
   await waitFor('the certificate', async () => (await admin.get(`/api/v1/bookings/${id}/certificate`)).status === 200);
   await check(page, `/certificates/${id}`);
