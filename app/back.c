@@ -55,10 +55,14 @@ static const char *referer_path(const struct req *r)
 	return valid_local_path(path) && strcmp(path, r->path) != 0 ? path : NULL;
 }
 
-const char *back_from(const struct req *r)
+const char *back_from(const struct req *r, int status)
 {
 	const char *back = sent_back(r);
 	if (back == NULL)
 		back = referer_path(r);
+	/* A page refusing what its query asked (a filter's bad value): the same page, asked afresh. */
+	bool reading = r->method == M_GET || r->method == M_HEAD;
+	if (back == NULL && status == 400 && reading && r->query.n > 0 && r->route)
+		back = r->path;
 	return back ? back : route_parent_page(r);
 }

@@ -277,7 +277,7 @@ void page_end(const struct req *r, struct resp *o, const struct page *p)
 
 int page_error(const struct req *r, struct resp *o, int status, const char *title, const char *message)
 {
-	return page_error_back(r, o, status, title, message, back_from(r));
+	return page_error_back(r, o, status, title, message, back_from(r, status));
 }
 
 int page_error_back(const struct req *r, struct resp *o, int status, const char *title, const char *message,

@@ -97,6 +97,10 @@ test('an error page without a form behind it leads to the nearest page above, or
   assert.equal(wayBack(referred.text), '/courses');
   const outside = await web.get('/sessions/999999', { Referer: 'https://evil.example/courses' });
   assert.equal(wayBack(outside.text), '/sessions');
+  // A page that refuses its filter leads back to itself, asked afresh.
+  const filtered = await adminWeb.get('/schools?area=atlantis');
+  assert.equal(filtered.status, 400);
+  assert.equal(wayBack(filtered.text), '/schools');
   // Only a page the person may open: a practitioner is not sent to an admin's list.
   const notYours = await web.get('/admin/users/1');
   assert.equal(notYours.status, 403);
