@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "auth.h"
+#include "confirm.h"
 #include "db.h"
 #include "html.h"
 #include "login_throttle.h"
@@ -78,8 +79,9 @@ static int render(const struct req *r, struct resp *o, const struct form_errors 
 			 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">%h</td>"
 			 "<td class=\"govuk-table__cell\">",
 		      db_col_text(st, 1), created, used);
-		html_post_button(r, o, arena_printf(r->arena, "/account/tokens/%lld/revoke", (long long)db_col_int64(st, 0)),
-				 "Revoke", true);
+		htmlf(o, "<a class=\"govuk-link\" href=\"/account/tokens/%D/revoke\">Revoke<span class=\"govuk-visually-hidden\">"
+			 " %h</span></a>",
+		      db_col_int64(st, 0), db_col_text(st, 1));
 		html_lit(o, "</td></tr>");
 	}
 	db_done(st);
@@ -225,6 +227,39 @@ int account_token_create(const struct req *r, struct resp *o)
 	if (token == NULL)
 		return page_error(r, o, 500, "Sorry, there is a problem with the service", "Try again later.");
 	return render(r, o, NULL, token, 200);
+}
+
+static const char SQL_TOKEN[] = "SELECT name, created_at, last_used_at, revoked_at IS NOT NULL FROM api_tokens"
+				" WHERE id = ? AND user_id = ?";
+
+int account_token_revoke_page(const struct req *r, struct resp *o)
+{
+	int64_t id = 0;
+	struct db_stmt *st = db_query(r->db, SQL_TOKEN, "II", valid_id(req_param(r, 0), &id) ? id : 0, r->user->id);
+	if (!db_next(st)) {
+		db_done(st);
+		return page_error_back(r, o, 404, "Token not found", "There is no such token of yours.", "/account");
+	}
+	bool revoked = db_col_int(st, 3) != 0;
+	const char *name = arena_strdup(r->arena, db_col_text(st, 0));
+	char created[40], used[40] = "Never";
+	date_human(db_col_int64(st, 1), created, sizeof created);
+	if (!db_col_null(st, 2))
+		date_human(db_col_int64(st, 2), used, sizeof used);
+	db_done(st);
+	if (revoked)
+		return page_error_back(r, o, 409, "This token has already been revoked", "Programs that use it are refused.",
+				       "/account");
+	struct confirm c = {.title = "Revoke this API token?", .nav = "/account", .action = r->path,
+			    .button = "Yes, revoke the token", .back = "/account",
+			    .warning = "This cannot be undone: a program that still needs the API will need a new token."};
+	confirm_begin(r, o, &c);
+	html_lit(o, "<dl class=\"govuk-summary-list\">");
+	html_summary_row(o, "Name", name);
+	html_summary_row(o, "Created", created);
+	html_summary_row(o, "Last used", used);
+	html_lit(o, "</dl><p class=\"govuk-body\">Any program that uses it will be refused from then on.</p>");
+	return confirm_end(r, o, &c);
 }
 
 int account_token_revoke(const struct req *r, struct resp *o)

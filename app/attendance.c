@@ -385,7 +385,10 @@ static int render_roster(const struct req *r, struct resp *o, const struct sessi
 	page_begin(r, o, &p);
 	session_heading(o, s, "Attendance");
 	const char *done = req_query(r, "done");
-	if (done)
+	if (done && strcmp(done, "walk-in-booked") == 0)
+		html_notice(o, "Marked as attended", "They already had a place (or were on the waiting list), so they were "
+						     "marked as attended rather than added twice.");
+	else if (done)
 		html_notice(o, strcmp(done, "walk-in") == 0 ? "Walk-in added" : "Attendance saved", NULL);
 	if (s->school_urn) {
 		headcount_form(r, o, s, fe, req_form(r, "pupils_present"));
@@ -536,6 +539,22 @@ int attendance_mark_all_post(const struct req *r, struct resp *o)
 }
 
 static const char SQL_USER_BY_EMAIL[] = "SELECT id FROM users WHERE email = ?";
+static const char SQL_LIVE_PLACE[] = "SELECT b.status, u.name FROM bookings b JOIN users u ON u.id = b.user_id"
+				     " WHERE b.session_id = ? AND b.user_id = ? AND b.status <> 'cancelled'";
+
+/* The status of the person's place on the session (booked, waitlisted or a mark), with their name in
+ * *name; NULL if they have none. */
+static const char *live_place(const struct req *r, int64_t session_id, int64_t user_id, const char **name)
+{
+	struct db_stmt *st = db_query(r->db, SQL_LIVE_PLACE, "II", session_id, user_id);
+	const char *status = NULL;
+	if (db_next(st)) {
+		status = arena_strdup(r->arena, db_col_text(st, 0));
+		*name = arena_strdup(r->arena, db_col_text(st, 1));
+	}
+	db_done(st);
+	return status;
+}
 
 int attendance_walk_in_post(const struct req *r, struct resp *o)
 {
@@ -545,11 +564,19 @@ int attendance_walk_in_post(const struct req *r, struct resp *o)
 		return rc;
 	struct form_errors fe = {0};
 	const char *email = req_form(r, "email"), *name = req_form(r, "name"), *org = req_form(r, "org");
-	if (!valid_email(email)) {
-		form_error(&fe, "email", "Enter the walk-in's email address");
+	if (email == NULL || *email == '\0' || !valid_email(email)) {
+		form_error(&fe, "email", email == NULL || *email == '\0'
+						 ? "Enter the walk-in's email address"
+						 : "Enter an email address in the correct format, like name@example.com");
 		return render_roster(r, o, &s, &fe, 400);
 	}
 	int64_t user_id = db_int(r->db, 0, SQL_USER_BY_EMAIL, "s", email);
+	const char *who = NULL, *was = user_id ? live_place(r, s.id, user_id, &who) : NULL;
+	if (was && attendance_present(was)) {
+		form_error(&fe, "email", arena_printf(r->arena, "%s is already on the roster, marked as %s", who,
+						      mark_label(was)));
+		return render_roster(r, o, &s, &fe, 409);
+	}
 	if (user_id == 0) {
 		/* New to lantern: an account without a password, which an admin can complete later. */
 		struct user_input in = {.email = email, .name = name, .role = "practitioner", .org = org, .no_password = true};
@@ -567,7 +594,9 @@ int attendance_walk_in_post(const struct req *r, struct resp *o)
 		form_error(&fe, "email", error);
 		return render_roster(r, o, &s, &fe, 409);
 	}
-	return resp_redirect(o, arena_printf(r->arena, "/sessions/%lld/roster?done=walk-in", (long long)s.id));
+	/* Someone booked or waiting who came is marked, not added a second time (attendance_walk_in). */
+	return resp_redirect(o, arena_printf(r->arena, "/sessions/%lld/roster?done=%s", (long long)s.id,
+					     was ? "walk-in-booked" : "walk-in"));
 }
 
 /* The paper sheet for venues without signal: names printed, a column to sign. */

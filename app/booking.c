@@ -273,50 +273,72 @@ int booking_fill(struct db *db, struct arena *a, int64_t session_id)
 	return promoted;
 }
 
-void booking_cancel(struct db *db, struct arena *a, int64_t booking_id, const struct user *actor,
-		    struct booking_result *out)
+/* The rules booking_cancel applies before it writes: only the owner (or an admin) cancels, only a live
+ * place, and a practitioner only before the session starts and, for a booked place, before the
+ * cancellation cut-off. Fills s, *user_id, out->session_id and out->status (booked or waitlisted);
+ * on a refusal fails out and returns false. */
+static bool may_cancel(struct db *db, struct arena *a, int64_t booking_id, const struct user *actor, struct session *s,
+		       int64_t *user_id, struct booking_result *out)
 {
-	memset(out, 0, sizeof *out);
 	bool admin = actor->role == ROLE_ADMIN;
-	if (db_begin(db) != DB_OK)
-		return fail(out, 503, "The service is busy; try again in a moment.", NULL);
-	int64_t now = now_utc();
 	struct db_stmt *st = db_query(db, SQL_BOOKING, "I", booking_id);
 	if (!db_next(st)) {
 		db_done(st);
 		fail(out, 404, "There is no such booking.", NULL);
-		goto out;
+		return false;
 	}
-	int64_t session_id = db_col_int64(st, 0), user_id = db_col_int64(st, 1);
+	out->session_id = db_col_int64(st, 0);
+	*user_id = db_col_int64(st, 1);
 	const char *status = arena_strdup(a, db_col_text(st, 2));
-	out->session_id = session_id;
 	db_done(st);
 	/* Someone else's booking is not found, rather than forbidden: it does not reveal who is booked. */
-	if (!admin && user_id != actor->id) {
+	if (!admin && *user_id != actor->id) {
 		fail(out, 404, "There is no such booking.", NULL);
-		goto out;
+		return false;
 	}
 	if (strcmp(status, "booked") != 0 && strcmp(status, "waitlisted") != 0) {
 		fail(out, 409, "Only a booked or waitlisted place can be cancelled.", NULL);
-		goto out;
+		return false;
 	}
-	struct session s;
-	sessions_load(db, a, session_id, &s);
-	if (!admin) {
+	out->status = status;
+	sessions_load(db, a, out->session_id, s);
+	if (admin)
+		return true;
+	int64_t now = now_utc();
+	if (s->starts_at <= now) {
+		fail(out, 409, "This session has started; ask the programme team to change your booking.", NULL);
+		return false;
+	}
+	if (strcmp(status, "booked") == 0 && s->cancel_cutoff_at && now >= s->cancel_cutoff_at) {
 		char when[80];
-		if (s.starts_at <= now) {
-			fail(out, 409, "This session has started; ask the programme team to change your booking.", NULL);
-			goto out;
-		}
-		if (strcmp(status, "booked") == 0 && s.cancel_cutoff_at && now >= s.cancel_cutoff_at) {
-			time_human(s.cancel_cutoff_at, when, sizeof when);
-			fail(out, 409,
-			     arena_printf(a, "The cancellation cut-off was %s; contact the programme team to cancel.", when),
-			     NULL);
-			goto out;
-		}
+		time_human(s->cancel_cutoff_at, when, sizeof when);
+		fail(out, 409, arena_printf(a, "The cancellation cut-off was %s; contact the programme team to cancel.", when),
+		     NULL);
+		return false;
 	}
-	if (db_exec(db, SQL_SET_STATUS, "sII", "cancelled", now, booking_id) != DB_OK) {
+	return true;
+}
+
+void booking_cancel_check(struct db *db, struct arena *a, int64_t booking_id, const struct user *actor,
+			  struct booking_result *out, struct session *s, int64_t *user_id)
+{
+	memset(out, 0, sizeof *out);
+	if (may_cancel(db, a, booking_id, actor, s, user_id, out))
+		out->http = 200;
+}
+
+void booking_cancel(struct db *db, struct arena *a, int64_t booking_id, const struct user *actor,
+		    struct booking_result *out)
+{
+	memset(out, 0, sizeof *out);
+	if (db_begin(db) != DB_OK)
+		return fail(out, 503, "The service is busy; try again in a moment.", NULL);
+	struct session s;
+	int64_t user_id;
+	if (!may_cancel(db, a, booking_id, actor, &s, &user_id, out))
+		goto out;
+	const char *status = out->status;
+	if (db_exec(db, SQL_SET_STATUS, "sII", "cancelled", now_utc(), booking_id) != DB_OK) {
 		fail(out, 500, "The booking could not be cancelled.", NULL);
 		goto out;
 	}
@@ -325,7 +347,7 @@ void booking_cancel(struct db *db, struct arena *a, int64_t booking_id, const st
 	if (load_booker(db, a, user_id, &b))
 		notify(db, a, &s, &b, "Booking cancelled", "Your booking has been cancelled.", ICS_CANCEL, true, false);
 	if (strcmp(status, "booked") == 0)
-		out->promoted = booking_fill(db, a, session_id);
+		out->promoted = booking_fill(db, a, out->session_id);
 	commit(db, out, 200, booking_id, "cancelled");
 	return;
 out:

@@ -8,9 +8,11 @@
 #include "auth.h"
 #include "booking.h"
 #include "catalog.h"
+#include "confirm.h"
 #include "db.h"
 #include "html.h"
 #include "ics.h"
+#include "session_pages.h"
 #include "sessions.h"
 #include "site.h"
 #include "training_record.h"
@@ -24,14 +26,26 @@ static int64_t booking_subject(const struct req *r, const char **error)
 	if (r->user->role != ROLE_ADMIN)
 		return r->user->id;
 	const char *email = req_field(r, "email");
-	if (!valid_email(email)) {
+	if (email == NULL || *email == '\0') {
 		*error = "Enter the practitioner's email address";
+		return 0;
+	}
+	if (!valid_email(email)) {
+		*error = "Enter an email address in the correct format, like name@example.com";
 		return 0;
 	}
 	int64_t id = db_int(r->db, 0, SQL_USER_BY_EMAIL, "s", email);
 	if (id == 0)
 		*error = "There is no practitioner with that email address";
 	return id;
+}
+
+/* The session page again with the admin's book-on-behalf form showing what was wrong with it. */
+static int email_refused(const struct req *r, struct resp *o, int64_t session_id, const char *error, int status)
+{
+	struct form_errors fe = {0};
+	form_error(&fe, "email", error);
+	return session_page_render(r, o, session_id, &fe, status);
 }
 
 int booking_book_post(const struct req *r, struct resp *o)
@@ -42,9 +56,11 @@ int booking_book_post(const struct req *r, struct resp *o)
 	const char *error = NULL;
 	int64_t user_id = booking_subject(r, &error);
 	if (user_id == 0)
-		return page_error(r, o, 422, "The booking was not made", error);
+		return email_refused(r, o, session_id, error, 422);
 	struct booking_result res;
 	booking_book(r->db, r->arena, session_id, user_id, r->user, &res);
+	if (res.http >= 300 && res.field && strcmp(res.field, "email") == 0 && r->user->role == ROLE_ADMIN)
+		return email_refused(r, o, session_id, res.error, res.http);
 	if (res.http >= 300)
 		return page_error(r, o, res.http, "The booking was not made", res.error);
 	return resp_redirect(o, arena_printf(r->arena, "/sessions/%lld?done=%s%s", (long long)session_id, res.status,
@@ -63,6 +79,62 @@ int booking_cancel_post(const struct req *r, struct resp *o)
 	if (r->user->role == ROLE_ADMIN)
 		return resp_redirect(o, arena_printf(r->arena, "/sessions/%lld?done=cancelled", (long long)res.session_id));
 	return resp_redirect(o, "/bookings?done=cancelled");
+}
+
+static const char SQL_NAME[] = "SELECT name FROM users WHERE id = ?";
+
+static const char *user_name(const struct req *r, int64_t id)
+{
+	struct db_stmt *st = db_query(r->db, SQL_NAME, "I", id);
+	const char *name = db_next(st) ? arena_strdup(r->arena, db_col_text(st, 0)) : "";
+	db_done(st);
+	return name;
+}
+
+/* What cancelling this booking will do, said before it is done: whose place, which session, who is
+ * told. The button posts to this same address (booking_cancel_post). */
+int booking_cancel_page(const struct req *r, struct resp *o)
+{
+	int64_t id, user_id;
+	if (!valid_id(req_param(r, 0), &id))
+		return page_error(r, o, 404, "Page not found", "There is no such booking.");
+	struct booking_result res;
+	struct session s;
+	booking_cancel_check(r->db, r->arena, id, r->user, &res, &s, &user_id);
+	if (res.http == 404)
+		return page_error(r, o, 404, "Page not found", res.error);
+	const char *back = arena_printf(r->arena, "/sessions/%lld", (long long)res.session_id);
+	if (res.http != 200)
+		return page_error_back(r, o, res.http, "The booking cannot be cancelled", res.error, back);
+	bool own = user_id == r->user->id, waiting = strcmp(res.status, "waitlisted") == 0;
+	const char *name = own ? NULL : user_name(r, user_id);
+	struct confirm c = {.action = r->path, .back = back, .nav = own ? "/bookings" : "/sessions"};
+	if (own) {
+		c.title = waiting ? "Leave the waiting list?" : "Cancel your booking?";
+		c.button = waiting ? "Yes, leave the waiting list" : "Yes, cancel my booking";
+	} else {
+		c.title = arena_printf(r->arena, waiting ? "Take %s off the waiting list?" : "Cancel %s's booking?", name);
+		c.button = waiting ? "Yes, take them off the waiting list" : "Yes, cancel their booking";
+	}
+	confirm_begin(r, o, &c);
+	session_summary(r, o, &s);
+	const char *you = own ? "You" : name;
+	if (waiting)
+		htmlf(o, "<p class=\"govuk-body\">%h will no longer be offered a place if one comes free.</p>", you);
+	else if (s.waitlisted > 0)
+		htmlf(o, "<p class=\"govuk-body\">The place will go to the next person on the waiting list, who will be "
+			 "told by e-mail.</p>");
+	else
+		htmlf(o, "<p class=\"govuk-body\">The place will be free for someone else to book.</p>");
+	htmlf(o, "<p class=\"govuk-body\">%h will get an e-mail saying the booking is cancelled.</p>", you);
+	if (!waiting && s.cancel_cutoff_at) {
+		char when[80];
+		time_human(s.cancel_cutoff_at, when, sizeof when);
+		htmlf(o, "<p class=\"govuk-body\">You can book again while places are left, but after %h only the "
+			 "programme team can cancel.</p>",
+		      when);
+	}
+	return confirm_end(r, o, &c);
 }
 
 /* ---- calendar feed: /calendar/<user id>-<MAC>.ics, no cookie needed, revocable ---- */
@@ -258,7 +330,7 @@ int booking_my_page(const struct req *r, struct resp *o)
 	htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%h\">Your calendar feed (.ics)</a>: "
 		 "<code class=\"lantern-feed-address\">%h</code></p>",
 	      feed, feed);
-	html_post_button(r, o, "/bookings/calendar/reset", "Change the address (stops the old one working)", false);
+	html_link_button(o, "/bookings/calendar/reset", "Change the address (stops the old one working)", false);
 	preferences_form(r, o, db_int(r->db, 0, SQL_SHOW_NAMES, "I", r->user->id) != 0);
 	page_end(r, o, &p);
 	return 200;
@@ -273,6 +345,18 @@ int booking_preferences_post(const struct req *r, struct resp *o)
 		return page_error(r, o, 400, "There is a problem", "Choose what e-mails and calendar entries should say.");
 	db_exec(r->db, SQL_SET_SHOW, "iI", v[0] == '1', r->user->id);
 	return resp_redirect(o, "/bookings?done=saved");
+}
+
+int booking_calendar_reset_page(const struct req *r, struct resp *o)
+{
+	struct confirm c = {.title = "Change your calendar address?", .nav = "/bookings", .action = r->path,
+			    .button = "Yes, change the address", .back = "/bookings"};
+	confirm_begin(r, o, &c);
+	html_lit(o, "<p class=\"govuk-body\">The address you subscribed to will stop working at once: calendars that "
+		    "use it will stop showing your bookings. Subscribe to the new address, shown on Your bookings, "
+		    "where you want them to appear.</p>"
+		    "<p class=\"govuk-body\">Do this if someone else may have the old address.</p>");
+	return confirm_end(r, o, &c);
 }
 
 int booking_calendar_reset_post(const struct req *r, struct resp *o)

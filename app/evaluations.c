@@ -17,15 +17,23 @@
 #include "route.h"
 #include "valid.h"
 
+/* error: what the error summary says when it is not answered, naming the question, as GOV.UK's
+ * pattern for radios does ("Select ..."), so the list of errors reads without the form beside it. */
 static const struct question {
 	const char *name;
 	const char *label;
+	const char *error;
 } questions[] = {
-	{"usefulness", "How useful was the session for your work?"},
-	{"recognise_before", "Before the session, how confident were you to recognise domestic abuse?"},
-	{"recognise_after", "Now, how confident are you to recognise domestic abuse?"},
-	{"act_before", "Before the session, how confident were you to take action (ask, respond, refer)?"},
-	{"act_after", "Now, how confident are you to take action (ask, respond, refer)?"},
+	{"usefulness", "How useful was the session for your work?",
+	 "Select how useful the session was for your work, from 1 to 5"},
+	{"recognise_before", "Before the session, how confident were you to recognise domestic abuse?",
+	 "Select how confident you were to recognise domestic abuse before the session, from 1 to 5"},
+	{"recognise_after", "Now, how confident are you to recognise domestic abuse?",
+	 "Select how confident you are now to recognise domestic abuse, from 1 to 5"},
+	{"act_before", "Before the session, how confident were you to take action (ask, respond, refer)?",
+	 "Select how confident you were to take action (ask, respond, refer) before the session, from 1 to 5"},
+	{"act_after", "Now, how confident are you to take action (ask, respond, refer)?",
+	 "Select how confident you are now to take action (ask, respond, refer), from 1 to 5"},
 };
 
 static const struct option scale[] = {
@@ -33,40 +41,47 @@ static const struct option scale[] = {
 };
 
 static const char SQL_OWNER[] = "SELECT b.user_id, b.status, s.course_id, (SELECT count(*) FROM evaluations e"
-				" WHERE e.booking_id = b.id), s.ends_at FROM bookings b JOIN sessions s ON s.id = b.session_id"
+				" WHERE e.booking_id = b.id), s.ends_at, s.id FROM bookings b JOIN sessions s ON s.id = b.session_id"
 				" WHERE b.id = ?";
 static const char SQL_SAVE[] = "INSERT INTO evaluations (booking_id, submitted_at, usefulness, recognise_before,"
 			       " recognise_after, act_before, act_after, comments) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
+/* Why the form is refused: title, reason, and the way back (the session's page, where the
+ * evaluation is linked from; NULL when the booking is not the person's). */
+struct refusal {
+	const char *title, *why, *back;
+};
+
 /* Only the attendee, only once the session has ended (confidence "now" means after it) and until its
- * window closes, only after attending, only once. Returns 0 or an HTTP status with *why, and *title
- * for a page. */
-static int may_evaluate(const struct req *r, int64_t booking, const char **course, const char **title, const char **why)
+ * window closes, only after attending, only once. Returns 0 or an HTTP status with *no filled in. */
+static int may_evaluate(const struct req *r, int64_t booking, const char **course, struct refusal *no)
 {
-	*title = "There is a problem";
+	no->title = "There is a problem";
 	struct db_stmt *st = db_query(r->db, SQL_OWNER, "I", booking);
 	if (!db_next(st) || db_col_int64(st, 0) != r->user->id) {
-		*title = "Page not found";
-		*why = "There is no such booking.";
+		no->title = "Page not found";
+		no->why = "There is no such booking.";
 		return 404;
 	}
 	*course = arena_strdup(r->arena, db_col_text(st, 2));
+	no->back = arena_printf(r->arena, "/sessions/%lld", (long long)db_col_int64(st, 5));
 	int64_t ends = db_col_int64(st, 4);
 	if (now_utc() < ends) {
 		char when[80];
 		time_human(ends, when, sizeof when);
-		*title = "The evaluation is not open yet";
-		*why = arena_printf(r->arena, "The evaluation opens when the session ends (%s). We will e-mail you the link "
+		no->title = "The evaluation is not open yet";
+		no->why = arena_printf(r->arena, "The evaluation opens when the session ends (%s). We will e-mail you the link "
 					      "then, with your certificate.",
 				    when);
 		return 409;
 	}
 	if (!attendance_present(db_col_text(st, 1))) {
-		*why = "You can give feedback once you have been marked as attending.";
+		no->why = "You can give feedback once you have been marked as attending.";
 		return 409;
 	}
 	if (db_col_int(st, 3) > 0) {
-		*why = "Thank you: you have already sent feedback for this session.";
+		no->title = "You have already sent feedback";
+		no->why = "Thank you: your feedback for this session has been received. It can be sent only once.";
 		return 409;
 	}
 	/* Once the window closes the session's results may be released: a later answer could be picked
@@ -75,7 +90,7 @@ static int may_evaluate(const struct req *r, int64_t booking, const char **cours
 	if (now_utc() >= closes) {
 		char day[64];
 		date_human(closes, day, sizeof day);
-		*why = arena_printf(r->arena, "Feedback for this session closed on %s: it is taken for "
+		no->why = arena_printf(r->arena, "Feedback for this session closed on %s: it is taken for "
 					      DISCLOSURE_STR(EVALUATION_WINDOW_DAYS) " days after a session ends.", day);
 		return 410;
 	}
@@ -106,14 +121,21 @@ static int render(const struct req *r, struct resp *o, int64_t booking, const ch
 	return status;
 }
 
+static int refused(const struct req *r, struct resp *o, int status, const struct refusal *no)
+{
+	return no->back ? page_error_back(r, o, status, no->title, no->why, no->back)
+			: page_error(r, o, status, no->title, no->why);
+}
+
 int evaluations_form(const struct req *r, struct resp *o)
 {
 	int64_t booking;
-	const char *course = NULL, *title = NULL, *why = NULL;
+	const char *course = NULL;
+	struct refusal no = {0};
 	if (!valid_id(req_param(r, 0), &booking))
 		return route_error(r, o, 404, "There is no such booking.");
-	int rc = may_evaluate(r, booking, &course, &title, &why);
-	return rc ? page_error(r, o, rc, title, why) : render(r, o, booking, course, NULL, 200);
+	int rc = may_evaluate(r, booking, &course, &no);
+	return rc ? refused(r, o, rc, &no) : render(r, o, booking, course, NULL, 200);
 }
 
 /* Validates the answers; on success writes them. Returns 0, or the status with fe filled. */
@@ -123,7 +145,7 @@ static int save(const struct req *r, int64_t booking, struct form_errors *fe)
 	for (size_t i = 0; i < ARRAY_LEN(questions); i++) {
 		long long n;
 		if (!valid_int(req_field(r, questions[i].name), 1, 5, &n))
-			form_error(fe, questions[i].name, "Choose a number from 1 to 5");
+			form_error(fe, questions[i].name, questions[i].error);
 		v[i] = (int)n;
 	}
 	const char *comments = req_field(r, "comments");
@@ -143,12 +165,13 @@ static int save(const struct req *r, int64_t booking, struct form_errors *fe)
 int evaluations_submit(const struct req *r, struct resp *o)
 {
 	int64_t booking;
-	const char *course = NULL, *title = NULL, *why = NULL;
+	const char *course = NULL;
+	struct refusal no = {0};
 	if (!valid_id(req_param(r, 0), &booking))
 		return route_error(r, o, 404, "There is no such booking.");
-	int rc = may_evaluate(r, booking, &course, &title, &why);
+	int rc = may_evaluate(r, booking, &course, &no);
 	if (rc)
-		return page_error(r, o, rc, title, why);
+		return refused(r, o, rc, &no);
 	struct form_errors fe = {0};
 	if ((rc = save(r, booking, &fe)))
 		return render(r, o, booking, course, &fe, 400);
@@ -165,12 +188,13 @@ int evaluations_submit(const struct req *r, struct resp *o)
 int evaluations_api_submit(const struct req *r, struct resp *o)
 {
 	int64_t booking;
-	const char *course = NULL, *title = NULL, *why = NULL;
+	const char *course = NULL;
+	struct refusal no = {0};
 	if (!valid_id(req_param(r, 0), &booking))
 		return resp_error(o, 404, "There is no such booking.", NULL);
-	int rc = may_evaluate(r, booking, &course, &title, &why);
+	int rc = may_evaluate(r, booking, &course, &no);
 	if (rc)
-		return resp_error(o, rc, why, NULL);
+		return resp_error(o, rc, no.why, NULL);
 	struct form_errors fe = {0};
 	if ((rc = save(r, booking, &fe)))
 		return resp_error(o, rc, fe.e[0].message, fe.e[0].field);

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "auth.h"
+#include "back.h"
+#include "valid.h"
 
 /* Where Exit this page goes: a busy, neutral site. */
 #define EXIT_DESTINATION "https://www.bbc.co.uk/weather"
@@ -275,23 +277,45 @@ void page_end(const struct req *r, struct resp *o, const struct page *p)
 
 int page_error(const struct req *r, struct resp *o, int status, const char *title, const char *message)
 {
+	return page_error_back(r, o, status, title, message, back_from(r, status));
+}
+
+int page_error_back(const struct req *r, struct resp *o, int status, const char *title, const char *message,
+		    const char *back)
+{
 	resp_reset(o);
-	struct page p = {.title = title};
+	struct page p = {.title = title, .back = valid_local_path(back) ? back : NULL};
 	page_begin(r, o, &p);
 	htmlf(o, "<h1 class=\"govuk-heading-l\">%h</h1><p class=\"govuk-body\">%h</p>", title, message);
+	/* Not only the small link above: on a phone the way on should be where the eye lands. */
+	if (p.back)
+		htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%h\">Go back to where you were</a></p>",
+		      p.back);
 	page_end(r, o, &p);
 	return status;
 }
 
-void html_csrf(const struct req *r, struct resp *o)
+static void form_fields(const struct req *r, struct resp *o, const char *back)
 {
 	htmlf(o, "<input type=\"hidden\" name=\"csrf\" value=\"%h\">", auth_csrf_token(r));
+	if (valid_local_path(back))
+		htmlf(o, "<input type=\"hidden\" name=\"back\" value=\"%h\">", back);
+}
+
+void html_csrf(const struct req *r, struct resp *o)
+{
+	form_fields(r, o, back_here(r));
 }
 
 void html_form_begin(const struct req *r, struct resp *o, const char *action)
 {
+	html_form_begin_back(r, o, action, back_here(r));
+}
+
+void html_form_begin_back(const struct req *r, struct resp *o, const char *action, const char *back)
+{
 	htmlf(o, "<form method=\"post\" action=\"%h\" novalidate>", action);
-	html_csrf(r, o);
+	form_fields(r, o, back);
 }
 
 void html_form_end(struct resp *o)
@@ -447,6 +471,13 @@ void html_button_warning(struct resp *o, const char *label)
 	      label);
 }
 
+void html_link_button(struct resp *o, const char *href, const char *label, bool warning)
+{
+	htmlf(o, "<a href=\"%h\" role=\"button\" draggable=\"false\" class=\"govuk-button %h\" "
+		 "data-module=\"govuk-button\">%h</a>",
+	      href, warning ? "govuk-button--warning" : "govuk-button--secondary", label);
+}
+
 void html_post_button(const struct req *r, struct resp *o, const char *action, const char *label, bool warning)
 {
 	html_form_begin(r, o, action);
@@ -468,6 +499,14 @@ void html_notice(struct resp *o, const char *heading, const char *text)
 	if (text)
 		htmlf(o, "<p class=\"govuk-body\">%h</p>", text);
 	html_lit(o, "</div></div>");
+}
+
+void html_warning(struct resp *o, const char *text)
+{
+	htmlf(o, "<div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" aria-hidden=\"true\">!</span>"
+		 "<strong class=\"govuk-warning-text__text\"><span class=\"govuk-visually-hidden\">Warning</span>%h</strong>"
+		 "</div>",
+	      text);
 }
 
 void html_tag(struct resp *o, const char *text, const char *colour)

@@ -63,6 +63,7 @@ static const struct route routes[] = {
 	{M_GET, "/account", ANY, 0, account_page},
 	{M_POST, "/account/password", ANY, 0, account_password},
 	{M_POST, "/account/tokens", ANY, 0, account_token_create},
+	{M_GET, "/account/tokens/{}/revoke", ANY, 0, account_token_revoke_page},
 	{M_POST, "/account/tokens/{}/revoke", ANY, 0, account_token_revoke},
 
 	/* administration */
@@ -71,6 +72,8 @@ static const struct route routes[] = {
 	{M_POST, "/admin/users/new", R_ADMIN, 0, users_create},
 	{M_GET, "/admin/users/{}", R_ADMIN, 0, users_edit_page},
 	{M_POST, "/admin/users/{}", R_ADMIN, 0, users_update},
+	{M_GET, "/admin/users/{}/deactivate", R_ADMIN, 0, users_deactivate_page},
+	{M_POST, "/admin/users/{}/deactivate", R_ADMIN, 0, users_deactivate},
 	{M_GET, "/admin/organisations", R_ADMIN, 0, organisations_list_page},
 	{M_GET, "/admin/organisations/new", R_ADMIN, 0, organisations_new_page},
 	{M_POST, "/admin/organisations/new", R_ADMIN, 0, organisations_create},
@@ -86,6 +89,7 @@ static const struct route routes[] = {
 	{M_GET, "/sessions/{}", ANY, 0, session_page},
 	{M_GET, "/sessions/{}/edit", STAFF, 0, sessions_edit_page},
 	{M_POST, "/sessions/{}/edit", STAFF, 0, sessions_update},
+	{M_GET, "/sessions/{}/cancel", R_ADMIN, 0, sessions_cancel_page},
 	{M_POST, "/sessions/{}/cancel", R_ADMIN, 0, sessions_cancel},
 	{M_GET, "/requests", R_SCHOOL | STAFF, 0, requests_list_page},
 	{M_GET, "/requests/new", R_SCHOOL, 0, requests_new_page},
@@ -111,9 +115,11 @@ static const struct route routes[] = {
 
 	/* booking, calendar feed and training records (booking_pages.c) */
 	{M_POST, "/sessions/{}/book", R_PRACTITIONER | R_ADMIN, 0, booking_book_post},
+	{M_GET, "/bookings/{}/cancel", R_PRACTITIONER | R_ADMIN, 0, booking_cancel_page},
 	{M_POST, "/bookings/{}/cancel", R_PRACTITIONER | R_ADMIN, 0, booking_cancel_post},
 	{M_GET, "/bookings", R_PRACTITIONER, 0, booking_my_page},
 	{M_POST, "/bookings/preferences", R_PRACTITIONER, 0, booking_preferences_post},
+	{M_GET, "/bookings/calendar/reset", R_PRACTITIONER, 0, booking_calendar_reset_page},
 	{M_POST, "/bookings/calendar/reset", R_PRACTITIONER, 0, booking_calendar_reset_post},
 	{M_GET, "/calendar/{}", R_PUBLIC, 0, booking_calendar_feed},
 	{M_GET, "/training", R_PRACTITIONER, 0, booking_training_page},
@@ -200,9 +206,11 @@ static const struct route routes[] = {
 	{M_POST, "/survey-runs/new", STAFF, 0, survey_create},
 	{M_GET, "/survey-runs/{}", STAFF, 0, survey_run_page},
 	{M_GET, "/survey-runs/{}/qr.svg", STAFF, 0, survey_run_qr},
+	{M_GET, "/survey-runs/{}/close", STAFF, 0, survey_close_page},
 	{M_POST, "/survey-runs/{}/close", STAFF, 0, survey_run_close},
 	{M_GET, "/survey-runs/{}/answers", STAFF | R_SCHOOL, 0, survey_answers_page},
 	{M_POST, "/survey-runs/{}/answers", STAFF | R_SCHOOL, 0, survey_void_post},
+	{M_GET, "/survey-runs/{}/answers/void", STAFF | R_SCHOOL, 0, survey_void_page},
 	{M_GET, "/survey-runs/{}/results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_page},
 	{M_GET, "/survey-runs/{}/results.csv", STAFF | R_SCHOOL | R_ANALYST, 0, survey_run_results_csv},
 	{M_GET, "/survey-results", STAFF | R_SCHOOL | R_ANALYST, 0, survey_results_page},
@@ -315,6 +323,27 @@ const struct route *route_match(enum method m, const char *path, const char *par
 				bool *path_exists)
 {
 	return find(m, path, params, nparams, path_exists, NULL);
+}
+
+/* Whether this user (NULL: nobody signed in) may open the route. */
+static bool may_use(const struct route *rt, const struct user *u)
+{
+	return (rt->roles & R_PUBLIC) || (u && (rt->roles & (1u << u->role)));
+}
+
+const char *route_parent_page(const struct req *r)
+{
+	char *p = arena_strdup(r->arena, r->path);
+	for (char *slash; !route_is_api(p) && (slash = strrchr(p, '/')) != NULL;) {
+		slash[slash == p] = '\0'; /* "/a/b" -> "/a", "/a" -> "/" */
+		bool exists;
+		const struct route *rt = route_match(M_GET, p, NULL, NULL, &exists);
+		if (rt && may_use(rt, r->user) && strcmp(p, r->path) != 0)
+			return p;
+		if (slash == p)
+			break;
+	}
+	return NULL;
 }
 
 size_t route_body_limit(const char *method, const char *path)

@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "booking.h"
 #include "catalog.h"
+#include "confirm.h"
 #include "db.h"
 #include "ref.h"
 #include "sessions.h"
@@ -163,14 +164,6 @@ static void booking_tag(struct resp *o, const char *status)
 			return;
 		}
 	html_tag(o, status, NULL);
-}
-
-static void warning_text(struct resp *o, const char *text)
-{
-	htmlf(o, "<div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" aria-hidden=\"true\">!</span>"
-		 "<strong class=\"govuk-warning-text__text\"><span class=\"govuk-visually-hidden\">Warning</span>%h</strong>"
-		 "</div>",
-	      text);
 }
 
 static void row(struct resp *o, const char *key, const char *value)
@@ -769,7 +762,7 @@ static void done_banner(const struct req *r, struct resp *o)
 		if (strcmp(done, notices[i].done) == 0)
 			html_notice(o, notices[i].heading, notices[i].text);
 	if ((done && strcmp(done, "overlap") == 0) || (overlap && strcmp(overlap, "1") == 0))
-		warning_text(o, r->user->role == ROLE_PRACTITIONER
+		html_warning(o, r->user->role == ROLE_PRACTITIONER
 					? "This session overlaps another session you are booked on. Check you can attend "
 					  "both, or cancel one of them."
 					: "This session overlaps another session the practitioner is booked on. Check they "
@@ -873,7 +866,8 @@ static void my_place(const struct req *r, struct resp *o, const struct session *
 		bstatus = arena_strdup(a, db_col_text(st, 1));
 	}
 	db_done(st);
-	const char *cancel_action = arena_printf(a, "/bookings/%lld/cancel", (long long)booking);
+	/* The confirmation page (GET) of the cancel action (POST), at one address. */
+	const char *cancel_page = arena_printf(a, "/bookings/%lld/cancel", (long long)booking);
 	if (bstatus && strcmp(bstatus, "booked") == 0) {
 		html_lit(o, "<p class=\"govuk-body\">You are booked on this session.</p>");
 		if (strcmp(status, "scheduled") != 0 || s->starts_at <= now)
@@ -882,7 +876,7 @@ static void my_place(const struct req *r, struct resp *o, const struct session *
 			html_lit(o, "<p class=\"govuk-body\">The cancellation cut-off has passed. To cancel, contact the "
 				    "programme team.</p>");
 		else
-			html_post_button(r, o, cancel_action, "Cancel your booking", true);
+			html_link_button(o, cancel_page, "Cancel your booking", true);
 		return;
 	}
 	if (bstatus && strcmp(bstatus, "waitlisted") == 0) {
@@ -890,7 +884,7 @@ static void my_place(const struct req *r, struct resp *o, const struct session *
 			 "be booked automatically and told by email.</p>",
 		      booking_position(r->db, booking));
 		if (strcmp(status, "scheduled") == 0 && s->starts_at > now)
-			html_post_button(r, o, cancel_action, "Leave the waiting list", true);
+			html_link_button(o, cancel_page, "Leave the waiting list", true);
 		return;
 	}
 	if (bstatus) {
@@ -981,8 +975,8 @@ static void manage(const struct req *r, struct resp *o, const struct session *s,
 	if (admin && strcmp(status, "scheduled") == 0) {
 		html_lit(o, "<p class=\"govuk-body\">Cancelling tells everyone booked or waiting by email and cancels "
 			    "their bookings. It cannot be undone.</p>");
-		html_post_button(r, o, arena_printf(r->arena, "/sessions/%lld/cancel", (long long)s->id),
-				 "Cancel this session", true);
+		html_link_button(o, arena_printf(r->arena, "/sessions/%lld/cancel", (long long)s->id), "Cancel this session",
+				 true);
 	}
 }
 
@@ -1001,7 +995,7 @@ int session_page_render(const struct req *r, struct resp *o, int64_t id, const s
 	done_banner(r, o);
 	htmlf(o, "<span class=\"govuk-caption-l\">%h</span><h1 class=\"govuk-heading-l\">%h</h1>", date, title);
 	if (strcmp(state, "cancelled") == 0)
-		warning_text(o, "This session has been cancelled.");
+		html_warning(o, "This session has been cancelled.");
 	const char *sector = sessions_viewer_sector(r->db, r->arena, r->user);
 	details(r, o, &s, state, sector, now);
 	const struct user *u = r->user;
@@ -1311,6 +1305,62 @@ int sessions_update(const struct req *r, struct resp *o)
 	}
 	fill_waiting(r->db, r->arena, s.id);
 	return resp_redirect(o, arena_printf(r->arena, "/sessions/%lld?done=updated", (long long)s.id));
+}
+
+void session_summary(const struct req *r, struct resp *o, const struct session *s)
+{
+	html_lit(o, "<dl class=\"govuk-summary-list\">");
+	html_summary_row(o, "Course", session_course_title(r->arena, s));
+	html_summary_row(o, "When", session_when_text(r->arena, s->starts_at, s->ends_at));
+	html_summary_row(o, "Where", arena_printf(r->arena, "%s, %s", s->venue_name, s->venue_postcode));
+	html_lit(o, "</dl>");
+}
+
+/* "1 person booked", "3 people on the waiting list". */
+static const char *people(struct arena *a, int n, const char *where)
+{
+	return arena_printf(a, "%d %s %s", n, n == 1 ? "person" : "people", where);
+}
+
+/* Who cancelling tells: everyone booked or waiting gets an e-mail (booking_cancel_session). */
+static void cancel_consequences(const struct req *r, struct resp *o, const struct session *s)
+{
+	struct arena *a = r->arena;
+	const char *told = s->booked && s->waitlisted
+				   ? arena_printf(a, "%s and %s", people(a, s->booked, "booked"),
+						  people(a, s->waitlisted, "on the waiting list"))
+			   : s->booked ? people(a, s->booked, "booked")
+			   : s->waitlisted ? people(a, s->waitlisted, "on the waiting list")
+					   : NULL;
+	if (told)
+		htmlf(o, "<p class=\"govuk-body\">%h will be told by e-mail that the session is cancelled, and their "
+			 "bookings will be cancelled with it.</p>",
+		      told);
+	else
+		html_lit(o, "<p class=\"govuk-body\">Nobody is booked or waiting, so nobody needs to be told.</p>");
+	if (s->school_urn)
+		html_lit(o, "<p class=\"govuk-body\">The school is not e-mailed: let them know yourself.</p>");
+}
+
+int sessions_cancel_page(const struct req *r, struct resp *o)
+{
+	int64_t id;
+	struct session s;
+	if (!valid_id(req_param(r, 0), &id) || !sessions_load(r->db, r->arena, id, &s))
+		return page_error(r, o, 404, "Page not found", "There is no such session.");
+	const char *back = arena_printf(r->arena, "/sessions/%lld", (long long)id);
+	if (strcmp(s.status, "cancelled") == 0)
+		return page_error_back(r, o, 409, "This session is already cancelled",
+				       "Everyone who was booked or waiting was told when it was cancelled.", back);
+	char date[40];
+	date_human(s.starts_at, date, sizeof date);
+	struct confirm c = {.title = "Cancel this session?", .caption = date, .nav = "/sessions",
+			    .action = arena_printf(r->arena, "%s/cancel", back), .button = "Yes, cancel this session",
+			    .back = back, .warning = "This cannot be undone."};
+	confirm_begin(r, o, &c);
+	session_summary(r, o, &s);
+	cancel_consequences(r, o, &s);
+	return confirm_end(r, o, &c);
 }
 
 int sessions_cancel(const struct req *r, struct resp *o)

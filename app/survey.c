@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "auth.h"
+#include "confirm.h"
 #include "db.h"
 #include "deliveries.h"
 #include "disclosure.h"
@@ -184,9 +185,15 @@ int64_t survey_open(struct db *db, struct arena *a, const struct user *actor, co
 }
 
 /* Only whoever opened a run, or an admin, closes it early. Returns 200, 403 or 409 (already closed). */
+/* Who may close a run early: the trainer who opened it, or an admin. */
+static bool may_close(const struct user *actor, const struct survey_run *run)
+{
+	return actor->role == ROLE_ADMIN || actor->id == run->opened_by;
+}
+
 static int close_run(struct db *db, const struct user *actor, const struct survey_run *run)
 {
-	if (actor->role != ROLE_ADMIN && actor->id != run->opened_by)
+	if (!may_close(actor, run))
 		return 403;
 	int64_t now = now_utc();
 	if (db_exec(db, SQL_RUN_CLOSE, "II", now, run->id) != DB_OK)
@@ -631,6 +638,12 @@ int survey_create(const struct req *r, struct resp *o)
 	return resp_redirect(o, arena_printf(r->arena, "/survey-runs/%lld", (long long)id));
 }
 
+const char *survey_run_caption(struct arena *a, const struct survey_run *run)
+{
+	return arena_printf(a, "%s · Year %d · %s", run->setting_name, run->year_group,
+			    strcmp(run->phase, "pre") == 0 ? "before the sessions" : "after the sessions");
+}
+
 bool survey_run_from_path(const struct req *r, struct resp *o, struct survey_run *run)
 {
 	int64_t id;
@@ -654,8 +667,8 @@ int survey_run_page(const struct req *r, struct resp *o)
 	struct page p = {.title = arena_printf(r->arena, "Survey for Year %d, %s", run.year_group, run.setting_name),
 			 .nav = "/survey-runs", .back = "/survey-runs"};
 	page_begin(r, o, &p);
-	htmlf(o, "<span class=\"govuk-caption-l\">%h · Year %d · %h</span><h1 class=\"govuk-heading-l\">Pupil survey</h1>",
-	      run.setting_name, run.year_group, strcmp(run.phase, "pre") == 0 ? "before the sessions" : "after the sessions");
+	htmlf(o, "<span class=\"govuk-caption-l\">%h</span><h1 class=\"govuk-heading-l\">Pupil survey</h1>",
+	      survey_run_caption(r->arena, &run));
 	const char *done = req_query(r, "done");
 	if (done && strcmp(done, "closed") == 0)
 		html_notice(o, "The survey is closed", "It takes no more answers.");
@@ -672,7 +685,7 @@ int survey_run_page(const struct req *r, struct resp *o)
 			 "<div class=\"lantern-qr\"><img src=\"/survey-runs/%D/qr.svg\" alt=\"QR code for %h\">"
 			 "<p class=\"lantern-qr__caption\">%h</p></div>",
 		      url, site_base_url(), run.id, url, run.code);
-		html_post_button(r, o, arena_printf(r->arena, "/survey-runs/%lld/close", (long long)run.id),
+		html_link_button(o, arena_printf(r->arena, "/survey-runs/%lld/close", (long long)run.id),
 				 "Close the survey now", true);
 	}
 	htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/survey-runs/%D/results\">See the results</a></p>"
@@ -700,6 +713,36 @@ int survey_run_qr(const struct req *r, struct resp *o)
 	return status;
 }
 
+static const char *const CLOSE_WHO = "Only the trainer who opened it, or a programme admin, can close it.";
+
+int survey_close_page(const struct req *r, struct resp *o)
+{
+	struct survey_run run;
+	if (!survey_run_from_path(r, o, &run))
+		return 404;
+	int64_t now = now_utc();
+	const char *back = arena_printf(r->arena, "/survey-runs/%lld", (long long)run.id);
+	if (survey_run_is_closed(&run, now))
+		return page_error_back(r, o, 409, "This survey is already closed", "It takes no more answers.", back);
+	if (!may_close(r->user, &run))
+		return page_error_back(r, o, 403, "You cannot close this survey", CLOSE_WHO, back);
+	struct confirm c = {.title = "Close the survey now?", .caption = survey_run_caption(r->arena, &run), .nav = "/survey-runs",
+			    .action = r->path, .button = "Yes, close the survey", .back = back,
+			    .warning = "A closed survey cannot be opened again."};
+	confirm_begin(r, o, &c);
+	char when[80];
+	time_human(run.closes_at, when, sizeof when);
+	htmlf(o, "<p class=\"govuk-body\">It has %d answer%h, of at most %d (the pupils present). Pupils will not be able "
+		 "to answer once it is closed; otherwise it stays open until %h.</p>",
+	      run.responses, run.responses == 1 ? "" : "s", run.max_responses, when);
+	html_lit(o, "<p class=\"govuk-body\">Its results are released when it closes");
+	if (run.responses < DISCLOSURE_MIN)
+		html_lit(o, ", but with fewer than " DISCLOSURE_STR(DISCLOSURE_MIN) " answers they are not shown, so that no "
+			    "pupil's answers can be picked out");
+	html_lit(o, ".</p>");
+	return confirm_end(r, o, &c);
+}
+
 int survey_run_close(const struct req *r, struct resp *o)
 {
 	struct survey_run run;
@@ -707,8 +750,7 @@ int survey_run_close(const struct req *r, struct resp *o)
 		return 404;
 	int status = close_run(r->db, r->user, &run);
 	if (status == 403)
-		return page_error(r, o, 403, "You cannot close this survey",
-				  "Only the trainer who opened it, or a programme admin, can close it.");
+		return page_error(r, o, 403, "You cannot close this survey", CLOSE_WHO);
 	if (status == 500)
 		return page_error(r, o, 500, "Sorry, there is a problem with the service", "Try again later.");
 	return resp_redirect(o, arena_printf(r->arena, "/survey-runs/%lld?done=closed", (long long)run.id));

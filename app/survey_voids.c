@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "auth.h"
+#include "confirm.h"
 #include "db.h"
 #include "survey.h"
 #include "survey_results.h"
@@ -38,6 +39,16 @@ bool survey_can_void(const struct user *u, const struct survey_run *run)
 	}
 }
 
+/* Once closed, its results are out: a small voiding leaving them shown would let the two sets of
+ * results be subtracted to give the voided answers. */
+static bool void_would_disclose(const struct survey_run *run, int found, int64_t now)
+{
+	return survey_run_is_closed(run, now) && found < DISCLOSURE_MIN && run->responses - found >= DISCLOSURE_MIN;
+}
+
+static const char *const NOTHING_IN_RANGE =
+	"No answers were received between those times, so there is nothing to void";
+
 int survey_void(struct db *db, struct arena *a, const struct user *actor, int64_t run_id, int64_t from, int64_t to,
 		struct form_errors *fe, struct survey_void_result *out)
 {
@@ -53,10 +64,7 @@ int survey_void(struct db *db, struct arena *a, const struct user *actor, int64_
 		status = 403;
 	else if ((found = (int)db_int(db, -1, SQL_IN_RANGE, "III", run_id, from, to)) <= 0)
 		status = found == 0 ? 422 : 500;
-	/* Once closed, its results are out: a small voiding leaving them shown would let the two sets
-	 * of results be subtracted to give the voided answers. */
-	else if (survey_run_is_closed(&run, now) && found < DISCLOSURE_MIN &&
-		 run.responses - found >= DISCLOSURE_MIN)
+	else if (void_would_disclose(&run, found, now))
 		status = 409;
 	else if (db_exec(db, SQL_VOID_NEW, "IIIIIi", run_id, actor->id, now, from, to, found) == DB_OK) {
 		out->id = db_last_id(db);
@@ -73,7 +81,7 @@ int survey_void(struct db *db, struct arena *a, const struct user *actor, int64_
 			status = 201;
 	}
 	if (status == 422)
-		form_error(fe, "from", "No answers were received between those times, so there is nothing to void");
+		form_error(fe, "from", NOTHING_IN_RANGE);
 	if (status == 201 && db_commit(db) != DB_OK)
 		status = 500;
 	if (status != 201)
@@ -83,12 +91,19 @@ int survey_void(struct db *db, struct arena *a, const struct user *actor, int64_
 
 /* ---- reading a request ---- */
 
+/* A field of the range: posted (a form or JSON), or in the query of the confirmation page. */
+static const char *range_field(const struct req *r, const char *name)
+{
+	const char *v = req_field(r, name);
+	return v ? v : req_query(r, name);
+}
+
 /* from and to: local times as a datetime-local field sends them, or ISO 8601 with an offset. */
 static bool range_from(const struct req *r, int64_t *from, int64_t *to, struct form_errors *fe)
 {
-	if (!valid_datetime(req_field(r, "from"), from))
+	if (!valid_datetime(range_field(r, "from"), from))
 		form_error(fe, "from", "Enter when the range starts, as a date and time like 2026-03-05T10:02:00");
-	if (!valid_datetime(req_field(r, "to"), to))
+	if (!valid_datetime(range_field(r, "to"), to))
 		form_error(fe, "to", "Enter when the range ends, as a date and time like 2026-03-05T10:05:59");
 	else if (fe->n == 0 && *to < *from)
 		form_error(fe, "to", "The range must end at or after the time it starts");
@@ -185,8 +200,8 @@ static int answers_page(const struct req *r, struct resp *o, const struct survey
 				 : arena_printf(r->arena, "/schools/%s", run->urn);
 	struct page p = {.title = "Answers received", .nav = staff ? "/survey-runs" : "/schools", .errors = fe, .back = back};
 	page_begin(r, o, &p);
-	htmlf(o, "<span class=\"govuk-caption-l\">%h · Year %d · %h</span><h1 class=\"govuk-heading-l\">Answers received</h1>",
-	      run->setting_name, run->year_group, strcmp(run->phase, "pre") == 0 ? "before the sessions" : "after the sessions");
+	htmlf(o, "<span class=\"govuk-caption-l\">%h</span><h1 class=\"govuk-heading-l\">Answers received</h1>",
+	      survey_run_caption(r->arena, run));
 	const char *done = req_query(r, "voided");
 	long long voided = 0;
 	if (done && valid_int(done, 1, 100000, &voided))
@@ -201,20 +216,20 @@ static int answers_page(const struct req *r, struct resp *o, const struct survey
 	} else {
 		int64_t now = now_utc();
 		/* A form sent back keeps what was sent; a minute chosen from the table comes in the query. */
-		const char *from = fe ? req_field(r, "from") : req_query(r, "from");
-		const char *to = fe ? req_field(r, "to") : req_query(r, "to");
+		const char *from = range_field(r, "from"), *to = range_field(r, "to");
 		html_lit(o, "<p class=\"govuk-body\">If a burst of answers did not come from the class, void the answers "
 			    "received in its time range. They are set aside and count nowhere: not in results, indicators or "
 			    "exports, nor in the survey's places, so pupils can still answer while it is open.</p>");
 		if (survey_run_is_closed(run, now))
 			htmlf(o, "<p class=\"govuk-body\">%h</p>", REFUSED_CLOSED);
-		html_form_begin(r, o, arena_printf(r->arena, "/survey-runs/%lld/answers", (long long)run->id));
+		/* The range goes to its confirmation page first (survey_void_page), which posts it. */
+		htmlf(o, "<form method=\"get\" action=\"/survey-runs/%D/answers/void\" novalidate>", run->id);
 		html_input(o, fe, &(struct field){.name = "from", .label = "Received from", .type = "datetime-local",
 						  .value = from ? from : local_field(r->arena, run->opened_at)});
 		html_input(o, fe, &(struct field){.name = "to", .label = "Received until (included)", .type = "datetime-local",
 						  .value = to ? to : local_field(r->arena, now)});
 		html_button_warning(o, "Void the answers received in this range");
-		html_form_end(o);
+		html_lit(o, "</form>");
 	}
 	voids_table(r, o, run->id);
 	page_end(r, o, &p);
@@ -227,6 +242,44 @@ int survey_answers_page(const struct req *r, struct resp *o)
 	if (!survey_run_from_path(r, o, &run))
 		return 404;
 	return answers_page(r, o, &run, NULL, 200);
+}
+
+int survey_void_page(const struct req *r, struct resp *o)
+{
+	struct survey_run run;
+	if (!survey_run_from_path(r, o, &run))
+		return 404;
+	const char *back = arena_printf(r->arena, "/survey-runs/%lld/answers", (long long)run.id);
+	struct form_errors fe = {0};
+	int64_t from, to;
+	int found = 0;
+	/* In the order the action checks: the range, then who may void it. */
+	if (range_from(r, &from, &to, &fe) && !survey_can_void(r->user, &run))
+		return page_error_back(r, o, 403, "You cannot void these answers", REFUSED_WHO, back);
+	if (fe.n == 0) {
+		found = (int)db_int(r->db, 0, SQL_IN_RANGE, "III", run.id, from, to);
+		if (found == 0)
+			form_error(&fe, "from", NOTHING_IN_RANGE);
+		else if (void_would_disclose(&run, found, now_utc()))
+			form_error(&fe, "from", REFUSED_CLOSED);
+	}
+	if (fe.n)
+		return answers_page(r, o, &run, &fe, 400);
+	bool staff = r->user->role == ROLE_ADMIN || r->user->role == ROLE_TRAINER;
+	const struct kv range[] = {{"from", range_field(r, "from")}, {"to", range_field(r, "to")}};
+	struct confirm c = {.title = found == 1 ? "Void 1 answer?" : arena_printf(r->arena, "Void %d answers?", found),
+			    .caption = survey_run_caption(r->arena, &run), .nav = staff ? "/survey-runs" : "/schools",
+			    .action = back, .button = found == 1 ? "Yes, void this answer" : "Yes, void these answers",
+			    .back = back, .warning = "This cannot be undone.", .fields = range, .nfields = 2};
+	confirm_begin(r, o, &c);
+	html_lit(o, "<dl class=\"govuk-summary-list\">");
+	html_summary_row(o, "Received from", local_text(r->arena, from));
+	html_summary_row(o, "Received until", local_text(r->arena, to));
+	html_summary_row(o, "Answers voided", arena_printf(r->arena, "%d", found));
+	html_summary_row(o, "Answers still counted", arena_printf(r->arena, "%d", run.responses - found));
+	html_lit(o, "</dl><p class=\"govuk-body\">Voided answers are set aside and count nowhere: not in results, "
+		    "indicators or exports, nor in the survey's places.</p>");
+	return confirm_end(r, o, &c);
 }
 
 int survey_void_post(const struct req *r, struct resp *o)

@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "auth.h"
+#include "confirm.h"
 #include "db.h"
 #include "password_links.h"
 #include "password_quality.h"
@@ -248,7 +249,8 @@ static void form_fields(const struct req *r, struct resp *o, const struct user_i
 	html_input(o, fe, &(struct field){.name = "school", .label = "School URN", .value = v->school,
 					  .hint = "Required for school leads: the setting's 6-digit DfE URN",
 					  .width = "govuk-input--width-10", .inputmode = "numeric"});
-	if (!creating) {
+	/* Deactivating has its own confirmation (users_deactivate_page); the form only reactivates. */
+	if (!creating && v->active && strcmp(v->active, "0") == 0) {
 		static const struct option states[] = {{"1", "Active"}, {"0", "Deactivated: cannot sign in"}};
 		html_radios(o, fe, &(struct field){.name = "active", .label = "Status", .value = v->active}, states, 2);
 	}
@@ -270,8 +272,66 @@ static int render_form(const struct req *r, struct resp *o, int64_t id, const st
 	form_fields(r, o, v, fe, id == 0);
 	html_button(o, "Save");
 	html_form_end(o);
+	if (id && (v->active == NULL || strcmp(v->active, "0") != 0)) {
+		html_lit(o, "<h2 class=\"govuk-heading-m\">Deactivate this account</h2><p class=\"govuk-body\">For someone "
+			    "who has left: they can no longer sign in, and their records stay.</p>");
+		html_link_button(o, arena_printf(r->arena, "/admin/users/%lld/deactivate", (long long)id),
+				 "Deactivate this account", true);
+	}
 	page_end(r, o, &p);
 	return status;
+}
+
+static const char SQL_LIVE_TOKENS[] = "SELECT count(*) FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL";
+
+int users_deactivate_page(const struct req *r, struct resp *o)
+{
+	int64_t id;
+	struct stored s = {0};
+	if (!valid_id(req_param(r, 0), &id) || !load(r->db, id, &s))
+		return page_error(r, o, 404, "Page not found", "There is no such user.");
+	const char *back = arena_printf(r->arena, "/admin/users/%lld", (long long)id);
+	const char *name = arena_strdup(r->arena, s.name), *email = arena_strdup(r->arena, s.email);
+	const char *role = role_label((enum role)role_parse(s.role));
+	int active = s.active;
+	stored_free(&s);
+	if (!active)
+		return page_error_back(r, o, 409, "This account is already deactivated",
+				       "To let them sign in again, make the account active on its page.", back);
+	int64_t tokens = db_int(r->db, 0, SQL_LIVE_TOKENS, "I", id);
+	struct confirm c = {.title = arena_printf(r->arena, "Deactivate %s's account?", name), .nav = "/admin/users",
+			    .action = r->path, .button = "Yes, deactivate the account", .back = back};
+	confirm_begin(r, o, &c);
+	html_lit(o, "<dl class=\"govuk-summary-list\">");
+	html_summary_row(o, "Email", email);
+	html_summary_row(o, "Role", role);
+	html_lit(o, "</dl>");
+	htmlf(o, "<p class=\"govuk-body\">%h will be signed out everywhere and will not be able to sign in. Their "
+		 "bookings, attendance and certificates are kept.</p>",
+	      name);
+	if (id == r->user->id)
+		html_lit(o, "<p class=\"govuk-body\">This is your own account: you will be signed out at once.</p>");
+	html_lit(o, "<p class=\"govuk-body\">The account can be made active again later.</p>");
+	if (tokens > 0)
+		c.warning = tokens == 1 ? "Their API token will be revoked, which cannot be undone."
+					: arena_printf(r->arena, "Their %lld API tokens will be revoked, which cannot be undone.",
+						       (long long)tokens);
+	return confirm_end(r, o, &c);
+}
+
+int users_deactivate(const struct req *r, struct resp *o)
+{
+	int64_t id;
+	if (!valid_id(req_param(r, 0), &id))
+		return page_error(r, o, 404, "Page not found", "There is no such user.");
+	struct form_errors fe = {0};
+	if (users_save(r->db, r->user->id, id, &(struct user_input){.active = "0"}, &fe) != 0)
+		return resp_redirect(o, "/admin/users?done=1");
+	if (form_error_for(&fe, "id"))
+		return page_error(r, o, 404, "Page not found", "There is no such user.");
+	if (fe.n)
+		return page_error(r, o, 409, "The account was not deactivated", fe.e[0].message);
+	return page_error(r, o, 500, "Sorry, there is a problem with the service", "Try again later.");
 }
 
 int users_new_page(const struct req *r, struct resp *o)

@@ -11,6 +11,8 @@ int account_password(const struct req *r, struct resp *o);
  * session and, when asked, every API token (the one calling too). */
 int account_api_password(const struct req *r, struct resp *o);
 int account_token_create(const struct req *r, struct resp *o);
+/* The confirmation before revoking one of your tokens (confirm.h); account_token_revoke acts. */
+int account_token_revoke_page(const struct req *r, struct resp *o);
 int account_token_revoke(const struct req *r, struct resp *o);
 
 #endif

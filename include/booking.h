@@ -11,6 +11,7 @@
 struct db;
 struct arena;
 struct user;
+struct session;
 
 struct booking_result {
 	int http;            /* 200/201 on success, else the status to answer */
@@ -30,6 +31,11 @@ void booking_book(struct db *db, struct arena *a, int64_t session_id, int64_t us
 /* Cancels a booking (its owner, or an admin) and promotes from the waiting list. */
 void booking_cancel(struct db *db, struct arena *a, int64_t booking_id, const struct user *actor,
 		    struct booking_result *out);
+/* Whether actor may cancel the booking now, without cancelling it (for the page that asks first):
+ * out->http is 200, or the status and error booking_cancel would give. Fills out->session_id and
+ * out->status (booked or waitlisted), s (the session) and *user_id (whose booking it is). */
+void booking_cancel_check(struct db *db, struct arena *a, int64_t booking_id, const struct user *actor,
+			  struct booking_result *out, struct session *s, int64_t *user_id);
 /* Cancels a session and every live booking on it, notifying each person. */
 void booking_cancel_session(struct db *db, struct arena *a, int64_t session_id, const struct user *actor,
 			    struct booking_result *out);

@@ -7,9 +7,12 @@
 #include "resp.h"
 
 int booking_book_post(const struct req *r, struct resp *o);
+/* The confirmation page (GET) of cancelling a booking; booking_cancel_post (POST) acts. */
+int booking_cancel_page(const struct req *r, struct resp *o);
 int booking_cancel_post(const struct req *r, struct resp *o);
 int booking_my_page(const struct req *r, struct resp *o);
 int booking_preferences_post(const struct req *r, struct resp *o);
+int booking_calendar_reset_page(const struct req *r, struct resp *o);
 int booking_calendar_reset_post(const struct req *r, struct resp *o);
 int booking_calendar_feed(const struct req *r, struct resp *o);
 int booking_training_page(const struct req *r, struct resp *o);

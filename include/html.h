@@ -64,8 +64,12 @@ struct page {
 
 void page_begin(const struct req *r, struct resp *o, const struct page *p);
 void page_end(const struct req *r, struct resp *o, const struct page *p);
-/* A whole page saying what went wrong; returns status. */
+/* A whole page saying what went wrong, with the way back to where the person was (back_from);
+ * returns status. */
 int page_error(const struct req *r, struct resp *o, int status, const char *title, const char *message);
+/* The same with the way back given (a path on this site; anything else is left out). */
+int page_error_back(const struct req *r, struct resp *o, int status, const char *title, const char *message,
+		    const char *back);
 
 /* Form parts in GOV.UK Design System markup. */
 struct field {
@@ -83,8 +87,13 @@ struct option {
 	const char *label;
 };
 
+/* A POST form with its hidden fields (html_csrf). */
 void html_form_begin(const struct req *r, struct resp *o, const char *action);
+/* The same, naming another page to come back to than this one (a confirmation's "No, go back"). */
+void html_form_begin_back(const struct req *r, struct resp *o, const char *action, const char *back);
 void html_form_end(struct resp *o);
+/* The hidden fields every POST form carries: the form token, and "back", the page the form is on
+ * (back_here), where an error answering the form links back to. */
 void html_csrf(const struct req *r, struct resp *o);
 void html_error_summary(struct resp *o, const struct form_errors *fe);
 void html_input(struct resp *o, const struct form_errors *fe, const struct field *f);
@@ -96,10 +105,15 @@ void html_radios(struct resp *o, const struct form_errors *fe, const struct fiel
 void html_button(struct resp *o, const char *label);
 void html_button_secondary(struct resp *o, const char *label);
 void html_button_warning(struct resp *o, const char *label);
+/* A link that looks like a button (GOV.UK's button as a link), secondary or warning: e.g. the way to
+ * a confirmation page (confirm.h). */
+void html_link_button(struct resp *o, const char *href, const char *label, bool warning);
 /* One-button form posting to action (e.g. "Cancel booking"). */
 void html_post_button(const struct req *r, struct resp *o, const char *action, const char *label, bool warning);
 /* Green confirmation banner shown after a successful action (from the ?done= query). */
 void html_notice(struct resp *o, const char *heading, const char *text);
+/* GOV.UK warning text: the "!" icon and text in bold. */
+void html_warning(struct resp *o, const char *text);
 void html_tag(struct resp *o, const char *text, const char *colour);
 /* One key and value of a <dl class="govuk-summary-list">, both escaped. */
 void html_summary_row(struct resp *o, const char *key, const char *value);

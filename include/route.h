@@ -44,6 +44,9 @@ size_t route_body_limit(const char *method, const char *path);
 int route_handle(struct req *r, struct resp *o, const struct req_raw *raw);
 /* The error answer for status in the route's style (JSON under /api/, a page elsewhere). */
 int route_error(const struct req *r, struct resp *o, int status, const char *message);
+/* The nearest page above the request's address (its path less one or more last parts) that the
+ * person may open, for a way back; NULL if none. In the request's arena. */
+const char *route_parent_page(const struct req *r);
 /* The pattern for logs: never the concrete path, which may carry codes or tokens. */
 const char *route_log_name(const struct req *r);
 bool route_is_api(const char *path);

@@ -29,6 +29,8 @@ int session_page_render(const struct req *r, struct resp *o, int64_t id, const s
 void session_trainer_checkboxes(const struct req *r, struct resp *o, const struct form_errors *fe,
 				const char *selected);
 
+/* The session in brief, as a summary list (course, when, where): for pages about one of its bookings. */
+void session_summary(const struct req *r, struct resp *o, const struct session *s);
 /* "2026-03-05T09:30" in Europe/London, as an HTML datetime-local input wants it; "" for 0.
  * Allocated in the arena. */
 const char *session_local_input(struct arena *a, int64_t t);
@@ -43,6 +45,8 @@ int sessions_new_page(const struct req *r, struct resp *o);
 int sessions_create(const struct req *r, struct resp *o);
 int sessions_edit_page(const struct req *r, struct resp *o);
 int sessions_update(const struct req *r, struct resp *o);
+/* The confirmation before cancelling a session (confirm.h); sessions_cancel acts. */
+int sessions_cancel_page(const struct req *r, struct resp *o);
 int sessions_cancel(const struct req *r, struct resp *o);
 
 int sessions_api_list(const struct req *r, struct resp *o);

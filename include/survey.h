@@ -55,6 +55,8 @@ bool survey_run_is_closed(const struct survey_run *run, int64_t now);
 bool survey_run_from_path(const struct req *r, struct resp *o, struct survey_run *run);
 /* The address pupils answer at: site_base_url() + "/s/" + code. */
 const char *survey_run_url(const struct req *r, const struct survey_run *run);
+/* Which survey, for a caption: "Southend High · Year 8 · before the sessions"; in a. */
+const char *survey_run_caption(struct arena *a, const struct survey_run *run);
 /* A run in the API's shape (spec §9). */
 json_t *survey_run_json(const struct req *r, const struct survey_run *run);
 
@@ -83,6 +85,8 @@ int survey_new_page(const struct req *r, struct resp *o);
 int survey_create(const struct req *r, struct resp *o);
 int survey_run_page(const struct req *r, struct resp *o);
 int survey_run_qr(const struct req *r, struct resp *o);
+/* The confirmation before closing a run early (confirm.h); survey_run_close acts. */
+int survey_close_page(const struct req *r, struct resp *o);
 int survey_run_close(const struct req *r, struct resp *o);
 int survey_pupil_page(const struct req *r, struct resp *o);
 /* /s/ with no code: a box for the code on the trainer's screen (any case; spaces and dashes are

@@ -35,6 +35,8 @@ int survey_void(struct db *db, struct arena *a, const struct user *actor, int64_
 		struct form_errors *fe, struct survey_void_result *out);
 
 int survey_answers_page(const struct req *r, struct resp *o);
+/* The confirmation of a range to void (its from and to in the query; confirm.h); survey_void_post acts. */
+int survey_void_page(const struct req *r, struct resp *o);
 int survey_void_post(const struct req *r, struct resp *o);
 int survey_api_voids(const struct req *r, struct resp *o);
 int survey_api_void(const struct req *r, struct resp *o);

@@ -33,6 +33,9 @@ int users_new_page(const struct req *r, struct resp *o);
 int users_create(const struct req *r, struct resp *o);
 int users_edit_page(const struct req *r, struct resp *o);
 int users_update(const struct req *r, struct resp *o);
+/* The confirmation before deactivating an account (confirm.h); users_deactivate acts. */
+int users_deactivate_page(const struct req *r, struct resp *o);
+int users_deactivate(const struct req *r, struct resp *o);
 int users_api_list(const struct req *r, struct resp *o);
 int users_api_create(const struct req *r, struct resp *o);
 int users_api_update(const struct req *r, struct resp *o);

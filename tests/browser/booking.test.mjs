@@ -52,8 +52,14 @@ test('practitioner books and cancels a session', async () => {
 
   await page.goto(`/sessions/${id}`);
   await page.getByRole('button', { name: /Cancel (your|this) booking/ }).click();
+  // It asks first (confirmations.test.mjs), then cancels.
+  await page.waitForURL(new RegExp('/bookings/\\d+/cancel$'));
+  await page.getByRole('button', { name: 'Yes, cancel my booking' }).click();
   await page.waitForURL(/\/bookings\?done=cancelled/);
-  assert.equal(await page.locator(`a[href="/sessions/${id}"]`).count(), 0);
+  // It stays in view among past and cancelled bookings, said to be cancelled, and is in no other table.
+  const cancelled = page.locator('tr', { has: page.locator(`a[href="/sessions/${id}"]`) });
+  assert.equal(await cancelled.count(), 1);
+  assert.match(await cancelled.textContent(), /Booking cancelled/);
   assert.doesNotMatch(await (await fetch(feed)).text(), new RegExp(`UID:session-${id}@`));
   await context.close();
 });

@@ -293,7 +293,58 @@ static void test_form_csrf(void **state)
 	f->r.csrf = "sess&tok";
 	resp_reset(&f->o);
 	html_csrf(&f->r, &f->o);
-	assert_string_equal(body(f), "<input type=\"hidden\" name=\"csrf\" value=\"sess&amp;tok\">");
+	assert_string_equal(body(f), "<input type=\"hidden\" name=\"csrf\" value=\"sess&amp;tok\">"
+				     "<input type=\"hidden\" name=\"back\" value=\"/\">");
+}
+
+/* Every form names the page it is on ("back"), so an error answering it can lead back there; only a
+ * path on this site is ever written or linked. */
+static void test_form_back(void **state)
+{
+	struct fixture *f = *state;
+	struct user u = {.id = 1, .email = "a@example.org", .name = "A", .role = ROLE_PRACTITIONER};
+	f->r.user = &u;
+	f->r.csrf = "tok";
+	/* A page's query is kept (encoded), its announcement (?done=) is not. */
+	struct kv query[] = {{"course", "a b"}, {"done", "booked"}, {"area", "essex"}};
+	f->r.path = "/sessions";
+	f->r.query = (struct kvlist){query, 3};
+	html_csrf(&f->r, &f->o);
+	assert_contains(body(f), "<input type=\"hidden\" name=\"back\" value=\"/sessions?course=a%20b&amp;area=essex\">");
+
+	/* A form re-shown after a POST names the page the posted form came from, if it is one of ours. */
+	f->r.method = M_POST;
+	f->r.path = "/sessions/5/book";
+	f->r.query = (struct kvlist){0};
+	struct kv sent[] = {{"back", "/sessions/5"}};
+	f->r.form = (struct kvlist){sent, 1};
+	resp_reset(&f->o);
+	html_csrf(&f->r, &f->o);
+	assert_contains(body(f), "name=\"back\" value=\"/sessions/5\"");
+	int status = page_error(&f->r, &f->o, 409, "The booking was not made", "Full.");
+	assert_int_equal(status, 409);
+	assert_contains(body(f), "<a href=\"/sessions/5\" class=\"govuk-back-link\">Back</a>");
+	assert_contains(body(f), "<a class=\"govuk-link\" href=\"/sessions/5\">Go back to where you were</a>");
+
+	/* Anything else is not written, and an error leads to the nearest page above that the person may open. */
+	static const char *const outside[] = {"https://evil.example/", "//evil.example", "/\\evil.example",
+					      "javascript:alert(1)", "/\t/evil.example", ""};
+	for (size_t i = 0; i < ARRAY_LEN(outside); i++) {
+		sent[0].value = outside[i];
+		resp_reset(&f->o);
+		html_csrf(&f->r, &f->o);
+		assert_not_contains(body(f), "name=\"back\"");
+		page_error(&f->r, &f->o, 409, "The booking was not made", "Full.");
+		assert_not_contains(body(f), "evil");
+		assert_contains(body(f), "<a class=\"govuk-link\" href=\"/sessions/5\">Go back to where you were</a>");
+	}
+	f->r.path = "/admin/users/7";
+	page_error(&f->r, &f->o, 403, "You cannot use this page", "No.");
+	assert_contains(body(f), "<a class=\"govuk-link\" href=\"/\">Go back to where you were</a>");
+	/* Given outright, it is checked too. */
+	page_error_back(&f->r, &f->o, 409, "Refused", "No.", "javascript:alert(1)");
+	assert_not_contains(body(f), "javascript");
+	assert_not_contains(body(f), "govuk-back-link");
 }
 
 /* ---- pages ---- */
@@ -478,6 +529,7 @@ int main(void)
 		T(test_input_error),
 		T(test_select_radios_textarea),
 		T(test_form_csrf),
+		T(test_form_back),
 		T(test_page_shape),
 		T(test_page_errors),
 		T(test_page_options),

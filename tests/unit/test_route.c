@@ -29,6 +29,8 @@ static void test_match_table(void **state)
 		{M_POST, "/admin/users/new", "/admin/users/new", M_POST, 0, true},
 		{M_PUT, "/api/v1/users/7", "/api/v1/users/{}", M_PUT, 1, true},
 		{M_POST, "/account/tokens/5/revoke", "/account/tokens/{}/revoke", M_POST, 1, true},
+		/* a confirmation page (GET) at the address of its action (POST) */
+		{M_GET, "/account/tokens/5/revoke", "/account/tokens/{}/revoke", M_GET, 1, true},
 		/* HEAD is answered by the GET route */
 		{M_HEAD, "/healthz", "/healthz", M_GET, 0, true},
 		{M_HEAD, "/admin/users/3", "/admin/users/{}", M_GET, 1, true},
@@ -37,7 +39,7 @@ static void test_match_table(void **state)
 		{M_PUT, "/login", NULL, 0, 0, true},
 		{M_POST, "/api/v1/me", NULL, 0, 0, true},
 		{M_PUT, "/admin/users/3", NULL, 0, 0, true},
-		{M_GET, "/account/tokens/5/revoke", NULL, 0, 0, true},
+		{M_DELETE, "/account/tokens/5/revoke", NULL, 0, 0, true},
 		{M_OTHER, "/", NULL, 0, 0, true},
 		{M_HEAD, "/logout", NULL, 0, 0, true}, /* POST only */
 		/* unknown paths: 404 */
