@@ -9,7 +9,7 @@ const ctx = useStackAndBrowser(before, after, startStack);
 
 const roles = [
   { email: 'admin@lantern.example', caption: 'Programme admin', nav: 'Users' },
-  { email: 'trainer@lantern.example', caption: 'Trainer', nav: 'Sessions' },
+  { email: 'trainer@lantern.example', caption: 'Trainer', nav: 'Your sessions' },
   { email: 'school@lantern.example', caption: 'School lead', nav: 'School requests' },
   { email: 'practitioner@lantern.example', caption: 'Practitioner', nav: 'Your bookings' },
   { email: 'campaign@lantern.example', caption: 'Campaign lead', nav: 'Your account' },
@@ -30,7 +30,7 @@ for (const role of roles) {
     assert.equal(await page.locator('.govuk-caption-l').textContent(), role.caption);
     assert.match(await page.locator('h1').textContent(), /^Welcome, /);
     const nav = page.getByRole('navigation', { name: 'Menu' });
-    assert.ok(await nav.getByRole('link', { name: role.nav }).isVisible());
+    assert.ok(await nav.getByRole('link', { name: role.nav, exact: true }).isVisible());
     // Only admins see administration.
     assert.equal(await nav.getByRole('link', { name: 'Users' }).count(), role.caption === 'Programme admin' ? 1 : 0);
     const cookies = await context.cookies();
