@@ -389,7 +389,7 @@ test('sign-in sheet and the attendance CSV', async () => {
   const trainer = await loggedIn(stack, 'trainer@lantern.example');
   const sheet = await trainer.get(`/sessions/${id}/sign-in-sheet`);
   assert.equal(sheet.status, 200);
-  assert.match(sheet.text, /lantern-sign-in-sheet__signature/);
+  assert.match(sheet.text, /class="lantern-sign-in-sheet".*>Signature<\/th>/s);
   assert.match(sheet.text, /csv-person Person/);
   const csv = await trainer.get(`/sessions/${id}/attendance.csv`);
   assert.equal(csv.status, 200);
