@@ -469,7 +469,8 @@ void html_tag(struct resp *o, const char *text, const char *colour)
  * part also carries its ARIA role and is still announced as a table. */
 void html_table_begin(struct resp *o, const char *caption, const char *const *headings, size_t n)
 {
-	html_lit(o, "<table class=\"govuk-table lantern-table--stack\" role=\"table\">");
+	/* Two columns fit a phone side by side; stacked, they would only take more room. */
+	htmlf(o, "<table class=\"govuk-table%h\" role=\"table\">", n > 2 ? " lantern-table--stack" : "");
 	if (caption)
 		htmlf(o, "<caption class=\"govuk-table__caption govuk-table__caption--m\">%h</caption>", caption);
 	html_lit(o, "<thead class=\"govuk-table__head\" role=\"rowgroup\"><tr class=\"govuk-table__row\" role=\"row\">");

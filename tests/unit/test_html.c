@@ -451,7 +451,7 @@ static void test_table(void **state)
 	static const char *const head[] = {"Name & place", "#Pupils"};
 	html_table_begin(&f->o, "Deliveries <2025>", head, 2);
 	html_table_end(&f->o);
-	assert_string_equal(body(f), "<table class=\"govuk-table lantern-table--stack\" role=\"table\"><caption "
+	assert_string_equal(body(f), "<table class=\"govuk-table\" role=\"table\"><caption "
 				     "class=\"govuk-table__caption govuk-table__caption--m\">Deliveries &lt;2025&gt;</caption>"
 				     "<thead class=\"govuk-table__head\" role=\"rowgroup\"><tr class=\"govuk-table__row\" "
 				     "role=\"row\"><th scope=\"col\" class=\"govuk-table__header\" role=\"columnheader\">Name "
@@ -461,6 +461,11 @@ static void test_table(void **state)
 	resp_reset(&f->o);
 	html_table_begin(&f->o, NULL, head, 1);
 	assert_not_contains(body(f), "caption");
+	/* From three columns on, a table stacks on a phone. */
+	resp_reset(&f->o);
+	static const char *const three[] = {"When", "Where", "Who"};
+	html_table_begin(&f->o, NULL, three, 3);
+	assert_contains(body(f), "<table class=\"govuk-table lantern-table--stack\" role=\"table\">");
 }
 
 /* Each cell of the body is labelled with its column's heading, escaped, row after row; markup
