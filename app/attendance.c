@@ -609,11 +609,9 @@ int attendance_sheet_page(const struct req *r, struct resp *o)
 	struct page p = {.title = "Sign-in sheet", .wide = true};
 	page_begin(r, o, &p);
 	session_heading(o, &s, "Sign-in sheet");
-	html_lit(o, "<table class=\"govuk-table lantern-sign-in-sheet\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-		    "<th scope=\"col\" class=\"govuk-table__header\">Name</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header\">Organisation</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header lantern-sign-in-sheet__signature\">Signature</th></tr></thead>"
-		    "<tbody class=\"govuk-table__body\">");
+	static const char *const cols[] = {"Name", "Organisation", "Signature"};
+	html_lit(o, "<div class=\"lantern-sign-in-sheet\">");
+	html_table_begin(o, NULL, cols, ARRAY_LEN(cols));
 	struct db_stmt *st = db_query(r->db, SQL_ROSTER, "I", s.id);
 	while (db_next(st))
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h</td>"
@@ -624,7 +622,8 @@ int attendance_sheet_page(const struct req *r, struct resp *o)
 	for (int i = 0; i < 8; i++)
 		html_lit(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">&nbsp;</td>"
 			    "<td class=\"govuk-table__cell\"></td><td class=\"govuk-table__cell\"></td></tr>");
-	html_lit(o, "</tbody></table><p class=\"govuk-body lantern-no-print\">Print this page (Ctrl+P). Afterwards, "
+	html_table_end(o);
+	html_lit(o, "</div><p class=\"govuk-body lantern-no-print\">Print this page (Ctrl+P). Afterwards, "
 		    "enter the marks on the roster.</p>");
 	page_end(r, o, &p);
 	return 200;

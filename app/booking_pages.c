@@ -527,15 +527,12 @@ int booking_training_due_page(const struct req *r, struct resp *o)
 		if (training_refresher_state(due, now) == REFRESHER_CURRENT)
 			continue;
 		if (org == NULL || strcmp(org, db_col_text(st, 0)) != 0) {
+			static const char *const cols[] = {"Name", "Course", "Due"};
 			if (org)
-				html_lit(o, "</tbody></table>");
+				html_table_end(o);
 			org = arena_strdup(r->arena, db_col_text(st, 0));
-			htmlf(o, "<h2 class=\"govuk-heading-m\">%h</h2><table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
-				 "<tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Name</th>"
-				 "<th scope=\"col\" class=\"govuk-table__header\">Course</th>"
-				 "<th scope=\"col\" class=\"govuk-table__header\">Due</th></tr></thead>"
-				 "<tbody class=\"govuk-table__body\">",
-			      org);
+			htmlf(o, "<h2 class=\"govuk-heading-m\">%h</h2>", org);
+			html_table_begin(o, NULL, cols, ARRAY_LEN(cols));
 		}
 		char d[40];
 		date_human(due, d, sizeof d);
@@ -548,7 +545,7 @@ int booking_training_due_page(const struct req *r, struct resp *o)
 	}
 	db_done(st);
 	if (org)
-		html_lit(o, "</tbody></table>");
+		html_table_end(o);
 	if (shown == 0)
 		html_lit(o, "<p class=\"govuk-body\">Nobody is due a refresher.</p>");
 	page_end(r, o, &p);

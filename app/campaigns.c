@@ -78,14 +78,6 @@ static struct totals totals_of(struct db *db, const char *campaign_id)
 	return t;
 }
 
-static void table_head(struct resp *o, const char *const *cols, size_t n)
-{
-	html_lit(o, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
-	for (size_t i = 0; i < n; i++)
-		htmlf(o, "<th scope=\"col\" class=\"govuk-table__header\">%h</th>", cols[i]);
-	html_lit(o, "</tr></thead><tbody class=\"govuk-table__body\">");
-}
-
 int campaigns_list_page(const struct req *r, struct resp *o)
 {
 	const struct catalog *cat = catalog_get();
@@ -94,8 +86,8 @@ int campaigns_list_page(const struct req *r, struct resp *o)
 	html_lit(o, "<h1 class=\"govuk-heading-l\">Campaigns</h1><p class=\"govuk-body\">Co-ordinated awareness campaigns "
 		    "from the campaign catalogue. Record where materials go, print them with their own QR codes, and see "
 		    "how far each campaign reached.</p>");
-	static const char *const cols[] = {"Campaign", "Dates", "Partners", "Placements", "Copies", "Scans"};
-	table_head(o, cols, ARRAY_LEN(cols));
+	static const char *const cols[] = {"Campaign", "Dates", "#Partners", "#Placements", "#Copies", "#Scans"};
+	html_table_begin(o, NULL, cols, ARRAY_LEN(cols));
 	for (int i = 0; i < cat->ncampaigns; i++) {
 		const struct campaign *c = &cat->campaigns[i];
 		struct totals t = totals_of(r->db, c->id);
@@ -107,7 +99,7 @@ int campaigns_list_page(const struct req *r, struct resp *o)
 			 "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%D</td></tr>",
 		      c->id, c->title, c->starts, c->ends, c->npartners, t.placements, t.copies, t.scans);
 	}
-	html_lit(o, "</tbody></table>");
+	html_table_end(o);
 	page_end(r, o, &p);
 	return 200;
 }
@@ -134,8 +126,8 @@ static void placements_table(const struct req *r, struct resp *o, const struct c
 		htmlf(o, "<a href=\"/campaigns/%u/placements/new\" role=\"button\" draggable=\"false\" class=\"govuk-button\" "
 			 "data-module=\"govuk-button\">Record a placement</a>",
 		      c->id);
-	static const char *const cols[] = {"Material", "Place", "District", "Copies", "Placed", "Language", "Scans"};
-	table_head(o, cols, ARRAY_LEN(cols));
+	static const char *const cols[] = {"Material", "Place", "District", "#Copies", "Placed", "Language", "#Scans"};
+	html_table_begin(o, NULL, cols, ARRAY_LEN(cols));
 	struct db_stmt *st = db_query(r->db, SQL_CAMPAIGN_PLACEMENTS, "s", c->id);
 	while (db_next(st)) {
 		const struct material *m = campaign_material(c, db_col_text(st, 1));
@@ -148,7 +140,7 @@ static void placements_table(const struct req *r, struct resp *o, const struct c
 		      db_col_int(st, 4), db_col_text(st, 5), campaigns_language_name(db_col_text(st, 6)),
 		      db_col_int64(st, 7));
 	}
-	html_lit(o, "</tbody></table>");
+	html_table_end(o);
 }
 
 int campaigns_page(const struct req *r, struct resp *o)

@@ -282,14 +282,9 @@ int evaluations_results_page(const struct req *r, struct resp *o)
 		 DISCLOSURE_STR(DISCLOSURE_MIN) " people gave it, so that no one's answers can be picked out.</p>",
 	      c ? ": " : "", c ? c->title : "");
 	json_t *list = results(r, c ? c->id : NULL);
-	html_lit(o, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
-	htmlf(o, "<th scope=\"col\" class=\"govuk-table__header\">%h</th>", c ? "Session" : "Course");
-	html_lit(o, "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Responses</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Useful</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Recognise: before → after</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Act: before → after</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Confident to act</th>"
-		    "</tr></thead><tbody class=\"govuk-table__body\">");
+	const char *cols[] = {c ? "Session" : "Course", "#Responses", "#Useful", "#Recognise: before → after",
+			      "#Act: before → after", "#Confident to act"};
+	html_table_begin(o, NULL, cols, ARRAY_LEN(cols));
 	size_t i;
 	json_t *row;
 	json_array_foreach(list, i, row)
@@ -318,7 +313,7 @@ int evaluations_results_page(const struct req *r, struct resp *o)
 		      (int64_t)json_integer_value(json_object_get(row, "n")), nums[0], nums[1], nums[2], nums[3], nums[4],
 		      (int)(json_real_value(json_object_get(row, "confident_to_act_pct")) + 0.5));
 	}
-	html_lit(o, "</tbody></table>");
+	html_table_end(o);
 	if (json_array_size(list) == 0)
 		html_lit(o, "<p class=\"govuk-body\">No evaluations released yet.</p>");
 	json_decref(list);

@@ -514,21 +514,79 @@ void html_tag(struct resp *o, const char *text, const char *colour)
 	htmlf(o, "<strong class=\"govuk-tag%h%h\">%h</strong>", colour ? " govuk-tag--" : "", colour ? colour : "", text);
 }
 
+/* Tables on a phone: below the tablet breakpoint a row becomes a block of "heading: value" lines
+ * (lantern.scss, "Pages that fit a phone"), so no table is wider than the screen. The headings, given
+ * once to html_table_begin, are written into each column's cells by html_table_end (data-label),
+ * so pages write plain <td>s. A table shown as blocks loses its semantics in some browsers, so each
+ * part also carries its ARIA role and is still announced as a table. */
 void html_table_begin(struct resp *o, const char *caption, const char *const *headings, size_t n)
 {
-	html_lit(o, "<table class=\"govuk-table\">");
+	/* Two columns fit a phone side by side; stacked, they would only take more room. */
+	htmlf(o, "<table class=\"govuk-table%h\" role=\"table\">", n > 2 ? " lantern-table--stack" : "");
 	if (caption)
 		htmlf(o, "<caption class=\"govuk-table__caption govuk-table__caption--m\">%h</caption>", caption);
-	html_lit(o, "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
+	html_lit(o, "<thead class=\"govuk-table__head\" role=\"rowgroup\"><tr class=\"govuk-table__row\" role=\"row\">");
+	const char **labels = arena_alloc(o->arena, (n ? n : 1) * sizeof *labels);
 	for (size_t i = 0; i < n; i++) {
 		bool numeric = headings[i][0] == '#';
-		htmlf(o, "<th scope=\"col\" class=\"govuk-table__header%h\">%h</th>",
-		      numeric ? " govuk-table__header--numeric" : "", headings[i] + numeric);
+		labels[i] = arena_strdup(o->arena, headings[i] + numeric);
+		htmlf(o, "<th scope=\"col\" class=\"govuk-table__header%h\" role=\"columnheader\">%h</th>",
+		      numeric ? " govuk-table__header--numeric" : "", labels[i]);
 	}
-	html_lit(o, "</tr></thead><tbody class=\"govuk-table__body\">");
+	html_lit(o, "</tr></thead><tbody class=\"govuk-table__body\" role=\"rowgroup\">");
+	o->table = (struct resp_table){.body = o->body.len, .labels = labels, .n = n};
+}
+
+/* Whether the markup at p opens the element `open` ("<tr"): its name ends there. */
+static bool opens(const char *p, const char *end, const char *open, size_t len)
+{
+	return (size_t)(end - p) > len && memcmp(p, open, len) == 0 && (p[len] == ' ' || p[len] == '>');
+}
+
+/* Gives every row of the open table's body its role, and every cell its role and its column's
+ * heading. Text in the body is escaped, so each "<tr" or "<td" in it opens an element. */
+static void label_cells(struct resp *o, const struct resp_table *t)
+{
+	struct buf out = {0};
+	const char *p = o->body.data + t->body, *end = o->body.data + o->body.len;
+	size_t column = 0;
+	while (p < end) {
+		const char *lt = memchr(p, '<', (size_t)(end - p));
+		if (lt == NULL)
+			lt = end;
+		buf_append(&out, p, (size_t)(lt - p));
+		p = lt;
+		if (p == end)
+			break;
+		if (opens(p, end, "<tr", 3)) {
+			buf_puts(&out, "<tr role=\"row\"");
+			column = 0;
+			p += 3;
+		} else if (opens(p, end, "<td", 3) || opens(p, end, "<th", 3)) {
+			buf_append(&out, p, 3);
+			buf_puts(&out, p[2] == 'd' ? " role=\"cell\"" : " role=\"rowheader\"");
+			if (column < t->n) {
+				buf_puts(&out, " data-label=\"");
+				html_escape_into(&out, t->labels[column]);
+				buf_putc(&out, '"');
+			}
+			column++;
+			p += 3;
+		} else {
+			buf_putc(&out, '<');
+			p++;
+		}
+	}
+	o->body.len = t->body;
+	buf_append(&o->body, out.data, out.len);
+	buf_free(&out);
 }
 
 void html_table_end(struct resp *o)
 {
+	struct resp_table t = o->table;
+	o->table = (struct resp_table){0};
+	if (t.labels && t.body <= o->body.len)
+		label_cells(o, &t);
 	html_lit(o, "</tbody></table>");
 }

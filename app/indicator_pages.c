@@ -616,13 +616,16 @@ static void breakdown(const struct req *r, struct resp *o, const struct scope *s
 	if (n == 0)
 		return;
 	html_lit(o, "<h2 class=\"govuk-heading-l\" id=\"breakdown\">Breakdown by area</h2>"
-		    "<div class=\"lantern-table-scroll\"><table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
-		    "<tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Indicator</th>");
-	for (int k = 0; k < n; k++)
-		htmlf(o, "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\"><a class=\"govuk-link\" "
-			 "href=\"/indicators?period=%u&amp;area=%u\">%h</a></th>",
+		    "<p class=\"govuk-body\">Each area's own dashboard: ");
+	const char **cols = arena_alloc(r->arena, (size_t)(n + 1) * sizeof *cols);
+	cols[0] = "Indicator";
+	for (int k = 0; k < n; k++) {
+		htmlf(o, "%h<a class=\"govuk-link\" href=\"/indicators?period=%u&amp;area=%u\">%h</a>", k ? ", " : "",
 		      s->period.name, d->child_ids[k], d->child_names[k]);
-	html_lit(o, "</tr></thead><tbody class=\"govuk-table__body\">");
+		cols[k + 1] = arena_printf(r->arena, "#%s", d->child_names[k]);
+	}
+	html_lit(o, ".</p>");
+	html_table_begin(o, NULL, cols, (size_t)(n + 1));
 	for (int i = 0; i < indicators_count; i++) {
 		htmlf(o, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">%h %h</th>",
 		      indicators[i].id, indicators[i].title);
@@ -634,7 +637,7 @@ static void breakdown(const struct req *r, struct resp *o, const struct scope *s
 		}
 		html_lit(o, "</tr>");
 	}
-	html_lit(o, "</tbody></table></div>");
+	html_table_end(o);
 }
 
 int indicators_dashboard(const struct req *r, struct resp *o)

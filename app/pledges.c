@@ -79,13 +79,8 @@ int pledges_list_page(const struct req *r, struct resp *o)
 	if (campaigns_can_edit(r))
 		html_lit(o, "<a href=\"/pledges/new\" role=\"button\" draggable=\"false\" class=\"govuk-button\" "
 			    "data-module=\"govuk-button\">Record a pledge</a>");
-	html_lit(o, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-		    "<th scope=\"col\" class=\"govuk-table__header\">Employer</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header\">Sector</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header\">Area</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header\">Signed</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header\">Contact role</th></tr></thead>"
-		    "<tbody class=\"govuk-table__body\">");
+	static const char *const cols[] = {"Employer", "Sector", "Area", "Signed", "Contact role"};
+	html_table_begin(o, NULL, cols, ARRAY_LEN(cols));
 	struct db_stmt *st = db_query(r->db, SQL_PLEDGES, "I", (int64_t)0);
 	int n = 0;
 	while (db_next(st)) {
@@ -95,7 +90,8 @@ int pledges_list_page(const struct req *r, struct resp *o)
 		      db_col_text(st, 1), db_col_text(st, 3), db_col_text(st, 5), db_col_text(st, 6), db_col_text(st, 7));
 		n++;
 	}
-	htmlf(o, "</tbody></table><p class=\"govuk-body\">%d employers in all.</p>", n);
+	html_table_end(o);
+	htmlf(o, "<p class=\"govuk-body\">%d employers in all.</p>", n);
 	page_end(r, o, &p);
 	return 200;
 }

@@ -311,17 +311,6 @@ static void chart(struct resp *o, const struct reach *rc)
 	      W - 8, H - BOTTOM);
 }
 
-static void head(struct resp *o, const char *caption, const char *const *cols, size_t n)
-{
-	htmlf(o, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--m\">%h"
-		 "</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">",
-	      caption);
-	for (size_t i = 0; i < n; i++)
-		htmlf(o, "<th scope=\"col\" class=\"govuk-table__header%h\">%h</th>", i ? " govuk-table__header--numeric" : "",
-		      cols[i]);
-	html_lit(o, "</tr></thead><tbody class=\"govuk-table__body\">");
-}
-
 static void num(struct resp *o, int64_t v)
 {
 	htmlf(o, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%D</td>", v);
@@ -329,8 +318,8 @@ static void num(struct resp *o, int64_t v)
 
 static void buckets_table(struct resp *o, const struct reach *rc)
 {
-	static const char *const cols[] = {"When", "Scans"};
-	head(o, "Scans", cols, 2);
+	static const char *const cols[] = {"When", "#Scans"};
+	html_table_begin(o, "Scans", cols, 2);
 	for (int i = 0; i < rc->nbuckets; i++) {
 		htmlf(o, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">%h</th>",
 		      rc->buckets[i].label);
@@ -339,14 +328,15 @@ static void buckets_table(struct resp *o, const struct reach *rc)
 	}
 	html_lit(o, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">Total</th>");
 	num(o, rc->scans);
-	html_lit(o, "</tr></tbody></table>");
+	html_lit(o, "</tr>");
+	html_table_end(o);
 }
 
 /* A breakdown with its placements, copies and scans. */
 static void rows_table(struct resp *o, const char *caption, const char *first, const struct rows *rows)
 {
-	const char *const cols[] = {first, "Placements", "Copies placed", "Scans"};
-	head(o, caption, cols, 4);
+	const char *const cols[] = {first, "#Placements", "#Copies placed", "#Scans"};
+	html_table_begin(o, caption, cols, 4);
 	for (int i = 0; i < rows->n; i++) {
 		const struct row *row = &rows->items[i];
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h</td>", row->label);
@@ -355,18 +345,13 @@ static void rows_table(struct resp *o, const char *caption, const char *first, c
 		num(o, row->scans);
 		html_lit(o, "</tr>");
 	}
-	html_lit(o, "</tbody></table>");
+	html_table_end(o);
 }
 
 static void placements_table(struct resp *o, const struct reach *rc)
 {
-	static const char *const cols[] = {"Placement", "District", "Placed", "Copies placed", "Scans"};
-	html_lit(o, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--m\">"
-		    "By placement</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
-	for (size_t i = 0; i < ARRAY_LEN(cols); i++)
-		htmlf(o, "<th scope=\"col\" class=\"govuk-table__header%h\">%h</th>", i > 2 ? " govuk-table__header--numeric" : "",
-		      cols[i]);
-	html_lit(o, "</tr></thead><tbody class=\"govuk-table__body\">");
+	static const char *const cols[] = {"Placement", "District", "Placed", "#Copies placed", "#Scans"};
+	html_table_begin(o, "By placement", cols, ARRAY_LEN(cols));
 	for (int i = 0; i < rc->by_placement.n; i++) {
 		const struct row *row = &rc->by_placement.items[i];
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
@@ -377,7 +362,7 @@ static void placements_table(struct resp *o, const struct reach *rc)
 		num(o, row->scans);
 		html_lit(o, "</tr>");
 	}
-	html_lit(o, "</tbody></table>");
+	html_table_end(o);
 }
 
 static const char *kind_label(const char *kind)
@@ -393,11 +378,8 @@ static void others_table(struct resp *o, const struct reach *rc)
 		html_lit(o, "<p class=\"govuk-body\">None recorded in this period.</p>");
 		return;
 	}
-	static const char *const cols[] = {"Date", "Kind", "District", "Reach", "Source", "Note"};
-	html_lit(o, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
-	for (size_t i = 0; i < ARRAY_LEN(cols); i++)
-		htmlf(o, "<th scope=\"col\" class=\"govuk-table__header\">%h</th>", cols[i]);
-	html_lit(o, "</tr></thead><tbody class=\"govuk-table__body\">");
+	static const char *const cols[] = {"Date", "Kind", "District", "#Reach", "Source", "Note"};
+	html_table_begin(o, NULL, cols, ARRAY_LEN(cols));
 	for (int i = 0; i < rc->nothers; i++) {
 		const struct other *x = &rc->others[i];
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">"
@@ -406,7 +388,7 @@ static void others_table(struct resp *o, const struct reach *rc)
 		num(o, x->count);
 		htmlf(o, "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">%h</td></tr>", x->source, x->note);
 	}
-	html_lit(o, "</tbody></table>");
+	html_table_end(o);
 }
 
 static void districts(struct resp *o, const struct reach *rc)

@@ -367,14 +367,9 @@ int requests_list_page(const struct req *r, struct resp *o)
 	while (db_next(st)) {
 		struct request rq;
 		request_row(st, r->arena, &rq);
+		static const char *const cols[] = {"School", "Session", "Preferred dates", "Asked", "Status"};
 		if (n++ == 0)
-			html_lit(o, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-				    "<th scope=\"col\" class=\"govuk-table__header\">School</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Session</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Preferred dates</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Asked</th>"
-				    "<th scope=\"col\" class=\"govuk-table__header\">Status</th></tr></thead>"
-				    "<tbody class=\"govuk-table__body\">");
+			html_table_begin(o, NULL, cols, ARRAY_LEN(cols));
 		char asked[40];
 		date_human(rq.created_at, asked, sizeof asked);
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h</td>"
@@ -394,7 +389,7 @@ int requests_list_page(const struct req *r, struct resp *o)
 	}
 	db_done(st);
 	if (n)
-		html_lit(o, "</tbody></table>");
+		html_table_end(o);
 	else
 		html_lit(o, "<p class=\"govuk-body\">There are no requests yet.</p>");
 	page_end(r, o, &p);

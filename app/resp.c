@@ -25,6 +25,7 @@ void resp_reset(struct resp *o)
 {
 	buf_reset(&o->headers);
 	buf_reset(&o->body);
+	o->table = (struct resp_table){0};
 	o->content_type = "text/html; charset=utf-8";
 	o->cache_control = "no-store";
 }

@@ -191,19 +191,6 @@ static void lines(struct resp *o, const char *text)
 	}
 }
 
-static void table_head(struct resp *o, const char *const *cols, size_t n)
-{
-	html_lit(o, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
-	for (size_t i = 0; i < n; i++)
-		htmlf(o, "<th scope=\"col\" class=\"govuk-table__header\">%h</th>", cols[i]);
-	html_lit(o, "</tr></thead><tbody class=\"govuk-table__body\">");
-}
-
-static void table_end(struct resp *o)
-{
-	html_lit(o, "</tbody></table>");
-}
-
 /* A select's options with its first ("Choose") relabelled, e.g. "Any area" for a search. */
 static const struct option *relabel_first(struct arena *a, const struct option *opts, size_t n, const char *label)
 {
@@ -416,9 +403,9 @@ static void sessions_table(const struct req *r, struct resp *o, const struct ses
 	static const char *const with_course[] = {"Date", "Course", "Venue", "Area", "Places"};
 	static const char *const without_course[] = {"Date", "Venue", "Area", "Places"};
 	if (show_course)
-		table_head(o, with_course, ARRAY_LEN(with_course));
+		html_table_begin(o, NULL, with_course, ARRAY_LEN(with_course));
 	else
-		table_head(o, without_course, ARRAY_LEN(without_course));
+		html_table_begin(o, NULL, without_course, ARRAY_LEN(without_course));
 	int64_t now = now_utc();
 	for (int i = 0; i < n; i++) {
 		const struct session *s = &list[i];
@@ -433,7 +420,7 @@ static void sessions_table(const struct req *r, struct resp *o, const struct ses
 		places_cell(o, s, session_status(s, now), sector, now);
 		html_lit(o, "</td></tr>");
 	}
-	table_end(o);
+	html_table_end(o);
 }
 
 /* ---- course pages ---- */
@@ -457,7 +444,7 @@ int courses_list_page(const struct req *r, struct resp *o)
 				continue;
 			if (!any) {
 				htmlf(o, "<h2 class=\"govuk-heading-m\">%h</h2>", audience_label(c->audience));
-				table_head(o, cols, ARRAY_LEN(cols));
+				html_table_begin(o, NULL, cols, ARRAY_LEN(cols));
 			}
 			any = true;
 			htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
@@ -466,7 +453,7 @@ int courses_list_page(const struct req *r, struct resp *o)
 			      c->id, c->title, duration_human(r->arena, c->duration_minutes), outcome_label(c->outcome));
 		}
 		if (any)
-			table_end(o);
+			html_table_end(o);
 	}
 	page_end(r, o, &p);
 	return 200;
@@ -484,7 +471,7 @@ static void course_modules(const struct req *r, struct resp *o, const struct cou
 {
 	static const char *const cols[] = {"Module", "Kind", "Year groups"};
 	html_lit(o, "<h2 class=\"govuk-heading-m\">Modules</h2>");
-	table_head(o, cols, ARRAY_LEN(cols));
+	html_table_begin(o, NULL, cols, ARRAY_LEN(cols));
 	for (int i = 0; i < c->nmodules; i++) {
 		const struct module *m = &c->modules[i];
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><strong>%h</strong>"
@@ -492,7 +479,7 @@ static void course_modules(const struct req *r, struct resp *o, const struct cou
 			 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">%h</td></tr>",
 		      m->title, m->description ? m->description : "", kind_label(m->kind), years_text(r->arena, m));
 	}
-	table_end(o);
+	html_table_end(o);
 }
 
 static void course_sessions(const struct req *r, struct resp *o, const struct course *c)
@@ -945,7 +932,7 @@ static void bookings_table(const struct req *r, struct resp *o, const struct ses
 	int n = 0, position = 0;
 	while (db_next(st)) {
 		if (n++ == 0)
-			table_head(o, cols, ARRAY_LEN(cols));
+			html_table_begin(o, NULL, cols, ARRAY_LEN(cols));
 		const char *status = db_col_text(st, 4);
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h</td>"
 			 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">",
@@ -958,7 +945,7 @@ static void bookings_table(const struct req *r, struct resp *o, const struct ses
 	}
 	db_done(st);
 	if (n)
-		table_end(o);
+		html_table_end(o);
 	else
 		html_lit(o, "<p class=\"govuk-body\">Nobody is booked yet.</p>");
 }

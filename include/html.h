@@ -121,8 +121,10 @@ void html_summary_row(struct resp *o, const char *key, const char *value);
 void html_summary_row_open(struct resp *o, const char *key);
 void html_summary_row_close(struct resp *o);
 /* Opens a table: an optional caption (NULL: none), the header row, then the body. A heading that
- * starts with '#' is for a numeric column (right-aligned; the '#' is not shown). Close the table
- * with html_table_end(). */
+ * starts with '#' is for a numeric column (right-aligned; the '#' is not shown). Write the body's
+ * rows as plain <tr><td>...</td></tr> (one cell per heading, no colspan), then close the table with
+ * html_table_end(), which labels each cell with its column's heading so that on a phone the table
+ * shows as stacked rows, each value under its heading. One table open at a time. */
 void html_table_begin(struct resp *o, const char *caption, const char *const *headings, size_t n);
 void html_table_end(struct resp *o);
 

@@ -17,6 +17,13 @@ struct resp {
 	 * not serialise, ...), or NULL. Set by resp_fail; it stays set through resp_reset, so the request
 	 * answers 500 whatever the handler does next, and the process carries on. */
 	const char *fault;
+	/* The table html_table_begin opened (html.h): where its body starts in body, and the headings
+	 * html_table_end writes into its cells. */
+	struct resp_table {
+		size_t body;
+		const char **labels;
+		size_t n;
+	} table;
 };
 
 void resp_init(struct resp *o, struct arena *a);

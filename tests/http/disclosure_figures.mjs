@@ -31,7 +31,7 @@ function decode(s) {
 /** The govuk tables of a page: [{ head: [text], rows: [{ cells: [text], href }] }]. */
 export function tables(html) {
   const out = [];
-  for (const [, body] of html.matchAll(/<table class="govuk-table[^"]*">([\s\S]*?)<\/table>/g)) {
+  for (const [, body] of html.matchAll(/<table class="govuk-table[^"]*"[^>]*>([\s\S]*?)<\/table>/g)) {
     const head = [...(body.match(/<thead[\s\S]*?<\/thead>/)?.[0] ?? '').matchAll(/<th[^>]*>([\s\S]*?)<\/th>/g)].map((m) => decode(m[1]));
     const tbody = body.match(/<tbody[\s\S]*?<\/tbody>/)?.[0] ?? '';
     const rows = [...tbody.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map(([, tr]) => ({

@@ -133,7 +133,7 @@ test('who entered a figure and when: on the record, and on the dashboard and dri
   const drill = await web.get(`/indicators/O5.8?period=${FY}&area=thurrock`);
   assert.equal(drill.status, 200);
   // The records counted: the figure itself, in the table headed Figure, Source, Note, Entered by, When.
-  const row = drill.text.split('Entered by')[1]?.match(/<tbody[^>]*>\s*(<tr[\s\S]*?<\/tr>)/)?.[1] ?? '';
+  const row = drill.text.split('>Entered by</th>')[1]?.match(/<tbody[^>]*>\s*(<tr[\s\S]*?<\/tr>)/)?.[1] ?? '';
   const cells = [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => c[1].trim());
   assert.deepEqual(cells, ['42', 'Thurrock community safety', 'Fourth quarter only', 'The analyst', londonTimeText(Number(at))]);
 });

@@ -314,7 +314,7 @@ test('voided answers free their places; the answers page shows the burst and voi
   let page = await web.get(`/survey-runs/${run.id}/answers`);
   assert.equal(page.status, 200);
   assert.match(page.text, /5 answers counted, of at most 5 \(the pupils present\); 0 voided\./);
-  const rows = [...page.text.matchAll(/<td class="govuk-table__cell">(Thursday 5 March 2026, [^<]+)<\/td><td class="govuk-table__cell govuk-table__cell--numeric">(\d+)<\/td>/g)]
+  const rows = [...page.text.matchAll(/<td[^>]* class="govuk-table__cell">(Thursday 5 March 2026, [^<]+)<\/td><td[^>]* class="govuk-table__cell govuk-table__cell--numeric">(\d+)<\/td>/g)]
     .map((m) => [m[1], Number(m[2])]);
   assert.deepEqual(rows, [['Thursday 5 March 2026, 9:02am', 2], ['Thursday 5 March 2026, 9:03am', 3]]);
   const chosen = page.text.match(/href="(\/survey-runs\/\d+\/answers\?from=2026-03-05T09%3A03%3A00&amp;to=2026-03-05T09%3A03%3A59#void)"/);
@@ -333,9 +333,8 @@ test('voided answers free their places; the answers page shows the burst and voi
   page = await web.get(res.headers.get('location'));
   assert.match(page.text, /3 answers were voided: they count nowhere now\./);
   assert.match(page.text, /2 answers counted, of at most 5 \(the pupils present\); 3 voided\./);
-  assert.ok(page.text.includes('<td class="govuk-table__cell">Thursday 5 March 2026, 9:05am</td><td class="govuk-table__cell">ash</td>' +
-    '<td class="govuk-table__cell">2026-03-05 09:03:00</td><td class="govuk-table__cell">2026-03-05 09:03:59</td>' +
-    '<td class="govuk-table__cell govuk-table__cell--numeric">3</td>'), 'the voiding is not listed with who, when, range and count');
+  assert.ok(page.text.replace(/<td[^>]*>/g, '<td>').includes('<td>Thursday 5 March 2026, 9:05am</td><td>ash</td>' +
+    '<td>2026-03-05 09:03:00</td><td>2026-03-05 09:03:59</td><td>3</td>'), 'the voiding is not listed with who, when, range and count');
 
   // Their places are free again: three more pupils, and then it is full.
   for (let i = 0; i < 3; i++) assert.equal((await pupilAnswers(run.code)).status, 303);

@@ -502,14 +502,47 @@ static void test_table(void **state)
 	static const char *const head[] = {"Name & place", "#Pupils"};
 	html_table_begin(&f->o, "Deliveries <2025>", head, 2);
 	html_table_end(&f->o);
-	assert_string_equal(body(f), "<table class=\"govuk-table\"><caption class=\"govuk-table__caption "
-				     "govuk-table__caption--m\">Deliveries &lt;2025&gt;</caption><thead class=\"govuk-table__head\">"
-				     "<tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Name &amp; "
-				     "place</th><th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Pupils"
-				     "</th></tr></thead><tbody class=\"govuk-table__body\"></tbody></table>");
+	assert_string_equal(body(f), "<table class=\"govuk-table\" role=\"table\"><caption "
+				     "class=\"govuk-table__caption govuk-table__caption--m\">Deliveries &lt;2025&gt;</caption>"
+				     "<thead class=\"govuk-table__head\" role=\"rowgroup\"><tr class=\"govuk-table__row\" "
+				     "role=\"row\"><th scope=\"col\" class=\"govuk-table__header\" role=\"columnheader\">Name "
+				     "&amp; place</th><th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\" "
+				     "role=\"columnheader\">Pupils</th></tr></thead><tbody class=\"govuk-table__body\" "
+				     "role=\"rowgroup\"></tbody></table>");
 	resp_reset(&f->o);
 	html_table_begin(&f->o, NULL, head, 1);
 	assert_not_contains(body(f), "caption");
+	/* From three columns on, a table stacks on a phone. */
+	resp_reset(&f->o);
+	static const char *const three[] = {"When", "Where", "Who"};
+	html_table_begin(&f->o, NULL, three, 3);
+	assert_contains(body(f), "<table class=\"govuk-table lantern-table--stack\" role=\"table\">");
+}
+
+/* Each cell of the body is labelled with its column's heading, escaped, row after row; markup
+ * inside a cell and text that looks like a tag once escaped are left alone. */
+static void test_table_cells_carry_their_headings(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const head[] = {"Name & place", "#Pupils"};
+	html_table_begin(&f->o, NULL, head, 2);
+	size_t body_start = f->o.body.len;
+	htmlf(&f->o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a href=\"/x\">%h</a><br>"
+		     "<span>%h</span></td><td class=\"govuk-table__cell govuk-table__cell--numeric\">%d</td></tr>",
+	      "<td>Ann", "Basildon", 12);
+	html_lit(&f->o, "<tr><td>Bob</td><td>3</td><td>extra</td></tr>");
+	html_table_end(&f->o);
+	assert_string_equal(body(f) + body_start,
+			    "<tr role=\"row\" class=\"govuk-table__row\"><td role=\"cell\" data-label=\"Name &amp; place\" "
+			    "class=\"govuk-table__cell\"><a href=\"/x\">&lt;td&gt;Ann</a><br><span>Basildon</span></td>"
+			    "<td role=\"cell\" data-label=\"Pupils\" class=\"govuk-table__cell govuk-table__cell--numeric\">12"
+			    "</td></tr><tr role=\"row\"><td role=\"cell\" data-label=\"Name &amp; place\">Bob</td><td "
+			    "role=\"cell\" data-label=\"Pupils\">3</td><td role=\"cell\">extra</td></tr></tbody></table>");
+	/* The table is closed: a later table's end labels only its own body. */
+	resp_reset(&f->o);
+	html_lit(&f->o, "<table><tbody><tr><td>x</td></tr>");
+	html_table_end(&f->o);
+	assert_string_equal(body(f), "<table><tbody><tr><td>x</td></tr></tbody></table>");
 }
 
 int main(void)
@@ -538,6 +571,7 @@ int main(void)
 		T(test_asset_version),
 		T(test_small_parts),
 		T(test_table),
+		T(test_table_cells_carry_their_headings),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
