@@ -10,7 +10,8 @@
 export async function horizontalOverflow (page) {
   return page.evaluate(() => {
     const root = document.documentElement;
-    const width = root.clientWidth;
+    // A mobile viewport widens itself to fit wide content, so the screen's width is the limit too.
+    const width = Math.min(root.clientWidth, window.screen.width);
     const slack = 0.5; // sub-pixel rounding
     const problems = [];
 

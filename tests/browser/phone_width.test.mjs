@@ -86,10 +86,23 @@ before(async () => {
   const mail = sql("SELECT body FROM outbox WHERE to_email = 'analyst@lantern.example' ORDER BY id DESC LIMIT 1");
   const link = new URL(mail.match(/https?:\/\/\S+\/password\/set\/[A-Za-z0-9_-]+/)[0]).pathname;
 
-  seeds['signed out'].push(link, `/s/${run.json.code}`, `/c/${poster}`, `/verify/${certificate.code}`, checkin);
+  // A session next week: its booking can still be cancelled (the confirmation page).
+  const coming = await session(Date.now() + 7 * 86400e3, 3);
+  // Each role's own API token, so its tokens page links the revoke confirmation.
+  for (const who of ['trainer', 'school', 'practitioner', 'campaign', 'analyst']) await tokenFor(ctx.stack, `${who}@lantern.example`);
+  // The void range form sends its range by GET to the confirmation page.
+  const minute = (ms) => new Date(ms).toISOString().slice(0, 16);
+  const voidPage = `/survey-runs/${run.json.id}/answers/void?from=${minute(Date.now() - 3600e3)}&to=${minute(Date.now())}`;
+
+  seeds['signed out'].push('/s/', link, `/s/${run.json.code}`, `/c/${poster}`, `/verify/${certificate.code}`, checkin);
+  seeds.trainer = [voidPage];
+  seeds.school = [voidPage];
   // The certificate's and the evaluation's e-mail links.
-  seeds.practitioner = [decodeURIComponent(scanned.replace(/^\/login\?next=/, '')), checkin, `/evaluations/${past.booking}`];
-  seeds.admin = [`/certificates/${past.booking}`];
+  seeds.practitioner = [decodeURIComponent(scanned.replace(/^\/login\?next=/, '')), checkin, `/evaluations/${past.booking}`,
+    `/sessions/${coming.id}`]; // its booking's Cancel link
+  // Pages a person reaches from a form or that their menu does not list: an admin may use a trainer's
+  // Your sessions, and cancels someone's booking from its address.
+  seeds.admin = [`/certificates/${past.booking}`, '/my-sessions', `/bookings/${coming.booking}/cancel`, voidPage];
 });
 
 after(async () => {
