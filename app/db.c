@@ -279,6 +279,8 @@ void db_checkpoint_apart(struct db *writer, const char *path)
 	    pthread_create(&c->thread, NULL, checkpointer_main, c) != 0) {
 		log_error("cannot start the checkpointer: the writer checkpoints as it commits");
 		sqlite3_close(c->h);
+		pthread_mutex_destroy(&c->m);
+		pthread_cond_destroy(&c->cv);
 		free(c);
 		return;
 	}
