@@ -80,6 +80,7 @@ struct checkpointer {
 	pthread_mutex_t m;
 	pthread_cond_t cv;
 	bool due, stop;
+	int woken; /* the WAL's size in pages when a commit last woke the thread */
 };
 
 struct db {
@@ -248,18 +249,21 @@ static void *checkpointer_main(void *arg)
 	return NULL;
 }
 
-/* Called by SQLite after each of the writer's commits, with the WAL's size in pages. While writes
- * keep coming, a checkpoint beside them never catches up with the last frame, and SQLite starts the
- * WAL again from its beginning only once one has: so past CHECKPOINT_INLINE_PAGES the writer copies
- * what is left itself, as SQLite would, with its other writers waiting. The checkpointer has
- * copied the rest by then, so that is a short wait once per few thousand pages. */
+/* Called by SQLite after each of the writer's commits, with the WAL's size in pages. The thread is
+ * woken at 1,000 pages and again each further 500 (a checkpoint syncs two files: not after every
+ * commit), or once the WAL has started again. While writes keep coming, a checkpoint beside them
+ * never catches up with the last frame, and SQLite starts the WAL again from its beginning only once
+ * one has: so past CHECKPOINT_INLINE_PAGES the writer copies what is left itself, as SQLite would,
+ * with its other writers waiting. The checkpointer has copied the rest by then, so that is a short
+ * wait once per few thousand pages. */
 static int wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
 {
 	struct checkpointer *c = arg;
 	if (pages >= CHECKPOINT_INLINE_PAGES) {
 		sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	} else if (pages >= CHECKPOINT_PAGES) {
+	} else if (pages >= CHECKPOINT_PAGES && (pages < c->woken || pages >= c->woken + CHECKPOINT_PAGES / 2)) {
 		pthread_mutex_lock(&c->m);
+		c->woken = pages;
 		c->due = true;
 		pthread_cond_signal(&c->cv);
 		pthread_mutex_unlock(&c->m);
