@@ -25,6 +25,8 @@ enum {
 	TURN_RECENT_US = 1000, /* a group that begins this soon after this writer's COMMIT gives way */
 	TURN_POLL_US = 50,
 	TURN_MAX_US = 2000, /* for at most this long */
+	CHECKPOINT_PAGES = 1000,        /* SQLite's own autocheckpoint threshold: wakes the checkpointer */
+	CHECKPOINT_INLINE_PAGES = 4000, /* the committing writer finishes the checkpoint itself (below) */
 };
 
 struct db_stmt {
@@ -64,6 +66,21 @@ struct writer {
 	int turn_fd;          /* -1, or the file where writers of other processes show they wait (db_take_turns) */
 	bool showing;         /* this writer shows that it waits */
 	int64_t committed_us; /* when this writer last committed, on the monotonic clock */
+	struct checkpointer *ckpt; /* NULL, or the thread that checkpoints this writer's WAL (db_checkpoint_apart) */
+};
+
+/* Checkpoints off the write path. SQLite's autocheckpoint copies the WAL into the database (and syncs
+ * the database file) on the thread whose COMMIT took the WAL past 1,000 pages, after the commit but
+ * before db_commit returns, so that thread keeps the writer and every writer of the process waits
+ * for it. A checkpointer has a connection of its own and a thread that a commit only wakes: a
+ * PASSIVE checkpoint takes no write lock, so groups commit on while it copies. */
+struct checkpointer {
+	pthread_t thread;
+	sqlite3 *h;
+	pthread_mutex_t m;
+	pthread_cond_t cv;
+	bool due, stop;
+	int woken; /* the WAL's size in pages when a commit last woke the thread */
 };
 
 struct db {
@@ -212,6 +229,82 @@ static int busy_wait(void *arg, int tries)
 	return 1;
 }
 
+static void *checkpointer_main(void *arg)
+{
+	struct checkpointer *c = arg;
+	pthread_mutex_lock(&c->m);
+	for (;;) {
+		while (!c->due && !c->stop)
+			pthread_cond_wait(&c->cv, &c->m);
+		if (c->stop)
+			break;
+		c->due = false;
+		pthread_mutex_unlock(&c->m);
+		int rc = sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY) /* busy: another process's checkpoint is running */
+			log_error("sqlite: checkpoint: %s", sqlite3_errmsg(c->h));
+		pthread_mutex_lock(&c->m);
+	}
+	pthread_mutex_unlock(&c->m);
+	return NULL;
+}
+
+/* Called by SQLite after each of the writer's commits, with the WAL's size in pages. The thread is
+ * woken at 1,000 pages and again each further 500 (a checkpoint syncs two files: not after every
+ * commit), or once the WAL has started again. While writes keep coming, a checkpoint beside them
+ * never catches up with the last frame, and SQLite starts the WAL again from its beginning only once
+ * one has: so past CHECKPOINT_INLINE_PAGES the writer copies what is left itself, as SQLite would,
+ * with its other writers waiting. The checkpointer has copied the rest by then, so that is a short
+ * wait once per few thousand pages. */
+static int wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
+{
+	struct checkpointer *c = arg;
+	if (pages >= CHECKPOINT_INLINE_PAGES) {
+		sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	} else if (pages >= CHECKPOINT_PAGES && (pages < c->woken || pages >= c->woken + CHECKPOINT_PAGES / 2)) {
+		pthread_mutex_lock(&c->m);
+		c->woken = pages;
+		c->due = true;
+		pthread_cond_signal(&c->cv);
+		pthread_mutex_unlock(&c->m);
+	}
+	return SQLITE_OK;
+}
+
+void db_checkpoint_apart(struct db *writer, const char *path)
+{
+	struct checkpointer *c = xcalloc(1, sizeof *c);
+	pthread_mutex_init(&c->m, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	/* A connection sees the WAL only once it has read: until then a checkpoint through it does nothing. */
+	if (sqlite3_open_v2(path, &c->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(c->h, BUSY_TIMEOUT_MS) != SQLITE_OK ||
+	    sqlite3_exec(c->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK ||
+	    pthread_create(&c->thread, NULL, checkpointer_main, c) != 0) {
+		log_error("cannot start the checkpointer: the writer checkpoints as it commits");
+		sqlite3_close(c->h);
+		pthread_mutex_destroy(&c->m);
+		pthread_cond_destroy(&c->cv);
+		free(c);
+		return;
+	}
+	writer->w.ckpt = c;
+	sqlite3_wal_hook(writer->h, wal_hook, c); /* replaces SQLite's autocheckpoint on this connection */
+}
+
+static void checkpointer_stop(struct checkpointer *c)
+{
+	pthread_mutex_lock(&c->m);
+	c->stop = true;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->m);
+	pthread_join(c->thread, NULL);
+	sqlite3_close(c->h);
+	pthread_mutex_destroy(&c->m);
+	pthread_cond_destroy(&c->cv);
+	free(c);
+}
+
 struct db *db_open(const char *path, bool create)
 {
 	if (private_database(path, create) != 0)
@@ -256,6 +349,10 @@ void db_close(struct db *db)
 		return;
 	if (db->holding)
 		db_rollback(db);
+	if (db->w.ckpt) {
+		sqlite3_wal_hook(db->h, NULL, NULL);
+		checkpointer_stop(db->w.ckpt);
+	}
 	for (int i = 0; i < STMT_SLOTS; i++)
 		sqlite3_finalize(db->slots[i].stmt);
 	sqlite3_close(db->h);

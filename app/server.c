@@ -274,6 +274,7 @@ static int serve_child(void *arg, int slot)
 	char *turns = xasprintf("%s-lock", opts->db_path);
 	db_take_turns(writer, turns);
 	free(turns);
+	db_checkpoint_apart(writer, opts->db_path);
 	struct server_opts shared = *opts;
 	shared.writer = writer;
 	opts = &shared;

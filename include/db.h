@@ -32,6 +32,10 @@ void db_share_writer(struct db *db, struct db *writer);
 /* Makes writer take turns with the writers of other processes that name the same file (created 0600
  * if need be): a group does not begin right after this writer's last one while another waits. */
 void db_take_turns(struct db *writer, const char *path);
+/* Moves writer's WAL checkpoints to a thread of their own, with its own connection to path: a commit
+ * that fills the WAL past SQLite's threshold wakes it instead of copying the WAL into the database
+ * itself while the other writers wait. Stopped by db_close(writer). */
+void db_checkpoint_apart(struct db *writer, const char *path);
 void db_close(struct db *db);
 
 /* Applies numbered migrations (user_version); returns 0 or -1. */

@@ -1,8 +1,9 @@
 // A crash costs the requests in flight on one process, never the service (issue 12). Under a steady
 // stream of page reads, bookings, cancellations, attendance marks and QR scans through nginx, one of
-// the application's serving processes is killed with SIGKILL five times. nginx must keep answering,
-// reads may fail only just after a kill (nginx retries a GET whose process died under it), the
-// master must fork a new process for each one killed, and nothing acknowledged may be lost.
+// the application's serving processes is killed with SIGKILL five times: the default single process
+// (requests wait in the master's socket while it is replaced), and one of two. nginx must keep
+// answering, reads may fail only just after a kill (nginx retries a GET whose process died under it),
+// the master must fork a new process for each one killed, and nothing acknowledged may be lost.
 import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -15,9 +16,9 @@ const KILL_EVERY_MS = 2000;
 const READERS = 3;
 const READ_FAILS_FOR_MS = 1000; // how long after a kill a read may fail
 
-let stack, mailStack, retryStack;
+let stacks = [], mailStack, retryStack;
 after(async () => {
-  await stack?.stop();
+  for (const s of stacks) await s.stop();
   await mailStack?.stop();
   await retryStack?.stop();
 });
@@ -31,12 +32,14 @@ async function replaced(master, n, gone) {
   assert.fail(`the master did not replace its killed process within 15 s: children ${childPids(master)}`);
 }
 
-test('SIGKILL of a serving process, five times under load: service goes on, nothing acknowledged lost', async () => {
-  stack = await startStack({ demo: true });
+for (const processes of [1, 2]) test(`SIGKILL of a serving process of ${processes}, five times under load: service goes on, nothing acknowledged lost`, async () => {
+  // The default is one process (nginx/run, lantern serve): it is started without --processes.
+  const stack = await startStack({ demo: true, args: processes === 1 ? [] : ['--processes', String(processes)] });
+  stacks.push(stack);
   const fx = await prepareWrites(stack);
   const master = stack.appPid();
   const first = childPids(master);
-  assert.equal(first.length, 2, `two serving processes expected, found ${first}`);
+  assert.equal(first.length, processes, `${processes} serving processes expected, found ${first}`);
 
   let stop = false;
   const giveUpAt = Date.now() + KILLS * KILL_EVERY_MS + 60_000; // however the test fails, its loops end
@@ -120,7 +123,7 @@ test('each message reaches the mail command once from two processes, and the dut
   const sendmail = path.join(dir, 'sendmail');
   fs.mkdirSync(mailbox);
   fs.writeFileSync(sendmail, `#!/bin/sh\ncat > "$(mktemp "${mailbox}/XXXXXXXX")"\n`, { mode: 0o755 });
-  mailStack = await startStack({ demo: true, env: { LANTERN_SENDMAIL: sendmail } });
+  mailStack = await startStack({ demo: true, env: { LANTERN_SENDMAIL: sendmail }, args: ['--processes', '2'] });
   const admin = api(mailStack.base, await tokenFor(mailStack, 'admin@lantern.example'));
   const org = (await admin.get('/api/v1/organisations')).json[0].id;
   const starts = new Date(Date.now() + 20 * 86400e3).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -170,7 +173,7 @@ test('each message reaches the mail command once from two processes, and the dut
 });
 
 test('a GET in flight on a process that is killed is answered by another one (nginx retries it)', async () => {
-  retryStack = await startStack({ demo: true });
+  retryStack = await startStack({ demo: true, args: ['--processes', '2'] });
   const token = await tokenFor(retryStack, 'admin@lantern.example');
   const admin = api(retryStack.base, token);
   const placement = await admin.post('/api/v1/campaigns/sixteen-days-2026/placements', {

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/stat.h>
 
 #include "db.h"
 #include "migrations.h"
@@ -545,6 +546,33 @@ static void test_turns(void **state)
 	unlink(ready);
 }
 
+static const char SQL_T_BIG[] = "INSERT INTO t (n) VALUES (randomblob(16000))";
+
+static off_t file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+/* A writer whose checkpoints are apart leaves them to its checkpointer: as its commits fill the WAL
+ * past 1,000 pages, and each 500 more, the rows written by then reach the database file itself
+ * without another commit. */
+static void test_checkpoint_apart(void **state)
+{
+	struct test_db *t = *state;
+	struct db *w = db_open(t->path, false);
+	db_checkpoint_apart(w, t->path);
+	off_t before = file_size(t->path);
+	for (int i = 0; i < 400; i++) /* about six WAL frames a row: the last wake is at 2,000 frames */
+		assert_int_equal(db_exec(w, SQL_T_BIG, ""), DB_OK);
+	off_t want = before + 250 * 16000;
+	for (int i = 0; i < 500 && file_size(t->path) < want; i++)
+		usleep(10 * 1000);
+	assert_true(file_size(t->path) >= want);
+	assert_int_equal(count_t(w), 400);
+	db_close(w);
+}
+
 int main(void)
 {
 	test_uk_time();
@@ -565,6 +593,7 @@ int main(void)
 		T(test_shared_writer),
 		T(test_group_commit),
 		T(test_turns),
+		T(test_checkpoint_apart),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
