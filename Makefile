@@ -126,8 +126,9 @@ test-unit-san: $(UNIT_SAN_BIN)
 test-http: all bin/lantern-san
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp LANTERN_BIN=$(CURDIR)/bin/lantern-san node --test --test-concurrency=1 tests/http/
 
-test-browser: all
-	node --test --test-concurrency=1 tests/browser/
+# The pages in chromium, served by the sanitizer build too (some pin its test clock).
+test-browser: all bin/lantern-san
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp LANTERN_BIN=$(CURDIR)/bin/lantern-san node --test --test-concurrency=1 tests/browser/
 
 lint:
 	@tests/lint.sh
