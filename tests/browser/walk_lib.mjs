@@ -16,6 +16,7 @@
 import assert from 'node:assert/strict';
 import { startStack } from '../http/lib.mjs';
 import { axeViolations, keepOffline, launchBrowser } from './lib.mjs';
+import { horizontalOverflow } from './overflow.mjs';
 
 export const WIDTHS = ['desktop', 'phone'];
 
@@ -128,7 +129,7 @@ class Walk {
     const where = `${this.path()}${what ? ` (${what})` : ''}`;
     this.checked.push(`${where}: ${(await this.page.locator('h1').first().innerText()).trim()}`);
     for (const v of await axeViolations(this.page)) this.problems.push(`${where} ${v}`);
-    if (this.phone) for (const p of await sidewaysScroll(this.page)) this.problems.push(`${where} ${p}`);
+    if (this.phone) for (const p of await horizontalOverflow(this.page)) this.problems.push(`${where} ${p}`);
     this.seen.add(withoutFragment(this.page.url()));
   }
 
@@ -149,19 +150,3 @@ class Walk {
 }
 
 const withoutFragment = (url) => url.replace(/#.*$/, '');
-
-// Why the page would scroll sideways: the document, or a box inside it, wider than the window.
-async function sidewaysScroll(page) {
-  return page.evaluate(() => {
-    const root = document.documentElement;
-    const out = [];
-    if (root.scrollWidth > root.clientWidth) out.push(`scrolls sideways: ${root.scrollWidth} px wide in ${root.clientWidth} px`);
-    for (const el of document.querySelectorAll('main *')) {
-      const s = getComputedStyle(el);
-      if ((s.overflowX === 'auto' || s.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1) {
-        out.push(`<${el.tagName.toLowerCase()} class="${el.className}"> scrolls sideways inside: ${el.scrollWidth} px in ${el.clientWidth} px`);
-      }
-    }
-    return out;
-  });
-}
