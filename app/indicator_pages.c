@@ -442,8 +442,11 @@ static void period_select(const struct req *r, struct resp *o, const struct peri
 		html_lit(o, "</optgroup>");
 	}
 	for (int i = 0; i < n; i++) {
-		if (i == 0 || choices[i].kind != choices[i - 1].kind)
-			htmlf(o, "%h<optgroup label=\"%h\">", i ? "</optgroup>" : "", groups[choices[i].kind]);
+		if (i == 0 || choices[i].kind != choices[i - 1].kind) {
+			if (i)
+				html_lit(o, "</optgroup>");
+			htmlf(o, "<optgroup label=\"%h\">", groups[choices[i].kind]);
+		}
 		period_option(o, &choices[i], chosen);
 	}
 	if (n)
@@ -594,8 +597,9 @@ static void indicator_section(const struct req *r, struct resp *o, const struct 
 		 "<dd class=\"govuk-summary-list__value\">%h</dd></div>"
 		 "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Target</dt>"
 		 "<dd class=\"govuk-summary-list__value\">%h ",
-	      has_baseline ? arena_printf(r->arena, "%s (%s)", number_text(r->arena, baseline), baseline_period) : "Not set",
-	      indicator_target_text(r->arena, ind, has_target, target));
+	      has_baseline ? arena_printf(r->arena, "%s (%s)", indicator_goal_text(r->arena, ind, true, baseline), baseline_period)
+			   : "Not set",
+	      indicator_goal_text(r->arena, ind, has_target, target));
 	indicator_rag_tag(o, ind, &v, has_target, target);
 	html_lit(o, "</dd></div>");
 	if (ind->kind == IND_EXTERNAL && v.available)

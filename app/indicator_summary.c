@@ -34,9 +34,9 @@ const char *indicator_value_brief(struct arena *a, const struct indicator *ind, 
 	return v->available && !v->suppressed ? number_with_unit(a, ind, v->value) : missing_text(ind, v, true);
 }
 
-const char *indicator_target_text(struct arena *a, const struct indicator *ind, bool has_target, double target)
+const char *indicator_goal_text(struct arena *a, const struct indicator *ind, bool has_goal, double goal)
 {
-	return has_target ? number_with_unit(a, ind, target) : "Not set";
+	return has_goal ? number_with_unit(a, ind, goal) : "Not set";
 }
 
 void indicator_rag_tag(struct resp *o, const struct indicator *ind, const struct indicator_value *v, bool has_target,
@@ -98,7 +98,7 @@ void indicator_summary(const struct req *r, struct resp *o, const struct indicat
 		}
 		htmlf(o, "<td class=\"govuk-table__cell govuk-table__cell--numeric\" data-label=\"Target\">%h</td>"
 			 "<td class=\"govuk-table__cell\" data-label=\"Status\">",
-		      indicator_target_text(r->arena, ind, has_target, target));
+		      indicator_goal_text(r->arena, ind, has_target, target));
 		indicator_rag_tag(o, ind, &v, has_target, target);
 		html_lit(o, "</td></tr>");
 	}

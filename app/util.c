@@ -320,8 +320,14 @@ void double_text(double v, char out[32])
 	for (int digits = 1; digits <= 17; digits++) {
 		snprintf(out, 32, "%.*g", digits, v);
 		if (strtod(out, NULL) == v)
-			return;
+			break;
 	}
+	/* The fewest digits of a round number take an exponent (20 is "2e+01" in one digit): written
+	 * with as many digits as its whole part has, it reads as people write it. */
+	const char *e = strchr(out, 'e');
+	int exponent = e ? (int)strtol(e + 1, NULL, 10) : -1;
+	if (exponent >= 0 && exponent < 17)
+		snprintf(out, 32, "%.*g", exponent + 1, v);
 }
 
 void double_decimal(double v, char out[DOUBLE_DECIMAL_MAX])

@@ -17,8 +17,8 @@ struct arena;
 const char *indicator_value_text(struct arena *a, const struct indicator *ind, const struct indicator_value *v);
 /* The same for a table cell: a suppressed figure is "Suppressed". */
 const char *indicator_value_brief(struct arena *a, const struct indicator *ind, const struct indicator_value *v);
-/* A target to the figure's precision with its unit ("75.0%", "12"), or "Not set". */
-const char *indicator_target_text(struct arena *a, const struct indicator *ind, bool has_target, double target);
+/* A baseline or target to the figure's precision with its unit ("75.0%", "12"), or "Not set". */
+const char *indicator_goal_text(struct arena *a, const struct indicator *ind, bool has_goal, double goal);
 /* The status as a GOV.UK tag: a shape (circle, triangle, square), a colour and words ("Met",
  * "Nearly met", "Not met"; "No target" or "No figure" in grey). */
 void indicator_rag_tag(struct resp *o, const struct indicator *ind, const struct indicator_value *v, bool has_target,
