@@ -7,6 +7,7 @@
 #include "auth.h"
 #include "db.h"
 #include "html.h"
+#include "period.h"
 #include "route.h"
 
 const struct campaign *campaigns_from_param(const struct req *r)
@@ -91,13 +92,16 @@ int campaigns_list_page(const struct req *r, struct resp *o)
 	for (int i = 0; i < cat->ncampaigns; i++) {
 		const struct campaign *c = &cat->campaigns[i];
 		struct totals t = totals_of(r->db, c->id);
+		char starts[32], ends[32];
+		period_ymd_human(c->starts, starts, sizeof starts);
+		period_ymd_human(c->ends, ends, sizeof ends);
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
 			 "href=\"/campaigns/%u\">%h</a></td><td class=\"govuk-table__cell\">%h to %h</td>"
 			 "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%d</td>"
 			 "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%D</td>"
 			 "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%D</td>"
 			 "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%D</td></tr>",
-		      c->id, c->title, c->starts, c->ends, c->npartners, t.placements, t.copies, t.scans);
+		      c->id, c->title, starts, ends, c->npartners, t.placements, t.copies, t.scans);
 	}
 	html_table_end(o);
 	page_end(r, o, &p);
@@ -131,13 +135,15 @@ static void placements_table(const struct req *r, struct resp *o, const struct c
 	struct db_stmt *st = db_query(r->db, SQL_CAMPAIGN_PLACEMENTS, "s", c->id);
 	while (db_next(st)) {
 		const struct material *m = campaign_material(c, db_col_text(st, 1));
+		char placed[32];
+		period_ymd_human(db_col_text(st, 5), placed, sizeof placed);
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
 			 "href=\"/placements/%D\">%h</a></td><td class=\"govuk-table__cell\">%h</td>"
 			 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">%d</td>"
 			 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">%h</td>"
 			 "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%D</td></tr>",
 		      db_col_int64(st, 0), m ? m->title : db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3),
-		      db_col_int(st, 4), db_col_text(st, 5), campaigns_language_name(db_col_text(st, 6)),
+		      db_col_int(st, 4), placed, campaigns_language_name(db_col_text(st, 6)),
 		      db_col_int64(st, 7));
 	}
 	html_table_end(o);
@@ -150,9 +156,12 @@ int campaigns_page(const struct req *r, struct resp *o)
 		return campaigns_not_found(r, o);
 	struct page p = {.title = c->title, .nav = "/campaigns", .wide = true, .back = "/campaigns"};
 	page_begin(r, o, &p);
+	char starts[32], ends[32];
+	period_ymd_human(c->starts, starts, sizeof starts);
+	period_ymd_human(c->ends, ends, sizeof ends);
 	htmlf(o, "<span class=\"govuk-caption-l\">%h to %h</span><h1 class=\"govuk-heading-l\">%h</h1>"
 		 "<p class=\"govuk-body-l\">%h</p>",
-	      c->starts, c->ends, c->title, c->summary);
+	      starts, ends, c->title, c->summary);
 	htmlf(o, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/campaigns/%u/reach\">Reach</a> · "
 		 "<a class=\"govuk-link\" href=\"/help/%u\">Landing page</a>",
 	      c->id, c->id);

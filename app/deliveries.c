@@ -137,12 +137,8 @@ json_t *deliveries_json(struct db *db, int64_t id)
 
 const char *deliveries_date_human(struct arena *a, const char *ymd)
 {
-	int y, m, d;
-	if (!valid_date(ymd, &y, &m, &d))
-		return ymd;
 	char out[40];
-	/* Midday, so no clock change can move the instant onto another day. */
-	date_human(local_midnight(y, m, d) + 12 * 3600, out, sizeof out);
+	period_ymd_human(ymd, out, sizeof out);
 	return arena_strdup(a, out);
 }
 

@@ -805,12 +805,8 @@ static void cell_int(struct resp *o, int64_t v)
 /* A record's date ("2026-03-05") as people read it ("5 March 2026"). */
 static void cell_day(struct resp *o, const char *date)
 {
-	int y, m, d;
 	char text[32];
-	if (date && valid_date(date, &y, &m, &d))
-		period_day_human(&(struct period_date){y, m, d}, text, sizeof text);
-	else
-		snprintf(text, sizeof text, "%s", date ? date : "");
+	period_ymd_human(date, text, sizeof text);
 	cell(o, text);
 }
 

@@ -192,6 +192,15 @@ void period_day_human(const struct period_date *d, char *out, size_t n)
 	snprintf(out, n, "%d %s %d", d->d, month_words[(unsigned)(d->m - 1) % 12], d->y);
 }
 
+void period_ymd_human(const char *ymd, char *out, size_t n)
+{
+	struct period_date d;
+	if (ymd && valid_date(ymd, &d.y, &d.m, &d.d))
+		period_day_human(&d, out, n);
+	else
+		snprintf(out, n, "%s", ymd ? ymd : "");
+}
+
 void period_days_human(const struct period *p, char *out, size_t n)
 {
 	struct period_date last;

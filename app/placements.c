@@ -12,6 +12,7 @@
 #include "campaigns.h"
 #include "catalog.h"
 #include "db.h"
+#include "period.h"
 #include "print.h"
 #include "ref.h"
 #include "route.h"
@@ -308,7 +309,9 @@ int placements_page(const struct req *r, struct resp *o)
 	summary_row(o, "Place", p.place);
 	summary_row(o, "District", p.area_name);
 	summary_row(o, "How many", arena_printf(r->arena, "%d", p.quantity));
-	summary_row(o, "Date placed", p.placed_on);
+	char placed[32];
+	period_ymd_human(p.placed_on, placed, sizeof placed);
+	summary_row(o, "Date placed", placed);
 	summary_row(o, "Landing page language", campaigns_language_name(p.lang));
 	summary_row(o, "Web address in the QR code", placements_url(r, p.code));
 	summary_row(o, "Scans so far", arena_printf(r->arena, "%lld", (long long)p.scans));

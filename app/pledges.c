@@ -9,6 +9,7 @@
 #include "campaigns.h"
 #include "catalog.h"
 #include "db.h"
+#include "period.h"
 #include "ref.h"
 #include "valid.h"
 
@@ -84,10 +85,12 @@ int pledges_list_page(const struct req *r, struct resp *o)
 	struct db_stmt *st = db_query(r->db, SQL_PLEDGES, "I", (int64_t)0);
 	int n = 0;
 	while (db_next(st)) {
+		char signed_on[32];
+		period_ymd_human(db_col_text(st, 6), signed_on, sizeof signed_on);
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">"
 			 "%h</td><td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">%h</td>"
 			 "<td class=\"govuk-table__cell\">%h</td></tr>",
-		      db_col_text(st, 1), db_col_text(st, 3), db_col_text(st, 5), db_col_text(st, 6), db_col_text(st, 7));
+		      db_col_text(st, 1), db_col_text(st, 3), db_col_text(st, 5), signed_on, db_col_text(st, 7));
 		n++;
 	}
 	html_table_end(o);

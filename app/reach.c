@@ -354,10 +354,12 @@ static void placements_table(struct resp *o, const struct reach *rc)
 	html_table_begin(o, "By placement", cols, ARRAY_LEN(cols));
 	for (int i = 0; i < rc->by_placement.n; i++) {
 		const struct row *row = &rc->by_placement.items[i];
+		char placed[32];
+		period_ymd_human(row->placed_on, placed, sizeof placed);
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
 			 "href=\"/placements/%D\">%h</a><br><span class=\"govuk-hint\">%h</span></td>"
 			 "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">%h</td>",
-		      row->id, row->key, row->label, row->extra, row->placed_on);
+		      row->id, row->key, row->label, row->extra, placed);
 		num(o, row->copies);
 		num(o, row->scans);
 		html_lit(o, "</tr>");
@@ -382,9 +384,11 @@ static void others_table(struct resp *o, const struct reach *rc)
 	html_table_begin(o, NULL, cols, ARRAY_LEN(cols));
 	for (int i = 0; i < rc->nothers; i++) {
 		const struct other *x = &rc->others[i];
+		char happened[32];
+		period_ymd_human(x->happened_on, happened, sizeof happened);
 		htmlf(o, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">"
 			 "%h</td><td class=\"govuk-table__cell\">%h</td>",
-		      x->happened_on, kind_label(x->kind), x->area);
+		      happened, kind_label(x->kind), x->area);
 		num(o, x->count);
 		htmlf(o, "<td class=\"govuk-table__cell\">%h</td><td class=\"govuk-table__cell\">%h</td></tr>", x->source, x->note);
 	}

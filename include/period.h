@@ -59,6 +59,9 @@ bool period_starts_before(const struct period *a, const struct period *b);
 void period_months_human(const struct period *p, char *out, size_t n);
 /* A day in the service's date style: "5 March 2026". */
 void period_day_human(const struct period_date *d, char *out, size_t n);
+/* A stored date ("2026-03-05") in the service's date style ("5 March 2026"); the text itself when it
+ * is not a date, and "" for NULL. */
+void period_ymd_human(const char *ymd, char *out, size_t n);
 /* Its first and last days in the service's date style: "1 July 2026 to 30 September 2026". */
 void period_days_human(const struct period *p, char *out, size_t n);
 
