@@ -31,7 +31,8 @@ export function useWalkStack(before, after, setup = async () => ({})) {
   const ctx = {};
   before(async () => {
     ctx.stack = await startStack({ demo: true });
-    [ctx.browser, ctx.day] = await Promise.all([launchBrowser(), setup(ctx.stack)]);
+    ctx.browser = await launchBrowser();
+    ctx.day = await setup(ctx.stack);
   });
   after(async () => {
     await ctx.browser?.close();
@@ -47,6 +48,9 @@ export async function walk(ctx, width, steps) {
     ...CONTEXTS[width], baseURL: ctx.stack.base, locale: 'en-GB', timezoneId: 'Europe/London', bypassCSP: true,
   });
   await keepOffline(context);
+  // A missing button or option fails in seconds; pages, on a loaded machine under ASan, get longer.
+  context.setDefaultTimeout(10_000);
+  context.setDefaultNavigationTimeout(30_000);
   const w = new Walk(await context.newPage(), width, ctx.stack.base);
   try {
     await steps(w);
@@ -129,6 +133,7 @@ class Walk {
     const where = `${this.path()}${what ? ` (${what})` : ''}`;
     this.checked.push(`${where}: ${(await this.page.locator('h1').first().innerText()).trim()}`);
     for (const v of await axeViolations(this.page)) this.problems.push(`${where} ${v}`);
+    for (const d of await machineDates(this.page)) this.problems.push(`${where} a date written as ${d}, not like "20 November 2026"`);
     if (this.phone) for (const p of await horizontalOverflow(this.page)) this.problems.push(`${where} ${p}`);
     this.seen.add(withoutFragment(this.page.url()));
   }
@@ -150,3 +155,18 @@ class Walk {
 }
 
 const withoutFragment = (url) => url.replace(/#.*$/, '');
+
+// Dates written for machines ("2026-11-20") in what the page says, rather than as the service writes
+// them for people: hints and error messages showing what to type, and the fields themselves, aside.
+async function machineDates(page) {
+  return page.locator('main').evaluate((main) => {
+    const aside = '.govuk-hint, .govuk-error-message, .govuk-error-summary, input, textarea, select, code, pre';
+    const found = [];
+    const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      if (t.parentElement.closest(aside) || !t.parentElement.checkVisibility()) continue;
+      for (const m of t.textContent.matchAll(/\b\d{4}-\d{2}-\d{2}\b/g)) found.push(`"${m[0]}"`);
+    }
+    return [...new Set(found)];
+  });
+}
