@@ -1,8 +1,9 @@
 // A programme admin's day, walked through the pages from the home page at a desktop's width and a
 // phone's (walk_lib.mjs: axe-core and, on the phone, sideways scrolling checked on every page).
 // Issue 15's fixes met on the way: a school's request confirmed with the school already chosen from
-// the kept venues; a session added at a venue chosen from the list, then cancelled through a
-// confirmation page; the schools import offers a template and takes the names the pages show
+// the kept venues; a session added at a venue chosen from the list, someone booked on it by email (a
+// mistyped address refused on the session's page, not a dead end), then the session cancelled
+// through a confirmation page; the schools import offers a template and takes the names the pages show
 // ("Southend-on-Sea", "Secondary", any case) as well as the codes.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,6 +50,14 @@ for (const [n, width] of WIDTHS.entries()) {
       await page.getByLabel('Taylor Trainer').check();
       await w.submit(page.getByRole('button', { name: 'Add the session' }), 'Coercive control, stalking and harassment');
       assert.match(await w.main(), /Grays Community Hall/);
+      // Someone phones to book: a mistyped address is refused on the session's own page, then booked.
+      const email = page.getByLabel("Practitioner's email address");
+      await email.fill('priya.practitioner@example.org');
+      await w.submit(page.getByRole('button', { name: 'Book this practitioner' }), 'Coercive control, stalking and harassment');
+      assert.match(await page.locator('.govuk-error-summary').innerText(), /There is no practitioner with that email address/);
+      await email.fill('practitioner@lantern.example');
+      await w.submit(page.getByRole('button', { name: 'Book this practitioner' }), 'Coercive control, stalking and harassment');
+      assert.match(await page.getByRole('row', { name: /Priya Practitioner/ }).innerText(), /Booked/);
       await w.follow(w.link('Cancel this session'), 'Cancel this session?');
       assert.ok(await page.locator('.govuk-button--warning').isVisible(), 'the button that cancels is red');
       await w.submit(page.locator('.govuk-button--warning'), 'Coercive control, stalking and harassment');

@@ -3,7 +3,8 @@
 // Issue 15's fixes met on the way: the booking is there to see in Your bookings; cancelling it asks
 // first and it stays in view, said to be cancelled; the training record links the certificate and
 // the feedback form, its dates reading like the rest of the service; the feedback form's error
-// summary names each question left unanswered and leads to it.
+// summary names each question left unanswered and leads to it; the form reopened once sent says so
+// and leads back to the session.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, sqlite, tokenFor, waitFor } from '../http/lib.mjs';
@@ -86,6 +87,10 @@ for (const width of WIDTHS) {
         await page.getByRole('group', { name: question }).getByLabel(answer, { exact: true }).check();
       }
       await w.submit(page.getByRole('button', { name: 'Send feedback' }), 'Thank you');
+      // Back to the form by the browser's Back: it says the feedback is in, and leads on from there.
+      await page.goBack();
+      await w.arrived('You have already sent feedback');
+      await w.follow(page.getByRole('link', { name: 'Go back to where you were' }), ATTENDED);
       await w.menu('Training record', 'Your training record');
       assert.match(await card.innerText(), /Feedback sent/);
     }));
