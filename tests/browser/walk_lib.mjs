@@ -3,16 +3,18 @@
 //
 //   const ctx = useWalkStack(before, after, async (stack) => ({ ...what the day starts from }));
 //   for (const width of WIDTHS) test(`${width}: ...`, () => walk(ctx, width, async (w) => {
-//     await w.signIn('trainer@lantern.example');             // through the sign-in form
-//     await w.follow(w.page.getByRole('link', { name: 'Your sessions' }).first(), 'Your sessions');
-//     ...
+//     await w.signIn('trainer@lantern.example');              // the sign-in form, from the home page
+//     await w.menu('Your sessions', 'Your sessions');          // the menu, opened first on a phone
+//     await w.follow(w.link('Take attendance'), 'Recognising and responding to domestic abuse');
+//     await w.submit(w.page.getByRole('button', { name: 'Add walk-in' }), ...);
 //   }));
 //
-// Every page the walk shows is checked when the walk says it has arrived (w.arrived, or w.follow
-// and w.submit which wait for it): its heading is the one expected, axe-core finds no WCAG 2.2 AA
-// violation, and on the phone nothing makes the page scroll sideways. The problems of every page are
-// gathered and fail the walk at its end, all listed; a page the browser showed but the walk never
-// checked fails it too, so no page of the journey slips past.
+// Every page the walk shows is checked when the walk says it has arrived (w.arrived, or w.follow,
+// w.menu and w.submit, which wait for it): its heading is the one expected, axe-core finds no WCAG 2.2
+// AA violation, no date is written for machines ("2026-11-20") where people read, and on the phone
+// nothing makes the page scroll sideways (overflow.mjs). The problems of every page are gathered and
+// fail the walk at its end, all listed; a page the browser showed but the walk never checked fails it
+// too, so no page of the journey slips past.
 import assert from 'node:assert/strict';
 import { startStack } from '../http/lib.mjs';
 import { axeViolations, keepOffline, launchBrowser } from './lib.mjs';
