@@ -166,13 +166,6 @@ static void booking_tag(struct resp *o, const char *status)
 	html_tag(o, status, NULL);
 }
 
-static void row(struct resp *o, const char *key, const char *value)
-{
-	html_summary_row_open(o, key);
-	html_text(o, value);
-	html_summary_row_close(o);
-}
-
 /* Multi-line text (addresses, access notes) keeps its line breaks, each line escaped. */
 static void lines(struct resp *o, const char *text)
 {
@@ -520,12 +513,13 @@ int course_page(const struct req *r, struct resp *o)
 		html_lit(o, "<div class=\"govuk-inset-text\">Co-delivered by people with lived experience of domestic "
 			    "abuse.</div>");
 	html_lit(o, "<dl class=\"govuk-summary-list\">");
-	row(o, "Who it is for", audience_label(c->audience));
-	row(o, "Length", duration_human(r->arena, c->duration_minutes));
-	row(o, "Works towards", outcome_label(c->outcome));
-	row(o, "Usual group size", arena_printf(r->arena, "%d", c->default_capacity));
+	html_summary_row(o, "Who it is for", audience_label(c->audience));
+	html_summary_row(o, "Length", duration_human(r->arena, c->duration_minutes));
+	html_summary_row(o, "Works towards", outcome_label(c->outcome));
+	html_summary_row(o, "Usual group size", arena_printf(r->arena, "%d", c->default_capacity));
 	if (c->refresher_months)
-		row(o, "Refresher", arena_printf(r->arena, "Take it again every %d months", c->refresher_months));
+		html_summary_row(o, "Refresher",
+				 arena_printf(r->arena, "Take it again every %d months", c->refresher_months));
 	html_lit(o, "</dl>");
 	if (c->nlearning) {
 		html_lit(o, "<h2 class=\"govuk-heading-m\">What people learn</h2>");
@@ -776,8 +770,8 @@ static void details(const struct req *r, struct resp *o, const struct session *s
 	html_summary_row_close(o);
 	const struct module *m = catalog_module(c, s->module_id);
 	if (m)
-		row(o, "Module", arena_printf(a, "%s (%s)", m->title, kind_label(m->kind)));
-	row(o, "When", session_when_text(a, s->starts_at, s->ends_at));
+		html_summary_row(o, "Module", arena_printf(a, "%s (%s)", m->title, kind_label(m->kind)));
+	html_summary_row(o, "When", session_when_text(a, s->starts_at, s->ends_at));
 	html_summary_row_open(o, "Status");
 	status_tag(o, status);
 	html_summary_row_close(o);
@@ -794,32 +788,33 @@ static void details(const struct req *r, struct resp *o, const struct session *s
 		lines(o, s->venue_access);
 		html_summary_row_close(o);
 	}
-	row(o, "Area", ref_area_name(r->db, s->area));
+	html_summary_row(o, "Area", ref_area_name(r->db, s->area));
 	trainers_row(o, s);
 	if (s->school_urn) {
-		row(o, "School", arena_printf(a, "%s (URN %s)", name_of(r->db, a, SQL_SCHOOL_NAME, s->school_urn),
-					      s->school_urn));
-		row(o, "Year group", arena_printf(a, "Year %d", s->year_group));
+		const char *school = name_of(r->db, a, SQL_SCHOOL_NAME, s->school_urn);
+		html_summary_row(o, "School", arena_printf(a, "%s (URN %s)", school, s->school_urn));
+		html_summary_row(o, "Year group", arena_printf(a, "Year %d", s->year_group));
 		if (s->pupils_expected >= 0)
-			row(o, "Pupils expected", arena_printf(a, "%d", s->pupils_expected));
+			html_summary_row(o, "Pupils expected", arena_printf(a, "%d", s->pupils_expected));
 	} else {
-		row(o, "Places", arena_printf(a, "%d", s->capacity));
-		row(o, "Places left", arena_printf(a, "%d", session_places_for(s, sector, now)));
-		row(o, "Waiting list", s->waitlisted == 1 ? "1 person" : arena_printf(a, "%d people", s->waitlisted));
+		html_summary_row(o, "Places", arena_printf(a, "%d", s->capacity));
+		html_summary_row(o, "Places left", arena_printf(a, "%d", session_places_for(s, sector, now)));
+		html_summary_row(o, "Waiting list",
+				 s->waitlisted == 1 ? "1 person" : arena_printf(a, "%d people", s->waitlisted));
 		if (session_reserve_active(s, now)) {
 			const char *name = name_of(r->db, a, SQL_SECTOR_NAME, s->reserved_sector);
 			const char *held = s->reserved_until ? arena_printf(a, "%d for %s until %s", s->reserved_places, name,
 									    human_time(a, s->reserved_until))
 							     : arena_printf(a, "%d for %s", s->reserved_places, name);
-			row(o, "Reserved places",
-			    arena_printf(a, "%s: %d not yet taken", held, session_places_held(s, now)));
+			html_summary_row(o, "Reserved places",
+					 arena_printf(a, "%s: %d not yet taken", held, session_places_held(s, now)));
 		}
 		if (s->booking_opens_at)
-			row(o, "Booking opens", human_time(a, s->booking_opens_at));
+			html_summary_row(o, "Booking opens", human_time(a, s->booking_opens_at));
 		if (s->booking_closes_at)
-			row(o, "Booking closes", human_time(a, s->booking_closes_at));
+			html_summary_row(o, "Booking closes", human_time(a, s->booking_closes_at));
 		if (s->cancel_cutoff_at)
-			row(o, "Cancel by", human_time(a, s->cancel_cutoff_at));
+			html_summary_row(o, "Cancel by", human_time(a, s->cancel_cutoff_at));
 	}
 	html_lit(o, "</dl>");
 }
