@@ -61,8 +61,6 @@ int trainer_sessions(struct db *db, struct arena *a, int64_t trainer_id, enum tr
 		n++;
 	}
 	db_done(st);
-	for (int i = 0; i < n; i++)
-		sessions_load_trainers(db, a, &list[i].s);
 	*out = list;
 	return n;
 }

@@ -145,6 +145,8 @@ int trainer_sessions_api(const struct req *r, struct resp *o)
 		int n = trainer_sessions(r->db, r->arena, r->user->id, (enum trainer_group)g, now, API_LIMIT, &list, &more);
 		json_t *items = json_array();
 		for (int i = 0; i < n; i++) {
+			/* The API's sessions name their trainers; the pages show none. */
+			sessions_load_trainers(r->db, r->arena, &list[i].s);
 			json_t *s = session_json(&list[i].s, now, NULL);
 			json_object_set_new(s, "unmarked", json_integer(list[i].unmarked));
 			json_array_append_new(items, s);

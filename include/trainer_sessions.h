@@ -20,7 +20,7 @@ enum trainer_group {
 };
 
 struct trainer_session {
-	struct session s; /* with its trainers */
+	struct session s; /* without its trainers (sessions_load_trainers) */
 	/* Practitioner sessions: people with a place not yet marked. Pupil sessions: 1 while the
 	 * head-count is missing, else 0. */
 	int unmarked;

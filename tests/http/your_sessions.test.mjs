@@ -85,6 +85,7 @@ test('the API groups a trainer\'s own sessions: today, waiting for marks, coming
   assert.equal(r.json.awaiting_marks[1].unmarked, 1, 'a pupil session waits for its head-count');
   assert.equal(r.json.today[0].unmarked, 2);
   assert.equal(r.json.today[0].course, 'recognising-and-responding', 'sessions in the API\'s shape');
+  assert.deepEqual(r.json.today[0].trainers, [TRAINER], 'each session names its trainers');
   // Another trainer sees none of them; practitioners have no such list.
   const other = await api(stack.base, await tokenFor(stack, OTHER)).get('/api/v1/me/sessions');
   assert.deepEqual(other.json, { today: [], coming: [], awaiting_marks: [] });
