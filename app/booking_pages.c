@@ -606,9 +606,12 @@ static int api_past_bookings(const struct req *r, struct resp *o)
 	for (int i = 0; i < n; i++) {
 		char iso[32];
 		time_iso_local(list[i].starts_at, iso);
-		json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)list[i].booking,
-						       "session", (json_int_t)list[i].session, "course", list[i].course_id,
-						       "starts_at", iso, "email", r->user->email, "outcome", list[i].outcome));
+		/* The booking shape (status, waitlist_position) with what became of it. */
+		json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:n, s:s}", "id",
+						       (json_int_t)list[i].booking, "session", (json_int_t)list[i].session,
+						       "course", list[i].course_id, "starts_at", iso, "email", r->user->email,
+						       "status", list[i].status, "waitlist_position", "outcome",
+						       list[i].outcome));
 	}
 	return resp_json(o, 200, items);
 }

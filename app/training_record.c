@@ -108,7 +108,7 @@ const char *training_refresher_name(enum refresher_state s)
 
 /* Over: the booking was cancelled, the session was, or the session has ended. */
 static const char SQL_PAST[] =
-	"SELECT b.id, s.id, s.course_id, s.starts_at,"
+	"SELECT b.id, s.id, s.course_id, s.starts_at, b.status,"
 	/* Cancelling a session cancels its bookings: those cancelled earlier were the person's own doing. */
 	" CASE WHEN s.status = 'cancelled' AND (b.status <> 'cancelled' OR b.cancelled_at >= s.cancelled_at)"
 	" THEN 'session-cancelled' WHEN b.status = 'cancelled' THEN 'cancelled'"
@@ -125,7 +125,8 @@ int training_past_bookings(struct db *db, struct arena *a, int64_t user_id, int6
 	while (n < PAST_MAX && db_next(st)) {
 		list[n++] = (struct past_booking){.booking = db_col_int64(st, 0), .session = db_col_int64(st, 1),
 						  .course_id = arena_strdup(a, db_col_text(st, 2)), .starts_at = db_col_int64(st, 3),
-						  .outcome = arena_strdup(a, db_col_text(st, 4))};
+						  .status = arena_strdup(a, db_col_text(st, 4)),
+						  .outcome = arena_strdup(a, db_col_text(st, 5))};
 	}
 	db_done(st);
 	*out = list;

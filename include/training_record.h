@@ -51,6 +51,7 @@ struct past_booking {
 	int64_t booking, session;
 	const char *course_id;
 	int64_t starts_at;
+	const char *status; /* as stored: booked, waitlisted, cancelled or a mark */
 	/* What became of it: attended, late, partial, absent, excused, cancelled (the booking),
 	 * session-cancelled, not-marked (had a place, no mark yet), no-place (still waiting at the end). */
 	const char *outcome;

@@ -125,6 +125,10 @@ test('Your bookings keeps past and cancelled bookings, saying what happened to e
     [s['called-off'], 'session-cancelled'], [s.withdrawn, 'cancelled'], [s.unmarked, 'not-marked'], [s.open, 'attended'],
     [s.absent, 'absent'], [s.sent, 'partial'], [s.closed, 'late'],
   ]);
+  // Each is a booking in the API's shape, its stored status beside the outcome.
+  const entry = (name) => api.find((x) => x.session === s[name]);
+  assert.deepEqual([entry('unmarked').status, entry('called-off').status, entry('sent').status], ['booked', 'cancelled', 'partial']);
+  assert.ok(api.every((x) => x.id && x.email === ME && x.waitlist_position === null), 'id, email, waitlist_position');
   assert.deepEqual((await mine.get('/api/v1/me/bookings')).json.map((x) => x.session), [s.ahead]);
   const bad = await mine.get('/api/v1/me/bookings?when=soon');
   assert.equal(bad.status, 400);
