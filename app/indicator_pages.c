@@ -45,13 +45,26 @@ static const char *quarter_label(struct arena *a, const struct period *q)
 struct scope {
 	struct period period;
 	const char *area;
+	bool span_read; /* span holds the records' dates: read at most once a request (scope_span) */
+	struct indicator_span span;
 };
+
+/* The dates of the records, for the default period and the periods offered. */
+static const struct indicator_span *scope_span(const struct req *r, struct scope *s)
+{
+	if (!s->span_read) {
+		indicator_record_span(r->db, now_utc(), &s->span);
+		s->span_read = true;
+	}
+	return &s->span;
+}
 
 /* period and area from the query (defaults: the latest quarter holding a record, Greater Essex).
  * Returns 0, or 400 with *field and *error set. */
 static int read_scope(const struct req *r, struct scope *s, const char **field, const char **error)
 {
 	const char *period = req_query(r, "period"), *area = req_query(r, "area");
+	s->span_read = false;
 	if (period && *period) {
 		if (!period_parse(period, &s->period)) {
 			*field = "period";
@@ -59,7 +72,7 @@ static int read_scope(const struct req *r, struct scope *s, const char **field, 
 			return 400;
 		}
 	} else {
-		indicator_default_period(r->db, now_utc(), &s->period);
+		indicator_default_period(scope_span(r, s), now_utc(), &s->period);
 	}
 	s->area = area && *area ? area : "greater-essex";
 	if (!ref_area_exists(r->db, s->area, false)) {
@@ -413,10 +426,11 @@ static void period_option(struct resp *o, const struct period *p, const struct p
 
 /* The period as a choice among those indicator_periods.c offers, grouped by kind; a period named
  * in the address that is not among them (a month, an older year) leads the list, chosen. */
-static void period_select(const struct req *r, struct resp *o, const struct period *chosen, const struct form_errors *fe)
+static void period_select(const struct req *r, struct resp *o, struct scope *s, const struct form_errors *fe)
 {
+	const struct period *chosen = &s->period;
 	struct period *choices;
-	int n = indicator_period_choices(r->db, r->arena, now_utc(), &choices);
+	int n = indicator_period_choices(scope_span(r, s), r->arena, now_utc(), &choices);
 	bool listed = false;
 	for (int i = 0; i < n; i++)
 		listed |= strcmp(choices[i].name, chosen->name) == 0;
@@ -454,11 +468,11 @@ static void period_select(const struct req *r, struct resp *o, const struct peri
 	html_lit(o, "</select></div>");
 }
 
-static void scope_form(const struct req *r, struct resp *o, const struct scope *s, const char *action,
+static void scope_form(const struct req *r, struct resp *o, struct scope *s, const char *action,
 		       const struct form_errors *fe)
 {
 	htmlf(o, "<form method=\"get\" action=\"%h\" class=\"lantern-filter\" id=\"filters\">", action);
-	period_select(r, o, &s->period, fe);
+	period_select(r, o, s, fe);
 	const struct option *areas;
 	size_t n = ref_area_options(r->db, r->arena, false, &areas);
 	html_select(o, fe, &(struct field){.name = "area", .label = "Area", .value = s->area}, areas + 1, n - 1);
@@ -652,7 +666,7 @@ int indicators_dashboard(const struct req *r, struct resp *o)
 	int status = 200;
 	if (read_scope(r, &s, &field, &error)) {
 		form_error(&fe, field, error);
-		indicator_default_period(r->db, now_utc(), &s.period);
+		indicator_default_period(scope_span(r, &s), now_utc(), &s.period);
 		s.area = "greater-essex";
 		status = 400;
 	}
@@ -696,7 +710,9 @@ void indicators_warm(struct db *db, struct arena *a)
 	int64_t now = now_utc();
 	struct scope scopes[2] = {{.area = "greater-essex"}, {.area = "greater-essex"}};
 	db_snapshot_begin(db);
-	indicator_default_period(db, now, &scopes[0].period);
+	struct indicator_span span;
+	indicator_record_span(db, now, &span);
+	indicator_default_period(&span, now, &scopes[0].period);
 	struct period latest, this_year;
 	indicator_latest_quarter(now, &latest);
 	char fy[16];

@@ -44,9 +44,10 @@ static const char SQL_RECORD_TIMES[] =
 	" FROM areas a"
 	" UNION ALL" SPAN_OF("opened_at", "survey_runs WHERE opened_at <= :now") ")";
 
-/* The span of the records' local dates; false when there are none. */
-static bool record_span(struct db *db, int64_t now, struct period_date *first, struct period_date *last)
+void indicator_record_span(struct db *db, int64_t now, struct indicator_span *span)
 {
+	*span = (struct indicator_span){0};
+	struct period_date *first = &span->first, *last = &span->last;
 	struct period_date today;
 	local_date(now, &today);
 	char today_text[11];
@@ -76,13 +77,12 @@ static bool record_span(struct db *db, int64_t now, struct period_date *first, s
 		any = true;
 	}
 	db_done(st);
-	return any;
+	span->any = any;
 }
 
-void indicator_default_period(struct db *db, int64_t now, struct period *p)
+void indicator_default_period(const struct indicator_span *span, int64_t now, struct period *p)
 {
-	struct period_date first, last;
-	if (record_span(db, now, &first, &last) && period_quarter_of(last.y, last.m, p))
+	if (span->any && period_quarter_of(span->last.y, span->last.m, p))
 		return;
 	indicator_latest_quarter(now, p);
 }
@@ -162,11 +162,10 @@ int indicator_period_choices_between(const struct period_date *first, const stru
 	return n;
 }
 
-int indicator_period_choices(struct db *db, struct arena *a, int64_t now, struct period **out)
+int indicator_period_choices(const struct indicator_span *span, struct arena *a, int64_t now, struct period **out)
 {
-	struct period_date first, last, today;
+	struct period_date today;
 	local_date(now, &today);
-	bool any = record_span(db, now, &first, &last);
 	*out = arena_alloc(a, (size_t)indicator_period_choices_max() * sizeof **out);
-	return indicator_period_choices_between(any ? &first : NULL, &today, *out);
+	return indicator_period_choices_between(span->any ? &span->first : NULL, &today, *out);
 }
