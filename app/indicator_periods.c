@@ -120,20 +120,23 @@ static bool quarter_before(const struct period *q, struct period *p)
 	return period_quarter_step(q, -1, p);
 }
 
-static bool fy_at(const struct period_date *d, struct period *p)
+/* The year named prefix+"YYYY-YY" that starts in month `start` and holds d. */
+static bool split_year_at(const struct period_date *d, const char *prefix, int start, struct period *p)
 {
 	char name[24];
-	int y = d->m >= 4 ? d->y : d->y - 1;
-	snprintf(name, sizeof name, "FY%04d-%02d", y, (y + 1) % 100);
+	int y = d->m >= start ? d->y : d->y - 1;
+	snprintf(name, sizeof name, "%s%04d-%02d", prefix, y, (y + 1) % 100);
 	return period_parse(name, p);
+}
+
+static bool fy_at(const struct period_date *d, struct period *p)
+{
+	return split_year_at(d, "FY", 4, p);
 }
 
 static bool ay_at(const struct period_date *d, struct period *p)
 {
-	char name[24];
-	int y = d->m >= 9 ? d->y : d->y - 1;
-	snprintf(name, sizeof name, "AY%04d-%02d", y, (y + 1) % 100);
-	return period_parse(name, p);
+	return split_year_at(d, "AY", 9, p);
 }
 
 static bool year_at(const struct period_date *d, struct period *p)
