@@ -552,16 +552,15 @@ static void dashboard_init(struct db *db, struct arena *a, const struct scope *s
 static void quarters_chart(const struct req *r, struct resp *o, const struct indicator *ind, const struct dashboard *d)
 {
 	struct chart_point points[8];
-	const char *values[8];
 	for (int i = 0; i < 8; i++) {
 		struct indicator_value v;
 		indicator_compute(ind, &d->quarter[i], &v);
-		points[i] = (struct chart_point){quarter_label(r->arena, &d->quarters[i]), v.value, !v.available || v.suppressed};
-		values[i] = indicator_value_text(r->arena, ind, &v);
+		points[i] = (struct chart_point){quarter_label(r->arena, &d->quarters[i]), v.value, !v.available || v.suppressed,
+						 indicator_value_text(r->arena, ind, &v)};
 	}
 	const char *id = arena_printf(r->arena, "chart-%c%c%c", ind->id[0], ind->id[1], ind->id[3]);
 	html_lit(o, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
-	chart_bars(o, id, arena_printf(r->arena, "%s, last eight quarters", ind->title), points, 8, ind->unit);
+	chart_bars(o, id, arena_printf(r->arena, "%s, last eight quarters", ind->title), points, 8);
 	html_lit(o, "</div><div class=\"govuk-grid-column-one-third\"><table class=\"govuk-table lantern-table--compact\">"
 		    "<caption class=\"govuk-table__caption govuk-table__caption--s\">Last eight quarters</caption>"
 		    "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
@@ -571,7 +570,7 @@ static void quarters_chart(const struct req *r, struct resp *o, const struct ind
 	for (int i = 0; i < 8; i++)
 		htmlf(o, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">%h</th>"
 			 "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%h</td></tr>",
-		      points[i].label, values[i]);
+		      points[i].label, points[i].text);
 	html_lit(o, "</tbody></table></div></div>");
 }
 
