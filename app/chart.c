@@ -3,19 +3,10 @@
 #include "chart.h"
 
 #include <math.h>
-#include <stdio.h>
 
 #include "html.h"
 
 enum { WIDTH = 600, HEIGHT = 240, TOP = 24, BOTTOM = 40, LEFT = 8, RIGHT = 8 };
-
-static void number_text(char *out, size_t n, double v)
-{
-	if (v == floor(v))
-		snprintf(out, n, "%.0f", v);
-	else
-		snprintf(out, n, "%.1f", v);
-}
 
 /* The labels' font size and the least space between two, in view-box units (the stylesheet's
  * .lantern-chart__label). */
@@ -49,8 +40,7 @@ bool chart_labelled(int i, int n, int every)
 	return every <= 1 || (n - 1 - i) % every == 0;
 }
 
-void chart_bars(struct resp *o, const char *id, const char *title, const struct chart_point *points, int n,
-		const char *unit)
+void chart_bars(struct resp *o, const char *id, const char *title, const struct chart_point *points, int n)
 {
 	double max = 0;
 	for (int i = 0; i < n; i++)
@@ -71,17 +61,15 @@ void chart_bars(struct resp *o, const char *id, const char *title, const struct 
 	int every = chart_label_every(n, slot, widest, 1);
 	for (int i = 0; i < n; i++) {
 		int x = LEFT + (int)(slot * i + slot * 0.15), w = (int)(slot * 0.7), cx = LEFT + (int)(slot * i + slot / 2);
-		char value[32];
 		if (points[i].missing) {
 			htmlf(o, "<text class=\"lantern-chart__value lantern-chart__label--middle lantern-chart__label--muted\" "
 				 "x=\"%d\" y=\"%d\" text-anchor=\"middle\">–</text>",
 			      cx, TOP + plot_h - 6);
 		} else {
 			int h = (int)lround(plot_h * points[i].value / max);
-			number_text(value, sizeof value, points[i].value);
 			htmlf(o, "<rect class=\"lantern-chart__bar\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>"
-				 "<text class=\"lantern-chart__value\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%h%h</text>",
-			      x, TOP + plot_h - h, w, h, cx, TOP + plot_h - h - 6, value, unit && unit[0] == '%' ? "%" : "");
+				 "<text class=\"lantern-chart__value\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%h</text>",
+			      x, TOP + plot_h - h, w, h, cx, TOP + plot_h - h - 6, points[i].text);
 		}
 		if (chart_labelled(i, n, every))
 			htmlf(o, "<text class=\"lantern-chart__label\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%h</text>", cx,

@@ -45,13 +45,26 @@ static const char *quarter_label(struct arena *a, const struct period *q)
 struct scope {
 	struct period period;
 	const char *area;
+	bool span_read; /* span holds the records' dates: read at most once a request (scope_span) */
+	struct indicator_span span;
 };
+
+/* The dates of the records, for the default period and the periods offered. */
+static const struct indicator_span *scope_span(const struct req *r, struct scope *s)
+{
+	if (!s->span_read) {
+		indicator_record_span(r->db, now_utc(), &s->span);
+		s->span_read = true;
+	}
+	return &s->span;
+}
 
 /* period and area from the query (defaults: the latest quarter holding a record, Greater Essex).
  * Returns 0, or 400 with *field and *error set. */
 static int read_scope(const struct req *r, struct scope *s, const char **field, const char **error)
 {
 	const char *period = req_query(r, "period"), *area = req_query(r, "area");
+	s->span_read = false;
 	if (period && *period) {
 		if (!period_parse(period, &s->period)) {
 			*field = "period";
@@ -59,7 +72,7 @@ static int read_scope(const struct req *r, struct scope *s, const char **field, 
 			return 400;
 		}
 	} else {
-		indicator_default_period(r->db, now_utc(), &s->period);
+		indicator_default_period(scope_span(r, s), now_utc(), &s->period);
 	}
 	s->area = area && *area ? area : "greater-essex";
 	if (!ref_area_exists(r->db, s->area, false)) {
@@ -413,10 +426,11 @@ static void period_option(struct resp *o, const struct period *p, const struct p
 
 /* The period as a choice among those indicator_periods.c offers, grouped by kind; a period named
  * in the address that is not among them (a month, an older year) leads the list, chosen. */
-static void period_select(const struct req *r, struct resp *o, const struct period *chosen, const struct form_errors *fe)
+static void period_select(const struct req *r, struct resp *o, struct scope *s, const struct form_errors *fe)
 {
+	const struct period *chosen = &s->period;
 	struct period *choices;
-	int n = indicator_period_choices(r->db, r->arena, now_utc(), &choices);
+	int n = indicator_period_choices(scope_span(r, s), r->arena, now_utc(), &choices);
 	bool listed = false;
 	for (int i = 0; i < n; i++)
 		listed |= strcmp(choices[i].name, chosen->name) == 0;
@@ -454,11 +468,11 @@ static void period_select(const struct req *r, struct resp *o, const struct peri
 	html_lit(o, "</select></div>");
 }
 
-static void scope_form(const struct req *r, struct resp *o, const struct scope *s, const char *action,
+static void scope_form(const struct req *r, struct resp *o, struct scope *s, const char *action,
 		       const struct form_errors *fe)
 {
 	htmlf(o, "<form method=\"get\" action=\"%h\" class=\"lantern-filter\" id=\"filters\">", action);
-	period_select(r, o, &s->period, fe);
+	period_select(r, o, s, fe);
 	const struct option *areas;
 	size_t n = ref_area_options(r->db, r->arena, false, &areas);
 	html_select(o, fe, &(struct field){.name = "area", .label = "Area", .value = s->area}, areas + 1, n - 1);
@@ -538,16 +552,15 @@ static void dashboard_init(struct db *db, struct arena *a, const struct scope *s
 static void quarters_chart(const struct req *r, struct resp *o, const struct indicator *ind, const struct dashboard *d)
 {
 	struct chart_point points[8];
-	const char *values[8];
 	for (int i = 0; i < 8; i++) {
 		struct indicator_value v;
 		indicator_compute(ind, &d->quarter[i], &v);
-		points[i] = (struct chart_point){quarter_label(r->arena, &d->quarters[i]), v.value, !v.available || v.suppressed};
-		values[i] = indicator_value_text(r->arena, ind, &v);
+		points[i] = (struct chart_point){quarter_label(r->arena, &d->quarters[i]), v.value, !v.available || v.suppressed,
+						 indicator_value_text(r->arena, ind, &v)};
 	}
 	const char *id = arena_printf(r->arena, "chart-%c%c%c", ind->id[0], ind->id[1], ind->id[3]);
 	html_lit(o, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
-	chart_bars(o, id, arena_printf(r->arena, "%s, last eight quarters", ind->title), points, 8, ind->unit);
+	chart_bars(o, id, arena_printf(r->arena, "%s, last eight quarters", ind->title), points, 8);
 	html_lit(o, "</div><div class=\"govuk-grid-column-one-third\"><table class=\"govuk-table lantern-table--compact\">"
 		    "<caption class=\"govuk-table__caption govuk-table__caption--s\">Last eight quarters</caption>"
 		    "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
@@ -557,7 +570,7 @@ static void quarters_chart(const struct req *r, struct resp *o, const struct ind
 	for (int i = 0; i < 8; i++)
 		htmlf(o, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">%h</th>"
 			 "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%h</td></tr>",
-		      points[i].label, values[i]);
+		      points[i].label, points[i].text);
 	html_lit(o, "</tbody></table></div></div>");
 }
 
@@ -652,7 +665,7 @@ int indicators_dashboard(const struct req *r, struct resp *o)
 	int status = 200;
 	if (read_scope(r, &s, &field, &error)) {
 		form_error(&fe, field, error);
-		indicator_default_period(r->db, now_utc(), &s.period);
+		indicator_default_period(scope_span(r, &s), now_utc(), &s.period);
 		s.area = "greater-essex";
 		status = 400;
 	}
@@ -696,7 +709,9 @@ void indicators_warm(struct db *db, struct arena *a)
 	int64_t now = now_utc();
 	struct scope scopes[2] = {{.area = "greater-essex"}, {.area = "greater-essex"}};
 	db_snapshot_begin(db);
-	indicator_default_period(db, now, &scopes[0].period);
+	struct indicator_span span;
+	indicator_record_span(db, now, &span);
+	indicator_default_period(&span, now, &scopes[0].period);
 	struct period latest, this_year;
 	indicator_latest_quarter(now, &latest);
 	char fy[16];

@@ -28,21 +28,26 @@ void indicator_latest_quarter(int64_t now, struct period *p)
 }
 
 /* The first and last dates of the records the indicators count, up to now: those kept as local
- * dates, then those kept as instants (sessions by their end, survey runs by their opening). */
+ * dates, then those kept as instants (sessions by their end, survey runs by their opening). Each end
+ * is its own index seek (min and max together would scan the whole range): scans' daily totals and
+ * delivered sessions are indexed by area first, so they are sought area by area. */
+#define SPAN_OF(col, from_where) \
+	" SELECT (SELECT min(" col ") FROM " from_where ") AS first, (SELECT max(" col ") FROM " from_where ") AS last"
 static const char SQL_RECORD_DAYS[] =
 	"SELECT min(first), max(last) FROM ("
-	" SELECT min(delivered_on) AS first, max(delivered_on) AS last FROM deliveries WHERE delivered_on <= :today"
-	" UNION ALL SELECT min(day), max(day) FROM scan_daily WHERE day <= :today"
-	" UNION ALL SELECT min(signed_on), max(signed_on) FROM employer_pledges WHERE signed_on <= :today)";
+	SPAN_OF("delivered_on", "deliveries WHERE delivered_on <= :today")
+	" UNION ALL" SPAN_OF("day", "scan_daily WHERE area = a.id AND day <= :today") " FROM areas a"
+	" UNION ALL" SPAN_OF("signed_on", "employer_pledges WHERE signed_on <= :today") ")";
 static const char SQL_RECORD_TIMES[] =
 	"SELECT min(first), max(last) FROM ("
-	" SELECT min(ends_at) AS first, max(ends_at) AS last FROM sessions"
-	"  WHERE status = 'scheduled' AND school_urn IS NULL AND ends_at <= :now"
-	" UNION ALL SELECT min(opened_at), max(opened_at) FROM survey_runs WHERE opened_at <= :now)";
+	SPAN_OF("ends_at", "sessions WHERE area = a.id AND status = 'scheduled' AND school_urn IS NULL AND ends_at <= :now")
+	" FROM areas a"
+	" UNION ALL" SPAN_OF("opened_at", "survey_runs WHERE opened_at <= :now") ")";
 
-/* The span of the records' local dates; false when there are none. */
-static bool record_span(struct db *db, int64_t now, struct period_date *first, struct period_date *last)
+void indicator_record_span(struct db *db, int64_t now, struct indicator_span *span)
 {
+	*span = (struct indicator_span){0};
+	struct period_date *first = &span->first, *last = &span->last;
 	struct period_date today;
 	local_date(now, &today);
 	char today_text[11];
@@ -72,13 +77,12 @@ static bool record_span(struct db *db, int64_t now, struct period_date *first, s
 		any = true;
 	}
 	db_done(st);
-	return any;
+	span->any = any;
 }
 
-void indicator_default_period(struct db *db, int64_t now, struct period *p)
+void indicator_default_period(const struct indicator_span *span, int64_t now, struct period *p)
 {
-	struct period_date first, last;
-	if (record_span(db, now, &first, &last) && period_quarter_of(last.y, last.m, p))
+	if (span->any && period_quarter_of(span->last.y, span->last.m, p))
 		return;
 	indicator_latest_quarter(now, p);
 }
@@ -116,20 +120,23 @@ static bool quarter_before(const struct period *q, struct period *p)
 	return period_quarter_step(q, -1, p);
 }
 
-static bool fy_at(const struct period_date *d, struct period *p)
+/* The year named prefix+"YYYY-YY" that starts in month `start` and holds d. */
+static bool split_year_at(const struct period_date *d, const char *prefix, int start, struct period *p)
 {
 	char name[24];
-	int y = d->m >= 4 ? d->y : d->y - 1;
-	snprintf(name, sizeof name, "FY%04d-%02d", y, (y + 1) % 100);
+	int y = d->m >= start ? d->y : d->y - 1;
+	snprintf(name, sizeof name, "%s%04d-%02d", prefix, y, (y + 1) % 100);
 	return period_parse(name, p);
+}
+
+static bool fy_at(const struct period_date *d, struct period *p)
+{
+	return split_year_at(d, "FY", 4, p);
 }
 
 static bool ay_at(const struct period_date *d, struct period *p)
 {
-	char name[24];
-	int y = d->m >= 9 ? d->y : d->y - 1;
-	snprintf(name, sizeof name, "AY%04d-%02d", y, (y + 1) % 100);
-	return period_parse(name, p);
+	return split_year_at(d, "AY", 9, p);
 }
 
 static bool year_at(const struct period_date *d, struct period *p)
@@ -158,11 +165,10 @@ int indicator_period_choices_between(const struct period_date *first, const stru
 	return n;
 }
 
-int indicator_period_choices(struct db *db, struct arena *a, int64_t now, struct period **out)
+int indicator_period_choices(const struct indicator_span *span, struct arena *a, int64_t now, struct period **out)
 {
-	struct period_date first, last, today;
+	struct period_date today;
 	local_date(now, &today);
-	bool any = record_span(db, now, &first, &last);
 	*out = arena_alloc(a, (size_t)indicator_period_choices_max() * sizeof **out);
-	return indicator_period_choices_between(any ? &first : NULL, &today, *out);
+	return indicator_period_choices_between(span->any ? &span->first : NULL, &today, *out);
 }

@@ -77,16 +77,6 @@ static void date_add_days(const char *date, int days, char out[16])
 	format_date(out, y, m, d + days);
 }
 
-/* "2026-03-05" as the service writes dates: "5 March 2026". */
-static void day_human(const char *date, char *out, size_t n)
-{
-	int y, m, d;
-	if (valid_date(date, &y, &m, &d))
-		period_day_human(&(struct period_date){y, m, d}, out, n);
-	else
-		snprintf(out, n, "%s", date);
-}
-
 /* Buckets of a day each for short periods, else of a calendar month; none after today, which would
  * only ever be drawn as zero. */
 static void make_buckets(struct reach *rc)
@@ -454,8 +444,8 @@ static int render(const struct req *r, struct resp *o, const struct reach *rc, c
 	html_button_secondary(o, "Show");
 	char first[32], last[32], through[16];
 	date_add_days(rc->until, -1, through);
-	day_human(rc->from, first, sizeof first);
-	day_human(through, last, sizeof last);
+	period_ymd_human(rc->from, first, sizeof first);
+	period_ymd_human(through, last, sizeof last);
 	htmlf(o, "</form><p class=\"govuk-body\">From %h to %h: <strong>%D</strong> scans, "
 		 "<strong>%D</strong> placements and <strong>%D</strong> copies distributed, %D people said the "
 		 "landing page helped and %D said it did not.</p>",

@@ -9,8 +9,9 @@ struct resp;
 
 struct chart_point {
 	const char *label; /* short, e.g. "Q1 25-26" */
-	double value;
+	double value;      /* the bar's height */
 	bool missing;      /* not available or suppressed: no bar, marked "–" */
+	const char *text;  /* the value as the table beside the chart writes it, unit and all ("20.0%") */
 };
 
 /* The charts' text is 14 units high in a view box that scales whole with its container, so labels that
@@ -24,8 +25,7 @@ int chart_label_every(int n, double slot, double widest, int min_every);
 /* Whether slot i of n is labelled when every `every` are. */
 bool chart_labelled(int i, int n, int every);
 
-/* A bar chart of n points with an accessible title; unit is appended to the largest value. */
-void chart_bars(struct resp *o, const char *id, const char *title, const struct chart_point *points, int n,
-		const char *unit);
+/* A bar chart of n points with an accessible title, each bar topped by its text. */
+void chart_bars(struct resp *o, const char *id, const char *title, const struct chart_point *points, int n);
 
 #endif

@@ -228,6 +228,16 @@ test('figures to their precision: 22.2 in JSON, CSV and pages, never 22.19999999
   assert.equal(value('O1.4'), '200');
   const page = await web.get(`/indicators?period=${Q}&area=greater-essex`);
   assert.equal(section(page.text, 'O5.3').value, '22.2%');
+  // Each chart's bars read as the table of the same quarters beside it (a rate of 20 is 20.0%).
+  for (const id of ['O1.2', 'O1.4', 'O5.3']) {
+    const s = page.text.match(new RegExp(`<section class="lantern-indicator" id="${id.replace('.', '\\.')}">([\\s\\S]*?)</section>`))[1];
+    const bars = [...s.matchAll(/<text class="lantern-chart__value[^"]*"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    const table = s.split('Last eight quarters</caption>')[1];
+    const cells = [...table.matchAll(/<td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)<\/td>/g)].map((m) => m[1]);
+    assert.equal(bars.length, 8, `${id}: a value or a dash over every quarter`);
+    assert.deepEqual(bars.map((b, i) => (b === '–' ? cells[i] : b)), cells, `${id}: the chart's figures are the table's`);
+  }
+  assert.match(page.text, /<text class="lantern-chart__value"[^>]*>20\.0%<\/text>/, 'a whole rate keeps its decimal');
   assert.match(page.text, /22\.2%<\/span> <span class="govuk-body-s">\(2 of 9\)<\/span>/);
 });
 
