@@ -399,10 +399,7 @@ static int code_box(const struct req *r, struct resp *o, const char *typed, cons
 		 "</label><div id=\"code-hint\" class=\"govuk-hint\">8 letters and numbers, shown on your teacher&#39;s "
 		 "screen</div>",
 	      error ? " govuk-form-group--error" : "");
-	if (error)
-		htmlf(o, "<p id=\"code-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:"
-			 "</span> %h</p>",
-		      error);
+	html_error_message(o, "code", error);
 	htmlf(o, "<input class=\"govuk-input govuk-input--width-10 lantern-code-input%h\" id=\"code\" name=\"code\" "
 		 "type=\"text\" value=\"%h\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" "
 		 "aria-describedby=\"code-hint%h\"></div>",
