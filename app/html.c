@@ -335,6 +335,14 @@ void html_error_summary(struct resp *o, const struct form_errors *fe)
 	html_lit(o, "</ul></div></div></div>");
 }
 
+void html_error_message(struct resp *o, const char *name, const char *err)
+{
+	if (err)
+		htmlf(o, "<p id=\"%h-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">"
+			 "Error:</span> %h</p>",
+		      name, err);
+}
+
 static const char *group_open(struct resp *o, const struct form_errors *fe, const struct field *f)
 {
 	const char *err = form_error_for(fe, f->name);
@@ -347,10 +355,7 @@ static void label_hint_error(struct resp *o, const struct field *f, const char *
 	htmlf(o, "<label class=\"govuk-label\" for=\"%h\">%h</label>", f->name, f->label);
 	if (f->hint)
 		htmlf(o, "<div id=\"%h-hint\" class=\"govuk-hint\">%h</div>", f->name, f->hint);
-	if (err)
-		htmlf(o, "<p id=\"%h-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">"
-			 "Error:</span> %h</p>",
-		      f->name, err);
+	html_error_message(o, f->name, err);
 }
 
 static void described_by(struct resp *o, const struct field *f, const char *err)
@@ -415,10 +420,7 @@ void html_radios(struct resp *o, const struct form_errors *fe, const struct fiel
 	htmlf(o, "><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">%h</legend>", f->label);
 	if (f->hint)
 		htmlf(o, "<div id=\"%h-hint\" class=\"govuk-hint\">%h</div>", f->name, f->hint);
-	if (err)
-		htmlf(o, "<p id=\"%h-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">"
-			 "Error:</span> %h</p>",
-		      f->name, err);
+	html_error_message(o, f->name, err);
 	html_lit(o, "<div class=\"govuk-radios\" data-module=\"govuk-radios\">");
 	for (size_t i = 0; i < nopts; i++) {
 		bool sel = f->value && strcmp(f->value, opts[i].value) == 0;

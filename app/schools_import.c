@@ -270,10 +270,7 @@ static void upload_form(const struct req *r, struct resp *o, const struct form_e
 		 "Upload a CSV file</label><div id=\"file-hint\" class=\"govuk-hint\">At most 8 MB, saved from a "
 		 "spreadsheet as CSV (UTF-8)</div>",
 	      err ? " govuk-form-group--error" : "");
-	if (err)
-		htmlf(o, "<p id=\"file-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:"
-			 "</span> %h</p>",
-		      err);
+	html_error_message(o, "file", err);
 	htmlf(o, "<input class=\"govuk-file-upload%h\" id=\"file\" name=\"file\" type=\"file\" accept=\".csv,text/csv\" "
 		 "aria-describedby=\"file-hint%h\"></div>",
 	      err ? " govuk-file-upload--error" : "", err ? " file-error" : "");

@@ -18,7 +18,7 @@ static const char SQL_SESSION[] = "SELECT " SESSION_COLUMNS " FROM sessions s WH
 static const char SQL_TRAINERS[] = "SELECT u.id, u.email, u.name FROM session_trainers t JOIN users u ON u.id = t.user_id"
 				   " WHERE t.session_id = ? ORDER BY u.name";
 
-void sessions_from_row(struct db_stmt *st, struct arena *a, struct session *s)
+int sessions_from_row(struct db_stmt *st, struct arena *a, struct session *s)
 {
 	memset(s, 0, sizeof *s);
 	int c = 0;
@@ -49,6 +49,7 @@ void sessions_from_row(struct db_stmt *st, struct arena *a, struct session *s)
 	s->reserved_booked = db_col_int(st, c++);
 	s->reserve_released_at = db_col_int64(st, c++);
 	s->venue_id = db_col_int64(st, c++);
+	return c;
 }
 
 void sessions_load_trainers(struct db *db, struct arena *a, struct session *s)

@@ -31,7 +31,6 @@
 
 static const char SQL_RUN_BY_ID[] = RUN_COLUMNS " WHERE r.id = ?";
 static const char SQL_RUN_BY_CODE[] = RUN_COLUMNS " WHERE r.code = ?";
-static const char SQL_RUN_CODE_KNOWN[] = "SELECT count(*) FROM survey_runs WHERE code = ?";
 static const char SQL_RUNS_OF[] = RUN_COLUMNS " WHERE r.urn = ?1 OR ?1 = '' ORDER BY r.opened_at DESC, r.id DESC LIMIT ?2";
 static const char SQL_RUN_NEW[] = "INSERT INTO survey_runs (urn, year_group, phase, code, opened_by, opened_at, closes_at,"
 				  " max_responses) VALUES (?, ?, ?, ?, nullif(?, 0), ?, ?, ?)";
@@ -184,13 +183,13 @@ int64_t survey_open(struct db *db, struct arena *a, const struct user *actor, co
 	return 0;
 }
 
-/* Only whoever opened a run, or an admin, closes it early. Returns 200, 403 or 409 (already closed). */
 /* Who may close a run early: the trainer who opened it, or an admin. */
 static bool may_close(const struct user *actor, const struct survey_run *run)
 {
 	return actor->role == ROLE_ADMIN || actor->id == run->opened_by;
 }
 
+/* Closes the run early. Returns 200, 403 (not may_close), 409 (already closed) or 500. */
 static int close_run(struct db *db, const struct user *actor, const struct survey_run *run)
 {
 	if (!may_close(actor, run))
@@ -399,10 +398,7 @@ static int code_box(const struct req *r, struct resp *o, const char *typed, cons
 		 "</label><div id=\"code-hint\" class=\"govuk-hint\">8 letters and numbers, shown on your teacher&#39;s "
 		 "screen</div>",
 	      error ? " govuk-form-group--error" : "");
-	if (error)
-		htmlf(o, "<p id=\"code-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:"
-			 "</span> %h</p>",
-		      error);
+	html_error_message(o, "code", error);
 	htmlf(o, "<input class=\"govuk-input govuk-input--width-10 lantern-code-input%h\" id=\"code\" name=\"code\" "
 		 "type=\"text\" value=\"%h\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" "
 		 "aria-describedby=\"code-hint%h\"></div>",
@@ -431,7 +427,7 @@ int survey_code_page(const struct req *r, struct resp *o)
 	if (code == NULL)
 		return code_box(r, o, typed,
 				"The code has 8 letters and numbers: check it on your teacher's screen and type it again", 400);
-	if (db_int(r->db, 0, SQL_RUN_CODE_KNOWN, "s", code) == 0)
+	if (db_int(r->db, 0, SQL_CODE_TAKEN, "s", code) == 0)
 		return code_box(r, o, typed,
 				"There is no survey with that code: check it on your teacher's screen and type it again", 404);
 	return resp_redirect(o, arena_printf(r->arena, "/s/%s", code));

@@ -56,8 +56,8 @@ int trainer_sessions(struct db *db, struct arena *a, int64_t trainer_id, enum tr
 			break;
 		}
 		memset(&list[n], 0, sizeof list[n]);
-		sessions_from_row(st, a, &list[n].s);
-		list[n].unmarked = db_col_int(st, SESSION_COLUMNS_COUNT);
+		int c = sessions_from_row(st, a, &list[n].s);
+		list[n].unmarked = db_col_int(st, c);
 		n++;
 	}
 	db_done(st);

@@ -66,10 +66,7 @@ void venue_choice_fields(const struct req *r, struct resp *o, const struct sessi
 	htmlf(o, "<div class=\"govuk-form-group%h\"><fieldset class=\"govuk-fieldset\"%h>"
 		 "<legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">Where is the session?</legend>",
 	      err ? " govuk-form-group--error" : "", err ? " aria-describedby=\"venue-error\"" : "");
-	if (err)
-		htmlf(o, "<p id=\"venue-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:"
-			 "</span> %h</p>",
-		      err);
+	html_error_message(o, "venue", err);
 	/* lantern-radios: GOV.UK's radios without aria-expanded on each radio (assets/lantern.js). */
 	html_lit(o, "<div class=\"govuk-radios\" data-module=\"lantern-radios\">");
 

@@ -96,6 +96,8 @@ void html_form_end(struct resp *o);
  * (back_here), where an error answering the form links back to. */
 void html_csrf(const struct req *r, struct resp *o);
 void html_error_summary(struct resp *o, const struct form_errors *fe);
+/* A field's error message (id "<name>-error", for its aria-describedby); nothing when err is NULL. */
+void html_error_message(struct resp *o, const char *name, const char *err);
 void html_input(struct resp *o, const struct form_errors *fe, const struct field *f);
 void html_textarea(struct resp *o, const struct form_errors *fe, const struct field *f);
 void html_select(struct resp *o, const struct form_errors *fe, const struct field *f, const struct option *opts,

@@ -52,17 +52,15 @@ struct session {
 	" s.status, s.booked, s.waitlisted, " SESSION_RESERVED_BOOKED ", coalesce(s.reserve_released_at, 0),"     \
 	" coalesce(s.venue_id, 0)"
 
-/* How many columns SESSION_COLUMNS names: a query may add its own after them. */
-enum { SESSION_COLUMNS_COUNT = 27 };
-
 /* Booked places the reserved sector holds, for a query over "sessions s" (0 without a reserve): a
  * short walk of the session's booked rows (bookings_session_status), only where places are held. */
 #define SESSION_RESERVED_BOOKED                                                                                      \
 	"(CASE WHEN s.reserved_places > 0 THEN (SELECT count(*) FROM bookings rb WHERE rb.session_id = s.id"            \
 	" AND rb.status = 'booked' AND rb.sector = s.reserved_sector) ELSE 0 END)"
 
-/* Fills s (without trainers) from a row that starts with SESSION_COLUMNS; strings go in the arena. */
-void sessions_from_row(struct db_stmt *st, struct arena *a, struct session *s);
+/* Fills s (without trainers) from a row that starts with SESSION_COLUMNS; strings go in the arena.
+ * Returns how many columns it read: the index of a query's own first column after them. */
+int sessions_from_row(struct db_stmt *st, struct arena *a, struct session *s);
 /* Adds the session's trainers to s. */
 void sessions_load_trainers(struct db *db, struct arena *a, struct session *s);
 /* Loads a session with its counts and trainers into the arena; false if there is none. */

@@ -8,13 +8,10 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import { startStack, api, tokenFor, waitFor, Client, LANTERN } from '../http/lib.mjs';
-import { signIn, launchBrowser, keepOffline } from './lib.mjs';
+import { startStack, api, tokenFor, waitFor, Client, LANTERN, sqlite } from '../http/lib.mjs';
+import { signIn, launchBrowser, keepOffline, axeViolations } from './lib.mjs';
 import { horizontalOverflow } from './overflow.mjs';
 
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ctx = {};
 const PHONE = { width: 390, height: 844 };
 const PER_ROUTE = 2; // pages visited per route pattern (two sessions, two schools, ...)
@@ -38,7 +35,7 @@ const routes = gets.filter(isPageRoute);
 const mayUse = (route, role) => route.roles.includes(role) || route.roles.includes('public') ||
   (role === 'signed out' && route.signed_out === true);
 
-const sql = (q) => execFileSync('sqlite3', [ctx.stack.dbPath, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlite(ctx.stack.dbPath, q);
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const venue = { name: 'Civic Centre', address: 'Victoria Avenue', postcode: 'SS2 6ER', area: 'southend' };
 
@@ -97,9 +94,10 @@ before(async () => {
   seeds['signed out'].push('/s/', link, `/s/${run.json.code}`, `/c/${poster}`, `/verify/${certificate.code}`, checkin);
   seeds.trainer = [voidPage];
   seeds.school = [voidPage];
-  // The certificate's and the evaluation's e-mail links.
-  seeds.practitioner = [decodeURIComponent(scanned.replace(/^\/login\?next=/, '')), checkin, `/evaluations/${past.booking}`,
-    `/sessions/${coming.id}`]; // its booking's Cancel link
+  // The check-in code scanned (signed out it leads to sign-in, then here), the evaluation's e-mail link,
+  // and a booking's Cancel link.
+  seeds.practitioner = [decodeURIComponent(scanned.replace(/^\/login\?next=/, '')), checkin,
+    `/evaluations/${past.booking}`, `/sessions/${coming.id}`];
   // Pages a person reaches from a form or that their menu does not list: an admin may use a trainer's
   // Your sessions, and cancels someone's booking from its address.
   seeds.admin = [`/certificates/${past.booking}`, '/my-sessions', `/bookings/${coming.booking}/cancel`, voidPage];
@@ -109,15 +107,6 @@ after(async () => {
   await ctx.browser?.close();
   await ctx.stack?.stop();
 });
-
-async function violations(page) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-    resultTypes: ['violations'], // passes are not collected: much faster
-  }));
-  return result.violations.map((v) => `axe ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
-}
 
 // Visits every page the role reaches by links from its home page and its seeds, PER_ROUTE per route.
 async function walk(role, page) {
@@ -141,7 +130,7 @@ async function walk(role, page) {
     }
     for (const p of await horizontalOverflow(page)) problems.push(`${where}: ${p}`);
     // axe on the first page of each route (the slow part); the layout on every page.
-    if (visits.get(route.pattern) === 1) for (const v of await violations(page)) problems.push(`${where}: ${v}`);
+    if (visits.get(route.pattern) === 1) for (const v of await axeViolations(page)) problems.push(`${where}: axe ${v}`);
     const links = await page.$$eval('a[href]', (as) => as.map((a) => a.href));
     for (const href of links) {
       const u = new URL(href, base);

@@ -547,6 +547,7 @@ static void test_turns(void **state)
 }
 
 static const char SQL_T_BIG[] = "INSERT INTO t (n) VALUES (randomblob(16000))";
+static const char SQL_AUTOCHECKPOINT[] = "PRAGMA wal_autocheckpoint";
 
 static off_t file_size(const char *path)
 {
@@ -554,14 +555,17 @@ static off_t file_size(const char *path)
 	return stat(path, &st) == 0 ? st.st_size : -1;
 }
 
-/* A writer whose checkpoints are apart leaves them to its checkpointer: as its commits fill the WAL
- * past 1,000 pages, and each 500 more, the rows written by then reach the database file itself
- * without another commit. */
+/* A writer whose checkpoints are apart leaves them to its checkpointer: SQLite's own autocheckpoint
+ * (which would grow the file as well, but on the committing thread) is off on the writer, and as its
+ * commits fill the WAL past 1,000 pages, and each 500 more, the rows written by then reach the
+ * database file itself without another commit. */
 static void test_checkpoint_apart(void **state)
 {
 	struct test_db *t = *state;
 	struct db *w = db_open(t->path, false);
+	assert_int_equal(db_int(w, -1, SQL_AUTOCHECKPOINT, ""), 1000);
 	db_checkpoint_apart(w, t->path);
+	assert_int_equal(db_int(w, -1, SQL_AUTOCHECKPOINT, ""), 0); /* 0: another hook has the WAL */
 	off_t before = file_size(t->path);
 	for (int i = 0; i < 400; i++) /* about six WAL frames a row: the last wake is at 2,000 frames */
 		assert_int_equal(db_exec(w, SQL_T_BIG, ""), DB_OK);
