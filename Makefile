@@ -1,10 +1,11 @@
 # lantern — build, run and test. `make run` and `make check` are the two commands (README.md).
 
 CC ?= cc
-PKGS := fcgi sqlite3 libxml-2.0 libqrencode libsodium jansson libical librsvg-2.0 cairo pwquality pangocairo
+PKGS := fcgi sqlite3 libpq libxml-2.0 libqrencode libsodium jansson libical librsvg-2.0 cairo pwquality pangocairo
 DEB_PACKAGES := pkg-config libfcgi-dev libsqlite3-dev sqlite3 libxml2-dev libxml2-utils libqrencode-dev \
 	libsodium-dev libjansson-dev libcmocka-dev zbar-tools librsvg2-bin libical-dev librsvg2-dev libcairo2-dev poppler-utils nginx-light chromium wrk tzdata clang openssl curl systemd \
-	libclang-rt-14-dev libpwquality-dev cracklib-runtime libpango1.0-dev fonts-liberation2
+	libclang-rt-14-dev libpwquality-dev cracklib-runtime libpango1.0-dev fonts-liberation2 \
+	libpq-dev postgresql
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wvla
 CFLAGS ?= -O2 -g
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -16,6 +17,7 @@ TEST_CLOCK := -DLANTERN_TEST_CLOCK
 APP_SRC := $(wildcard app/*.c)
 LIB_SRC := $(filter-out app/main.c,$(APP_SRC)) build/gen/migrations.c
 SQL := $(sort $(wildcard app/sql/*.sql))
+PG_SQL := $(sort $(wildcard app/sql/pg/[0-9]*.sql))
 OBJ := $(patsubst %.c,build/obj/%.o,$(notdir $(LIB_SRC)))
 SAN_OBJ := $(patsubst %.c,build/san/%.o,$(notdir $(LIB_SRC)))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -58,21 +60,32 @@ node_modules/.installed: package-lock.json
 	@touch $@
 
 # ---- the program ----
-# Each app/sql/NNN_name.sql becomes one entry of the migrations[] table, as a C string.
-build/gen/migrations.c: $(SQL) Makefile
+# Each app/sql/NNN_name.sql becomes one entry of the migrations[] table, as a C string, and its
+# PostgreSQL version app/sql/pg/NNN_name.sql one of pg_migrations[]: both engines have every migration.
+build/gen/migrations.c: $(SQL) $(PG_SQL) app/sql/pg/compat.sql Makefile
 	@mkdir -p $(@D)
-	@set -e; { \
-	  echo '/* Generated from app/sql by the Makefile; do not edit. */'; \
-	  echo '#include "migrations.h"'; \
-	  echo 'const struct migration migrations[] = {'; \
-	  for f in $(SQL); do \
+	@if [ "$(notdir $(SQL))" != "$(notdir $(PG_SQL))" ]; then \
+	  echo "every migration needs its PostgreSQL version: app/sql/NNN_name.sql and app/sql/pg/NNN_name.sql"; \
+	  echo "  app/sql:    $(notdir $(SQL))"; echo "  app/sql/pg: $(notdir $(PG_SQL))"; exit 1; fi
+	@set -e; \
+	c_string() { sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t "/' -e 's/$$/\\n"/' "$$1"; }; \
+	table() { echo "const struct migration $$1[] = {"; shift; \
+	  for f in "$$@"; do \
 	    base=$$(basename $$f .sql); \
 	    printf '\t{%d, "%s",\n' "$$(expr $${base%%_*} + 0)" "$${base#*_}"; \
-	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t "/' -e 's/$$/\\n"/' $$f; \
+	    c_string $$f; \
 	    printf '\t},\n'; \
 	  done; \
-	  echo '};'; \
+	  echo '};'; }; \
+	{ \
+	  echo '/* Generated from app/sql by the Makefile; do not edit. */'; \
+	  echo '#include "migrations.h"'; \
+	  table migrations $(SQL); \
 	  echo 'const int migrations_count = sizeof migrations / sizeof migrations[0];'; \
+	  table pg_migrations $(PG_SQL); \
+	  echo 'const char pg_compat_sql[] ='; \
+	  c_string app/sql/pg/compat.sql; \
+	  echo ';'; \
 	} > $@.tmp; mv $@.tmp $@
 
 build/obj/%.o: %.c

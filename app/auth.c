@@ -52,7 +52,7 @@ int auth_init(void)
 }
 
 static const char SQL_SECRET_GET[] = "SELECT value FROM secrets WHERE name = 'server-key'";
-static const char SQL_SECRET_PUT[] = "INSERT OR IGNORE INTO secrets (name, value) VALUES ('server-key', ?)";
+static const char SQL_SECRET_PUT[] = "INSERT INTO secrets (name, value) VALUES ('server-key', ?) ON CONFLICT DO NOTHING";
 
 int auth_load_secrets(struct db *db)
 {
@@ -356,7 +356,7 @@ bool auth_csrf_valid(const struct req *r, const char *token)
 	return str_equal_ct(last + 1, mac);
 }
 
-static const char SQL_SPEND[] = "INSERT OR IGNORE INTO spent_form_tokens (token, spent_at) VALUES (?, ?)";
+static const char SQL_SPEND[] = "INSERT INTO spent_form_tokens (token, spent_at) VALUES (?, ?) ON CONFLICT DO NOTHING";
 static const char SQL_SPENT_PURGE[] = "DELETE FROM spent_form_tokens WHERE spent_at < ?";
 
 bool auth_form_token_spend(struct db *db, const char *token)

@@ -507,7 +507,7 @@ static const char SQL_DUE[] =
 	" JOIN sessions s ON s.id = b.session_id JOIN users u ON u.id = b.user_id"
 	" JOIN organisations o ON o.id = u.org_id"
 	" WHERE b.status IN ('attended', 'late', 'partial') AND u.active = 1"
-	" GROUP BY u.id, s.course_id ORDER BY o.name, u.name LIMIT 5000";
+	" GROUP BY u.id, s.course_id, o.id ORDER BY o.name, u.name LIMIT 5000";
 
 int booking_training_due_page(const struct req *r, struct resp *o)
 {

@@ -17,7 +17,7 @@
 #include "site.h"
 #include "util.h"
 
-static const char SQL_DUE_ADD[] = "INSERT OR IGNORE INTO certificates_due (booking_id) VALUES (?)";
+static const char SQL_DUE_ADD[] = "INSERT INTO certificates_due (booking_id) VALUES (?) ON CONFLICT DO NOTHING";
 /* The queue holds only bookings marked as there and not yet looked at after their session's end:
  * those of sessions running now, or of ones marked ahead by an admin. */
 static const char SQL_DUE[] =
@@ -26,10 +26,12 @@ static const char SQL_DUE[] =
 	" JOIN users u ON u.id = b.user_id LEFT JOIN certificates c ON c.booking_id = d.booking_id"
 	" WHERE s.ends_at <= ? ORDER BY d.booking_id LIMIT ?";
 /* From the queue outward (CROSS JOIN keeps that order): left to itself, SQLite walks every booking
- * to find the handful queued, half a million on the bench data, every 5 s. */
-static const char SQL_ANY_DUE[] = "SELECT EXISTS (SELECT 1 FROM certificates_due d CROSS JOIN bookings b ON b.id = d.booking_id"
-				  " CROSS JOIN sessions s ON s.id = b.session_id WHERE s.ends_at <= ?)";
-static const char SQL_ISSUE[] = "INSERT OR IGNORE INTO certificates (code, booking_id, issued_at) VALUES (?, ?, ?)";
+ * to find the handful queued, half a million on the bench data, every 5 s. (The join conditions are in
+ * WHERE: PostgreSQL takes no ON after CROSS JOIN.) */
+static const char SQL_ANY_DUE[] = "SELECT EXISTS (SELECT 1 FROM certificates_due d CROSS JOIN bookings b CROSS JOIN sessions s"
+				  " WHERE b.id = d.booking_id AND s.id = b.session_id AND s.ends_at <= ?)";
+static const char SQL_ISSUE[] = "INSERT INTO certificates (code, booking_id, issued_at) VALUES (?, ?, ?)"
+				 " ON CONFLICT DO NOTHING";
 static const char SQL_DUE_DONE[] = "DELETE FROM certificates_due WHERE booking_id = ?";
 
 int certificates_due_add(struct db *db, int64_t booking_id)

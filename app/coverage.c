@@ -283,7 +283,7 @@ static const char SQL_AREA_PHASES[] =
 	" (SELECT s.urn, s.area, s.phase, count(d.id) AS n, coalesce(sum(d.pupils_reached), 0) AS reached"
 	"  FROM settings s LEFT JOIN deliveries d ON d.urn = s.urn AND d.course_id = ?1 AND d.delivered_on >= ?2"
 	"  AND d.delivered_on < ?3 WHERE s.area IN (SELECT descendant FROM area_tree WHERE ancestor = ?4)"
-	"  GROUP BY s.urn) x JOIN areas a ON a.id = x.area GROUP BY x.area, x.phase ORDER BY a.name, x.area";
+	"  GROUP BY s.urn) x JOIN areas a ON a.id = x.area GROUP BY x.area, x.phase, a.id ORDER BY a.name, x.area";
 static const char SQL_NOT_DELIVERING[] =
 	"SELECT s.urn, s.name, s.phase, a.name FROM settings s JOIN areas a ON a.id = s.area"
 	" WHERE s.area IN (SELECT descendant FROM area_tree WHERE ancestor = ?4) AND NOT EXISTS (SELECT 1 FROM deliveries d"

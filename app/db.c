@@ -1,5 +1,8 @@
-/* db.c — the only file that includes <sqlite3.h>. One connection per thread; statements are
- * prepared once per connection, looked up by the address of their SQL literal. */
+/* db.c — the database module: the only file that includes <sqlite3.h>, and, through db_pg.c (the
+ * only file that calls libpq), the PostgreSQL engine's door too. One connection per thread; statements
+ * are prepared once per connection, looked up by the address of their SQL literal. A connection is one
+ * engine's: h for SQLite, or pg; each function below takes the other path only where the engines
+ * differ, so SQLite's path is what it was. */
 #include "db.h"
 
 #include <errno.h>
@@ -10,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "db_pg.h"
 #include "migrations.h"
 #include "util.h"
 
@@ -32,6 +37,7 @@ enum {
 struct db_stmt {
 	const char *sql; /* the literal's address is the cache key */
 	sqlite3_stmt *stmt;
+	struct pg_stmt *pg;
 	struct db *db;
 	bool active; /* stepped since the last reset */
 	bool broken; /* its values could not be bound: it yields no rows and the request fails */
@@ -85,6 +91,7 @@ struct checkpointer {
 
 struct db {
 	sqlite3 *h;
+	struct pg *pg; /* instead of h, on PostgreSQL */
 	bool failed;
 	struct db *writer; /* where this connection's writes go: itself, or the shared writer */
 	bool holding;      /* this connection's thread has the writer, between db_begin and commit/rollback */
@@ -95,6 +102,7 @@ struct db {
 	struct db_stmt slots[STMT_SLOTS]; /* open addressing on the SQL pointer */
 	struct timespec busy_since;       /* when the current wait for another process's lock began */
 	struct db_stmt dead;              /* stands in for a statement that could not be prepared */
+	int duty_fd;                      /* SQLite: the flock that holds the background duty, or -1 */
 };
 
 /* The writer this thread has, if any. */
@@ -110,8 +118,33 @@ static struct db *target(struct db *db)
 
 static void fail(struct db *db, const char *what)
 {
-	log_error("sqlite: %s: %s", what, sqlite3_errmsg(db->h));
+	if (db->h) /* db_pg.c logs PostgreSQL's failures itself */
+		log_error("sqlite: %s: %s", what, sqlite3_errmsg(db->h));
 	db->failed = true;
+}
+
+/* True inside a transaction. */
+static bool in_transaction(struct db *db)
+{
+	return db->pg ? pg_in_transaction(db->pg) : !sqlite3_get_autocommit(db->h);
+}
+
+/* Runs transaction control whose failure changes nothing for the caller. */
+static void quietly(struct db *db, const char *sql)
+{
+	if (db->pg)
+		pg_run(db->pg, sql);
+	else
+		sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+}
+
+/* Ends a statement's run: its read snapshot on SQLite, its result on PostgreSQL. */
+static void stmt_reset(struct db_stmt *st)
+{
+	if (st->pg)
+		pg_clear(st->pg);
+	else if (st->stmt)
+		sqlite3_reset(st->stmt);
 }
 
 /* Makes path (if it exists, or create is set) readable and writable by its owner only, whatever the
@@ -200,6 +233,8 @@ static void give_way(struct db *w)
 
 void db_take_turns(struct db *writer, const char *path)
 {
+	if (writer->pg)
+		return; /* PostgreSQL queues the writers on its lock itself, in order */
 	writer->w.turn_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (writer->w.turn_fd >= 0)
 		fchmod(writer->w.turn_fd, 0600); /* whatever the umask, the other processes open it too */
@@ -273,6 +308,8 @@ static int wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
 
 void db_checkpoint_apart(struct db *writer, const char *path)
 {
+	if (writer->pg)
+		return; /* PostgreSQL checkpoints by itself */
 	struct checkpointer *c = xcalloc(1, sizeof *c);
 	pthread_mutex_init(&c->m, NULL);
 	pthread_cond_init(&c->cv, NULL);
@@ -305,25 +342,58 @@ static void checkpointer_stop(struct checkpointer *c)
 	free(c);
 }
 
+/* The parts of a connection both engines have. */
+static struct db *db_new(void)
+{
+	struct db *db = xcalloc(1, sizeof *db);
+	db->writer = db;
+	db->w.turn_fd = -1;
+	db->duty_fd = -1;
+	pthread_mutex_init(&db->w.m, NULL);
+	pthread_cond_init(&db->w.free_cv, NULL);
+	pthread_cond_init(&db->w.done_cv, NULL);
+	return db;
+}
+
+bool db_is_postgres(const char *path)
+{
+	return pg_is_conninfo(path);
+}
+
+char *db_shown_name(const char *path)
+{
+	return pg_is_conninfo(path) ? pg_redacted(path) : xstrdup(path);
+}
+
+const char *db_sql(const struct db *db, const char *sqlite, const char *pg)
+{
+	return db->pg ? pg : sqlite;
+}
+
 struct db *db_open(const char *path, bool create)
 {
+	if (pg_is_conninfo(path)) {
+		/* The database itself is made by its administrator (README); create does not apply. */
+		struct pg *pg = pg_connect(path, BUSY_TIMEOUT_MS);
+		if (pg == NULL)
+			return NULL;
+		struct db *db = db_new();
+		db->pg = pg;
+		return db;
+	}
 	if (private_database(path, create) != 0)
 		return NULL;
-	struct db *db = xcalloc(1, sizeof *db);
+	struct db *db = db_new();
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
 		log_error("cannot open database %s: %s", path, db->h ? sqlite3_errmsg(db->h) : "no memory");
 		sqlite3_close(db->h);
-		free(db);
+		db->h = NULL;
+		db_close(db);
 		return NULL;
 	}
 	sqlite3_busy_handler(db->h, busy_wait, db);
 	sqlite3_extended_result_codes(db->h, 1);
-	db->writer = db;
-	db->w.turn_fd = -1;
-	pthread_mutex_init(&db->w.m, NULL);
-	pthread_cond_init(&db->w.free_cv, NULL);
-	pthread_cond_init(&db->w.done_cv, NULL);
 	/* FULL: an acknowledged write survives a power cut (issue 2); WAL lets readers run beside it. */
 	const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 			      "PRAGMA temp_store=MEMORY;";
@@ -353,11 +423,16 @@ void db_close(struct db *db)
 		sqlite3_wal_hook(db->h, NULL, NULL);
 		checkpointer_stop(db->w.ckpt);
 	}
-	for (int i = 0; i < STMT_SLOTS; i++)
+	for (int i = 0; i < STMT_SLOTS; i++) {
 		sqlite3_finalize(db->slots[i].stmt);
+		pg_stmt_free(db->slots[i].pg);
+	}
 	sqlite3_close(db->h);
+	pg_disconnect(db->pg);
 	if (db->w.turn_fd >= 0)
 		close(db->w.turn_fd);
+	if (db->duty_fd >= 0)
+		close(db->duty_fd);
 	pthread_mutex_destroy(&db->w.m);
 	pthread_cond_destroy(&db->w.free_cv);
 	pthread_cond_destroy(&db->w.done_cv);
@@ -377,13 +452,22 @@ static struct db_stmt *broken(struct db *db, const char *why, const char *sql)
 	return &db->dead;
 }
 
-static struct db_stmt *prepare(struct db *db, const char *sql)
+/* The cached statement for the literal sql; fmt, the bind format of its first use (NULL when bound
+ * by name), types its parameters on PostgreSQL. */
+static struct db_stmt *prepare(struct db *db, const char *sql, const char *fmt)
 {
 	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
 	for (size_t n = 0; n < STMT_SLOTS; n++, h = (h + 1) % STMT_SLOTS) {
 		struct db_stmt *s = &db->slots[h];
 		if (s->sql == sql)
 			return s;
+		if (s->sql == NULL && db->pg) {
+			if ((s->pg = pg_prepare(db->pg, sql, fmt)) == NULL)
+				return broken(db, "a statement that does not prepare", sql);
+			s->sql = sql;
+			s->db = db;
+			return s;
+		}
 		if (s->sql == NULL) {
 			if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt, NULL) != SQLITE_OK) {
 				log_error("sqlite: cannot prepare: %s", sqlite3_errmsg(db->h));
@@ -399,8 +483,49 @@ static struct db_stmt *prepare(struct db *db, const char *sql)
 }
 
 /* Binds; a format that does not fit the statement marks it broken (see broken()). */
+/* bind_args for PostgreSQL, whose values cannot fail to bind. */
+static void bind_pg(struct db_stmt *st, const char *fmt, va_list ap)
+{
+	int i = 1, params = pg_param_count(st->pg);
+	for (const char *f = fmt; f && *f; f++, i++) {
+		if (i > params) {
+			(void)va_arg(ap, void *); /* counted, and refused, below */
+			continue;
+		}
+		switch (*f) {
+		case 's':
+			pg_bind_text(st->pg, i, va_arg(ap, const char *));
+			break;
+		case 'i':
+			pg_bind_int64(st->pg, i, va_arg(ap, int));
+			break;
+		case 'I':
+			pg_bind_int64(st->pg, i, va_arg(ap, int64_t));
+			break;
+		case 'd':
+			pg_bind_double(st->pg, i, va_arg(ap, double));
+			break;
+		case 'n':
+			pg_bind_null(st->pg, i);
+			break;
+		default:
+			log_error("db: bad bind format '%c' in \"%s\"", *f, fmt);
+			st->broken = st->db->failed = true;
+			return;
+		}
+	}
+	if (params != i - 1) {
+		log_error("db: %d values bound, statement takes %d\n%s", i - 1, params, st->sql);
+		st->broken = st->db->failed = true;
+	}
+}
+
 static void bind_args(struct db_stmt *st, const char *fmt, va_list ap)
 {
+	if (st->pg) {
+		bind_pg(st, fmt, ap);
+		return;
+	}
 	int i = 1;
 	for (const char *f = fmt; f && *f; f++, i++) {
 		int rc;
@@ -444,6 +569,11 @@ static void bind_args(struct db_stmt *st, const char *fmt, va_list ap)
 /* Readies a cached statement for new values; false for the stand-in of one that did not prepare. */
 static bool rearm(struct db_stmt *st)
 {
+	if (st->pg) {
+		pg_clear(st->pg);
+		st->active = st->broken = false;
+		return true;
+	}
 	if (st->stmt == NULL)
 		return false;
 	sqlite3_reset(st->stmt);
@@ -455,7 +585,7 @@ static bool rearm(struct db_stmt *st)
 
 static struct db_stmt *vquery(struct db *db, const char *sql, const char *fmt, va_list ap)
 {
-	struct db_stmt *st = prepare(target(db), sql);
+	struct db_stmt *st = prepare(target(db), sql, fmt);
 	if (rearm(st))
 		bind_args(st, fmt, ap);
 	return st;
@@ -470,11 +600,37 @@ struct db_stmt *db_query(struct db *db, const char *sql, const char *fmt, ...)
 	return st;
 }
 
+/* db_query_named for PostgreSQL. */
+static void bind_named_pg(struct db_stmt *st, const struct db_named *vals, int n)
+{
+	int params = pg_param_count(st->pg);
+	for (int i = 1; i <= params; i++) {
+		const char *name = pg_param_name(st->pg, i);
+		const struct db_named *v = NULL;
+		for (int k = 0; name && k < n && v == NULL; k++)
+			if (strcmp(vals[k].name, name) == 0)
+				v = &vals[k];
+		if (v == NULL) {
+			log_error("db: parameter %s: no value\n%s", name ? name : "?", st->sql);
+			st->broken = st->db->failed = true;
+			return;
+		}
+		if (v->text)
+			pg_bind_text(st->pg, i, v->text);
+		else
+			pg_bind_int64(st->pg, i, v->integer);
+	}
+}
+
 struct db_stmt *db_query_named(struct db *db, const char *sql, const struct db_named *vals, int n)
 {
-	struct db_stmt *st = prepare(target(db), sql);
+	struct db_stmt *st = prepare(target(db), sql, NULL);
 	if (!rearm(st))
 		return st;
+	if (st->pg) {
+		bind_named_pg(st, vals, n);
+		return st;
+	}
 	int params = sqlite3_bind_parameter_count(st->stmt);
 	for (int i = 1; i <= params; i++) {
 		const char *name = sqlite3_bind_parameter_name(st->stmt, i);
@@ -510,6 +666,18 @@ bool db_next(struct db_stmt *st)
 {
 	if (st->broken || !owned(st))
 		return false;
+	if (st->pg) {
+		if (!st->active) {
+			st->active = true;
+			if (pg_execute(st->pg) != DB_OK)
+				fail(st->db, "step");
+		}
+		if (pg_row(st->pg))
+			return true;
+		pg_clear(st->pg);
+		st->active = false;
+		return false;
+	}
 	st->active = true;
 	int rc = sqlite3_step(st->stmt);
 	if (rc == SQLITE_ROW)
@@ -524,37 +692,41 @@ bool db_next(struct db_stmt *st)
 void db_done(struct db_stmt *st)
 {
 	if (st->active)
-		sqlite3_reset(st->stmt);
+		stmt_reset(st);
 	st->active = false;
 }
 
 int db_col_int(struct db_stmt *st, int col)
 {
-	return sqlite3_column_int(st->stmt, col);
+	return st->pg ? (int)pg_col_int64(st->pg, col) : sqlite3_column_int(st->stmt, col);
 }
 
 int64_t db_col_int64(struct db_stmt *st, int col)
 {
-	return sqlite3_column_int64(st->stmt, col);
+	return st->pg ? pg_col_int64(st->pg, col) : sqlite3_column_int64(st->stmt, col);
 }
 
 double db_col_double(struct db_stmt *st, int col)
 {
-	return sqlite3_column_double(st->stmt, col);
+	return st->pg ? pg_col_double(st->pg, col) : sqlite3_column_double(st->stmt, col);
 }
 
 bool db_col_null(struct db_stmt *st, int col)
 {
-	return sqlite3_column_type(st->stmt, col) == SQLITE_NULL;
+	return st->pg ? pg_col_null(st->pg, col) : sqlite3_column_type(st->stmt, col) == SQLITE_NULL;
 }
 
 const char *db_col_text(struct db_stmt *st, int col)
 {
-	return (const char *)sqlite3_column_text(st->stmt, col);
+	return st->pg ? pg_col_text(st->pg, col) : (const char *)sqlite3_column_text(st->stmt, col);
 }
 
 const void *db_col_blob(struct db_stmt *st, int col, int *len)
 {
+	if (st->pg) {
+		*len = pg_col_bytes(st->pg, col);
+		return pg_col_text(st->pg, col);
+	}
 	const void *p = sqlite3_column_blob(st->stmt, col);
 	*len = sqlite3_column_bytes(st->stmt, col);
 	return p;
@@ -581,8 +753,10 @@ static enum db_rc classify(struct db *db, int rc)
 
 enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...)
 {
-	/* A write outside a transaction is a transaction of its own, through the writer. */
-	bool own = !db->holding && db->writer != db && !sqlite3_stmt_readonly(prepare(db, sql)->stmt);
+	/* A write outside a transaction is a transaction of its own, through the writer; on PostgreSQL
+	 * always, so that every write holds the write lock (db_begin). */
+	bool own = !db->holding &&
+		   (db->pg ? !pg_sql_readonly(sql) : db->writer != db && !sqlite3_stmt_readonly(prepare(db, sql, fmt)->stmt));
 	if (own) {
 		enum db_rc rc = db_begin(db);
 		if (rc != DB_OK)
@@ -593,10 +767,21 @@ enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...)
 	va_start(ap, fmt);
 	struct db_stmt *st = vquery(db, sql, fmt, ap);
 	va_end(ap);
-	enum db_rc rc = st->broken ? DB_ERROR : classify(t, sqlite3_step(st->stmt));
-	sqlite3_reset(st->stmt);
-	db->last_id = sqlite3_last_insert_rowid(t->h);
-	db->changes = sqlite3_changes(t->h);
+	enum db_rc rc;
+	if (st->broken) {
+		rc = DB_ERROR;
+	} else if (t->pg) {
+		if ((rc = pg_execute(st->pg)) == DB_ERROR)
+			t->failed = true;
+		pg_clear(st->pg);
+		db->last_id = pg_last_id(t->pg);
+		db->changes = pg_changes(t->pg);
+	} else {
+		rc = classify(t, sqlite3_step(st->stmt));
+		sqlite3_reset(st->stmt);
+		db->last_id = sqlite3_last_insert_rowid(t->h);
+		db->changes = sqlite3_changes(t->h);
+	}
 	if (own) {
 		if (rc == DB_OK)
 			rc = db_commit(db);
@@ -621,17 +806,29 @@ int64_t db_int(struct db *db, int64_t fallback, const char *sql, const char *fmt
 
 int64_t db_last_id(struct db *db)
 {
-	return db->holding || db->writer == db ? sqlite3_last_insert_rowid(target(db)->h) : db->last_id;
+	if (!db->holding && db->writer != db)
+		return db->last_id;
+	struct db *t = target(db);
+	return t->pg ? pg_last_id(t->pg) : sqlite3_last_insert_rowid(t->h);
 }
 
 int db_changes(struct db *db)
 {
-	return db->holding || db->writer == db ? sqlite3_changes(target(db)->h) : db->changes;
+	if (!db->holding && db->writer != db)
+		return db->changes;
+	struct db *t = target(db);
+	return t->pg ? pg_changes(t->pg) : sqlite3_changes(t->h);
 }
 
 /* Runs one statement on the writer connection; failures are logged and classified. */
 static enum db_rc run(struct db *w, const char *sql)
 {
+	if (w->pg) {
+		enum db_rc rc = pg_run(w->pg, sql);
+		if (rc == DB_ERROR)
+			w->failed = true;
+		return rc;
+	}
 	return classify(w, sqlite3_exec(w->h, sql, NULL, NULL, NULL));
 }
 
@@ -664,13 +861,16 @@ enum db_rc db_begin(struct db *db)
 	held_writer = w;
 	db->holding = true;
 	enum db_rc rc = DB_OK;
-	if (!w->w.open) {
+	if (!w->w.open && w->pg) {
+		rc = pg_begin_write(w->pg);
+		w->w.open = rc == DB_OK;
+	} else if (!w->w.open) {
 		give_way(w);
 		rc = run(w, "BEGIN IMMEDIATE");
 		show_waiting(w, false);
 		w->w.open = rc == DB_OK;
 	}
-	if (rc == DB_OK && (rc = run(w, "SAVEPOINT member")) != DB_OK && sqlite3_get_autocommit(w->h))
+	if (rc == DB_OK && (rc = run(w, "SAVEPOINT member")) != DB_OK && !in_transaction(w))
 		w->w.open = false;
 	if (rc != DB_OK)
 		db_rollback(db);
@@ -685,21 +885,22 @@ static enum db_rc finish(struct db *db, bool keep)
 	enum db_rc rc = DB_OK;
 	if (keep && (rc = run(w, "RELEASE member")) != DB_OK)
 		keep = false;
-	if (!keep && !sqlite3_get_autocommit(w->h)) {
-		sqlite3_exec(w->h, "ROLLBACK TO member", NULL, NULL, NULL);
-		sqlite3_exec(w->h, "RELEASE member", NULL, NULL, NULL);
+	if (!keep && in_transaction(w)) {
+		quietly(w, "ROLLBACK TO member");
+		quietly(w, "RELEASE member");
 	}
 	for (int i = 0; w != db && i < STMT_SLOTS; i++)
 		if (w->slots[i].active) {
-			sqlite3_reset(w->slots[i].stmt);
+			stmt_reset(&w->slots[i]);
 			w->slots[i].active = false;
 		}
 	if (w != db && w->failed) {
 		db->failed = true;
 		w->failed = false;
 	}
-	/* SQLite ends the whole transaction on some errors (a full disk, an I/O error): the group is lost. */
-	bool lost = w->w.open && sqlite3_get_autocommit(w->h);
+	/* SQLite ends the whole transaction on some errors (a full disk, an I/O error), PostgreSQL when the
+	 * connection is lost: the group is lost. */
+	bool lost = w->w.open && !in_transaction(w);
 	struct member me = {0};
 	pthread_mutex_lock(&w->w.m);
 	if (keep) {
@@ -728,10 +929,10 @@ static enum db_rc finish(struct db *db, bool keep)
 	}
 	enum db_rc group_rc = DB_OK;
 	if (lost) {
-		log_error("sqlite: the transaction ended on an error; its group is lost");
+		log_error("db: the transaction ended on an error; its group is lost");
 		group_rc = DB_ERROR;
-	} else if (w->w.open && (group_rc = run(w, "COMMIT")) != DB_OK) {
-		sqlite3_exec(w->h, "ROLLBACK", NULL, NULL, NULL);
+	} else if (w->w.open && (group_rc = run(w, "COMMIT")) != DB_OK && in_transaction(w)) {
+		quietly(w, "ROLLBACK");
 	}
 	w->w.committed_us = monotonic_us();
 	if (group_rc != DB_OK)
@@ -764,15 +965,17 @@ void db_rollback(struct db *db)
 
 void db_snapshot_begin(struct db *db)
 {
-	if (db->writer == db || db->holding || !sqlite3_get_autocommit(db->h))
+	if (db->writer == db || db->holding || in_transaction(db))
 		return; /* reads as before, one statement at a time */
-	if (run(db, "BEGIN") != DB_OK)
+	if (db->pg) /* READ COMMITTED, PostgreSQL's default, would take a snapshot per statement */
+		pg_begin_snapshot(db->pg);
+	else if (run(db, "BEGIN") != DB_OK)
 		log_error("sqlite: cannot begin a read transaction: %s", sqlite3_errmsg(db->h));
 }
 
 void db_snapshot_end(struct db *db)
 {
-	if (db->writer == db || sqlite3_get_autocommit(db->h))
+	if (db->writer == db || !in_transaction(db))
 		return;
 	for (int i = 0; i < STMT_SLOTS; i++)
 		if (db->slots[i].active)
@@ -786,13 +989,13 @@ bool db_request_end(struct db *db)
 		if (db->slots[i].active)
 			db_done(&db->slots[i]);
 	if (db->holding) {
-		log_error("sqlite: a request left a transaction open; rolled back");
+		log_error("db: a request left a transaction open; rolled back");
 		db_rollback(db);
 		db->failed = true;
 	}
-	if (!sqlite3_get_autocommit(db->h)) {
-		log_error("sqlite: a request left a transaction open on its own connection; rolled back");
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	if (in_transaction(db)) {
+		log_error("db: a request left a transaction open on its own connection; rolled back");
+		quietly(db, "ROLLBACK");
 		db->failed = true;
 	}
 	bool failed = db->failed || misused;
@@ -807,6 +1010,8 @@ void db_fail(struct db *db)
 
 void db_cache_kib(struct db *db, int kib)
 {
+	if (db->pg)
+		return; /* the server's shared buffers serve every connection */
 	char pragma[48];
 	snprintf(pragma, sizeof pragma, "PRAGMA cache_size=-%d", kib);
 	db_exec_script(db, pragma);
@@ -814,12 +1019,19 @@ void db_cache_kib(struct db *db, int kib)
 
 int db_bulk_load(struct db *db, bool on)
 {
+	if (db->pg)
+		return db_exec_script(db, on ? "SET synchronous_commit = off" : "SET synchronous_commit = on");
 	return db_exec_script(db, on ? "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;"
 				     : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-2000;");
 }
 
 int db_exec_script(struct db *db, const char *sql)
 {
+	if (db->pg) {
+		int rc = pg_run(db->pg, sql) == DB_OK ? 0 : -1;
+		pg_schema_changed(db->pg);
+		return rc;
+	}
 	char *err = NULL;
 	if (sqlite3_exec(db->h, sql, NULL, NULL, &err) != SQLITE_OK) {
 		log_error("sqlite: %s", err ? err : sqlite3_errmsg(db->h));
@@ -831,6 +1043,8 @@ int db_exec_script(struct db *db, const char *sql)
 
 static int user_version(struct db *db)
 {
+	if (db->pg)
+		return pg_schema_version(db->pg);
 	sqlite3_stmt *st;
 	int v = -1;
 	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
@@ -848,6 +1062,8 @@ bool db_is_current(struct db *db)
 
 int db_migrate(struct db *db)
 {
+	if (db->pg)
+		return pg_migrate(db->pg, pg_compat_sql, pg_migrations, migrations_count);
 	int have = user_version(db);
 	for (int i = 0; i < migrations_count; i++) {
 		const struct migration *m = &migrations[i];
@@ -867,8 +1083,35 @@ int db_migrate(struct db *db)
 	return 0;
 }
 
+bool db_hold_duty(struct db *db, const char *path)
+{
+	if (db->pg)
+		return pg_hold_duty(db->pg);
+	if (db->duty_fd >= 0)
+		return true;
+	char *lock_path = xasprintf("%s-lock", path);
+	int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		log_error("cannot open %s: %s", lock_path, strerror(errno));
+	else
+		fchmod(fd, 0600); /* whatever the umask, the other processes open it too */
+	free(lock_path);
+	if (fd < 0)
+		return false;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		return false;
+	}
+	db->duty_fd = fd;
+	return true;
+}
+
 int db_backup(struct db *db, const char *path)
 {
+	if (db->pg) {
+		log_error("backup: a PostgreSQL database is backed up with its own tools (README: PostgreSQL)");
+		return -1;
+	}
 	sqlite3 *dst;
 	if (private_database(path, true) != 0)
 		return -1;

@@ -125,8 +125,9 @@ static const struct {
 	{"O1.1", 2, 4}, {"O1.2", 20, 40}, {"O1.4", 900, 1500}, {"O1.5", 45, 60}, {"O5.1", 8, 12},
 	{"O5.2", 60, 100}, {"O5.3", 78, 85}, {"O5.5", 150, 400}, {"O5.6", 3, 8}, {"O5.7", 70, 80},
 };
-static const char SQL_GOAL[] = "INSERT OR IGNORE INTO indicator_targets (indicator, kind, period, area, value, note,"
-			       " set_by, set_at) VALUES (?, ?, ?, 'greater-essex', ?, 'Demonstration figure', ?, ?)";
+static const char SQL_GOAL[] = "INSERT INTO indicator_targets (indicator, kind, period, area, value, note,"
+			       " set_by, set_at) VALUES (?, ?, ?, 'greater-essex', ?, 'Demonstration figure', ?, ?)"
+			       " ON CONFLICT DO NOTHING";
 
 static int demo_targets(struct db *db)
 {
@@ -196,7 +197,7 @@ static const int demo_pledge_days_ago[] = {400, 210, 150, 75, 12};
 static const char SQL_DEMO_PLACEMENTS[] = "SELECT count(*) FROM placements";
 static const char SQL_DEMO_REACH[] = "SELECT count(*) FROM campaign_reach";
 static const char SQL_DEMO_FEEDBACK[] =
-	"INSERT OR IGNORE INTO page_feedback (page, lang, given_on, helpful, count) VALUES (?, ?, ?, ?, ?)";
+	"INSERT INTO page_feedback (page, lang, given_on, helpful, count) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
 /* The local date days ago, "YYYY-MM-DD", in the arena. */
 static const char *days_ago(struct arena *a, int days)

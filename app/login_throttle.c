@@ -23,8 +23,11 @@ struct counter {
 static const char SQL_PURGE[] = "DELETE FROM login_throttle WHERE last_attempt_at < ? AND last_ok_at < ?";
 static const char SQL_GET[] = "SELECT failures, window_start, last_attempt_at, last_ok_at, alerted FROM login_throttle"
 			      " WHERE account = ? AND client = ?";
-static const char SQL_PUT[] = "INSERT OR REPLACE INTO login_throttle (account, client, failures, window_start,"
-			      " last_attempt_at, last_ok_at, alerted) VALUES (?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_PUT[] = "INSERT INTO login_throttle (account, client, failures, window_start,"
+			      " last_attempt_at, last_ok_at, alerted) VALUES (?, ?, ?, ?, ?, ?, ?)"
+			      " ON CONFLICT (account, client) DO UPDATE SET failures = excluded.failures,"
+			      " window_start = excluded.window_start, last_attempt_at = excluded.last_attempt_at,"
+			      " last_ok_at = excluded.last_ok_at, alerted = excluded.alerted";
 static const char SQL_PASSED_ADDRESS[] = "UPDATE login_throttle SET failures = 0, window_start = 0, last_ok_at = ?"
 					 " WHERE account = ? AND client = ?";
 static const char SQL_PASSED_ACCOUNT[] = "UPDATE login_throttle SET failures = max(failures - 1, 0)"

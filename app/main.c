@@ -53,7 +53,9 @@ static struct db *open_current(const char *path)
 	if (db == NULL)
 		return NULL;
 	if (!db_is_current(db)) {
-		fprintf(stderr, "lantern: %s is not initialised or needs migrating: run lantern --db %s init\n", path, path);
+		char *shown = db_shown_name(path);
+		fprintf(stderr, "lantern: %s is not initialised or needs migrating: run lantern --db %s init\n", shown, shown);
+		free(shown);
 		db_close(db);
 		return NULL;
 	}

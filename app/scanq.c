@@ -49,7 +49,7 @@ static const char SQL_SCAN_NEW[] = "INSERT INTO scans (placement_id, scanned_at)
 /* The daily totals indicator O5.5 reads (migration 008), and the version its cached figures follow. */
 static const char SQL_DAILY_ADD[] =
 	"INSERT INTO scan_daily (area, day, n) SELECT area, date(?2, 'unixepoch', 'localtime'), ?3"
-	" FROM placements WHERE id = ?1 ON CONFLICT (area, day) DO UPDATE SET n = n + excluded.n";
+	" FROM placements WHERE id = ?1 ON CONFLICT (area, day) DO UPDATE SET n = scan_daily.n + excluded.n";
 static const char SQL_VERSION_BUMP[] = "UPDATE data_versions SET version = version + 1 WHERE source = 'campaigns'";
 
 /* Adds n scans of one placement on the local day of t to the daily totals. */

@@ -160,33 +160,9 @@ static void on_poke(int sig)
 	(void)sig;
 }
 
-/* Certificates, mail and lapsed reservations are the duty of one process at a time, whichever holds
- * an flock on DB-lock: two children reading the outbox together would each hand the same message to
- * the mail command. The kernel drops the lock when its holder dies, so a re-forked child (or the next
- * master's, while the last one's children finish) takes the duty over. Returns whether this process
- * has it. */
-static bool take_duty(const char *db_path, int *fd)
-{
-	if (*fd >= 0)
-		return true;
-	char *path = xasprintf("%s-lock", db_path);
-	int lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lock < 0)
-		log_error("cannot open %s: %s", path, strerror(errno));
-	else
-		fchmod(lock, 0600); /* whatever the umask, the other processes open it too */
-	free(path);
-	if (lock < 0)
-		return false;
-	if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
-		close(lock);
-		return false;
-	}
-	*fd = lock;
-	return true;
-}
-
-/* Background duties every few seconds, until shutdown, in one process (take_duty): issue the
+/* Background duties every few seconds, until shutdown, in one process of all (db_hold_duty: two
+ * reading the outbox together would each hand the same message to the mail command; the lock goes with
+ * its holder, so a re-forked child, the next master's or another host's takes the duty over): issue the
  * certificates of sessions just ended (queuing their e-mails), hand queued mail to the mail command,
  * open lapsed sector reservations to the waiting list, and keep the Board's first figures counted in
  * the cache the processes share. */
@@ -198,9 +174,8 @@ static void *mailer_main(void *arg)
 		return NULL;
 	db_share_writer(db, opts->writer);
 	struct arena *arena = arena_new();
-	int duty = -1;
 	while (!atomic_load(&stopping)) {
-		if (take_duty(opts->db_path, &duty)) {
+		if (db_hold_duty(db, opts->db_path)) {
 			certificates_issue_due(db, arena);
 			outbox_flush(db, opts->sendmail);
 			booking_release_due(db, arena);
@@ -211,8 +186,6 @@ static void *mailer_main(void *arg)
 		for (int i = 0; i < 50 && !atomic_load(&stopping); i++)
 			usleep(100 * 1000);
 	}
-	if (duty >= 0)
-		close(duty);
 	arena_free(arena);
 	db_close(db);
 	return NULL;
@@ -336,7 +309,9 @@ int server_run(const struct server_opts *opts)
 	if (check == NULL)
 		return 1;
 	if (!db_is_current(check)) {
-		log_error("the database %s needs migrating: run lantern --db %s init", opts->db_path, opts->db_path);
+		char *shown = db_shown_name(opts->db_path);
+		log_error("the database %s needs migrating: run lantern --db %s init", shown, shown);
+		free(shown);
 		db_close(check);
 		return 1;
 	}

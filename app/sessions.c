@@ -310,7 +310,8 @@ static const char SQL_SET[] =
 	" year_group = nullif(?, 0), pupils_expected = nullif(?, -1) WHERE id = ?";
 static const char SQL_CLEAR_TRAINERS[] = "DELETE FROM session_trainers WHERE session_id = ?";
 static const char SQL_SET_VENUE[] = "UPDATE sessions SET venue_id = ? WHERE id = ?";
-static const char SQL_ADD_TRAINER[] = "INSERT OR IGNORE INTO session_trainers (session_id, user_id) VALUES (?, ?)";
+static const char SQL_ADD_TRAINER[] = "INSERT INTO session_trainers (session_id, user_id) VALUES (?, ?)"
+					     " ON CONFLICT DO NOTHING";
 
 /* Optional text: NULL or blank means none. */
 static const char *opt_text(const char *s)

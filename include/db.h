@@ -1,9 +1,28 @@
-/* db.h — the only door to SQLite: open, migrate, cached prepared statements, transactions.
+/* db.h — the only door to the database: open, migrate, cached prepared statements, transactions.
+ *
+ * Two engines behind one API: SQLite (a file path, the default) and PostgreSQL (a connection URI,
+ * postgresql://... or postgres://..., given to libpq as it is: several hosts and
+ * target_session_attrs=read-write included). db_open picks the engine from the name.
  *
  * SQL lives as string literals in each feature's own file; db_query() prepares a literal once per
  * connection (cached by its address) and binds values from a format string:
  *   s text (NULL binds NULL)   i int   I int64_t   d double   n NULL (no argument)
- * Reads that fail mark the connection failed; the dispatcher turns that into a clean 500. */
+ * Reads that fail mark the connection failed; the dispatcher turns that into a clean 500.
+ *
+ * A statement is written once, in SQLite's dialect, for both engines. On PostgreSQL, db_pg.c numbers
+ * its parameters ($n for ?, ?NNN, :name), app/sql/pg/compat.sql defines the SQLite functions queries
+ * use (date(t, 'unixepoch', 'localtime'), scalar max and min, sum of a comparison, group_concat ...),
+ * and an INSERT returns its row's id for db_last_id. Keep to SQL both engines take: ON CONFLICT rather
+ * than INSERT OR IGNORE/REPLACE, every selected column grouped or aggregated. Where a statement truly
+ * differs, db_sql() picks its text for the engine, so the difference stays in one place.
+ *
+ * Guarantees are the same on both. SQLite's BEGIN IMMEDIATE lets one writer in at a time; on
+ * PostgreSQL db_begin takes one advisory lock that every writer, of every process and host, takes
+ * (pg_advisory_xact_lock), so check-then-write code (capacity, the waiting list, one live booking,
+ * imports) needs no locking of its own on either engine; a write outside a transaction takes it too.
+ * Group commit works as on SQLite (one COMMIT for the transactions that finish together), with
+ * synchronous_commit on. Snapshot reads are REPEATABLE READ READ ONLY; the background duty is held
+ * with a session advisory lock (db_hold_duty). */
 #ifndef LANTERN_DB_H
 #define LANTERN_DB_H
 
@@ -21,9 +40,17 @@ enum db_rc {
 };
 
 /* Opens (creating if asked) with WAL, synchronous=FULL, foreign keys and a busy handler (short sleeps
- * for up to 5 s while another process holds the lock).
+ * for up to 5 s while another process holds the lock). A PostgreSQL URI connects instead (the database
+ * must exist; create does not apply), with lock waits bounded at 5 s likewise.
  * Returns NULL and logs on failure. */
 struct db *db_open(const char *path, bool create);
+/* True when path names a PostgreSQL database (a postgresql:// or postgres:// URI). */
+bool db_is_postgres(const char *path);
+/* path for messages: a copy (caller frees) with any password in a URI hidden. */
+char *db_shown_name(const char *path);
+/* The SQL for db's engine: sqlite's, or pg's on PostgreSQL. Both are literals, each prepared and
+ * cached on its own, so a statement whose dialects differ is written once per engine, side by side. */
+const char *db_sql(const struct db *db, const char *sqlite, const char *pg);
 /* Sends db's writes (its transactions, and db_exec writes outside one) through writer, a connection
  * the process's threads share: writers then queue on a mutex instead of SQLite's sleeping busy
  * handler, and transactions that finish while others wait are committed together, with one sync
@@ -38,7 +65,8 @@ void db_take_turns(struct db *writer, const char *path);
 void db_checkpoint_apart(struct db *writer, const char *path);
 void db_close(struct db *db);
 
-/* Applies numbered migrations (user_version); returns 0 or -1. */
+/* Applies numbered migrations (user_version; on PostgreSQL app/sql/pg's, after compat.sql, with the
+ * version in table schema_version, each step under the write lock); returns 0 or -1. */
 int db_migrate(struct db *db);
 /* True when the schema is at the version this binary expects. */
 bool db_is_current(struct db *db);
@@ -97,7 +125,13 @@ bool db_request_end(struct db *db);
 /* Marks the connection failed (a handler saw an unexpected result). */
 void db_fail(struct db *db);
 
-/* Online, consistent copy to path using SQLite's backup API; 0 or -1. */
+/* True while db holds the background duty, taking it if nobody does: on SQLite an flock on the file
+ * path-lock, which the kernel drops when the process dies; on PostgreSQL a session advisory lock,
+ * dropped when the connection ends, so exactly one process of all hosts has it. */
+bool db_hold_duty(struct db *db, const char *path);
+
+/* Online, consistent copy to path using SQLite's backup API; 0 or -1 (on PostgreSQL always -1: its
+ * own tools back it up). */
 int db_backup(struct db *db, const char *path);
 
 /* Sets the connection's page cache to kib KiB (SQLite's default is 2,000): for a connection that

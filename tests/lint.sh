@@ -8,7 +8,10 @@ owner() { # pattern, the one file allowed to use it
 	hits=$(grep -ln "$1" app/*.c | grep -v "^$2$")
 	if [ -n "$hits" ]; then echo "lint: $1 used outside $2: $hits"; fail=1; fi
 }
+# The database module: SQLite's API in db.c, libpq's in db_pg.c (behind db.c alone).
 owner 'sqlite3_' app/db.c
+owner '\bPQ[a-zA-Z]*\s*(\|<libpq-fe.h>\|\bPG[a-z]*[A-Z][A-Za-z]*\b' app/db_pg.c
+hits=$(grep -ln '"db_pg.h"' app/*.c | grep -v '^app/db.c$\|^app/db_pg.c$'); [ -z "$hits" ] || { echo "lint: db_pg.h included outside db.c: $hits"; fail=1; }
 hits=$(grep -ln '#include <libxml' app/*.c | grep -v '^app/catalog.c$\|^app/adx.c$'); [ -z "$hits" ] || { echo "lint: libxml2 used outside catalog.c (reading) and adx.c (writing): $hits"; fail=1; }
 owner 'QRcode_' app/qr.c
 owner 'crypto_\|randombytes_\|sodium_' app/auth.c

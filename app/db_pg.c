@@ -1,0 +1,633 @@
+/* db_pg.c — the PostgreSQL engine behind db.h (db_pg.h): the only file that calls libpq. */
+#include "db_pg.h"
+
+#include <ctype.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sql_placeholders.h"
+#include "util.h"
+
+/* lantern's advisory locks, each a pair (0x6c616e74, "lant" in ASCII; what it guards). */
+#define LOCK_WRITE "1818324596, 1"
+#define LOCK_DUTY "1818324596, 2"
+
+enum {
+	/* Parameter types (pg_type.h, which the client headers do not carry). */
+	OID_UNKNOWN = 0,
+	OID_INT8 = 20,
+	OID_TEXT = 25,
+	OID_FLOAT8 = 701,
+	CONNECT_TIMEOUT_S = 5,
+};
+
+struct pg {
+	PGconn *conn;
+	int generation; /* counts connections made: a statement prepared on an older one prepares again */
+	int next_name;  /* statements are named s1, s2 ... on a connection */
+	int timeout_ms;
+	int64_t last_id;
+	int changes;
+	char *id_tables; /* ",t1,t2,": the tables with an identity id, read when first needed */
+	int duty_generation; /* the connection that holds the duty lock, or 0 */
+};
+
+struct pg_stmt {
+	struct pg *c;
+	int generation;
+	char name[16];
+	char *sql; /* as sent: $n parameters, RETURNING id when returns_id */
+	int count;
+	char **names;
+	Oid *types;
+	const char **values; /* count: what is sent, pointing into nums or owned (NULL: SQL NULL) */
+	char (*nums)[32];
+	char **owned;
+	bool readonly;
+	bool returns_id; /* RETURNING id was added for pg_last_id: its rows are not the caller's */
+	PGresult *res;
+	int row, rows;
+};
+
+bool pg_is_conninfo(const char *s)
+{
+	return strncmp(s, "postgresql://", 13) == 0 || strncmp(s, "postgres://", 11) == 0;
+}
+
+char *pg_redacted(const char *conninfo)
+{
+	struct buf b = {0};
+	const char *s = conninfo, *hosts = strstr(s, "://");
+	if (hosts) {
+		hosts += 3;
+		size_t authority = strcspn(hosts, "/?");
+		const char *at = memchr(hosts, '@', authority);
+		const char *colon = at ? memchr(hosts, ':', (size_t)(at - hosts)) : NULL;
+		if (colon) {
+			buf_append(&b, s, (size_t)(colon + 1 - s));
+			buf_puts(&b, "***");
+			s = at;
+		}
+	}
+	for (const char *p; (p = strstr(s, "password=")) != NULL; s = p + 9 + strcspn(p + 9, "&")) {
+		buf_append(&b, s, (size_t)(p + 9 - s));
+		buf_puts(&b, "***");
+	}
+	buf_puts(&b, s);
+	return buf_take(&b);
+}
+
+/* The first line of the server's message, cut before any quoted value (a value may be personal
+ * data), with its SQLSTATE. */
+static void log_failure(const char *what, const PGresult *r, PGconn *conn)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (msg == NULL)
+		msg = PQerrorMessage(conn);
+	size_t len = strcspn(msg, "\n");
+	const char *value = strstr(msg, ": \"");
+	if (value && (size_t)(value - msg) < len)
+		len = (size_t)(value - msg);
+	log_error("postgresql: %s: %.*s (%s)", what, (int)len, msg, state ? state : "no SQLSTATE");
+}
+
+static enum db_rc classify(const PGresult *r)
+{
+	ExecStatusType s = PQresultStatus(r);
+	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
+		return DB_OK;
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	if (state == NULL)
+		return DB_ERROR;
+	if (strncmp(state, "23", 2) == 0)
+		return DB_CONSTRAINT;
+	/* lock_not_available (lock_timeout), serialization_failure, deadlock_detected */
+	if (strcmp(state, "55P03") == 0 || strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
+		return DB_BUSY;
+	return DB_ERROR;
+}
+
+/* Settings every connection has, whatever the server's defaults: the process's time zone (SQLite's
+ * 'localtime' is the process's, and the triggers' months must be the same), commits durable before
+ * they are acknowledged, and lock waits bounded like SQLite's busy timeout. */
+static int set_up(struct pg *c)
+{
+	char timeout[24];
+	snprintf(timeout, sizeof timeout, "%dms", c->timeout_ms);
+	const char *tz = getenv("TZ");
+	const char *values[] = {tz && *tz && *tz != ':' ? tz : NULL, timeout};
+	PGresult *r = PQexecParams(c->conn,
+				   "SELECT set_config('TimeZone', coalesce($1, current_setting('TimeZone')), false),"
+				   " set_config('synchronous_commit', 'on', false), set_config('lock_timeout', $2, false),"
+				   " set_config('client_min_messages', 'warning', false)",
+				   2, NULL, values, NULL, NULL, 0);
+	int rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : -1;
+	if (rc != 0)
+		log_failure("cannot set the session up", r, c->conn);
+	PQclear(r);
+	return rc;
+}
+
+struct pg *pg_connect(const char *conninfo, int timeout_ms)
+{
+	/* lantern's defaults first: what the connection string says overrides them. */
+	char seconds[16];
+	snprintf(seconds, sizeof seconds, "%d", CONNECT_TIMEOUT_S);
+	const char *keys[] = {"connect_timeout", "application_name", "client_encoding", "dbname", NULL};
+	const char *values[] = {seconds, "lantern", "UTF8", conninfo, NULL};
+	struct pg *c = xcalloc(1, sizeof *c);
+	c->timeout_ms = timeout_ms;
+	c->conn = PQconnectdbParams(keys, values, 1);
+	if (PQstatus(c->conn) != CONNECTION_OK || set_up(c) != 0) {
+		char *shown = pg_redacted(conninfo);
+		log_error("cannot connect to %s: %.*s", shown, (int)strcspn(PQerrorMessage(c->conn), "\n"),
+			  PQerrorMessage(c->conn));
+		free(shown);
+		pg_disconnect(c);
+		return NULL;
+	}
+	c->generation = 1;
+	return c;
+}
+
+void pg_disconnect(struct pg *c)
+{
+	if (c == NULL)
+		return;
+	PQfinish(c->conn);
+	free(c->id_tables);
+	free(c);
+}
+
+/* A lost connection is made again before the next statement (libpq tries every host of the string
+ * again, so a standby promoted since is found); what the old one had open is gone. */
+static bool connected(struct pg *c)
+{
+	if (PQstatus(c->conn) == CONNECTION_OK)
+		return true;
+	PQreset(c->conn);
+	if (PQstatus(c->conn) != CONNECTION_OK || set_up(c) != 0) {
+		log_failure("the connection is lost and cannot be made again", NULL, c->conn);
+		return false;
+	}
+	c->generation++;
+	free(c->id_tables);
+	c->id_tables = NULL;
+	log_info("postgresql: connected again");
+	return true;
+}
+
+enum db_rc pg_run(struct pg *c, const char *sql)
+{
+	if (!connected(c))
+		return DB_ERROR;
+	PGresult *r = PQexec(c->conn, sql);
+	enum db_rc rc = classify(r);
+	if (rc != DB_OK && rc != DB_CONSTRAINT)
+		log_failure("exec", r, c->conn);
+	/* COMMIT of a transaction that failed rolls it back, and says so only in its command tag. */
+	if (rc == DB_OK && strcmp(sql, "COMMIT") == 0 && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+		log_error("postgresql: COMMIT of a failed transaction rolled it back");
+		rc = DB_ERROR;
+	}
+	PQclear(r);
+	return rc;
+}
+
+void pg_schema_changed(struct pg *c)
+{
+	free(c->id_tables);
+	c->id_tables = NULL;
+}
+
+bool pg_in_transaction(struct pg *c)
+{
+	PGTransactionStatusType s = PQtransactionStatus(c->conn);
+	return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
+}
+
+static enum db_rc begin(struct pg *c, const char *sql)
+{
+	enum db_rc rc = pg_run(c, sql);
+	if (rc != DB_OK && pg_in_transaction(c))
+		pg_run(c, "ROLLBACK");
+	return rc;
+}
+
+enum db_rc pg_begin_write(struct pg *c)
+{
+	return begin(c, "BEGIN; SELECT pg_advisory_xact_lock(" LOCK_WRITE ")");
+}
+
+enum db_rc pg_begin_snapshot(struct pg *c)
+{
+	return begin(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+}
+
+bool pg_hold_duty(struct pg *c)
+{
+	if (!connected(c))
+		return false;
+	if (c->duty_generation == c->generation)
+		return true;
+	PGresult *r = PQexec(c->conn, "SELECT pg_try_advisory_lock(" LOCK_DUTY ")");
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0)
+		c->duty_generation = c->generation;
+	else if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		log_failure("duty lock", r, c->conn);
+	PQclear(r);
+	return c->duty_generation == c->generation;
+}
+
+int64_t pg_last_id(struct pg *c)
+{
+	return c->last_id;
+}
+
+int pg_changes(struct pg *c)
+{
+	return c->changes;
+}
+
+static const char SQL_VERSION_TABLE[] =
+	"CREATE TABLE IF NOT EXISTS schema_version (version bigint NOT NULL);"
+	"INSERT INTO schema_version (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM schema_version)";
+
+int pg_schema_version(struct pg *c)
+{
+	if (!connected(c))
+		return -1;
+	PGresult *r = PQexec(c->conn, "SELECT version FROM schema_version");
+	int v = -1;
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		v = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	else if (state && strcmp(state, "42P01") == 0) /* undefined_table: nothing migrated yet */
+		v = 0;
+	else
+		log_failure("schema version", r, c->conn);
+	PQclear(r);
+	return v;
+}
+
+/* Text sorts as on SQLite (by code point) only under the C collation: a database made with another
+ * lists names in another order. Said once, at migration. */
+static void check_collation(struct pg *c)
+{
+	PGresult *r = PQexec(c->conn, "SELECT datcollate FROM pg_database WHERE datname = current_database()");
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+		const char *coll = PQgetvalue(r, 0, 0);
+		if (strcmp(coll, "C") != 0 && strcmp(coll, "POSIX") != 0 && strncmp(coll, "C.", 2) != 0)
+			log_info("postgresql: the database sorts text by %s, not by code point as SQLite does: lists may "
+				 "come in another order (create it with LC_COLLATE 'C')",
+				 coll);
+	}
+	PQclear(r);
+}
+
+static int set_version(struct pg *c, int version)
+{
+	char v[16];
+	snprintf(v, sizeof v, "%d", version);
+	const char *values[] = {v};
+	PGresult *r = PQexecParams(c->conn, "UPDATE schema_version SET version = $1", 1, NULL, values, NULL, NULL, 0);
+	int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+	if (rc != 0)
+		log_failure("schema version", r, c->conn);
+	PQclear(r);
+	return rc;
+}
+
+int pg_migrate(struct pg *c, const char *compat, const struct migration *m, int n)
+{
+	if (pg_begin_write(c) != DB_OK)
+		return -1;
+	if (pg_run(c, compat) != DB_OK || pg_run(c, SQL_VERSION_TABLE) != DB_OK || pg_run(c, "COMMIT") != DB_OK) {
+		pg_run(c, "ROLLBACK");
+		log_error("postgresql: cannot define the SQLite functions or the schema version");
+		return -1;
+	}
+	check_collation(c);
+	for (int i = 0; i < n; i++) {
+		/* The version is read under the write lock, so hosts migrating at once apply each step once. */
+		if (pg_begin_write(c) != DB_OK)
+			return -1;
+		int have = pg_schema_version(c);
+		if (have >= m[i].version) {
+			pg_run(c, "COMMIT");
+			continue;
+		}
+		bool ok = have >= 0 && pg_run(c, m[i].sql) == DB_OK && set_version(c, m[i].version) == 0 &&
+			  pg_run(c, "COMMIT") == DB_OK;
+		if (!ok) {
+			if (pg_in_transaction(c))
+				pg_run(c, "ROLLBACK");
+			log_error("migration %03d_%s failed", m[i].version, m[i].name);
+			return -1;
+		}
+		log_info("applied migration %03d_%s", m[i].version, m[i].name);
+	}
+	pg_schema_changed(c);
+	return 0;
+}
+
+/* The first word of sql, upper-cased into out. */
+static void first_word(const char *sql, char out[16])
+{
+	while (isspace((unsigned char)*sql))
+		sql++;
+	size_t i = 0;
+	for (; i < 15 && isalpha((unsigned char)sql[i]); i++)
+		out[i] = (char)toupper((unsigned char)sql[i]);
+	out[i] = '\0';
+}
+
+static bool has_word(const char *sql, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = sql; (p = strcasestr(p, word)) != NULL; p += n)
+		if ((p == sql || !isalnum((unsigned char)p[-1])) && !isalnum((unsigned char)p[n]))
+			return true;
+	return false;
+}
+
+bool pg_sql_readonly(const char *sql)
+{
+	char w[16];
+	first_word(sql, w);
+	if (strcmp(w, "SELECT") == 0 || strcmp(w, "VALUES") == 0)
+		return true;
+	return strcmp(w, "WITH") == 0 && !has_word(sql, "INSERT") && !has_word(sql, "UPDATE") && !has_word(sql, "DELETE");
+}
+
+/* The tables whose id is an identity column: an INSERT into one returns its id (pg_last_id). */
+static const char *id_tables(struct pg *c)
+{
+	if (c->id_tables)
+		return c->id_tables;
+	PGresult *r = PQexec(c->conn, "SELECT ',' || coalesce(string_agg(t.relname, ','), '') || ',' FROM pg_attribute a"
+				      " JOIN pg_class t ON t.oid = a.attrelid WHERE a.attname = 'id' AND a.attidentity <> ''"
+				      " AND t.relnamespace = current_schema()::regnamespace");
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		c->id_tables = xstrdup(PQgetvalue(r, 0, 0));
+	else
+		log_failure("identity columns", r, c->conn);
+	PQclear(r);
+	return c->id_tables ? c->id_tables : ",";
+}
+
+/* True for an INSERT INTO a table with an identity id and no RETURNING of its own. */
+static bool wants_id(struct pg *c, const char *sql)
+{
+	char w[16];
+	first_word(sql, w);
+	if (strcmp(w, "INSERT") != 0 || has_word(sql, "RETURNING"))
+		return false;
+	const char *into = strcasestr(sql, "INTO");
+	if (into == NULL)
+		return false;
+	into += 4;
+	while (isspace((unsigned char)*into))
+		into++;
+	size_t len = 0;
+	while (isalnum((unsigned char)into[len]) || into[len] == '_')
+		len++;
+	if (len == 0 || len > 60)
+		return false;
+	char key[64];
+	snprintf(key, sizeof key, ",%.*s,", (int)len, into);
+	return strstr(id_tables(c), key) != NULL;
+}
+
+/* Prepares st->sql as st->name with st->types. A failed prepare inside a transaction would end it, so
+ * there it runs inside a savepoint. */
+static PGresult *prepare_once(struct pg_stmt *st)
+{
+	struct pg *c = st->c;
+	bool guard = pg_in_transaction(c);
+	if (guard)
+		PQclear(PQexec(c->conn, "SAVEPOINT lantern_prepare"));
+	PGresult *r = PQprepare(c->conn, st->name, st->sql, st->count, st->types);
+	if (guard) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			PQclear(PQexec(c->conn, "ROLLBACK TO SAVEPOINT lantern_prepare"));
+		PQclear(PQexec(c->conn, "RELEASE SAVEPOINT lantern_prepare"));
+	}
+	return r;
+}
+
+/* Prepares st on its connection. Integers are sent typed bigint and reals double, so arithmetic on
+ * them is done in 64 bits as SQLite does; text is left for the statement to type. Where that leaves a
+ * parameter with no type (? IS NULL) it is made text, and where a function wants another integer type
+ * (substr) every parameter is left to the statement. */
+static int prepare(struct pg_stmt *st)
+{
+	struct pg *c = st->c;
+	snprintf(st->name, sizeof st->name, "s%d", ++c->next_name);
+	bool typed = true;
+	for (int tries = 0; tries < st->count + 3; tries++) {
+		PGresult *r = prepare_once(st);
+		if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+			PQclear(r);
+			st->generation = c->generation;
+			return 0;
+		}
+		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+		const char *dollar = msg ? strchr(msg, '$') : NULL;
+		long n = dollar ? strtol(dollar + 1, NULL, 10) : 0;
+		if (state && strcmp(state, "42P18") == 0 && n >= 1 && n <= st->count && st->types[n - 1] != OID_TEXT) {
+			st->types[n - 1] = OID_TEXT; /* indeterminate_datatype */
+		} else if (state && typed && (strcmp(state, "42883") == 0 || strcmp(state, "42804") == 0)) {
+			typed = false; /* undefined_function, datatype_mismatch */
+			for (int i = 0; i < st->count; i++)
+				st->types[i] = OID_UNKNOWN;
+		} else {
+			log_failure("cannot prepare", r, c->conn);
+			PQclear(r);
+			return -1;
+		}
+		PQclear(r);
+	}
+	return -1;
+}
+
+struct pg_stmt *pg_prepare(struct pg *c, const char *sql, const char *fmt)
+{
+	struct sql_params p;
+	if (!connected(c))
+		return NULL;
+	if (sql_params_rewrite(sql, &p) != 0) {
+		log_error("postgresql: a parameter number beyond %d", SQL_PARAMS_MAX);
+		return NULL;
+	}
+	struct pg_stmt *st = xcalloc(1, sizeof *st);
+	st->c = c;
+	st->count = p.count;
+	st->names = p.names;
+	st->readonly = pg_sql_readonly(sql);
+	st->returns_id = wants_id(c, sql);
+	st->sql = st->returns_id ? xasprintf("%s RETURNING id", p.sql) : xstrdup(p.sql);
+	free(p.sql);
+	size_t n = st->count ? (size_t)st->count : 1;
+	st->types = xcalloc(n, sizeof *st->types);
+	st->values = xcalloc(n, sizeof *st->values);
+	st->nums = xcalloc(n, sizeof *st->nums);
+	st->owned = xcalloc(n, sizeof *st->owned);
+	for (int i = 0; fmt && fmt[i] && i < st->count; i++)
+		st->types[i] = fmt[i] == 'i' || fmt[i] == 'I' ? OID_INT8 : fmt[i] == 'd' ? OID_FLOAT8 : OID_UNKNOWN;
+	if (prepare(st) != 0) {
+		pg_stmt_free(st);
+		return NULL;
+	}
+	return st;
+}
+
+void pg_clear(struct pg_stmt *st)
+{
+	PQclear(st->res);
+	st->res = NULL;
+	st->row = -1;
+	st->rows = 0;
+	for (int i = 0; i < st->count; i++) {
+		free(st->owned[i]);
+		st->owned[i] = NULL;
+		st->values[i] = NULL;
+	}
+}
+
+void pg_stmt_free(struct pg_stmt *st)
+{
+	if (st == NULL)
+		return;
+	pg_clear(st);
+	struct sql_params p = {.sql = st->sql, .count = st->count, .names = st->names};
+	sql_params_free(&p);
+	free(st->types);
+	free(st->values);
+	free(st->nums);
+	free(st->owned);
+	free(st);
+}
+
+int pg_param_count(const struct pg_stmt *st)
+{
+	return st->count;
+}
+
+const char *pg_param_name(const struct pg_stmt *st, int i)
+{
+	return i >= 1 && i <= st->count ? st->names[i - 1] : NULL;
+}
+
+
+void pg_bind_text(struct pg_stmt *st, int i, const char *v)
+{
+	free(st->owned[i - 1]);
+	st->owned[i - 1] = v ? xstrdup(v) : NULL;
+	st->values[i - 1] = st->owned[i - 1];
+}
+
+void pg_bind_int64(struct pg_stmt *st, int i, int64_t v)
+{
+	snprintf(st->nums[i - 1], sizeof st->nums[i - 1], "%lld", (long long)v);
+	st->values[i - 1] = st->nums[i - 1];
+}
+
+void pg_bind_double(struct pg_stmt *st, int i, double v)
+{
+	snprintf(st->nums[i - 1], sizeof st->nums[i - 1], "%.17g", v);
+	st->values[i - 1] = st->nums[i - 1];
+}
+
+void pg_bind_null(struct pg_stmt *st, int i)
+{
+	st->values[i - 1] = NULL;
+}
+
+enum db_rc pg_execute(struct pg_stmt *st)
+{
+	struct pg *c = st->c;
+	PQclear(st->res);
+	st->res = NULL;
+	st->row = -1;
+	st->rows = 0;
+	/* A read outside a transaction may be sent again on a new connection (after a failover). */
+	bool retry = st->readonly && !pg_in_transaction(c);
+	for (int attempt = 0;; attempt++) {
+		if (!connected(c) || (st->generation != c->generation && prepare(st) != 0))
+			return DB_ERROR;
+		PGresult *r = PQexecPrepared(c->conn, st->name, st->count, st->values, NULL, NULL, 0);
+		enum db_rc rc = classify(r);
+		if (rc == DB_OK) {
+			const char *tuples = PQcmdTuples(r);
+			c->changes = *tuples ? (int)strtol(tuples, NULL, 10) : 0;
+			st->res = r;
+			st->rows = PQntuples(r);
+			if (st->returns_id) {
+				if (st->rows > 0)
+					c->last_id = strtoll(PQgetvalue(r, st->rows - 1, 0), NULL, 10);
+				st->rows = 0;
+			}
+			return DB_OK;
+		}
+		if (retry && attempt == 0 && PQstatus(c->conn) != CONNECTION_OK) {
+			PQclear(r);
+			continue;
+		}
+		if (rc != DB_CONSTRAINT)
+			log_failure("statement", r, c->conn);
+		PQclear(r);
+		return rc;
+	}
+}
+
+bool pg_row(struct pg_stmt *st)
+{
+	return st->res && ++st->row < st->rows;
+}
+
+const char *pg_col_text(struct pg_stmt *st, int col)
+{
+	if (st->row < 0 || st->row >= st->rows || col >= PQnfields(st->res) || PQgetisnull(st->res, st->row, col))
+		return NULL;
+	return PQgetvalue(st->res, st->row, col);
+}
+
+bool pg_col_null(struct pg_stmt *st, int col)
+{
+	return pg_col_text(st, col) == NULL;
+}
+
+int64_t pg_col_int64(struct pg_stmt *st, int col)
+{
+	const char *v = pg_col_text(st, col);
+	if (v == NULL || *v == 'f')
+		return 0;
+	if (*v == 't')
+		return 1;
+	char *end;
+	long long n = strtoll(v, &end, 10);
+	if (*end == '.' || *end == 'e' || *end == 'E')
+		return (int64_t)strtod(v, NULL); /* a real read as an integer: truncated, as SQLite does */
+	return n;
+}
+
+double pg_col_double(struct pg_stmt *st, int col)
+{
+	const char *v = pg_col_text(st, col);
+	if (v == NULL || *v == 'f')
+		return 0;
+	if (*v == 't')
+		return 1;
+	return strtod(v, NULL);
+}
+
+int pg_col_bytes(struct pg_stmt *st, int col)
+{
+	const char *v = pg_col_text(st, col);
+	return v ? PQgetlength(st->res, st->row, col) : 0;
+}

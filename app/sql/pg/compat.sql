@@ -1,0 +1,61 @@
+-- compat.sql: the few SQLite functions and operators lantern's queries use, defined in PostgreSQL so a
+-- query is written once for both engines (db.h). Applied by every `lantern init` before the numbered
+-- migrations, so each definition is idempotent (CREATE OR REPLACE, or made only when missing).
+--
+-- Times are integer seconds since the epoch; 'localtime' is the session's TimeZone, which db.c sets to
+-- the process's TZ (Europe/London), as SQLite's 'localtime' follows the process's.
+
+-- date(t, 'unixepoch'[, 'localtime']): the calendar day 'YYYY-MM-DD' of an epoch time.
+CREATE OR REPLACE FUNCTION date(t bigint, unit text, zone text DEFAULT 'utc') RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+	SELECT CASE WHEN unit <> 'unixepoch' THEN NULL
+		WHEN zone = 'localtime' THEN to_char(to_timestamp(t), 'YYYY-MM-DD')
+		ELSE to_char(to_timestamp(t) AT TIME ZONE 'UTC', 'YYYY-MM-DD') END
+$$;
+
+-- unixepoch(): now, in whole seconds.
+CREATE OR REPLACE FUNCTION unixepoch() RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT floor(extract(epoch FROM now()))::bigint $$;
+
+-- max(a, b) and min(a, b): SQLite's scalar forms (the one-argument aggregates are PostgreSQL's own).
+CREATE OR REPLACE FUNCTION max(a bigint, b bigint) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE greatest(a, b) END $$;
+CREATE OR REPLACE FUNCTION min(a bigint, b bigint) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE least(a, b) END $$;
+
+-- instr(haystack, needle): 1-based position, 0 when absent.
+CREATE OR REPLACE FUNCTION instr(haystack text, needle text) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT strpos(haystack, needle) $$;
+
+-- round(x, digits) for double precision (PostgreSQL has it for numeric only).
+CREATE OR REPLACE FUNCTION round(x double precision, digits integer) RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT round(x::numeric, digits)::double precision $$;
+
+-- A comparison is 0 or 1 in SQLite: sum(a >= 4) counts, quantity * (a AND b) keeps or drops.
+CREATE OR REPLACE FUNCTION lantern_sum_bool(acc bigint, v boolean) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT CASE WHEN v IS NULL THEN acc ELSE coalesce(acc, 0) + v::int END $$;
+CREATE OR REPLACE AGGREGATE sum(boolean) (SFUNC = lantern_sum_bool, STYPE = bigint);
+CREATE OR REPLACE FUNCTION lantern_times_bool(a bigint, b boolean) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT a * b::int $$;
+CREATE OR REPLACE FUNCTION lantern_plus_bool(a bigint, b boolean) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT a + b::int $$;
+DO $$ BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_operator WHERE oprname = '*' AND oprleft = 'bigint'::regtype
+		AND oprright = 'boolean'::regtype) THEN
+		CREATE OPERATOR * (LEFTARG = bigint, RIGHTARG = boolean, FUNCTION = lantern_times_bool);
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_operator WHERE oprname = '+' AND oprleft = 'bigint'::regtype
+		AND oprright = 'boolean'::regtype) THEN
+		CREATE OPERATOR + (LEFTARG = bigint, RIGHTARG = boolean, FUNCTION = lantern_plus_bool);
+	END IF;
+END $$;
+
+-- group_concat(x[, separator]): string_agg that skips NULLs, with SQLite's default separator ','.
+CREATE OR REPLACE FUNCTION lantern_concat_step(acc text, v text, sep text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT CASE WHEN v IS NULL THEN acc WHEN acc IS NULL THEN v ELSE acc || sep || v END
+$$;
+CREATE OR REPLACE FUNCTION lantern_concat_step(acc text, v text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT lantern_concat_step(acc, v, ',') $$;
+CREATE OR REPLACE AGGREGATE group_concat(text, text) (SFUNC = lantern_concat_step, STYPE = text);
+CREATE OR REPLACE AGGREGATE group_concat(text) (SFUNC = lantern_concat_step, STYPE = text);
