@@ -439,8 +439,9 @@ static int prepare(struct pg_stmt *st)
 		const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
 		const char *dollar = msg ? strchr(msg, '$') : NULL;
 		long n = dollar ? strtol(dollar + 1, NULL, 10) : 0;
-		if (state && strcmp(state, "42P18") == 0 && n >= 1 && n <= st->count && st->types[n - 1] != OID_TEXT) {
-			st->types[n - 1] = OID_TEXT; /* indeterminate_datatype */
+		bool untyped = state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0);
+		if (untyped && n >= 1 && n <= st->count && st->types[n - 1] != OID_TEXT) {
+			st->types[n - 1] = OID_TEXT; /* indeterminate_datatype, ambiguous_parameter */
 		} else if (state && typed && (strcmp(state, "42883") == 0 || strcmp(state, "42804") == 0)) {
 			typed = false; /* undefined_function, datatype_mismatch */
 			for (int i = 0; i < st->count; i++)

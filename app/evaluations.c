@@ -212,7 +212,7 @@ static const char SQL_TALLY[] =
 	" WHERE s.status = 'scheduled' AND s.school_urn IS NULL AND (?2 = '' OR s.course_id = ?2)"
 	" AND (?3 = '' OR s.area IN (SELECT descendant FROM area_tree WHERE ancestor = ?3))"
 	" AND s.ends_at >= ?4 AND s.ends_at < ?5 AND" DISCLOSURE_WINDOW_OVER("s", "?6")
-	" GROUP BY s.id" DISCLOSURE_LARGE_ENOUGH ")"
+	" GROUP BY s.id" DISCLOSURE_LARGE_ENOUGH ") evaluated"
 	" GROUP BY 1, 2 ORDER BY 2, max(ends) DESC LIMIT 200";
 
 int evaluations_tally(struct db *db, struct arena *a, const struct evaluation_scope *scope,

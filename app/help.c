@@ -235,7 +235,7 @@ int help_scan(const struct req *r, struct resp *o)
 
 static const char SQL_FEEDBACK_COUNT[] =
 	"INSERT INTO page_feedback (page, lang, given_on, helpful, count) VALUES (?, ?, ?, ?, 1)"
-	" ON CONFLICT (page, lang, given_on, helpful) DO UPDATE SET count = count + 1";
+	" ON CONFLICT (page, lang, given_on, helpful) DO UPDATE SET count = page_feedback.count + 1";
 
 int help_feedback(const struct req *r, struct resp *o)
 {

@@ -773,7 +773,7 @@ static const char SQL_DRILL_RUNS[] =
 	DISCLOSURE_RELEASED_ONLY(DISCLOSURE_RUN_CLOSED("u", ":now"), "count(r.id)", "sum(r.good_understanding)")
 	" FROM survey_runs u JOIN settings s ON s.urn = u.urn LEFT JOIN survey_responses r ON r.run_id = u.id"
 	" WHERE u.opened_at >= :fromt AND u.opened_at < :tot"
-	" AND s.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area) GROUP BY u.id ORDER BY u.opened_at LIMIT 500";
+	" AND s.area IN (SELECT descendant FROM area_tree WHERE ancestor = :area) GROUP BY u.id, s.urn ORDER BY u.opened_at LIMIT 500";
 static const char SQL_DRILL_PLACEMENTS[] =
 	"SELECT p.campaign_id, p.material_id, p.place, (SELECT name FROM areas WHERE id = p.area), p.placed_on, p.quantity,"
 	" (SELECT count(*) FROM scans c WHERE c.placement_id = p.id AND c.scanned_at >= :fromt AND c.scanned_at < :tot)"

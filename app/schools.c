@@ -64,7 +64,7 @@ const char *schools_phase_by_name(const char *text)
 static const char SQL_AREA_LEAF[] = "SELECT is_leaf FROM areas WHERE id = ?";
 static const char SQL_AREA_LEAVES[] = "SELECT group_concat(descendant, ', ') FROM (SELECT t.descendant FROM area_tree t"
 				      " JOIN areas a ON a.id = t.descendant WHERE t.ancestor = ? AND a.is_leaf = 1"
-				      " ORDER BY t.descendant)";
+				      " ORDER BY t.descendant) leaves";
 
 /* A value as people can read it back in a message: quoted, cut short, without control characters. */
 static const char *shown(struct arena *a, const char *s)
@@ -296,7 +296,7 @@ static const char SQL_LIST[] =
 	" LEFT JOIN deliveries d ON d.urn = s.urn AND d.course_id = ?1 AND d.delivered_on >= ?2 AND d.delivered_on < ?3"
 	" WHERE (?4 = '' OR s.area IN (SELECT descendant FROM area_tree WHERE ancestor = ?4))"
 	" AND (?5 = '' OR s.phase = ?5) AND (?6 = '' OR s.urn = ?6)"
-	" GROUP BY s.urn HAVING ?7 = '' OR (?7 = 'yes') = (count(d.id) > 0)"
+	" GROUP BY s.urn, a.id HAVING ?7 = '' OR (?7 = 'yes') = (count(d.id) > 0)"
 	" ORDER BY s.name, s.urn LIMIT ?8";
 
 enum { LIST_LIMIT = 2000 };

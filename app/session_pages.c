@@ -236,7 +236,7 @@ struct search {
 	" AND (?6 = 1 OR s.status = 'scheduled')"                                                               \
 	/* With places left for the viewer: held places count only for their sector (session_places_for). */ \
 	" AND (?7 = 0 OR s.capacity - s.booked > (CASE WHEN s.reserved_places > 0"                               \
-	"  AND coalesce(s.reserved_until > ?13, 1) AND s.reserved_sector IS NOT ?14"                              \
+	"  AND (s.reserved_until IS NULL OR s.reserved_until > ?13) AND s.reserved_sector IS DISTINCT FROM ?14"   \
 	"  THEN max(0, s.reserved_places - " SESSION_RESERVED_BOOKED ") ELSE 0 END))"                           \
 	" AND (?8 <> 1 OR s.school_urn IS NULL) AND (?8 <> 2 OR s.school_urn IS NOT NULL)"                       \
 	" AND (s.school_urn IS NULL OR ?9 = 1 OR s.school_urn = ?10)"

@@ -31,11 +31,11 @@ static const char SQL_TALLY[] =
 	"SELECT phase, sum(n), sum(a1), sum(a2), sum(a3), sum(a4), sum(r1), sum(r2), sum(r3), sum(r4), sum(good)"
 	" FROM (SELECT r.phase, count(*) AS n, sum(x.q1 >= 4) AS a1, sum(x.q2 >= 4) AS a2, sum(x.q3 >= 4) AS a3,"
 	" sum(x.q4 >= 4) AS a4, sum(x.s1 = ?6) AS r1, sum(x.s2 = ?7) AS r2, sum(x.s3 = ?8) AS r3, sum(x.s4 = ?9) AS r4,"
-	" sum(x.good_understanding) AS good" RELEASED_RUNS_IN_SCOPE ") GROUP BY phase";
+	" sum(x.good_understanding) AS good" RELEASED_RUNS_IN_SCOPE ") runs GROUP BY phase";
 /* The same runs, counting only good understanding: read from an index alone (012), for O1.5. */
 static const char SQL_TALLY_GOOD[] =
 	"SELECT phase, sum(n), 0, 0, 0, 0, 0, 0, 0, 0, sum(good)"
-	" FROM (SELECT r.phase, count(*) AS n, sum(x.good_understanding) AS good" RELEASED_RUNS_IN_SCOPE ") GROUP BY phase";
+	" FROM (SELECT r.phase, count(*) AS n, sum(x.good_understanding) AS good" RELEASED_RUNS_IN_SCOPE ") runs GROUP BY phase";
 
 static void tally(struct db *db, const char *sql, const struct survey_scope *scope, struct survey_tally out[SURVEY_PHASES])
 {

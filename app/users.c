@@ -17,7 +17,7 @@
 static const char SQL_EMAIL_TAKEN[] = "SELECT count(*) FROM users WHERE email = ? AND id <> ?";
 static const char SQL_ORG_EXISTS[] = "SELECT count(*) FROM organisations WHERE id = ?";
 static const char SQL_SCHOOL_EXISTS[] = "SELECT count(*) FROM settings WHERE urn = ?";
-static const char SQL_USER_GET[] = "SELECT email, name, role, coalesce(org_id, ''), coalesce(school_urn, ''), active"
+static const char SQL_USER_GET[] = "SELECT email, name, role, coalesce(CAST(org_id AS TEXT), ''), coalesce(school_urn, ''), active"
 				   " FROM users WHERE id = ?";
 static const char SQL_USER_NEW[] = "INSERT INTO users (email, name, role, org_id, school_urn, password_hash, active,"
 				   " created_at) VALUES (?, ?, ?, nullif(?, 0), ?, ?, ?, ?)";

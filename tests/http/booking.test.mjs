@@ -3,18 +3,17 @@
 // reserved places, notifications with iCalendar, the calendar feed and discretion.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStack, api, tokenFor, Client, waitUntil } from './lib.mjs';
+import { startStack, api, tokenFor, Client, waitUntil, sqlite, sqliteJson } from './lib.mjs';
 import { parseIcs } from './ics.mjs';
 
 let stack, admin;
-const sql = (q) => execFileSync('sqlite3', [stack.dbPath, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlite(stack.dbPath, q);
 // Every message queued for `email`, oldest first, attachments whole.
-const outbox = (email) => JSON.parse(execFileSync('sqlite3', ['-json', stack.dbPath, `SELECT subject, body,
-  attachment_name, attachment_type, attachment FROM outbox WHERE to_email = '${email}' ORDER BY id`], { encoding: 'utf8' }) || '[]');
+const outbox = (email) => sqliteJson(stack.dbPath, `SELECT subject, body,
+  attachment_name, attachment_type, attachment FROM outbox WHERE to_email = '${email}' ORDER BY id`);
 const iso = (d) => d.toISOString().slice(0, 16); // UTC, with Z added below
 const inDays = (days, hours = 10) => {
   const d = new Date(Date.now() + days * 86400e3);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, LANTERN, ROOT, addUser, startStack, tempDataDir } from './lib.mjs';
+import { Client, LANTERN, ROOT, addUser, sqlite, startStack, tempDataDir } from './lib.mjs';
 
 const PRODUCTION = path.join(ROOT, 'bin', 'lantern');
 const FAR = 4102444800; // 2100-01-01T00:00:00Z
@@ -14,7 +14,7 @@ const dir = tempDataDir();
 const clockFile = path.join(dir, 'now');
 fs.writeFileSync(clockFile, String(FAR));
 const bothClocks = { LANTERN_NOW: String(FAR), LANTERN_CLOCK_FILE: clockFile };
-const sql = (db, q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+const sql = (db, q) => sqlite(db, q);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 // `bin --db db user add` for email under env (throwing if it fails); the user's created_at.

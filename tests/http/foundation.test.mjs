@@ -2,11 +2,10 @@
 // route, API tokens, limits and error answers, accounts and organisations administration.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startStack, Client, api, tokenFor, loggedIn, addUser, SESSION_COOKIE } from './lib.mjs';
+import { startStack, Client, api, tokenFor, loggedIn, addUser, sqlite, SESSION_COOKIE } from './lib.mjs';
 
 let stack;
-const sql = (q) => execFileSync('sqlite3', [stack.dbPath, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlite(stack.dbPath, q);
 
 before(async () => {
   stack = await startStack();

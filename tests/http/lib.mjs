@@ -7,7 +7,9 @@
 //   const c = new Client(stack.base); await c.login('admin@lantern.example', 'lantern-demo');
 //
 // Environment: LANTERN_TEST_VERBOSE=1 echoes the stack's output;
-// LANTERN_KEEP_DATA=1 keeps the temporary data directories.
+// LANTERN_KEEP_DATA=1 keeps the temporary data directories;
+// LANTERN_TEST_DB=postgresql puts each stack's data in a fresh PostgreSQL database (postgres.mjs), and
+// stack.dbPath is then its URI: sqlite() reads either engine, so a test runs on both.
 
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
@@ -18,6 +20,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { createDatabase, dropDatabase, onPostgres, psql, psqlArgs } from './postgres.mjs';
+
+export { onPostgres };
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const LANTERN = process.env.LANTERN_BIN || path.join(ROOT, 'bin', 'lantern');
@@ -202,6 +208,16 @@ export async function startStack({
   throw lastError;
 }
 
+/** The PostgreSQL database of a stack: a new one, or, in a data directory a test gave (to start again
+ * on the same data), the one it had, named in DIR/postgres-uri. Dropped with the stack's data. */
+function stackDatabase(dataDir, given) {
+  const file = path.join(dataDir, 'postgres-uri');
+  if (given && fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const uri = createDatabase();
+  if (given) fs.writeFileSync(file, `${uri}\n`);
+  return uri;
+}
+
 /** Only a test build (bin/lantern-san) has a clock tests can set; bin/lantern ignores LANTERN_NOW and
  * LANTERN_CLOCK_FILE, so a test that moves the clock must not run on it. */
 export function assertTestClock() {
@@ -214,7 +230,7 @@ async function startOnce({ threads, limits, env, dataDir: given, extra, ca, base
   const port = await freePort();
   const dataDir = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-http-'));
   dataDirs.add(dataDir);
-  const dbPath = path.join(dataDir, 'lantern.db');
+  const dbPath = onPostgres ? stackDatabase(dataDir, given) : path.join(dataDir, 'lantern.db');
   const base = `${ca ? 'https' : 'http'}://127.0.0.1:${port}`;
   const args = ['--port', String(port), '--data', dataDir, '--threads', String(threads)];
   if (baseUrl) args.push('--base-url', baseUrl);
@@ -223,6 +239,7 @@ async function startOnce({ threads, limits, env, dataDir: given, extra, ca, base
       '--survey-rate', limits.surveyRate, '--survey-burst', String(limits.surveyBurst),
       '--scan-rate', limits.scanRate, '--scan-burst', String(limits.scanBurst));
   }
+  if (onPostgres) args.push('--db', dbPath);
   args.push(...extra);
   const child = spawn(RUNNER, args, {
     cwd: ROOT,
@@ -263,6 +280,7 @@ async function startOnce({ threads, limits, env, dataDir: given, extra, ca, base
     if (KEEP_DATA || given) return; // a given directory is its test's to remove (tempDataDir does at exit)
     fs.rmSync(dataDir, { recursive: true, force: true });
     dataDirs.delete(dataDir);
+    if (onPostgres) dropDatabase(dbPath);
   };
 
   let stopping = null;
@@ -710,16 +728,35 @@ export async function waitFor(what, check, ms = 45_000) {
   await waitUntil(check, what, ms);
 }
 
-/** Runs SQL against the stack's database with the sqlite3 shell; returns the trimmed output. */
+/** Runs SQL against the stack's database with the sqlite3 shell, or psql when dbPath is a PostgreSQL
+ * URI; returns the trimmed output, rows a line each with fields joined by |. SQL both engines take
+ * (app/sql/pg/compat.sql gives PostgreSQL SQLite's functions); a comparison reads 1 or 0 on SQLite but
+ * t or f on PostgreSQL. */
 export function sqlite(dbPath, query) {
+  if (isPostgres(dbPath)) return psql(dbPath, query);
   return execFileSync('sqlite3', [dbPath, query], { encoding: 'utf8' }).trim();
+}
+
+/** The rows of `query` as objects keyed by column name (the sqlite3 shell's -json, or json_agg). */
+export function sqliteJson(dbPath, query) {
+  const text = isPostgres(dbPath)
+    ? psql(dbPath, `SELECT coalesce(json_agg(q), '[]') FROM (${query}) q`)
+    : execFileSync('sqlite3', ['-json', dbPath, query], { encoding: 'utf8' });
+  return JSON.parse(text || '[]');
+}
+
+function isPostgres(dbPath) {
+  return /^postgres(ql)?:\/\//.test(dbPath);
 }
 
 /** The same as sqlite(), without blocking the event loop (for reads while requests are in flight). */
 export function sqliteAsync(dbPath, query) {
+  const [cmd, argv] = isPostgres(dbPath)
+    ? ['psql', psqlArgs(dbPath, query)]
+    : ['sqlite3', ['-readonly', dbPath, query]];
   return new Promise((resolve, reject) => {
-    execFile('sqlite3', ['-readonly', dbPath, query], { encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`sqlite3: ${stderr || err.message}`));
+    execFile(cmd, argv, { encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd}: ${stderr || err.message}`));
       else resolve(stdout.trim());
     });
   });

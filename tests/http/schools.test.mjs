@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { addUser, answerSurvey, api, Client, csrfFrom, loggedIn, startStack, tokenFor } from './lib.mjs';
+import { addUser, answerSurvey, api, Client, csrfFrom, loggedIn, sqlite, startStack, tokenFor } from './lib.mjs';
 
 const PASSWORD = 'lantern-test-password';
 const HEADER = 'urn,name,phase,area,y7,y8,y9,y10,y11,y12,y13';
@@ -15,9 +15,9 @@ const HEADER = 'urn,name,phase,area,y7,y8,y9,y10,y11,y12,y13';
 let stack;
 let n = 0;
 
-/** Runs SQL against the stack's database with the sqlite3 command-line shell. */
+/** Runs SQL against the stack's database (lib.mjs's sqlite: either engine). */
 function sql(query) {
-  return execFileSync('sqlite3', [stack.dbPath, query], { encoding: 'utf8' }).trim();
+  return sqlite(stack.dbPath, query);
 }
 
 const settingsCount = () => Number(sql('SELECT count(*) FROM settings'));

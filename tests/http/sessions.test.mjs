@@ -3,11 +3,10 @@
 // booked, school request → confirmed pupil session with the school notified, and cancelling.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startStack, api, tokenFor, addUser, loggedIn } from './lib.mjs';
+import { startStack, api, tokenFor, addUser, loggedIn, sqlite } from './lib.mjs';
 
 let stack, admin, trainer, otherTrainer, practitioner, school;
-const sql = (q) => execFileSync('sqlite3', [stack.dbPath, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlite(stack.dbPath, q);
 
 // Whole hours in UTC, days ahead: always in the future, never on a clock change's missing hour.
 const inDays = (days, hour = 10) => {
