@@ -27,7 +27,7 @@ UNIT_SAN_BIN := $(patsubst tests/unit/%.c,build/tests-san/%,$(UNIT_SRC))
 
 vpath %.c app build/gen
 
-.PHONY: all errors deps run check test-unit test-unit-san test-http test-browser lint clean bench fuzz fuzz-replay
+.PHONY: all errors deps run check test-unit test-unit-san test-http test-http-sqlite test-http-postgres test-browser lint clean bench fuzz fuzz-replay
 all: bin/lantern assets errors build/lantern.env
 
 include app/assets/assets.mk
@@ -136,8 +136,15 @@ test-unit-san: $(UNIT_SAN_BIN)
 	@set -e; for t in $(UNIT_SAN_BIN); do echo "== $$t (asan+ubsan)"; ASAN_OPTIONS=detect_leaks=1 $$t; done
 
 # Black-box tests through the real nginx and FastCGI server; the server runs under the sanitizers.
-test-http: all bin/lantern-san
-	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp LANTERN_BIN=$(CURDIR)/bin/lantern-san node --test --test-concurrency=1 tests/http/
+# Every file runs on both engines: SQLite, then PostgreSQL (one throwaway cluster: tests/http/postgres.mjs).
+HTTP_TEST_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp LANTERN_BIN=$(CURDIR)/bin/lantern-san
+test-http: test-http-sqlite test-http-postgres
+
+test-http-sqlite: all bin/lantern-san
+	$(HTTP_TEST_ENV) node --test --test-concurrency=1 tests/http/
+
+test-http-postgres: all bin/lantern-san
+	$(HTTP_TEST_ENV) node tests/http/postgres.mjs node --test --test-concurrency=1 tests/http/
 
 # The pages in chromium, served by the sanitizer build too (some pin its test clock).
 test-browser: all bin/lantern-san

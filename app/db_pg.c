@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sql_placeholders.h"
 #include "util.h"
@@ -133,11 +134,13 @@ static int set_up(struct pg *c)
 
 struct pg *pg_connect(const char *conninfo, int timeout_ms)
 {
-	/* lantern's defaults first: what the connection string says overrides them. */
-	char seconds[16];
+	/* lantern's defaults first: what the connection string says overrides them. The process id in the
+	 * application name says which process a server connection (pg_stat_activity) serves. */
+	char seconds[16], name[32];
 	snprintf(seconds, sizeof seconds, "%d", CONNECT_TIMEOUT_S);
+	snprintf(name, sizeof name, "lantern %ld", (long)getpid());
 	const char *keys[] = {"connect_timeout", "application_name", "client_encoding", "dbname", NULL};
-	const char *values[] = {seconds, "lantern", "UTF8", conninfo, NULL};
+	const char *values[] = {seconds, name, "UTF8", conninfo, NULL};
 	struct pg *c = xcalloc(1, sizeof *c);
 	c->timeout_ms = timeout_ms;
 	c->conn = PQconnectdbParams(keys, values, 1);

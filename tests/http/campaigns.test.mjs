@@ -12,9 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   api, assertSecurityHeaders, childPids, Client, csrfFrom, decodePdfQrAll, decodeQrSvgAll, loggedIn, ROOT,
-  runLantern, startStack, tokenFor,
+  onPostgres, runLantern, sqlite, startStack, tokenFor,
 } from './lib.mjs';
 import { londonDate } from './periods.mjs';
+import { psqlArgs, WRITE_LOCK } from './postgres.mjs';
 
 const CAMPAIGN = 'sixteen-days-2026';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -47,9 +48,9 @@ function pdfText(pdf) {
   }
 }
 
-/** Runs one query on a database file with the sqlite3 shell (read-only; WAL lets it read beside the app). */
+/** Runs one query on the stack's database (either engine: lib.mjs). */
 function sql(dbPath, query) {
-  return execFileSync('sqlite3', ['-readonly', dbPath, query], { encoding: 'utf8' }).trim();
+  return sqlite(dbPath, query);
 }
 
 async function waitFor(cond, ms, what) {
@@ -443,13 +444,17 @@ describe('campaigns through nginx', () => {
   });
 });
 
-/** Holds the database's write lock from a sqlite3 shell until release() (which resolves once it has let go). */
+/** Holds the database's write lock from a sqlite3 shell (on PostgreSQL, psql: the advisory lock every
+ * writer takes) until release() (which resolves once it has let go). */
 async function holdWriteLock(dbPath) {
-  const shell = spawn('sqlite3', [dbPath], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const shell = onPostgres
+    ? spawn('psql', psqlArgs(dbPath), { stdio: ['pipe', 'pipe', 'inherit'] })
+    : spawn('sqlite3', [dbPath], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   shell.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
   const exited = new Promise((resolve) => shell.on('exit', resolve));
-  shell.stdin.write(".timeout 10000\nBEGIN IMMEDIATE;\nSELECT 'held';\n");
+  shell.stdin.write(onPostgres ? `BEGIN;\nSELECT pg_advisory_xact_lock(${WRITE_LOCK});\nSELECT 'held';\n`
+    : ".timeout 10000\nBEGIN IMMEDIATE;\nSELECT 'held';\n");
   await waitFor(() => out.includes('held'), 15_000, 'the write lock');
   return { release: () => { shell.stdin.end('ROLLBACK;\n.quit\n'); return exited; } };
 }
@@ -460,17 +465,15 @@ describe('scans queued at shutdown', () => {
   test('a clean stop writes every scan still queued', async () => {
     const threads = 4;
     const stack = await startStack({ demo: true, threads });
-    const copy = path.join(tmpDir('lantern-db-'), 'copy.db');
+    let p, writtenAtExit;
     // Registered before stop(): runs when the stack has exited and before stop() removes its data.
     stack.exited.then(() => {
-      for (const ext of ['', '-wal']) {
-        if (fs.existsSync(stack.dbPath + ext)) fs.copyFileSync(stack.dbPath + ext, copy + ext);
-      }
+      if (p) writtenAtExit = sql(stack.dbPath, `SELECT count(*) FROM scans WHERE placement_id = ${p.id}`);
     });
     let lock;
     try {
       const lead = api(stack.base, await tokenFor(stack, 'campaign@lantern.example'));
-      const p = (await lead.post(`/api/v1/campaigns/${CAMPAIGN}/placements`, {
+      p = (await lead.post(`/api/v1/campaigns/${CAMPAIGN}/placements`, {
         material: 'poster', place: 'Shutdown test', area: 'rochford', quantity: 1, placed_on: '2026-11-20',
       })).json;
       const written = () => sql(stack.dbPath, `SELECT count(*) FROM scans WHERE placement_id = ${p.id}`);
@@ -493,12 +496,11 @@ describe('scans queued at shutdown', () => {
       await lock.release();
       lock = null;
       assert.equal(await stopped, 0, `clean exit\n${stack.output()}`);
-      assert.equal(sql(copy, `SELECT count(*) FROM scans WHERE placement_id = ${p.id}`), '300');
+      assert.equal(writtenAtExit, '300');
       assert.doesNotMatch(stack.output(), /could not be written/);
     } finally {
       await lock?.release();
       await stack.stop();
-      fs.rmSync(path.dirname(copy), { recursive: true, force: true });
     }
   });
 });

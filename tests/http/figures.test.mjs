@@ -7,6 +7,8 @@ import { startStack, api, tokenFor, sqlite, addUser, loggedIn } from './lib.mjs'
 import { londonTimeText } from './periods.mjs';
 
 const FY = 'FY2025-26';
+// SQLite's quote(), which says NULL apart from text, in SQL both engines take.
+const quoted = (col) => `coalesce('''' || replace(${col}, '''', '''''') || '''', 'NULL')`;
 let stack, analyst;
 
 before(async () => {
@@ -41,8 +43,8 @@ test('each version of a figure is in the audit trail whole and exact; a correcti
   assert.equal(third.status, 200, JSON.stringify(third.json));
   assert.equal(third.json.note, null);
   // (The API answers with 15 significant digits; what is kept is the number sent.)
-  assert.equal(sqlite(stack.dbPath, `SELECT value = 0.30000000000000004 FROM external_figures WHERE indicator = 'O1.7'`), '1');
-  assert.equal(sqlite(stack.dbPath, `SELECT quote(note) FROM external_figures WHERE indicator = 'O1.7'`), 'NULL');
+  assert.equal(sqlite(stack.dbPath, `SELECT CAST(value = 0.30000000000000004 AS INTEGER) FROM external_figures WHERE indicator = 'O1.7'`), '1');
+  assert.equal(sqlite(stack.dbPath, `SELECT ${quoted('note')} FROM external_figures WHERE indicator = 'O1.7'`), 'NULL');
 
   const rows = audits(`O1.7/${FY}/essex`);
   assert.deepEqual(rows.map((r) => r.action), ['create', 'update', 'update']);
@@ -95,7 +97,7 @@ test('the web form keeps the note when it is left blank, removes it when asked, 
   const form = await web.get('/indicators/figures');
   const csrf = web.csrfFrom(form.text);
   const post = (fields) => web.postForm('/indicators/figures', { csrf, indicator: 'O1.6', period: FY, area: 'essex', source: 'Essex Police', ...fields });
-  const note = () => sqlite(stack.dbPath, "SELECT quote(note) FROM external_figures WHERE indicator = 'O1.6' AND area = 'essex'");
+  const note = () => sqlite(stack.dbPath, `SELECT ${quoted('note')} FROM external_figures WHERE indicator = 'O1.6' AND area = 'essex'`);
   assert.equal((await post({ value: '2500000', note: 'First count' })).status, 303);
   assert.equal((await post({ value: '2500001', note: '' })).status, 303);
   assert.equal(note(), "'First count'");

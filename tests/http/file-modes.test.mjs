@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { api, LANTERN, startStack, tempDataDir, tokenFor } from './lib.mjs';
+import { api, LANTERN, onPostgres, startStack, tempDataDir, tokenFor } from './lib.mjs';
+
+// The modes of SQLite's files: on PostgreSQL the data is the server's, in its own directory.
+const sqliteOnly = { skip: onPostgres && 'SQLite files only' };
 
 const stacks = [];
 after(async () => {
@@ -39,7 +42,7 @@ function assertPrivate(file) {
   assert.match(read.stderr, /Permission denied/);
 }
 
-test('database, WAL, SHM and backups are 0600 whatever the umask; user nobody cannot open them', async () => {
+test('database, WAL, SHM and backups are 0600 whatever the umask; user nobody cannot open them', sqliteOnly, async () => {
   const dataDir = tempDataDir();
   fs.chmodSync(dataDir, 0o755);
   const db = path.join(dataDir, 'lantern.db');
@@ -67,7 +70,7 @@ test('database, WAL, SHM and backups are 0600 whatever the umask; user nobody ca
   assertPrivate(copy);
 });
 
-test('a database left readable by an earlier version is made private when the app opens it', async () => {
+test('a database left readable by an earlier version is made private when the app opens it', sqliteOnly, async () => {
   const dataDir = tempDataDir();
   const db = path.join(dataDir, 'lantern.db');
   lanternUmask000(['--db', db, 'init']);

@@ -20,6 +20,11 @@ import { fileURLToPath } from 'node:url';
 /** True when the tests run on PostgreSQL (LANTERN_TEST_DB=postgresql). */
 export const onPostgres = process.env.LANTERN_TEST_DB === 'postgresql';
 
+/** The advisory locks of app/db_pg.c: LOCK_WRITE, which every writer takes, and LOCK_DUTY, which the
+ * process doing the background duties holds. */
+export const WRITE_LOCK = '1818324596, 1';
+export const DUTY_LOCK = '1818324596, 2';
+
 const PORT = 5432; // the socket's name only: the cluster has no TCP listener, so any number will do
 const USER = 'lantern';
 
@@ -91,10 +96,11 @@ export function startCluster() {
   };
 }
 
-/** psql's arguments to run `query` on `uri` and print the rows as the sqlite3 shell does: fields
- * joined by |, a row a line, nothing else. */
+/** psql's arguments to run `query` on `uri` (or, without one, what comes on its input) and print the
+ * rows as the sqlite3 shell does: fields joined by |, a row a line, nothing else. */
 export function psqlArgs(uri, query) {
-  return ['-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-d', uri, '-c', query];
+  const args = ['-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-d', uri];
+  return query === undefined ? args : [...args, '-c', query];
 }
 
 /** Runs SQL on `uri` with psql; returns what it prints (psqlArgs), trimmed. */

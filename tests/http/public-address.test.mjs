@@ -104,7 +104,7 @@ test('under a foreign Host, every link lantern makes carries the configured addr
   const upcoming = await session(admin, Date.now() + 10 * 86400e3);
   const booked = await forged('POST', `/api/v1/sessions/${upcoming}/bookings`, { token: practitioner, json: {} });
   assert.equal(booked.status, 201, booked.text);
-  const mail = sql(`SELECT body || char(10) || attachment FROM outbox WHERE to_email = 'practitioner@lantern.example'
+  const mail = sql(`SELECT body || '\n' || attachment FROM outbox WHERE to_email = 'practitioner@lantern.example'
     AND subject LIKE 'Booking confirmed%' ORDER BY id DESC LIMIT 1`);
   assert.ok(mail.includes(`${BASE}/sessions/${upcoming}`), `the e-mail links to the session:\n${mail}`);
   assert.ok(mail.includes(`${BASE}/bookings`), 'the e-mail links to the bookings page');
@@ -198,7 +198,7 @@ test('under a foreign Host, every link lantern makes carries the configured addr
     },
   });
   assert.equal(confirmed.status, 201, confirmed.text);
-  const schoolMail = sql(`SELECT body || char(10) || attachment FROM outbox WHERE to_email = 'school@lantern.example'
+  const schoolMail = sql(`SELECT body || '\n' || attachment FROM outbox WHERE to_email = 'school@lantern.example'
     AND subject LIKE 'Session confirmed%' ORDER BY id DESC LIMIT 1`);
   assert.ok(schoolMail.includes(`${BASE}/sessions/${confirmed.json.id}`), schoolMail);
 

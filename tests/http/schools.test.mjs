@@ -68,8 +68,8 @@ describe('settings from CSV on the command line', () => {
     assert.match(r.stdout, /3 settings, 3 added, 0 updated/);
     assert.equal(sql("SELECT name FROM settings WHERE urn = '200001'"), 'Oak Academy, Southend');
     assert.equal(sql("SELECT name FROM settings WHERE urn = '200002'"), 'The "New" School');
-    assert.equal(sql("SELECT y8 IS NULL, y9, y13 FROM settings WHERE urn = '200002'"), '1|152|85');
-    assert.equal(sql("SELECT name, phase, area, y7 IS NULL FROM settings WHERE urn = '200003'"),
+    assert.equal(sql("SELECT CAST(y8 IS NULL AS INTEGER), y9, y13 FROM settings WHERE urn = '200002'"), '1|152|85');
+    assert.equal(sql("SELECT name, phase, area, CAST(y7 IS NULL AS INTEGER) FROM settings WHERE urn = '200003'"),
       'Harbour College|fe-college|thurrock|1');
   });
 
@@ -252,7 +252,7 @@ describe('setting pages', () => {
     res = await admin.submit('/schools/399001/edit', { name: 'Willow Special School', phase: 'special', area: 'maldon',
       y7: '', y8: '14' });
     assert.equal(res.status, 303);
-    assert.equal(sql("SELECT name, y7 IS NULL, y8 FROM settings WHERE urn = '399001'"), 'Willow Special School|1|14');
+    assert.equal(sql("SELECT name, CAST(y7 IS NULL AS INTEGER), y8 FROM settings WHERE urn = '399001'"), 'Willow Special School|1|14');
     assert.equal((await admin.get('/schools/123456/edit')).status, 404);
     assert.equal(sql("SELECT count(*) FROM audit_log WHERE entity = 'setting' AND entity_id = '399001'"), '2');
   });
@@ -388,7 +388,7 @@ describe('deliveries and coverage', () => {
       { module: 'small-group', year_group: '10', delivered_on: '2025-11-01', pupils_reached: '8' });
     assert.equal(res.status, 303);
     assert.equal(res.headers.get('location'), '/schools/100001?done=delivery');
-    assert.equal(sql("SELECT pupils_reached, recorded_by IS NOT NULL FROM deliveries WHERE module_id = 'small-group'"), '8|1');
+    assert.equal(sql("SELECT pupils_reached, CAST(recorded_by IS NOT NULL AS INTEGER) FROM deliveries WHERE module_id = 'small-group'"), '8|1');
   });
 
   test('the settings list filters by area (with the areas below it), phase and delivering this year', async () => {

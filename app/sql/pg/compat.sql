@@ -13,9 +13,11 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 		ELSE to_char(to_timestamp(t) AT TIME ZONE 'UTC', 'YYYY-MM-DD') END
 $$;
 
--- unixepoch(): now, in whole seconds.
+-- unixepoch([time]): now, or a UTC time like '2026-04-01' or '2026-04-01 12:00:00', in whole seconds.
 CREATE OR REPLACE FUNCTION unixepoch() RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT floor(extract(epoch FROM now()))::bigint $$;
+CREATE OR REPLACE FUNCTION unixepoch(t text) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT floor(extract(epoch FROM t::timestamp AT TIME ZONE 'UTC'))::bigint $$;
 
 -- max(a, b) and min(a, b): SQLite's scalar forms (the one-argument aggregates are PostgreSQL's own).
 CREATE OR REPLACE FUNCTION max(a bigint, b bigint) RETURNS bigint
