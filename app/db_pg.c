@@ -382,12 +382,13 @@ static const char *id_tables(struct pg *c)
 	return c->id_tables ? c->id_tables : ",";
 }
 
-/* True for an INSERT INTO a table with an identity id and no RETURNING of its own. */
+/* True for an INSERT of VALUES into a table with an identity id, with no RETURNING of its own. (An
+ * INSERT ... SELECT may write a million rows: their ids are not fetched.) */
 static bool wants_id(struct pg *c, const char *sql)
 {
 	char w[16];
 	first_word(sql, w);
-	if (strcmp(w, "INSERT") != 0 || has_word(sql, "RETURNING"))
+	if (strcmp(w, "INSERT") != 0 || has_word(sql, "RETURNING") || has_word(sql, "SELECT"))
 		return false;
 	const char *into = strcasestr(sql, "INTO");
 	if (into == NULL)

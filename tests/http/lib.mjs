@@ -179,12 +179,14 @@ export function runLantern(dbPath, args, { input, env } = {}) {
  *   tls          { cert, key } files: serve HTTPS (base is then https://); fetch() does not trust the
  *                certificate, so talk to it with curl --cacert (its cert is its own CA)
  *   baseUrl      nginx/run --base-url: the public address in links (default: nginx/run's, the stack's own)
+ *   database     on PostgreSQL, another stack's dbPath: this one serves the same data, as a second
+ *                application host does (stop it before the stack that made the database)
  * Resolves { base, port, dataDir, dbPath, pid, stop(), cli(args, {input}), output(), appPid() }.
  */
 export async function startStack({
   threads = 4, loginRate = '100r/s', loginBurst = 1000, surveyRate = '1000r/s', surveyBurst = 10000,
   scanRate = '1000r/s', scanBurst = 10000, productionLimits = false, demo = false, env = {}, dataDir, args = [], tls,
-  baseUrl,
+  baseUrl, database,
 } = {}) {
   const limits = productionLimits ? null : { loginRate, loginBurst, surveyRate, surveyBurst, scanRate, scanBurst };
   assert.ok(fs.existsSync(LANTERN), `${LANTERN} is missing: run make`);
@@ -194,7 +196,7 @@ export async function startStack({
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const extra = tls ? [...args, '--tls-cert', tls.cert, '--tls-key', tls.key] : args;
-      const stack = await startOnce({ threads, limits, env, dataDir, extra, ca: tls?.cert, baseUrl });
+      const stack = await startOnce({ threads, limits, env, dataDir, extra, ca: tls?.cert, baseUrl, database });
       if (demo) {
         const r = await stack.cli(['demo']);
         assert.equal(r.code, 0, `lantern demo failed:\n${r.stderr}`);
@@ -226,11 +228,12 @@ export function assertTestClock() {
     `${LANTERN} is a production build, which ignores the test clock: run with LANTERN_BIN=bin/lantern-san`);
 }
 
-async function startOnce({ threads, limits, env, dataDir: given, extra, ca, baseUrl }) {
+async function startOnce({ threads, limits, env, dataDir: given, extra, ca, baseUrl, database }) {
+  assert.ok(!database || onPostgres, 'only a PostgreSQL database is shared by stacks');
   const port = await freePort();
   const dataDir = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-http-'));
   dataDirs.add(dataDir);
-  const dbPath = onPostgres ? stackDatabase(dataDir, given) : path.join(dataDir, 'lantern.db');
+  const dbPath = database ?? (onPostgres ? stackDatabase(dataDir, given) : path.join(dataDir, 'lantern.db'));
   const base = `${ca ? 'https' : 'http'}://127.0.0.1:${port}`;
   const args = ['--port', String(port), '--data', dataDir, '--threads', String(threads)];
   if (baseUrl) args.push('--base-url', baseUrl);
@@ -280,7 +283,7 @@ async function startOnce({ threads, limits, env, dataDir: given, extra, ca, base
     if (KEEP_DATA || given) return; // a given directory is its test's to remove (tempDataDir does at exit)
     fs.rmSync(dataDir, { recursive: true, force: true });
     dataDirs.delete(dataDir);
-    if (onPostgres) dropDatabase(dbPath);
+    if (onPostgres && !database) dropDatabase(dbPath);
   };
 
   let stopping = null;

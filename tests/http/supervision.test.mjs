@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { api, childPids, isAlive, loggedIn, onPostgres, sqlite, startStack, tempDataDir, tokenFor } from './lib.mjs';
-import { DUTY_LOCK } from './postgres.mjs';
+import { dutyHolderPid } from './postgres.mjs';
 import { checkWrites, prepareWrites, sleep, startWrites } from './writes.mjs';
 
 const KILLS = 5;
@@ -113,12 +113,7 @@ for (const processes of [1, 2]) test(`SIGKILL of a serving process of ${processe
 /** The pid holding the background duty (db_hold_duty): the flock on the database's lock file, from
  * /proc/locks, or on PostgreSQL the advisory lock, through its connection's application name. */
 function dutyHolder(dbPath) {
-  if (onPostgres) {
-    const name = sqlite(dbPath, `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-      WHERE l.locktype = 'advisory' AND l.granted AND (l.classid, l.objid) = (${DUTY_LOCK})
-      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
-    return name ? Number(name.match(/^lantern (\d+)$/)[1]) : undefined;
-  }
+  if (onPostgres) return dutyHolderPid(dbPath);
   const inode = fs.statSync(`${dbPath}-lock`).ino;
   const line = fs.readFileSync('/proc/locks', 'utf8').split('\n')
     .find((l) => / FLOCK /.test(l) && l.split(/\s+/)[5]?.endsWith(`:${inode}`));
