@@ -482,31 +482,40 @@ static struct db_stmt *prepare(struct db *db, const char *sql, const char *fmt)
 	return broken(db, "more distinct statements than STMT_SLOTS", sql);
 }
 
-/* Binds; a format that does not fit the statement marks it broken (see broken()). */
 /* bind_args for PostgreSQL, whose values cannot fail to bind. */
 static void bind_pg(struct db_stmt *st, const char *fmt, va_list ap)
 {
 	int i = 1, params = pg_param_count(st->pg);
 	for (const char *f = fmt; f && *f; f++, i++) {
-		if (i > params) {
-			(void)va_arg(ap, void *); /* counted, and refused, below */
-			continue;
-		}
+		bool fits = i <= params; /* the values beyond are taken, then refused below */
 		switch (*f) {
-		case 's':
-			pg_bind_text(st->pg, i, va_arg(ap, const char *));
+		case 's': {
+			const char *v = va_arg(ap, const char *);
+			if (fits)
+				pg_bind_text(st->pg, i, v);
 			break;
-		case 'i':
-			pg_bind_int64(st->pg, i, va_arg(ap, int));
+		}
+		case 'i': {
+			int v = va_arg(ap, int);
+			if (fits)
+				pg_bind_int64(st->pg, i, v);
 			break;
-		case 'I':
-			pg_bind_int64(st->pg, i, va_arg(ap, int64_t));
+		}
+		case 'I': {
+			int64_t v = va_arg(ap, int64_t);
+			if (fits)
+				pg_bind_int64(st->pg, i, v);
 			break;
-		case 'd':
-			pg_bind_double(st->pg, i, va_arg(ap, double));
+		}
+		case 'd': {
+			double v = va_arg(ap, double);
+			if (fits)
+				pg_bind_double(st->pg, i, v);
 			break;
+		}
 		case 'n':
-			pg_bind_null(st->pg, i);
+			if (fits)
+				pg_bind_null(st->pg, i);
 			break;
 		default:
 			log_error("db: bad bind format '%c' in \"%s\"", *f, fmt);
@@ -520,6 +529,7 @@ static void bind_pg(struct db_stmt *st, const char *fmt, va_list ap)
 	}
 }
 
+/* Binds; a format that does not fit the statement marks it broken (see broken()). */
 static void bind_args(struct db_stmt *st, const char *fmt, va_list ap)
 {
 	if (st->pg) {

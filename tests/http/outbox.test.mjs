@@ -12,7 +12,9 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-mail-'));
 const mailbox = path.join(dir, 'mailbox');
 const sendmail = path.join(dir, 'sendmail');
 fs.mkdirSync(mailbox);
-fs.writeFileSync(sendmail, `#!/bin/sh\n[ "$1" = "-t" ] && [ "$2" = "-i" ] || exit 64\ncat > "${mailbox}/$(date +%s%N).eml"\n`, { mode: 0o755 });
+// Each message is written aside and then moved in, so the test never reads one half written.
+fs.writeFileSync(sendmail, `#!/bin/sh\n[ "$1" = "-t" ] && [ "$2" = "-i" ] || exit 64\n` +
+  `cat > "${mailbox}/.part.$$" && mv "${mailbox}/.part.$$" "${mailbox}/$(date +%s%N).eml"\n`, { mode: 0o755 });
 
 let stack;
 before(async () => { stack = await startStack({ demo: true, env: { LANTERN_SENDMAIL: sendmail } }); });
@@ -34,7 +36,7 @@ test('a booking confirmation reaches the mail command with its calendar attachme
   assert.equal(s.status, 201);
   const p = api(stack.base, await tokenFor(stack, 'practitioner@lantern.example'));
   assert.equal((await p.post(`/api/v1/sessions/${s.json.id}/bookings`, {})).status, 201);
-  const files = await waitUntil(() => { const f = fs.readdirSync(mailbox); return f.length ? f : null; }, 'the message handed over');
+  const files = await waitUntil(() => { const f = fs.readdirSync(mailbox).filter((n) => n.endsWith('.eml')); return f.length ? f : null; }, 'the message handed over');
   assert.equal(files.length, 1, 'one message handed over');
   const msg = fs.readFileSync(path.join(mailbox, files[0]), 'utf8');
   assert.match(msg, /^To: practitioner@lantern\.example$/m);
