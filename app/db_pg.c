@@ -388,7 +388,7 @@ static bool wants_id(struct pg *c, const char *sql)
 {
 	char w[16];
 	first_word(sql, w);
-	if (strcmp(w, "INSERT") != 0 || has_word(sql, "RETURNING") || has_word(sql, "SELECT"))
+	if (strcmp(w, "INSERT") != 0 || has_word(sql, "RETURNING") || !has_word(sql, "VALUES"))
 		return false;
 	const char *into = strcasestr(sql, "INTO");
 	if (into == NULL)

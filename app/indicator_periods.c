@@ -37,12 +37,12 @@ static const char SQL_RECORD_DAYS[] =
 	"SELECT min(first), max(last) FROM ("
 	SPAN_OF("delivered_on", "deliveries WHERE delivered_on <= :today")
 	" UNION ALL" SPAN_OF("day", "scan_daily WHERE area = a.id AND day <= :today") " FROM areas a"
-	" UNION ALL" SPAN_OF("signed_on", "employer_pledges WHERE signed_on <= :today") ")";
+	" UNION ALL" SPAN_OF("signed_on", "employer_pledges WHERE signed_on <= :today") ") days";
 static const char SQL_RECORD_TIMES[] =
 	"SELECT min(first), max(last) FROM ("
 	SPAN_OF("ends_at", "sessions WHERE area = a.id AND status = 'scheduled' AND school_urn IS NULL AND ends_at <= :now")
 	" FROM areas a"
-	" UNION ALL" SPAN_OF("opened_at", "survey_runs WHERE opened_at <= :now") ")";
+	" UNION ALL" SPAN_OF("opened_at", "survey_runs WHERE opened_at <= :now") ") times";
 
 void indicator_record_span(struct db *db, int64_t now, struct indicator_span *span)
 {

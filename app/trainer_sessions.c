@@ -11,7 +11,7 @@
 /* People with a place not yet marked; for a pupil session, whether its head-count is missing. */
 #define TRAINER_UNMARKED                                                                                       \
 	"(CASE WHEN s.school_urn IS NULL THEN (SELECT count(*) FROM bookings b WHERE b.session_id = s.id"         \
-	" AND b.status = 'booked') ELSE s.pupils_present IS NULL END)"
+	" AND b.status = 'booked') WHEN s.pupils_present IS NULL THEN 1 ELSE 0 END)"
 #define TRAINER_FROM                                                                                           \
 	"SELECT " SESSION_COLUMNS ", " TRAINER_UNMARKED " FROM session_trainers t JOIN sessions s ON s.id = t.session_id" \
 	" WHERE t.user_id = ?1 AND s.status = 'scheduled'"

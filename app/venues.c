@@ -12,7 +12,7 @@
 
 #define VENUE_COLUMNS "id, name, address, postcode, access, area"
 static const char SQL_VENUE[] = "SELECT " VENUE_COLUMNS " FROM venues WHERE id = ?";
-static const char SQL_VENUES[] = "SELECT " VENUE_COLUMNS " FROM venues ORDER BY name COLLATE NOCASE, postcode LIMIT ?";
+static const char SQL_VENUES[] = "SELECT " VENUE_COLUMNS " FROM venues ORDER BY lower(name), postcode LIMIT ?";
 /* The same expressions as the venues_identity index (018_venues.sql), so the lookup uses it. */
 static const char SQL_FIND[] = "SELECT id FROM venues WHERE lower(trim(name)) = lower(trim(?1))"
 			       " AND upper(replace(postcode, ' ', '')) = upper(replace(?2, ' ', ''))";
