@@ -733,11 +733,15 @@ export async function waitFor(what, check, ms = 45_000) {
 
 /** Runs SQL against the stack's database with the sqlite3 shell, or psql when dbPath is a PostgreSQL
  * URI; returns the trimmed output, rows a line each with fields joined by |. SQL both engines take
- * (app/sql/pg/compat.sql gives PostgreSQL SQLite's functions); a comparison reads 1 or 0 on SQLite but
- * t or f on PostgreSQL. */
+ * (app/sql/pg/compat.sql gives PostgreSQL SQLite's functions). PostgreSQL's true and false (a field
+ * that is t or f) read 1 and 0, as SQLite prints a comparison. */
 export function sqlite(dbPath, query) {
-  if (isPostgres(dbPath)) return psql(dbPath, query);
+  if (isPostgres(dbPath)) return asSqlitePrints(psql(dbPath, query));
   return execFileSync('sqlite3', [dbPath, query], { encoding: 'utf8' }).trim();
+}
+
+function asSqlitePrints(out) {
+  return out.split('\n').map((row) => row.split('|').map((f) => (f === 't' ? '1' : f === 'f' ? '0' : f)).join('|')).join('\n');
 }
 
 /** The rows of `query` as objects keyed by column name (the sqlite3 shell's -json, or json_agg). */
@@ -760,7 +764,7 @@ export function sqliteAsync(dbPath, query) {
   return new Promise((resolve, reject) => {
     execFile(cmd, argv, { encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${cmd}: ${stderr || err.message}`));
-      else resolve(stdout.trim());
+      else resolve(isPostgres(dbPath) ? asSqlitePrints(stdout.trim()) : stdout.trim());
     });
   });
 }

@@ -61,7 +61,7 @@ describe('names as well as codes', () => {
     assert.equal(res.status, 200, res.text.slice(0, 1500));
     assert.match(res.text, /8 settings: 8 added, 0 updated/);
     assert.equal(sql("SELECT group_concat(urn || ':' || phase || ':' || area, ' ') FROM (SELECT * FROM settings" +
-      " WHERE urn LIKE '7100%' ORDER BY urn)"),
+      " WHERE urn LIKE '7100%' ORDER BY urn) imported"),
     '710001:secondary:southend 710002:secondary:southend 710003:sixth-form:castle-point ' +
       '710004:alternative-provision:epping-forest 710005:alternative-provision:epping-forest ' +
       '710006:all-through:thurrock 710007:fe-college:uttlesford 710008:he:tendring');

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { addUser, api, loggedIn, ROOT, sqlite, startStack, tempDataDir, tokenFor } from './lib.mjs';
+import { addUser, api, loggedIn, onPostgres, ROOT, sqlite, startStack, tempDataDir, tokenFor } from './lib.mjs';
+import { createDatabase, dropDatabase, psqlArgs } from './postgres.mjs';
 
 const PASSWORD = 'lantern-test-password';
 const DAY = 86400;
@@ -17,20 +18,28 @@ let stack;
 let admin; // web, signed in
 let adminApi;
 let trainerApi;
+let database; // on PostgreSQL, made here so that it starts at version 17
 
 const sql = (q) => sqlite(stack.dbPath, q);
 const venueCount = () => Number(sql('SELECT count(*) FROM venues'));
 
+/** The schema version lantern keeps (on PostgreSQL in table schema_version: app/db_pg.c). */
+const schemaVersion = (db) => sqlite(db, onPostgres ? 'SELECT version FROM schema_version' : 'PRAGMA user_version');
+
 /** A database at schema version 17 (before the venues), from the migration files themselves, as
- * lantern applies them: each in one transaction with its version. */
-function databaseBeforeVenues(dbPath) {
-  const dir = path.join(ROOT, 'app', 'sql');
+ * lantern applies them: each in one transaction with its version (on PostgreSQL app/sql/pg's, after
+ * the SQLite functions of compat.sql). */
+function databaseBeforeVenues(db) {
+  const dir = path.join(ROOT, 'app', 'sql', ...(onPostgres ? ['pg'] : []));
   const scripts = fs.readdirSync(dir).filter((f) => /^\d{3}_.*\.sql$/.test(f) && Number(f.slice(0, 3)) < 18).sort();
   assert.ok(scripts.length >= 16, 'the migrations before 018 are there');
-  const text = scripts.map((f) => `BEGIN;\n${fs.readFileSync(path.join(dir, f), 'utf8')}\n` +
-    `PRAGMA user_version=${Number(f.slice(0, 3))};\nCOMMIT;\n`).join('');
-  execFileSync('sqlite3', [dbPath], { input: text });
-  assert.equal(sqlite(dbPath, 'PRAGMA user_version'), '17');
+  const version = (n) => (onPostgres ? `UPDATE schema_version SET version = ${n};` : `PRAGMA user_version=${n};`);
+  const text = (onPostgres ? `${fs.readFileSync(path.join(dir, 'compat.sql'), 'utf8')}\n` +
+    'CREATE TABLE schema_version (version bigint NOT NULL); INSERT INTO schema_version VALUES (0);\n' : '') +
+    scripts.map((f) => `BEGIN;\n${fs.readFileSync(path.join(dir, f), 'utf8')}\n${version(Number(f.slice(0, 3)))}\nCOMMIT;\n`).join('');
+  if (onPostgres) execFileSync('psql', psqlArgs(db), { input: text, stdio: ['pipe', 'ignore', 'pipe'] });
+  else execFileSync('sqlite3', [db], { input: text });
+  assert.equal(schemaVersion(db), '17');
 }
 
 /** Sessions as version 17 kept them: venue details typed on each. */
@@ -68,10 +77,11 @@ function apiSession(extra) {
 
 before(async () => {
   const dataDir = tempDataDir();
-  const dbPath = path.join(dataDir, 'lantern.db');
+  database = onPostgres ? createDatabase() : undefined;
+  const dbPath = database ?? path.join(dataDir, 'lantern.db');
   databaseBeforeVenues(dbPath);
   oldSessions(dbPath);
-  stack = await startStack({ dataDir }); // nginx/run runs `lantern init`, which applies 018
+  stack = await startStack({ dataDir, database }); // nginx/run runs `lantern init`, which applies 018
   await addUser(stack, { email: 'admin@test.example', role: 'admin' });
   await addUser(stack, { email: 'trainer@test.example', role: 'trainer' });
   await addUser(stack, { email: 'analyst@test.example', role: 'analyst' });
@@ -86,20 +96,21 @@ before(async () => {
 
 after(async () => {
   if (stack) await stack.stop();
+  if (database) dropDatabase(database);
 });
 
 describe('migration 018', () => {
   test('every venue sessions were held at is kept once, with its latest details', async () => {
-    assert.equal(sql('PRAGMA user_version'), '18');
+    assert.equal(schemaVersion(stack.dbPath), '18');
     assert.equal(sql("SELECT group_concat(name || '|' || postcode || '|' || area || '|' || coalesce(access, '-'), ';')" +
-      ' FROM (SELECT * FROM venues ORDER BY name)'),
+      ' FROM (SELECT * FROM venues ORDER BY name) kept'),
     'Civic Suite|SS2 6AA|southend|Lift to all floors;Grays Community Hall|RM17 6AA|thurrock|-');
   });
 
   test('sessions keep their own details and point at their venue', async () => {
     assert.equal(sql('SELECT count(*) FROM sessions WHERE venue_id IS NULL'), '0');
     assert.equal(sql("SELECT group_concat('[' || venue_name || ']|' || venue_address || '|' || venue_postcode, ';') FROM" +
-      ' (SELECT * FROM sessions ORDER BY id)'),
+      ' (SELECT * FROM sessions ORDER BY id) held'),
     '[ civic suite ]|1 Example Sq, Southend|ss26aa;[Civic Suite]|1 Example Square, Southend-on-Sea|SS2 6AA;' +
       '[Grays Community Hall]|7 Example Lane, Grays|RM17 6AA');
     assert.equal(sql('SELECT count(DISTINCT venue_id) FROM sessions WHERE id IN (1, 2)'), '1');
