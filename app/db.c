@@ -1148,3 +1148,62 @@ int db_backup(struct db *db, const char *path)
 	sqlite3_close(dst);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
+
+int db_schema_version(struct db *db)
+{
+	return user_version(db);
+}
+
+struct db_stmt *db_prepare_built(struct db *db, const char *sql)
+{
+	struct db_stmt *st = xcalloc(1, sizeof *st);
+	st->sql = xstrdup(sql);
+	st->db = db;
+	bool ok = db->pg ? (st->pg = pg_prepare(db->pg, sql, NULL)) != NULL
+			 : sqlite3_prepare_v2(db->h, sql, -1, &st->stmt, NULL) == SQLITE_OK;
+	if (!ok) {
+		if (db->h)
+			log_error("sqlite: cannot prepare: %s", sqlite3_errmsg(db->h));
+		log_error("db: a statement that does not prepare\n%s", sql);
+		db_stmt_free(st);
+		return NULL;
+	}
+	return st;
+}
+
+void db_stmt_free(struct db_stmt *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_finalize(st->stmt);
+	pg_stmt_free(st->pg);
+	free((char *)st->sql);
+	free(st);
+}
+
+/* The PostgreSQL connection of db's transaction for a bulk load, or NULL (logged) on SQLite. */
+static struct pg *loader(struct db *db)
+{
+	struct db *t = target(db);
+	if (t->pg == NULL)
+		log_error("db: a bulk load needs PostgreSQL (COPY)");
+	return t->pg;
+}
+
+enum db_rc db_load_begin(struct db *db, const char *table, const char *columns)
+{
+	struct pg *pg = loader(db);
+	return pg ? pg_copy_begin(pg, table, columns) : DB_ERROR;
+}
+
+enum db_rc db_load_row(struct db *db, const char *const *values, int n)
+{
+	struct pg *pg = loader(db);
+	return pg ? pg_copy_row(pg, values, n) : DB_ERROR;
+}
+
+enum db_rc db_load_end(struct db *db, bool complete)
+{
+	struct pg *pg = loader(db);
+	return pg ? pg_copy_end(pg, complete) : DB_ERROR;
+}

@@ -22,6 +22,7 @@ enum {
 	OID_TEXT = 25,
 	OID_FLOAT8 = 701,
 	CONNECT_TIMEOUT_S = 5,
+	COPY_CHUNK = 256 * 1024, /* bytes of COPY rows sent at a time */
 };
 
 struct pg {
@@ -33,6 +34,7 @@ struct pg {
 	int changes;
 	char *id_tables; /* ",t1,t2,": the tables with an identity id, read when first needed */
 	int duty_generation; /* the connection that holds the duty lock, or 0 */
+	struct buf copy;     /* rows of a COPY not sent yet (pg_copy_row) */
 };
 
 struct pg_stmt {
@@ -80,19 +82,24 @@ char *pg_redacted(const char *conninfo)
 	return buf_take(&b);
 }
 
-/* The first line of the server's message, cut before any quoted value (a value may be personal
- * data), with its SQLSTATE. */
+/* The length of msg's first line, cut before any quoted value (a value may be personal data). */
+static int shown_length(const char *msg)
+{
+	size_t len = strcspn(msg, "\n");
+	const char *value = strstr(msg, ": \"");
+	if (value && (size_t)(value - msg) < len)
+		len = (size_t)(value - msg);
+	return (int)len;
+}
+
+/* The first line of the server's message, cut before any quoted value, with its SQLSTATE. */
 static void log_failure(const char *what, const PGresult *r, PGconn *conn)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	if (msg == NULL)
 		msg = PQerrorMessage(conn);
-	size_t len = strcspn(msg, "\n");
-	const char *value = strstr(msg, ": \"");
-	if (value && (size_t)(value - msg) < len)
-		len = (size_t)(value - msg);
-	log_error("postgresql: %s: %.*s (%s)", what, (int)len, msg, state ? state : "no SQLSTATE");
+	log_error("postgresql: %s: %.*s (%s)", what, shown_length(msg), msg, state ? state : "no SQLSTATE");
 }
 
 static enum db_rc classify(const PGresult *r)
@@ -162,6 +169,7 @@ void pg_disconnect(struct pg *c)
 		return;
 	PQfinish(c->conn);
 	free(c->id_tables);
+	buf_free(&c->copy);
 	free(c);
 }
 
@@ -635,4 +643,81 @@ int pg_col_bytes(struct pg_stmt *st, int col)
 {
 	const char *v = pg_col_text(st, col);
 	return v ? PQgetlength(st->res, st->row, col) : 0;
+}
+
+enum db_rc pg_copy_begin(struct pg *c, const char *table, const char *columns)
+{
+	if (!connected(c))
+		return DB_ERROR;
+	char *sql = xasprintf("COPY %s (%s) FROM STDIN", table, columns);
+	PGresult *r = PQexec(c->conn, sql);
+	free(sql);
+	enum db_rc rc = PQresultStatus(r) == PGRES_COPY_IN ? DB_OK : DB_ERROR;
+	if (rc != DB_OK)
+		log_failure("copy", r, c->conn);
+	PQclear(r);
+	buf_reset(&c->copy);
+	return rc;
+}
+
+/* A value in COPY's text format: \N for NULL, and a backslash, tab, newline or carriage return escaped
+ * (the rest, UTF-8 included, goes as it is). */
+static void copy_value(struct buf *b, const char *v)
+{
+	if (v == NULL) {
+		buf_puts(b, "\\N");
+		return;
+	}
+	for (size_t n; *v; v += n) {
+		n = strcspn(v, "\\\t\n\r");
+		buf_append(b, v, n);
+		if (v[n] == '\0')
+			break;
+		buf_putc(b, '\\');
+		buf_putc(b, v[n] == '\t' ? 't' : v[n] == '\n' ? 'n' : v[n] == '\r' ? 'r' : '\\');
+		n++;
+	}
+}
+
+static enum db_rc copy_send(struct pg *c)
+{
+	if (c->copy.len > 0 && PQputCopyData(c->conn, c->copy.data, (int)c->copy.len) != 1) {
+		log_failure("copy", NULL, c->conn);
+		return DB_ERROR;
+	}
+	buf_reset(&c->copy);
+	return DB_OK;
+}
+
+enum db_rc pg_copy_row(struct pg *c, const char *const *values, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(&c->copy, '\t');
+		copy_value(&c->copy, values[i]);
+	}
+	buf_putc(&c->copy, '\n');
+	return c->copy.len >= COPY_CHUNK ? copy_send(c) : DB_OK;
+}
+
+enum db_rc pg_copy_end(struct pg *c, bool complete)
+{
+	enum db_rc rc = complete ? copy_send(c) : DB_ERROR;
+	buf_reset(&c->copy);
+	if (PQputCopyEnd(c->conn, rc == DB_OK ? NULL : "lantern stopped the copy") != 1) {
+		log_failure("copy", NULL, c->conn);
+		rc = DB_ERROR;
+	}
+	/* The server's answer to the whole COPY; the context names the table, line and column refused. */
+	for (PGresult *r; (r = PQgetResult(c->conn)) != NULL; PQclear(r)) {
+		enum db_rc got = classify(r);
+		if (got == DB_OK)
+			continue;
+		log_failure("copy", r, c->conn);
+		const char *where = PQresultErrorField(r, PG_DIAG_CONTEXT);
+		if (where)
+			log_error("postgresql: copy: %.*s", shown_length(where), where);
+		rc = got;
+	}
+	return rc;
 }

@@ -1,4 +1,4 @@
-/* main.c — the command line: init, serve, user add, token create, schools import, demo, backup, routes. */
+/* main.c — the command line: init, serve, user add, token create, schools import, demo, backup, copy-to, routes. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 #include "auth.h"
 #include "bench_data.h"
 #include "catalog.h"
+#include "copy_to.h"
 #include "html.h"
 #include "indicator_pages.h"
 #include "placements.h"
@@ -33,6 +34,7 @@ static const char usage[] =
 	"  lantern --db PATH demo                        load a demonstration data set\n"
 	"  lantern --db PATH indicators --period P [--area A] [--breakdown] [--format json|csv|adx]\n"
 	"  lantern --db PATH backup FILE                 online, consistent copy (file mode 0600)\n"
+	"  lantern --db PATH copy-to postgresql://...    copy a SQLite database into a new PostgreSQL one (all or nothing)\n"
 	"  lantern --catalog check                       validate courses/ and campaigns/\n"
 	"  lantern routes                                print the route table (method, pattern, roles) as JSON\n"
 	"  lantern --db PATH bench-data [--scale N] [--out DIR]   fill an empty database for make bench\n"
@@ -365,6 +367,8 @@ int main(int argc, char **argv)
 		struct db *db = db_open(db_path, false);
 		code = db && db_backup(db, argv[i + 1]) == 0 ? 0 : 1;
 		db_close(db);
+	} else if (strcmp(cmd, "copy-to") == 0 && i + 1 < argc) {
+		code = copy_to_command(db_path, argv[i + 1]);
 	} else {
 		fprintf(stderr, "lantern: unknown command %s\n%s", cmd, usage);
 		code = 2;

@@ -149,4 +149,22 @@ int db_bulk_load(struct db *db, bool on);
 /* Runs raw SQL from a trusted migration or test file (no binding); 0 or -1. */
 int db_exec_script(struct db *db, const char *sql);
 
+/* Copying a whole database (lantern copy-to: copy_to.c). */
+/* The schema version (SQLite's user_version, PostgreSQL's schema_version; 0 for an empty database, -1
+ * when it cannot be read). */
+int db_schema_version(struct db *db);
+/* A statement made at run time from names the database itself gave (its tables and columns, each
+ * quoted), which no literal can hold: not cached, stepped with db_next, freed with db_stmt_free. NULL
+ * (logged) when it does not prepare. */
+struct db_stmt *db_prepare_built(struct db *db, const char *sql);
+void db_stmt_free(struct db_stmt *st);
+/* Bulk load into table (columns: its quoted, comma-separated column names) inside db's transaction:
+ * PostgreSQL's COPY, a row at a time as text (NULL for SQL NULL), sent in large chunks. db_load_end
+ * ends it (complete false: abandoned, when the rows cannot all be read); a row the database refuses
+ * fails db_load_end (or an earlier db_load_row), and the transaction with it. On SQLite, DB_ERROR: it
+ * has no COPY, and lantern only ever copies into PostgreSQL. */
+enum db_rc db_load_begin(struct db *db, const char *table, const char *columns);
+enum db_rc db_load_row(struct db *db, const char *const *values, int n);
+enum db_rc db_load_end(struct db *db, bool complete);
+
 #endif

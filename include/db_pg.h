@@ -79,4 +79,12 @@ int64_t pg_col_int64(struct pg_stmt *st, int col); /* true and false are 1 and 0
 double pg_col_double(struct pg_stmt *st, int col);
 int pg_col_bytes(struct pg_stmt *st, int col);
 
+/* COPY table (columns) FROM STDIN in the text format, inside the caller's transaction: pg_copy_row
+ * buffers each row (NULL values are SQL NULL) and sends a chunk at a time; pg_copy_end sends the rest
+ * (or, not complete, abandons the COPY) and returns what the server made of the whole (a refused row
+ * fails it, logged with the table, line and column but never the value). */
+enum db_rc pg_copy_begin(struct pg *c, const char *table, const char *columns);
+enum db_rc pg_copy_row(struct pg *c, const char *const *values, int n);
+enum db_rc pg_copy_end(struct pg *c, bool complete);
+
 #endif

@@ -12,7 +12,9 @@
 # --processes and --threads, default 1 and 8 as in the app), BENCH_KILL_SECONDS (each run of the kill
 # line, default 6, three with kills and three without per round; a process is killed every 3 s, first
 # 1.5 s in), BENCH_REUSE=1 to keep the last run's data set (quicker: the bookings, their e-mails and
-# audit entries earlier runs made are removed and its sign-ins renewed, so it starts as a fresh one).
+# audit entries earlier runs made are removed and its sign-ins renewed, so it starts as a fresh one),
+# BENCH_DB=postgresql to run the stack and the commit limit on PostgreSQL: the data set is generated on
+# SQLite as always, then copied with `lantern copy-to` into a throwaway cluster (tests/bench/postgres.sh).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
@@ -68,11 +70,24 @@ else
 fi
 db_mib=$(( $(stat -c %s "$DATA/lantern.db") / 1048576 ))
 
+# On PostgreSQL: the same data set, copied into a cluster of the bench's own, removed at the end.
+db_args=()
+commit_db=$DATA/commit.db
+bench_pg_stop() { :; }
+if [ "${BENCH_DB:-sqlite}" = postgresql ]; then
+	. "$ROOT/tests/bench/postgres.sh"
+	trap bench_pg_stop EXIT
+	bench_pg_start
+	"$LANTERN" --db "$DATA/lantern.db" copy-to "$BENCH_PG_URI"
+	db_args=(--db "$BENCH_PG_URI")
+	commit_db=$BENCH_PG_COMMIT_URI
+fi
+
 # The disk's commit limit at the server's durability (WAL, synchronous=FULL), on the same disk; taken
 # before and after the load, and the better kept, like every other figure.
 commit_limit() {
 	rm -f "$DATA"/commit.db*
-	"$LANTERN" --db "$DATA/commit.db" bench-commit --seconds 3 | tee -a "$OUT/commit.raw"
+	"$LANTERN" --db "$commit_db" bench-commit --seconds 3 | tee -a "$OUT/commit.raw"
 	rm -f "$DATA"/commit.db*
 }
 : >"$OUT/commit.raw"
@@ -82,10 +97,10 @@ port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{
 base=http://127.0.0.1:$port
 log=$OUT/stack.log
 # The rate limits are nginx's job and are tested elsewhere; here they must not hide the app's speed.
-"$ROOT/nginx/run" --port "$port" --data "$DATA" --processes "$PROCESSES" --threads "$THREADS" --login-rate 1000r/s --login-burst 1000 \
+"$ROOT/nginx/run" --port "$port" --data "$DATA" "${db_args[@]}" --processes "$PROCESSES" --threads "$THREADS" --login-rate 1000r/s --login-burst 1000 \
 	--survey-rate 100000r/s --scan-rate 100000r/s >"$log" 2>&1 &
 runner=$!
-trap 'kill -TERM $runner 2>/dev/null || true; wait $runner 2>/dev/null || true' EXIT
+trap 'kill -TERM $runner 2>/dev/null || true; wait $runner 2>/dev/null || true; bench_pg_stop' EXIT
 for _ in $(seq 1 200); do
 	grep -q '^lantern: serving' "$log" && break
 	kill -0 $runner 2>/dev/null || { cat "$log" >&2; exit 1; }
@@ -115,7 +130,7 @@ pss_kib() {
 }
 (peak=0; while :; do now=$(pss_kib); [ "$now" -le "$peak" ] || { peak=$now; echo "$peak" >"$OUT/pss.peak"; }; sleep 1; done) &
 sampler=$!
-trap 'kill $sampler 2>/dev/null || true; kill -TERM $runner 2>/dev/null || true; wait $runner 2>/dev/null || true' EXIT
+trap 'kill $sampler 2>/dev/null || true; kill -TERM $runner 2>/dev/null || true; wait $runner 2>/dev/null || true; bench_pg_stop' EXIT
 offset=0
 for round in $(seq 1 "$ROUNDS"); do
 	for m in "${MEASURE[@]}"; do
@@ -163,8 +178,10 @@ for pair in $(seq 1 $((ROUNDS * 3))); do
 done
 kill -TERM $runner
 wait $runner || true
-trap - EXIT
+trap bench_pg_stop EXIT
 commit_limit
+bench_pg_stop
+trap - EXIT
 commit_line=$(sort -t= -k2 -n -r "$OUT/commit.raw" | head -1)
 # The table, the CSV and the aims, from the raw results.
 served() { # requests answered 2xx or 3xx in the kill line's runs of one mode, added up
