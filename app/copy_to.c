@@ -207,9 +207,9 @@ static const char *data_in(struct db *dst, const struct schema *s)
 		if (filled_by_init(s->t[i].name))
 			continue;
 		struct buf sql = {0};
-		buf_puts(&sql, "SELECT 1 FROM ");
+		buf_puts(&sql, "SELECT count(*) FROM (SELECT 1 FROM ");
 		put_name(&sql, s->t[i].name);
-		buf_puts(&sql, " LIMIT 1");
+		buf_puts(&sql, " LIMIT 1) AS one_row");
 		int64_t found = built_int(dst, sql.data, 1);
 		buf_free(&sql);
 		if (found)
@@ -343,7 +343,8 @@ static int64_t copy_table(struct db *src, struct db *dst, const struct table *t,
 			rc = DB_ERROR;
 	}
 	if (rc == DB_OK)
-		fprintf(stderr, "lantern: copy-to: [%d/%d] %s: %lld rows\n", index, count, t->name, (long long)done);
+		fprintf(stderr, "lantern: copy-to: [%d/%d] %s: %lld row%s\n", index, count, t->name, (long long)done,
+			done == 1 ? "" : "s");
 	else
 		fprintf(stderr, "lantern: copy-to: [%d/%d] %s: the copy stopped here (the reason is above)\n", index, count,
 			t->name);
