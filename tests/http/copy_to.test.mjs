@@ -139,6 +139,7 @@ test('every indicator, both exports and the dashboard are the same from the copy
     `/indicators/export?period=${fy}&area=greater-essex&format=csv`]) {
     const [x, y] = [await wa.get(q), await wb.get(q)];
     assert.equal(x.status, 200, q);
+    assert.match(x.text, /Practitioners trained/, `${q} shows the figures`);
     assert.equal(page(y.text), page(x.text), q);
   }
 });
