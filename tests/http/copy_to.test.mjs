@@ -70,6 +70,8 @@ test('copy-to migrates the target and copies every row of every table in foreign
   const still = await demoCopy('still.db');
   sqlite(still, `INSERT INTO audit_log (at, entity, entity_id, action, new_value) VALUES (1, 'test', 'x', 'escapes',
     'tab' || char(9) || 'backslash \\ and \\N, cr' || char(13) || 'lf' || char(10) || 'café ✓')`);
+  // And a real that 15 digits would not give back (SQLite prints 0.3).
+  sqlite(still, "UPDATE indicator_targets SET value = 0.1 + 0.2 WHERE indicator = 'O1.1' AND kind = 'baseline'");
   const into = createDatabase();
   const r = await runLantern(still, ['copy-to', into]);
   assert.equal(r.code, 0, r.stderr);
@@ -102,6 +104,9 @@ test('copy-to migrates the target and copies every row of every table in foreign
     assert.deepEqual(sqliteJson(into, query), sqliteJson(still, query), query);
   }
   assert.match(sqliteJson(into, "SELECT new_value FROM audit_log WHERE action = 'escapes'")[0].new_value, /\t.*\\N.*\r.*\n.*✓/s);
+  const exact = "SELECT count(*) FROM indicator_targets WHERE indicator = 'O1.1' AND kind = 'baseline' AND value = 0.1 + 0.2";
+  assert.equal(sqlite(still, exact), '1');
+  assert.equal(psql(into, exact.replace('0.1 + 0.2', '0.1::float8 + 0.2::float8')), '1', 'a real arrives with every digit');
 });
 
 test('every indicator, both exports and the dashboard are the same from the copy', once, async () => {
