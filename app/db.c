@@ -54,7 +54,13 @@ struct db_stmt {
  * other threads are waiting for the writer, it hands the writer on and sleeps; the last of the group
  * (nobody waiting, or GROUP_MAX members) COMMITs for all of them, so one fsync makes a whole group
  * durable. db_commit() returns only after that COMMIT, with its result: an answer is never sent for a
- * write that could still be lost, and a transaction that rolls back takes only its own work with it. */
+ * write that could still be lost, and a transaction that rolls back takes only its own work with it.
+ *
+ * With db_sync_apart, the COMMIT only writes the group's pages to the WAL (synchronous=NORMAL) and the
+ * committer syncs the WAL after handing the writer on, so the next group does its work while the disk
+ * makes this one durable; the group's members are still answered only after that sync. A group that
+ * reads another's rows before they are synced can only be synced after them (the WAL is one file
+ * written in order), so nothing acknowledged ever rests on a write that could be lost. */
 struct member {
 	struct member *next;
 	enum db_rc rc;
@@ -73,6 +79,9 @@ struct writer {
 	bool showing;         /* this writer shows that it waits */
 	int64_t committed_us; /* when this writer last committed, on the monotonic clock */
 	struct checkpointer *ckpt; /* NULL, or the thread that checkpoints this writer's WAL (db_checkpoint_apart) */
+	char *wal_path;            /* NULL, or the WAL this writer syncs after its COMMITs (db_sync_apart) */
+	int wal_fd;                /* -1, or that WAL open, to sync it */
+	ino_t wal_ino;
 };
 
 /* Checkpoints off the write path. SQLite's autocheckpoint copies the WAL into the database (and syncs
@@ -329,6 +338,48 @@ void db_checkpoint_apart(struct db *writer, const char *path)
 	sqlite3_wal_hook(writer->h, wal_hook, c); /* replaces SQLite's autocheckpoint on this connection */
 }
 
+static int (*wal_sync)(int fd) = fdatasync;
+
+void db_test_wal_sync(int (*sync)(int fd))
+{
+	wal_sync = sync ? sync : fdatasync;
+}
+
+void db_sync_apart(struct db *writer, const char *path)
+{
+	if (writer->pg)
+		return; /* PostgreSQL's COMMIT waits for its own WAL flush (and the standby's) */
+	if (db_exec_script(writer, "PRAGMA synchronous=NORMAL") != 0) {
+		log_error("sqlite: cannot sync the WAL apart; each COMMIT syncs it");
+		return;
+	}
+	writer->w.wal_path = xasprintf("%s-wal", path);
+}
+
+/* Makes the WAL durable up to this writer's last COMMIT. Its descriptor is opened at the first sync
+ * (SQLite creates the file at the first write) and again whenever the path names another file (SQLite
+ * deletes the WAL when the last connection of every process closes): syncing a file no longer in use
+ * would make nothing durable. */
+static enum db_rc sync_wal(struct db *w)
+{
+	struct stat st;
+	if (stat(w->w.wal_path, &st) != 0) {
+		log_error("sqlite: cannot find the WAL to sync it: %s", strerror(errno));
+		return DB_ERROR;
+	}
+	if (w->w.wal_fd < 0 || st.st_ino != w->w.wal_ino) {
+		if (w->w.wal_fd >= 0)
+			close(w->w.wal_fd);
+		w->w.wal_fd = open(w->w.wal_path, O_RDONLY | O_CLOEXEC);
+		w->w.wal_ino = st.st_ino;
+	}
+	if (w->w.wal_fd < 0 || wal_sync(w->w.wal_fd) != 0) {
+		log_error("sqlite: cannot sync the WAL: %s", strerror(errno));
+		return DB_ERROR;
+	}
+	return DB_OK;
+}
+
 static void checkpointer_stop(struct checkpointer *c)
 {
 	pthread_mutex_lock(&c->m);
@@ -348,6 +399,7 @@ static struct db *db_new(void)
 	struct db *db = xcalloc(1, sizeof *db);
 	db->writer = db;
 	db->w.turn_fd = -1;
+	db->w.wal_fd = -1;
 	db->duty_fd = -1;
 	pthread_mutex_init(&db->w.m, NULL);
 	pthread_cond_init(&db->w.free_cv, NULL);
@@ -433,6 +485,9 @@ void db_close(struct db *db)
 		close(db->w.turn_fd);
 	if (db->duty_fd >= 0)
 		close(db->duty_fd);
+	if (db->w.wal_fd >= 0)
+		close(db->w.wal_fd);
+	free(db->w.wal_path);
 	pthread_mutex_destroy(&db->w.m);
 	pthread_cond_destroy(&db->w.free_cv);
 	pthread_cond_destroy(&db->w.done_cv);
@@ -945,17 +1000,21 @@ static enum db_rc finish(struct db *db, bool keep)
 		quietly(w, "ROLLBACK");
 	}
 	w->w.committed_us = monotonic_us();
+	pthread_mutex_lock(&w->w.m);
+	w->w.open = false;
+	w->w.held = false;
+	pthread_cond_signal(&w->w.free_cv);
+	pthread_mutex_unlock(&w->w.m);
+	if (group_rc == DB_OK && group != NULL && w->w.wal_path != NULL)
+		group_rc = sync_wal(w);
 	if (group_rc != DB_OK)
 		db->failed = true;
 	pthread_mutex_lock(&w->w.m);
-	w->w.open = false;
 	for (struct member *m = group; m; m = m->next) {
 		m->rc = group_rc;
 		m->done = true;
 	}
 	pthread_cond_broadcast(&w->w.done_cv);
-	w->w.held = false;
-	pthread_cond_signal(&w->w.free_cv);
 	pthread_mutex_unlock(&w->w.m);
 	return keep ? group_rc : rc;
 }

@@ -306,6 +306,16 @@ static const char SQL_MONTH_VERSIONS[] =
 /* The sources figures are cached against, as named in data_versions (migration 008). */
 static const char *const sources[] = {"schools", "survey", "training", "campaigns", "pledges"};
 
+static const char SQL_VERSION_TOTAL[] = "SELECT coalesce(sum(version), 0) FROM data_versions";
+
+bool indicator_records_still(struct db *db, int64_t *seen)
+{
+	int64_t total = db_int(db, -1, SQL_VERSION_TOTAL, "");
+	bool still = total >= 0 && total == *seen;
+	*seen = total;
+	return still;
+}
+
 static int source_index(const char *source)
 {
 	for (size_t i = 0; i < ARRAY_LEN(sources); i++)

@@ -165,7 +165,7 @@ static void on_poke(int sig)
  * its holder, so a re-forked child, the next master's or another host's takes the duty over): issue the
  * certificates of sessions just ended (queuing their e-mails), hand queued mail to the mail command,
  * open lapsed sector reservations to the waiting list, and keep the Board's first figures counted in
- * the cache the processes share. */
+ * the cache the processes share once the records stand still. */
 static void *mailer_main(void *arg)
 {
 	const struct server_opts *opts = arg;
@@ -174,12 +174,14 @@ static void *mailer_main(void *arg)
 		return NULL;
 	db_share_writer(db, opts->writer);
 	struct arena *arena = arena_new();
+	int64_t versions_seen = -1;
 	while (!atomic_load(&stopping)) {
 		if (db_hold_duty(db, opts->db_path)) {
 			certificates_issue_due(db, arena);
 			outbox_flush(db, opts->sendmail);
 			booking_release_due(db, arena);
-			indicators_warm(db, arena);
+			if (indicator_records_still(db, &versions_seen))
+				indicators_warm(db, arena);
 			db_request_end(db);
 		}
 		arena_clear(arena);
@@ -248,6 +250,7 @@ static int serve_child(void *arg, int slot)
 	db_take_turns(writer, turns);
 	free(turns);
 	db_checkpoint_apart(writer, opts->db_path);
+	db_sync_apart(writer, opts->db_path);
 	struct server_opts shared = *opts;
 	shared.writer = writer;
 	opts = &shared;

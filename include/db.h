@@ -66,6 +66,11 @@ void db_take_turns(struct db *writer, const char *path);
  * that fills the WAL past SQLite's threshold wakes it instead of copying the WAL into the database
  * itself while the other writers wait. Stopped by db_close(writer). */
 void db_checkpoint_apart(struct db *writer, const char *path);
+/* The shared writer's COMMITs write the WAL without syncing it, and the committing thread syncs it
+ * after handing the writer to the next group; db_commit still returns only once its group is durable. */
+void db_sync_apart(struct db *writer, const char *path);
+/* Tests: sync the WAL with this function instead of fdatasync (NULL: fdatasync again). */
+void db_test_wal_sync(int (*sync)(int fd));
 void db_close(struct db *db);
 
 /* Applies numbered migrations (user_version; on PostgreSQL app/sql/pg's, after compat.sql, with the

@@ -72,6 +72,12 @@ extern const int indicators_count;
 /* Moves the cache of counted figures into memory that processes forked afterwards share, so a figure
  * one of them counted serves them all. -1 if it cannot (the cache stays this process's own). */
 int indicators_share_cache(void);
+
+/* Whether the counted records stood still since the last call (data_versions unchanged; *seen keeps
+ * their total between calls, -1 at first). The duty warms the Board's figures only then: counted while
+ * bookings or scans keep arriving they are stale again within seconds, and their reads slow the writes
+ * they race (the bench's booking, 1,970/s with them and 2,360/s without). */
+bool indicator_records_still(struct db *db, int64_t *seen);
 const struct indicator *indicator_find(const char *id);
 /* Prepares a context for a period and area (the area must exist). */
 void indicator_ctx_init(struct indicator_ctx *c, struct db *db, struct arena *a, const struct period *p,

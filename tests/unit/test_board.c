@@ -1,6 +1,6 @@
 /* test_board.c — the pure rules behind the Board's dashboard: moving between periods and writing them
  * for people, the periods offered, figures to their precision, red/amber/green against a target, and
- * chart labels thinned so that none overlap. */
+ * chart labels thinned so that none overlap; the figures warmed only once the records stand still. */
 #include "helpers.h"
 
 #include "chart.h"
@@ -218,6 +218,23 @@ static void test_chart_labels_never_overlap(void **state)
 	assert_true(chart_text_width("é") == chart_text_width("\xc3\xa9"));
 }
 
+/* The duty warms figures only after a tick with no counted write: a write since the last look says
+ * not yet, however many looks came before. */
+static void test_warm_only_when_records_stand_still(void **state)
+{
+	(void)state;
+	struct test_db *t = test_db_new(true);
+	int64_t seen = -1;
+	assert_false(indicator_records_still(t->db, &seen)); /* the first look has nothing to compare */
+	assert_true(indicator_records_still(t->db, &seen));
+	assert_true(indicator_records_still(t->db, &seen));
+	assert_int_equal(db_exec_script(t->db, "UPDATE data_versions SET version = version + 1 WHERE source = 'training'"),
+			 DB_OK);
+	assert_false(indicator_records_still(t->db, &seen));
+	assert_true(indicator_records_still(t->db, &seen));
+	test_db_free(t);
+}
+
 int main(void)
 {
 	test_uk_time();
@@ -228,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_figures_to_their_precision),
 		cmocka_unit_test(test_red_amber_green),
 		cmocka_unit_test(test_chart_labels_never_overlap),
+		cmocka_unit_test(test_warm_only_when_records_stand_still),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

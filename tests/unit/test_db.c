@@ -3,6 +3,7 @@
  * a shared writer with group commit, and writers of different processes taking turns. */
 #include "helpers.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -546,6 +547,79 @@ static void test_turns(void **state)
 	unlink(ready);
 }
 
+/* Syncing apart (db_sync_apart): a committer hands the writer to the next group before it syncs the
+ * WAL, yet its db_commit returns only after that sync, and a sync that fails fails the commit. */
+static atomic_int syncs_started, syncs_done;
+static atomic_bool second_began, overlapped;
+
+static int slow_sync(int fd)
+{
+	if (atomic_fetch_add(&syncs_started, 1) == 0) {
+		for (int i = 0; i < 200 && !atomic_load(&second_began); i++) /* up to 2 s */
+			usleep(10 * 1000);
+		atomic_store(&overlapped, atomic_load(&second_began));
+	}
+	int rc = fdatasync(fd);
+	atomic_fetch_add(&syncs_done, 1);
+	return rc;
+}
+
+static int failing_sync(int fd)
+{
+	(void)fd;
+	errno = EIO;
+	return -1;
+}
+
+struct second {
+	struct db *db;
+	enum db_rc rc;
+};
+
+static void *second_main(void *arg)
+{
+	struct second *b = arg;
+	while (atomic_load(&syncs_started) == 0)
+		usleep(1000);
+	if ((b->rc = db_begin(b->db)) != DB_OK)
+		return NULL;
+	atomic_store(&second_began, true);
+	if ((b->rc = db_exec(b->db, SQL_T_INSERT, "siIdn", "second", 2, (int64_t)2, 2.0)) == DB_OK)
+		b->rc = db_commit(b->db);
+	else
+		db_rollback(b->db);
+	return NULL;
+}
+
+static void test_sync_apart(void **state)
+{
+	struct test_db *t = *state;
+	struct db *w = db_open(t->path, false), *a = db_open(t->path, false);
+	struct second b = {.db = db_open(t->path, false), .rc = DB_ERROR};
+	db_share_writer(a, w);
+	db_share_writer(b.db, w);
+	db_sync_apart(w, t->path);
+	db_test_wal_sync(slow_sync);
+	pthread_t thread;
+	assert_int_equal(pthread_create(&thread, NULL, second_main, &b), 0);
+	assert_int_equal(db_begin(a), DB_OK);
+	assert_int_equal(db_exec(a, SQL_T_INSERT, "siIdn", "first", 1, (int64_t)1, 1.0), DB_OK);
+	assert_int_equal(db_commit(a), DB_OK);
+	assert_true(atomic_load(&syncs_done) >= 1); /* answered only once its group is durable */
+	pthread_join(thread, NULL);
+	assert_int_equal(b.rc, DB_OK);
+	assert_true(atomic_load(&overlapped));      /* the second group began while the first synced */
+	assert_int_equal(atomic_load(&syncs_done), 2);
+	assert_int_equal(count_t(t->db), 2);
+	db_test_wal_sync(failing_sync);
+	assert_int_equal(db_exec(a, SQL_T_INSERT, "siIdn", "third", 3, (int64_t)3, 3.0), DB_ERROR);
+	assert_true(db_request_end(a));
+	db_test_wal_sync(NULL);
+	db_close(a);
+	db_close(b.db);
+	db_close(w);
+}
+
 static const char SQL_T_BIG[] = "INSERT INTO t (n) VALUES (randomblob(16000))";
 static const char SQL_AUTOCHECKPOINT[] = "PRAGMA wal_autocheckpoint";
 
@@ -598,6 +672,7 @@ int main(void)
 		T(test_group_commit),
 		T(test_turns),
 		T(test_checkpoint_apart),
+		T(test_sync_apart),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
