@@ -31,6 +31,7 @@
 #include "scanq.h"
 #include "supervisor.h"
 #include "util.h"
+#include "valid.h"
 
 struct worker {
 	pthread_t thread;
@@ -303,6 +304,14 @@ static int serve_child(void *arg, int slot)
 	return 0;
 }
 
+bool server_listens_on_tcp(const char *address)
+{
+	/* libfcgi's own rule (OS_CreateLocalIpcFd): a port number after the first colon. */
+	const char *colon = strchr(address, ':');
+	long long port;
+	return colon && valid_int(colon + 1, 1, 65535, &port);
+}
+
 int server_run(const struct server_opts *opts)
 {
 	struct db *check = db_open(opts->db_path, false);
@@ -325,7 +334,10 @@ int server_run(const struct server_opts *opts)
 
 	if (FCGX_Init() != 0)
 		die("FCGX_Init failed");
-	unlink(opts->socket_path);
+	/* A TCP address has no file to clear away (nor to leave behind below). */
+	bool tcp = server_listens_on_tcp(opts->socket_path);
+	if (!tcp)
+		unlink(opts->socket_path);
 	mode_t old_umask = umask(0117);
 	/* A deep queue of waiting connections: a burst (a poster scanned by a crowd) waits for a worker
 	 * rather than nginx answering 502. The kernel caps it at net.core.somaxconn. */
@@ -344,7 +356,8 @@ int server_run(const struct server_opts *opts)
 	log_info("serving on %s with %d processes of %d threads", opts->socket_path, opts->processes, opts->threads);
 	int rc = supervisor_run(opts->processes, serve_child, &child);
 	close(fd);
-	unlink(opts->socket_path);
+	if (!tcp)
+		unlink(opts->socket_path);
 	log_info("stopped");
 	return rc;
 }

@@ -3,6 +3,8 @@
 #ifndef LANTERN_SERVER_H
 #define LANTERN_SERVER_H
 
+#include <stdbool.h>
+
 struct db;
 
 struct server_opts {
@@ -14,6 +16,10 @@ struct server_opts {
 	int listen_fd;        /* set by server_run: the listening socket the children share */
 	struct db *writer;    /* set in each child: the connection all its threads write through */
 };
+
+/* True if `address` (serve --socket) is HOST:PORT or :PORT, where libfcgi listens on TCP (for nginx on
+ * another machine), rather than the path of a Unix socket. */
+bool server_listens_on_tcp(const char *address);
 
 /* Serves until SIGTERM or SIGINT, replacing any child that dies, then lets every child finish its
  * requests in flight. Returns the exit status. */

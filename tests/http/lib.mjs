@@ -180,7 +180,8 @@ export function runLantern(dbPath, args, { input, env } = {}) {
  *                certificate, so talk to it with curl --cacert (its cert is its own CA)
  *   baseUrl      nginx/run --base-url: the public address in links (default: nginx/run's, the stack's own)
  *   database     on PostgreSQL, another stack's dbPath: this one serves the same data, as a second
- *                application host does (stop it before the stack that made the database)
+ *                application host does (stop it before the stack that made the database); or a
+ *                database of postgres.mjs's createDatabase(), which a file may use on any run
  * Resolves { base, port, dataDir, dbPath, pid, stop(), cli(args, {input}), output(), appPid() }.
  */
 export async function startStack({
@@ -229,7 +230,7 @@ export function assertTestClock() {
 }
 
 async function startOnce({ threads, limits, env, dataDir: given, extra, ca, baseUrl, database }) {
-  assert.ok(!database || onPostgres, 'only a PostgreSQL database is shared by stacks');
+  assert.ok(!database || isPostgres(database), 'only a PostgreSQL database is shared by stacks');
   const port = await freePort();
   const dataDir = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-http-'));
   dataDirs.add(dataDir);
@@ -242,7 +243,7 @@ async function startOnce({ threads, limits, env, dataDir: given, extra, ca, base
       '--survey-rate', limits.surveyRate, '--survey-burst', String(limits.surveyBurst),
       '--scan-rate', limits.scanRate, '--scan-burst', String(limits.scanBurst));
   }
-  if (onPostgres) args.push('--db', dbPath);
+  if (onPostgres || database) args.push('--db', dbPath);
   args.push(...extra);
   const child = spawn(RUNNER, args, {
     cwd: ROOT,
