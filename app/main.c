@@ -215,7 +215,14 @@ static int cmd_serve(const char *path, int argc, char **argv)
 	}
 	/* Whoever reaches a FastCGI port speaks as nginx (the client's address, HTTPS): libfcgi accepts
 	 * only the addresses FCGI_WEB_SERVER_ADDRS lists, so a TCP listener needs the list. */
-	if (server_listens_on_tcp(so.socket_path) && getenv("FCGI_WEB_SERVER_ADDRS") == NULL) {
+	enum server_address kind = server_address_kind(so.socket_path);
+	if (kind == SERVER_BAD_ADDRESS) {
+		fputs("lantern: --socket: give the path of a Unix socket (with no colon), or HOST:PORT with a port from 1 "
+		      "to 65535 to listen on TCP\n",
+		      stderr);
+		return 2;
+	}
+	if (kind == SERVER_TCP && getenv("FCGI_WEB_SERVER_ADDRS") == NULL) {
 		fputs("lantern: --socket HOST:PORT listens on TCP: set FCGI_WEB_SERVER_ADDRS to the address(es) of the "
 		      "nginx machines allowed to connect, comma-separated (README, \"Several application hosts\")\n",
 		      stderr);

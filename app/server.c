@@ -304,12 +304,14 @@ static int serve_child(void *arg, int slot)
 	return 0;
 }
 
-bool server_listens_on_tcp(const char *address)
+enum server_address server_address_kind(const char *address)
 {
-	/* libfcgi's own rule (OS_CreateLocalIpcFd): a port number after the first colon. */
+	/* libfcgi (OS_CreateLocalIpcFd) reads the first colon's tail with atoi: TCP if that is not 0. */
 	const char *colon = strchr(address, ':');
 	long long port;
-	return colon && valid_int(colon + 1, 1, 65535, &port);
+	if (colon == NULL)
+		return SERVER_UNIX;
+	return valid_int(colon + 1, 1, 65535, &port) ? SERVER_TCP : SERVER_BAD_ADDRESS;
 }
 
 int server_run(const struct server_opts *opts)
@@ -335,7 +337,7 @@ int server_run(const struct server_opts *opts)
 	if (FCGX_Init() != 0)
 		die("FCGX_Init failed");
 	/* A TCP address has no file to clear away (nor to leave behind below). */
-	bool tcp = server_listens_on_tcp(opts->socket_path);
+	bool tcp = server_address_kind(opts->socket_path) == SERVER_TCP;
 	if (!tcp)
 		unlink(opts->socket_path);
 	mode_t old_umask = umask(0117);

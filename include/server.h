@@ -3,8 +3,6 @@
 #ifndef LANTERN_SERVER_H
 #define LANTERN_SERVER_H
 
-#include <stdbool.h>
-
 struct db;
 
 struct server_opts {
@@ -17,9 +15,11 @@ struct server_opts {
 	struct db *writer;    /* set in each child: the connection all its threads write through */
 };
 
-/* True if `address` (serve --socket) is HOST:PORT or :PORT, where libfcgi listens on TCP (for nginx on
- * another machine), rather than the path of a Unix socket. */
-bool server_listens_on_tcp(const char *address);
+/* What `address` (serve --socket) is: the path of a Unix socket (no colon), HOST:PORT or :PORT with a
+ * port from 1 to 65535, where libfcgi listens on TCP (for nginx on another machine), or neither (a colon
+ * without such a port after it, which libfcgi would take for TCP or a path by rules of its own). */
+enum server_address { SERVER_UNIX, SERVER_TCP, SERVER_BAD_ADDRESS };
+enum server_address server_address_kind(const char *address);
 
 /* Serves until SIGTERM or SIGINT, replacing any child that dies, then lets every child finish its
  * requests in flight. Returns the exit status. */

@@ -10,11 +10,13 @@
 // none.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import {
-  Client, RUNNER, childPids, csrfFrom, isAlive, loggedIn, pidsMentioning, sqlite, startStack, tempDataDir,
+  Client, LANTERN, RUNNER, childPids, csrfFrom, freePort, isAlive, loggedIn, pidsMentioning, runLantern, sqlite,
+  startStack, tempDataDir, waitUntil,
 } from './lib.mjs';
 import { createDatabase, dropDatabase } from './postgres.mjs';
 import { checkBookings, newSession, prepareWrites, sleep } from './writes.mjs';
@@ -224,3 +226,59 @@ function wholeOrAbsent(people) {
     AND NOT EXISTS (SELECT 1 FROM bookings b JOIN users u ON u.id = b.user_id WHERE ${messageOf})`), '0',
   'a message without its booking');
 }
+
+/** One FastCGI GET of `uri` to `port` on 127.0.0.1, as nginx on another machine would send it; resolves
+ * what the application wrote (headers and body), or null if it closed the connection unanswered. */
+function fastcgiGet(port, uri) {
+  const record = (type, content) => {
+    const head = Buffer.from([1, type, 0, 1, content.length >> 8, content.length & 255, 0, 0]);
+    return Buffer.concat([head, content]);
+  };
+  const pair = (name, value) => Buffer.concat([Buffer.from([name.length, value.length]), Buffer.from(name + value)]);
+  const params = Buffer.concat(Object.entries({
+    REQUEST_METHOD: 'GET', DOCUMENT_URI: uri, REQUEST_URI: uri, QUERY_STRING: '', REMOTE_ADDR: '127.0.0.1',
+  }).map(([k, v]) => pair(k, v)));
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.write(Buffer.concat([record(1, Buffer.from([0, 1, 0, 0, 0, 0, 0, 0])), record(4, params),
+        record(4, Buffer.alloc(0)), record(5, Buffer.alloc(0))]));
+    });
+    socket.setTimeout(30_000, () => socket.destroy(new Error('no answer in 30 s')));
+    socket.on('data', (d) => chunks.push(d));
+    socket.on('error', (err) => (err.code === 'ECONNRESET' ? resolve(null) : reject(err)));
+    socket.on('close', () => {
+      const all = Buffer.concat(chunks);
+      const out = [];
+      for (let at = 0; at + 8 <= all.length;) { // type 6 is FCGI_STDOUT
+        const length = all.readUInt16BE(at + 4);
+        if (all[at + 1] === 6) out.push(all.subarray(at + 8, at + 8 + length));
+        at += 8 + length + all[at + 6];
+      }
+      resolve(all.length ? Buffer.concat(out).toString('utf8') : null);
+    });
+  });
+}
+
+test('lantern serve listens on TCP for nginx on another machine, only to the addresses FCGI_WEB_SERVER_ADDRS lists', async () => {
+  const port = await freePort();
+  const serve = ['--db', database, 'serve', '--socket', `127.0.0.1:${port}`, '--base-url', stack.base];
+  const open = await runLantern(null, serve, { env: { FCGI_WEB_SERVER_ADDRS: undefined } });
+  assert.equal(open.code, 2, 'a TCP listener for anyone is refused');
+  assert.match(open.stderr, /set FCGI_WEB_SERVER_ADDRS/);
+  for (const [allowed, answered] of [['127.0.0.1', true], ['192.0.2.1', false]]) {
+    const env = { ...process.env, FCGI_WEB_SERVER_ADDRS: allowed };
+    const child = spawn(LANTERN, serve, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => { log += d; });
+    try {
+      await waitUntil(() => /serving on/.test(log), 'lantern serve to listen on TCP');
+      const answer = await fastcgiGet(port, '/healthz');
+      if (answered) assert.match(answer ?? '', /^Status: 200/m, `FastCGI over TCP from ${allowed}`);
+      else assert.equal(answer, null, 'a connection from an address not listed is closed unanswered');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  }
+});
