@@ -41,6 +41,6 @@ two_hosts_measure() {
 		done
 	done
 	awk -v one="$best1" -v two="$best2" 'BEGIN {
-		printf "sessions_hosts_1 %.1f\nsessions_hosts_2 %.1f\nsessions_two_hosts_x %.3f\n", one, two, one > 0 ? two / one : 0
+		printf "sessions_hosts_1 %.1f\nsessions_hosts_2 %.1f\nsessions_two_hosts_x %.3f\n", one, two, (one > 0 ? two / one : 0)
 	}' | tee "$OUT/two_hosts.txt"
 }
