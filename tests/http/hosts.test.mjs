@@ -5,9 +5,8 @@
 // each then wholly written or not at all; bookings go on through the other host; no invariant
 // breaks; and a browser signed in through the dead host goes on working on the other one.
 //
-// Always on PostgreSQL, whatever LANTERN_TEST_DB says: several hosts need it (nginx/run refuses
-// --hosts on SQLite, checked below), and createDatabase() starts a throwaway cluster when the run has
-// none.
+// In the PostgreSQL pass of make test-http only (several hosts need PostgreSQL: nginx/run refuses
+// --hosts on SQLite, which the SQLite pass checks).
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -16,7 +15,7 @@ import net from 'node:net';
 import path from 'node:path';
 import {
   Client, LANTERN, ROOT, RUNNER, childPids, csrfFrom, freePort, isAlive, loggedIn, pidsMentioning, runLantern, sqlite,
-  startStack, tempDataDir, waitUntil,
+  onPostgres, startStack, tempDataDir, waitUntil,
 } from './lib.mjs';
 import { createDatabase, dropDatabase } from './postgres.mjs';
 import { checkBookings, newSession, prepareWrites, sleep } from './writes.mjs';
@@ -26,8 +25,10 @@ const READERS = 3;
 const SESSIONS = 30; // of 3 places, for 24 people: 720 bookings to make, never one twice
 
 let database, stack;
+const pgPass = { skip: !onPostgres && 'runs in the PostgreSQL pass' };
 
 before(async () => {
+  if (!onPostgres) return;
   database = createDatabase();
   stack = await startStack({ database, demo: true, args: ['--hosts', '2'] });
 });
@@ -80,7 +81,7 @@ function host(n) {
   return { supervisor: parentOf(master), master, serving: childPids(master).filter(isAlive) };
 }
 
-test('nginx/run refuses several hosts on SQLite, saying why', async () => {
+test('nginx/run refuses several hosts on SQLite, saying why', { skip: onPostgres && 'runs in the SQLite pass' }, async () => {
   const { code, stderr } = await new Promise((resolve) => {
     execFile(RUNNER, ['--port', '1', '--data', tempDataDir(), '--hosts', '2'], (err, _out, errText) => {
       resolve({ code: err?.code ?? 0, stderr: errText });
@@ -90,7 +91,7 @@ test('nginx/run refuses several hosts on SQLite, saying why', async () => {
   assert.match(stderr, /--hosts 2 needs --db postgresql:\/\/.*SQLite database is a file/);
 });
 
-test('one of two hosts killed whole under load: no read fails, only its bookings in flight, and a browser signed in through it goes on', async () => {
+test('one of two hosts killed whole under load: no read fails, only its bookings in flight, and a browser signed in through it goes on', pgPass, async () => {
   const [one, two] = [host(1), host(2)];
   assert.notEqual(one.master, two.master);
   assert.notEqual(one.supervisor, two.supervisor, 'each host has a supervisor of its own');
@@ -277,7 +278,7 @@ function fastcgiGet(port, uri) {
   });
 }
 
-test('lantern serve listens on TCP for nginx on another machine, only to the addresses FCGI_WEB_SERVER_ADDRS lists', async () => {
+test('lantern serve listens on TCP for nginx on another machine, only to the addresses FCGI_WEB_SERVER_ADDRS lists', pgPass, async () => {
   const port = await freePort();
   const serve = ['--db', database, 'serve', '--socket', `127.0.0.1:${port}`, '--base-url', stack.base];
   const open = await runLantern(null, serve, { env: { FCGI_WEB_SERVER_ADDRS: undefined } });
