@@ -27,7 +27,7 @@
 static const char usage[] =
 	"usage:\n"
 	"  lantern --db PATH init                        create or migrate the database\n"
-	"  lantern --db PATH serve --socket PATH --base-url URL [--processes N] [--threads N] [--sendmail CMD]\n"
+	"  lantern --db PATH serve --socket PATH|HOST:PORT --base-url URL [--processes N] [--threads N] [--sendmail CMD]\n"
 	"  lantern --db PATH user add --email E --name N --role R [--org ID | --school URN]  (password on stdin)\n"
 	"  lantern --db PATH token create --email E      print a new API token for that user\n"
 	"  lantern --db PATH schools import FILE.csv     add or update settings (" SCHOOLS_CSV_HEADER ")\n"
@@ -212,7 +212,22 @@ static int cmd_serve(const char *path, int argc, char **argv)
 	if (!count_opt(argc, argv, "--threads", &so.threads) || !count_opt(argc, argv, "--processes", &so.processes))
 		return 2;
 	if (so.socket_path == NULL) {
-		fputs("lantern: serve needs --socket PATH\n", stderr);
+		fputs("lantern: serve needs --socket PATH (or HOST:PORT)\n", stderr);
+		return 2;
+	}
+	/* Whoever reaches a FastCGI port speaks as nginx (the client's address, HTTPS): libfcgi accepts
+	 * only the addresses FCGI_WEB_SERVER_ADDRS lists, so a TCP listener needs the list. */
+	enum server_address kind = server_address_kind(so.socket_path);
+	if (kind == SERVER_BAD_ADDRESS) {
+		fputs("lantern: --socket: give the path of a Unix socket (with no colon), or HOST:PORT with a port from 1 "
+		      "to 65535 to listen on TCP\n",
+		      stderr);
+		return 2;
+	}
+	if (kind == SERVER_TCP && getenv("FCGI_WEB_SERVER_ADDRS") == NULL) {
+		fputs("lantern: --socket HOST:PORT listens on TCP: set FCGI_WEB_SERVER_ADDRS to the address(es) of the "
+		      "nginx machines allowed to connect, comma-separated (README, \"Several application hosts\")\n",
+		      stderr);
 		return 2;
 	}
 	/* The only source of the address in links that leave the site: never a request's Host header. */

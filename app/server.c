@@ -31,6 +31,7 @@
 #include "scanq.h"
 #include "supervisor.h"
 #include "util.h"
+#include "valid.h"
 
 struct worker {
 	pthread_t thread;
@@ -306,6 +307,16 @@ static int serve_child(void *arg, int slot)
 	return 0;
 }
 
+enum server_address server_address_kind(const char *address)
+{
+	/* libfcgi (OS_CreateLocalIpcFd) reads the first colon's tail with atoi: TCP if that is not 0. */
+	const char *colon = strchr(address, ':');
+	long long port;
+	if (colon == NULL)
+		return SERVER_UNIX;
+	return valid_int(colon + 1, 1, 65535, &port) ? SERVER_TCP : SERVER_BAD_ADDRESS;
+}
+
 int server_run(const struct server_opts *opts)
 {
 	struct db *check = db_open(opts->db_path, false);
@@ -328,7 +339,10 @@ int server_run(const struct server_opts *opts)
 
 	if (FCGX_Init() != 0)
 		die("FCGX_Init failed");
-	unlink(opts->socket_path);
+	/* A TCP address has no file to clear away (nor to leave behind below). */
+	bool tcp = server_address_kind(opts->socket_path) == SERVER_TCP;
+	if (!tcp)
+		unlink(opts->socket_path);
 	mode_t old_umask = umask(0117);
 	/* A deep queue of waiting connections: a burst (a poster scanned by a crowd) waits for a worker
 	 * rather than nginx answering 502. The kernel caps it at net.core.somaxconn. */
@@ -347,7 +361,8 @@ int server_run(const struct server_opts *opts)
 	log_info("serving on %s with %d processes of %d threads", opts->socket_path, opts->processes, opts->threads);
 	int rc = supervisor_run(opts->processes, serve_child, &child);
 	close(fd);
-	unlink(opts->socket_path);
+	if (!tcp)
+		unlink(opts->socket_path);
 	log_info("stopped");
 	return rc;
 }

@@ -42,6 +42,10 @@ MEASURE=(
 	"dashboard /indicators?period=FY2025-26&area=greater-essex cookie-analyst"
 )
 
+# two_hosts_measure URI: the session list with two application hosts against one, for BENCH_DB=postgresql.
+# shellcheck source=tests/bench/two_hosts.sh
+. "$ROOT/tests/bench/two_hosts.sh"
+
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 2; }
 mkdir -p "$OUT"
 

@@ -15,7 +15,8 @@ const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
 
-async function session(admin, startMs, capacity = CAPACITY) {
+/** A new session of `capacity` places starting at `startMs`; resolves its id. */
+export async function newSession(admin, startMs, capacity = CAPACITY) {
   const res = await admin.post('/api/v1/sessions', {
     course: 'recognising-and-responding', starts_at: iso(startMs), ends_at: iso(startMs + 3 * 3600e3),
     capacity, trainers: ['trainer@lantern.example'],
@@ -39,8 +40,8 @@ export async function prepareWrites(stack) {
     return res.json.email;
   }));
   const upcoming = [];
-  for (let i = 0; i < 6; i++) upcoming.push(await session(admin, Date.now() + (10 + i) * 86400e3));
-  const past = await session(admin, Date.now() - 2 * 86400e3, people.length);
+  for (let i = 0; i < 6; i++) upcoming.push(await newSession(admin, Date.now() + (10 + i) * 86400e3));
+  const past = await newSession(admin, Date.now() - 2 * 86400e3, people.length);
   const toMark = [];
   for (const email of people) {
     const res = await admin.post(`/api/v1/sessions/${past}/bookings`, { email });
@@ -162,12 +163,26 @@ export function checkWrites(db, fx, acked) {
       `acknowledged mark of ${id}: ${status}, found ${rows.get(id)}`);
   }
 
+  checkBookings(db, fx.upcoming);
+
+  const kept = Number(sqlite(db, fx.scanCount));
+  const seen = Math.max(0, ...acked.written);
+  assert.ok(kept >= seen, `${kept} scans kept, but ${seen} were seen written`);
+  assert.ok(kept <= acked.scansSent, `${kept} scans recorded for ${acked.scansSent} requests`);
+  if (!onPostgres) assert.equal(sqlite(db, 'PRAGMA integrity_check'), 'ok'); // a file's own check
+  return { kept, lost: Math.max(0, acked.scans - kept) };
+}
+
+/** The booking invariants after a stream of writes: no session over its capacity and its kept counts
+ * right, one live booking a person, and on each of `sessions` (of CAPACITY places) no free place
+ * beside a waiting list and nobody promoted ahead of an earlier arrival. */
+export function checkBookings(db, sessions) {
   assert.equal(sqlite(db, `SELECT count(*) FROM sessions s WHERE s.booked > s.capacity
     OR s.booked <> (SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status = 'booked')
     OR s.waitlisted <> (SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status = 'waitlisted')`), '0');
   assert.equal(sqlite(db, `SELECT count(*) FROM (SELECT 1 FROM bookings WHERE status <> 'cancelled'
     GROUP BY session_id, user_id HAVING count(*) > 1) doubles`), '0');
-  for (const sid of fx.upcoming) {
+  for (const sid of sessions) {
     const [booked, waiting] = sqlite(db, `SELECT (SELECT count(*) FROM bookings WHERE session_id = ${sid} AND status = 'booked'),
       (SELECT count(*) FROM bookings WHERE session_id = ${sid} AND status = 'waitlisted')`).split('|').map(Number);
     if (waiting > 0) assert.equal(booked, CAPACITY, `session ${sid} has a waiting list and a free place`);
@@ -177,11 +192,4 @@ export function checkWrites(db, fx, acked) {
       WHERE p.session_id = ${sid} AND p.id > (SELECT min(id) FROM bookings WHERE session_id = ${sid} AND status = 'waitlisted')`);
     assert.equal(late, '0', `session ${sid} promoted someone ahead of an earlier arrival`);
   }
-
-  const kept = Number(sqlite(db, fx.scanCount));
-  const seen = Math.max(0, ...acked.written);
-  assert.ok(kept >= seen, `${kept} scans kept, but ${seen} were seen written`);
-  assert.ok(kept <= acked.scansSent, `${kept} scans recorded for ${acked.scansSent} requests`);
-  if (!onPostgres) assert.equal(sqlite(db, 'PRAGMA integrity_check'), 'ok'); // a file's own check
-  return { kept, lost: Math.max(0, acked.scans - kept) };
 }
