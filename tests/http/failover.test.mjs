@@ -87,7 +87,7 @@ async function attempt(send) {
  * Clients that send until stop(): what was acknowledged, and when each write began and ended.
  *   bookings: [{ id, session, email, status, at }]  (201 Created)
  *   checkins: [booking id]                           (200)
- *   scans: Map placement id -> count                 (302 to its campaign's page)
+ *   scans: Map placement id -> count                 (303 to its campaign's page)
  *   writes: [{ start, end, ok }]                     (every booking and check-in)
  */
 function stream({ jobs, toCheckIn, placements }) {
@@ -118,14 +118,14 @@ function stream({ jobs, toCheckIn, placements }) {
         (r) => r.status === 200);
       if (res?.status === 200) acked.checkins.push(id);
       else toCheckIn.push(id);
-      await sleep(250);
+      await sleep(100);
     }
   };
   const scanner = async (p) => {
     acked.scans.set(p.id, 0);
     while (going) {
       const res = await attempt(() => fetch(`${stack.base}/c/${p.code}`, { redirect: 'manual' }));
-      if (res?.status === 302 && res.headers.get('location').startsWith(`/help/${CAMPAIGN}`)) {
+      if (res?.status === 303 && res.headers.get('location').startsWith(`/help/${CAMPAIGN}`)) {
         acked.scans.set(p.id, acked.scans.get(p.id) + 1);
       }
       await res?.arrayBuffer().catch(() => {});
