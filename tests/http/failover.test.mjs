@@ -21,7 +21,7 @@ const CAMPAIGN = 'sixteen-days-2026';
 const ANSWER_BOUND_S = 30; // generous: a loaded 2-core machine under ASan (the figure is printed)
 const CAPACITY = 8; // each streamed session's places
 
-let pair, stack, admin, mailbox;
+let pair, stack, admin, mailbox, run;
 
 before(async () => {
   if (!onPostgres) return;
@@ -31,11 +31,14 @@ before(async () => {
   const sendmail = path.join(dir, 'sendmail');
   fs.mkdirSync(mailbox);
   fs.writeFileSync(sendmail, `#!/bin/sh\ncat > "$(mktemp "${mailbox}/XXXXXXXX")"\n`, { mode: 0o755 });
-  stack = await startStack({ database: pair.uri, env: { LANTERN_SENDMAIL: sendmail }, demo: true });
+  // Threads enough that scans are answered while every writer waits for the standby: they are queued
+  // then, and their batch is written only after the failover.
+  stack = await startStack({ database: pair.uri, env: { LANTERN_SENDMAIL: sendmail }, demo: true, threads: 8 });
   admin = api(stack.base, await tokenFor(stack, 'admin@lantern.example'));
 });
 
 after(async () => {
+  await run?.stop(); // the clients, if the test failed while they were streaming
   await stack?.stop();
   pair?.stop();
 });
@@ -165,7 +168,7 @@ test('the primary killed and the standby promoted: writes answered again, none a
   // waiting lists grow too.
   const jobs = crowd.flatMap((email, i) => (i % 2 ? [...streamed].reverse() : streamed).map((s) => ({ session: s, email })));
 
-  const run = stream({ jobs, toCheckIn, placements });
+  run = stream({ jobs, toCheckIn, placements });
   const { acked } = run;
   await waitUntil(() => acked.bookings.length >= 10 && acked.checkins.length >= 3, 'writes acknowledged before the failure', 60_000);
 
