@@ -935,8 +935,10 @@ enum db_rc db_begin(struct db *db)
 		show_waiting(w, false);
 		w->w.open = rc == DB_OK;
 	}
-	if (rc == DB_OK && (rc = run(w, "SAVEPOINT member")) != DB_OK && !in_transaction(w))
-		w->w.open = false;
+	/* A group transaction that ended here (its connection lost) stays marked open, so that finish()
+	 * fails the group's members waiting for its COMMIT rather than tell them it committed. */
+	if (rc == DB_OK)
+		rc = run(w, "SAVEPOINT member");
 	if (rc != DB_OK)
 		db_rollback(db);
 	return rc;

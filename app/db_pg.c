@@ -35,6 +35,8 @@ struct pg {
 	char *id_tables; /* ",t1,t2,": the tables with an identity id, read when first needed */
 	int duty_generation; /* the connection that holds the duty lock, or 0 */
 	struct buf copy;     /* rows of a COPY not sent yet (pg_copy_row) */
+	bool duty_lost; /* the lock went with a lost connection: statements wait for pg_hold_duty */
+	bool txn;       /* a transaction was open before the last statement (connected) */
 };
 
 struct pg_stmt {
@@ -142,12 +144,16 @@ static int set_up(struct pg *c)
 struct pg *pg_connect(const char *conninfo, int timeout_ms)
 {
 	/* lantern's defaults first: what the connection string says overrides them. The process id in the
-	 * application name says which process a server connection (pg_stat_activity) serves. */
+	 * application name says which process a server connection (pg_stat_activity) serves. TCP
+	 * keepalives and a bound on unacknowledged data notice a server whose machine died without a word
+	 * (no reset comes then) in about 25 s rather than the kernel's 2 hours or 15 minutes, so the
+	 * connection is made again, to the standby promoted since (README: Failover). */
 	char seconds[16], name[32];
 	snprintf(seconds, sizeof seconds, "%d", CONNECT_TIMEOUT_S);
 	snprintf(name, sizeof name, "lantern %ld", (long)getpid());
-	const char *keys[] = {"connect_timeout", "application_name", "client_encoding", "dbname", NULL};
-	const char *values[] = {seconds, name, "UTF8", conninfo, NULL};
+	const char *keys[] = {"connect_timeout", "application_name", "client_encoding", "keepalives_idle",
+			      "keepalives_interval", "keepalives_count", "tcp_user_timeout", "dbname", NULL};
+	const char *values[] = {seconds, name, "UTF8", "10", "5", "3", "25000", conninfo, NULL};
 	struct pg *c = xcalloc(1, sizeof *c);
 	c->timeout_ms = timeout_ms;
 	c->conn = PQconnectdbParams(keys, values, 1);
@@ -174,11 +180,21 @@ void pg_disconnect(struct pg *c)
 }
 
 /* A lost connection is made again before the next statement (libpq tries every host of the string
- * again, so a standby promoted since is found); what the old one had open is gone. */
+ * again, so a standby promoted since is found); what the old one had open is gone. The duty's lock
+ * is gone with it: the duty holder's statements fail until it asks for the lock again (pg_hold_duty),
+ * so a round of duties never goes on without it while another host may have taken it. */
 static bool connected(struct pg *c)
 {
-	if (PQstatus(c->conn) == CONNECTION_OK)
+	if (c->duty_lost)
+		return false;
+	if (PQstatus(c->conn) == CONNECTION_OK) {
+		c->txn = pg_in_transaction(c);
 		return true;
+	}
+	/* Lost inside a transaction: the rest of it must not run on a new connection, each statement
+	 * committed alone; its COMMIT or ROLLBACK comes first (pg_run). */
+	if (c->txn)
+		return false;
 	PQreset(c->conn);
 	if (PQstatus(c->conn) != CONNECTION_OK || set_up(c) != 0) {
 		log_failure("the connection is lost and cannot be made again", NULL, c->conn);
@@ -188,11 +204,25 @@ static bool connected(struct pg *c)
 	free(c->id_tables);
 	c->id_tables = NULL;
 	log_info("postgresql: connected again");
+	if (c->duty_generation != 0) {
+		c->duty_generation = 0;
+		c->duty_lost = true;
+		log_info("postgresql: the duty lock went with the old connection");
+		return false;
+	}
 	return true;
 }
 
 enum db_rc pg_run(struct pg *c, const char *sql)
 {
+	if (PQstatus(c->conn) != CONNECTION_OK && c->txn &&
+	    (strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0)) {
+		c->txn = false; /* the transaction went with the connection: whether it committed is unknown */
+		if (strcmp(sql, "COMMIT") != 0)
+			return DB_OK;
+		log_error("postgresql: the connection was lost inside a transaction: it is not known to have committed");
+		return DB_ERROR;
+	}
 	if (!connected(c))
 		return DB_ERROR;
 	PGresult *r = PQexec(c->conn, sql);
@@ -216,13 +246,22 @@ void pg_schema_changed(struct pg *c)
 
 bool pg_in_transaction(struct pg *c)
 {
+	if (PQstatus(c->conn) != CONNECTION_OK)
+		return c->txn;
 	PGTransactionStatusType s = PQtransactionStatus(c->conn);
 	return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
 }
 
+/* A transaction that cannot begin because the connection was lost just now (a failover) begins again
+ * once on a new one: nothing of it was done yet. */
 static enum db_rc begin(struct pg *c, const char *sql)
 {
+	if (PQstatus(c->conn) != CONNECTION_OK)
+		c->txn = false; /* a transaction lost before is over: this one begins on a new connection */
+	bool was_up = PQstatus(c->conn) == CONNECTION_OK;
 	enum db_rc rc = pg_run(c, sql);
+	if (rc != DB_OK && was_up && PQstatus(c->conn) != CONNECTION_OK)
+		rc = pg_run(c, sql);
 	if (rc != DB_OK && pg_in_transaction(c))
 		pg_run(c, "ROLLBACK");
 	return rc;
@@ -240,7 +279,10 @@ enum db_rc pg_begin_snapshot(struct pg *c)
 
 bool pg_hold_duty(struct pg *c)
 {
-	if (!connected(c))
+	c->duty_lost = false; /* its holder asks again */
+	bool up = connected(c) || c->duty_lost; /* or connected again just now, without the lock */
+	c->duty_lost = false;
+	if (!up)
 		return false;
 	if (c->duty_generation == c->generation)
 		return true;

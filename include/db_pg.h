@@ -41,7 +41,9 @@ enum db_rc pg_begin_snapshot(struct pg *c);
 /* Takes the background duty's lock for as long as this connection lives, if nobody holds it: true
  * while this connection has it. */
 bool pg_hold_duty(struct pg *c);
-/* True inside a transaction (or when the connection is lost: nothing can be committed then). */
+/* True inside a transaction, one whose connection was lost included: until its COMMIT (which then
+ * fails: its outcome is unknown) or ROLLBACK, no other statement runs, so none runs on a new connection
+ * outside the transaction it belongs to. */
 bool pg_in_transaction(struct pg *c);
 /* The id of the last row inserted through this connection into a table with one; its count of rows
  * the last statement changed. */

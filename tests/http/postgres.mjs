@@ -43,12 +43,16 @@ function pgProgram(name) {
   return found;
 }
 
-/** Runs a PostgreSQL server program as the cluster's owner: nobody when we are root. */
-function asOwner(program, args) {
-  const root = process.getuid() === 0;
-  const [cmd, argv] = root
+/** The command that runs a PostgreSQL server program as the cluster's owner: nobody when we are root. */
+export function ownerCommand(program, args) {
+  return process.getuid() === 0
     ? ['setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--reset-env', pgProgram(program), ...args]]
     : [pgProgram(program), args];
+}
+
+/** Runs a PostgreSQL server program as the cluster's owner; returns what it prints. */
+export function asOwner(program, args) {
+  const [cmd, argv] = ownerCommand(program, args);
   return execFileSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], cwd: '/' });
 }
 
