@@ -82,6 +82,8 @@ struct writer {
 	char *wal_path;            /* NULL, or the WAL this writer syncs after its COMMITs (db_sync_apart) */
 	int wal_fd;                /* -1, or that WAL open, to sync it */
 	ino_t wal_ino;
+	int syncing;               /* groups committed whose WAL sync is under way */
+	bool deferred;             /* the open group waits for that sync to end before it commits */
 };
 
 /* Checkpoints off the write path. SQLite's autocheckpoint copies the WAL into the database (and syncs
@@ -944,6 +946,60 @@ enum db_rc db_begin(struct db *db)
 	return rc;
 }
 
+/* Commits the writer's group (the caller has the writer), hands the writer on, syncs the WAL when it is
+ * synced apart, and then tells the group's members how it went. */
+static enum db_rc commit_group(struct db *w, struct member *group, bool lost)
+{
+	enum db_rc group_rc = DB_OK;
+	if (lost) {
+		log_error("db: the transaction ended on an error; its group is lost");
+		group_rc = DB_ERROR;
+	} else if (w->w.open && (group_rc = run(w, "COMMIT")) != DB_OK && in_transaction(w)) {
+		quietly(w, "ROLLBACK");
+	}
+	w->w.committed_us = monotonic_us();
+	bool sync = group_rc == DB_OK && group != NULL && w->w.wal_path != NULL;
+	pthread_mutex_lock(&w->w.m);
+	w->w.open = false;
+	w->w.syncing += sync;
+	w->w.held = false;
+	pthread_cond_signal(&w->w.free_cv);
+	pthread_mutex_unlock(&w->w.m);
+	if (sync)
+		group_rc = sync_wal(w);
+	pthread_mutex_lock(&w->w.m);
+	w->w.syncing -= sync;
+	for (struct member *m = group; m; m = m->next) {
+		m->rc = group_rc;
+		m->done = true;
+	}
+	pthread_cond_broadcast(&w->w.done_cv);
+	pthread_mutex_unlock(&w->w.m);
+	return group_rc;
+}
+
+/* A group left open to wait for the sync that just ended is committed now, unless a thread working in
+ * it has the writer (it commits the group when it finishes, as no sync is under way any more). */
+static void commit_deferred(struct db *w)
+{
+	for (;;) {
+		pthread_mutex_lock(&w->w.m);
+		bool take = w->w.deferred && !w->w.held && w->w.syncing == 0;
+		struct member *group = NULL;
+		if (take) {
+			w->w.deferred = false;
+			w->w.held = true;
+			group = w->w.group;
+			w->w.group = NULL;
+			w->w.members = 0;
+		}
+		pthread_mutex_unlock(&w->w.m);
+		if (!take)
+			return;
+		commit_group(w, group, w->w.open && !in_transaction(w));
+	}
+}
+
 /* Ends this thread's transaction (keeping its work or not) and gives the writer back, committing the
  * group when nobody else will. Returns the result for this transaction's work. */
 static enum db_rc finish(struct db *db, bool keep)
@@ -975,49 +1031,36 @@ static enum db_rc finish(struct db *db, bool keep)
 		w->w.group = &me;
 		w->w.members++;
 	}
-	bool pass = !lost && w->w.open && w->w.waiting > 0 && w->w.members < GROUP_MAX;
-	struct member *group = pass ? NULL : w->w.group;
-	if (pass) {
+	bool gathering = !lost && w->w.open && w->w.members < GROUP_MAX;
+	bool pass = gathering && w->w.waiting > 0;
+	/* While the last group's sync is under way the disk is busy: this group stays open and gathers
+	 * members until the sync ends, and whoever ends it commits the group (commit_deferred). */
+	bool defer = !pass && gathering && w->w.members > 0 && w->w.syncing > 0;
+	struct member *group = NULL;
+	if (pass || defer) {
+		w->w.deferred |= defer;
 		w->w.held = false;
 		pthread_cond_signal(&w->w.free_cv);
 	} else {
+		group = w->w.group;
 		w->w.group = NULL;
 		w->w.members = 0;
+		w->w.deferred = false;
 	}
 	pthread_mutex_unlock(&w->w.m);
 	held_writer = NULL;
 	db->holding = false;
-	if (pass) {
+	if (pass || defer) {
 		pthread_mutex_lock(&w->w.m);
 		while (keep && !me.done)
 			pthread_cond_wait(&w->w.done_cv, &w->w.m);
 		pthread_mutex_unlock(&w->w.m);
 		return keep ? me.rc : rc;
 	}
-	enum db_rc group_rc = DB_OK;
-	if (lost) {
-		log_error("db: the transaction ended on an error; its group is lost");
-		group_rc = DB_ERROR;
-	} else if (w->w.open && (group_rc = run(w, "COMMIT")) != DB_OK && in_transaction(w)) {
-		quietly(w, "ROLLBACK");
-	}
-	w->w.committed_us = monotonic_us();
-	pthread_mutex_lock(&w->w.m);
-	w->w.open = false;
-	w->w.held = false;
-	pthread_cond_signal(&w->w.free_cv);
-	pthread_mutex_unlock(&w->w.m);
-	if (group_rc == DB_OK && group != NULL && w->w.wal_path != NULL)
-		group_rc = sync_wal(w);
+	enum db_rc group_rc = commit_group(w, group, lost);
 	if (group_rc != DB_OK)
 		db->failed = true;
-	pthread_mutex_lock(&w->w.m);
-	for (struct member *m = group; m; m = m->next) {
-		m->rc = group_rc;
-		m->done = true;
-	}
-	pthread_cond_broadcast(&w->w.done_cv);
-	pthread_mutex_unlock(&w->w.m);
+	commit_deferred(w);
 	return keep ? group_rc : rc;
 }
 

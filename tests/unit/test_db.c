@@ -547,17 +547,19 @@ static void test_turns(void **state)
 	unlink(ready);
 }
 
-/* Syncing apart (db_sync_apart): a committer hands the writer to the next group before it syncs the
- * WAL, yet its db_commit returns only after that sync, and a sync that fails fails the commit. */
-static atomic_int syncs_started, syncs_done;
-static atomic_bool second_began, overlapped;
+/* Syncing apart (db_sync_apart): a committer hands the writer on before it syncs the WAL, yet its
+ * db_commit returns only after that sync; transactions that finish while it syncs wait for it and are
+ * committed together in one group, with one sync; a sync that fails fails the commit. */
+static atomic_int syncs_started, syncs_done, later_began;
+static atomic_bool overlapped;
 
 static int slow_sync(int fd)
 {
 	if (atomic_fetch_add(&syncs_started, 1) == 0) {
-		for (int i = 0; i < 200 && !atomic_load(&second_began); i++) /* up to 2 s */
+		for (int i = 0; i < 200 && atomic_load(&later_began) < 2; i++) /* up to 2 s */
 			usleep(10 * 1000);
-		atomic_store(&overlapped, atomic_load(&second_began));
+		atomic_store(&overlapped, atomic_load(&later_began) == 2);
+		usleep(100 * 1000); /* the second of them reaches its commit */
 	}
 	int rc = fdatasync(fd);
 	atomic_fetch_add(&syncs_done, 1);
@@ -571,23 +573,27 @@ static int failing_sync(int fd)
 	return -1;
 }
 
-struct second {
+struct later {
 	struct db *db;
+	const char *s;
+	int after; /* begins once this many others have begun, and 100 ms more */
 	enum db_rc rc;
 };
 
-static void *second_main(void *arg)
+static void *later_main(void *arg)
 {
-	struct second *b = arg;
-	while (atomic_load(&syncs_started) == 0)
+	struct later *l = arg;
+	while (atomic_load(&syncs_started) == 0 || atomic_load(&later_began) < l->after)
 		usleep(1000);
-	if ((b->rc = db_begin(b->db)) != DB_OK)
+	if (l->after)
+		usleep(100 * 1000); /* the one before has finished and waits for its group */
+	if ((l->rc = db_begin(l->db)) != DB_OK)
 		return NULL;
-	atomic_store(&second_began, true);
-	if ((b->rc = db_exec(b->db, SQL_T_INSERT, "siIdn", "second", 2, (int64_t)2, 2.0)) == DB_OK)
-		b->rc = db_commit(b->db);
+	atomic_fetch_add(&later_began, 1);
+	if ((l->rc = db_exec(l->db, SQL_T_INSERT, "siIdn", l->s, 2, (int64_t)2, 2.0)) == DB_OK)
+		l->rc = db_commit(l->db);
 	else
-		db_rollback(b->db);
+		db_rollback(l->db);
 	return NULL;
 }
 
@@ -595,28 +601,34 @@ static void test_sync_apart(void **state)
 {
 	struct test_db *t = *state;
 	struct db *w = db_open(t->path, false), *a = db_open(t->path, false);
-	struct second b = {.db = db_open(t->path, false), .rc = DB_ERROR};
+	struct later later[2] = {{.db = db_open(t->path, false), .s = "second", .after = 0, .rc = DB_ERROR},
+				 {.db = db_open(t->path, false), .s = "third", .after = 1, .rc = DB_ERROR}};
 	db_share_writer(a, w);
-	db_share_writer(b.db, w);
 	db_sync_apart(w, t->path);
 	db_test_wal_sync(slow_sync);
-	pthread_t thread;
-	assert_int_equal(pthread_create(&thread, NULL, second_main, &b), 0);
+	pthread_t threads[2];
+	for (int i = 0; i < 2; i++) {
+		db_share_writer(later[i].db, w);
+		assert_int_equal(pthread_create(&threads[i], NULL, later_main, &later[i]), 0);
+	}
 	assert_int_equal(db_begin(a), DB_OK);
 	assert_int_equal(db_exec(a, SQL_T_INSERT, "siIdn", "first", 1, (int64_t)1, 1.0), DB_OK);
 	assert_int_equal(db_commit(a), DB_OK);
 	assert_true(atomic_load(&syncs_done) >= 1); /* answered only once its group is durable */
-	pthread_join(thread, NULL);
-	assert_int_equal(b.rc, DB_OK);
-	assert_true(atomic_load(&overlapped));      /* the second group began while the first synced */
-	assert_int_equal(atomic_load(&syncs_done), 2);
-	assert_int_equal(count_t(t->db), 2);
+	for (int i = 0; i < 2; i++) {
+		pthread_join(threads[i], NULL);
+		assert_int_equal(later[i].rc, DB_OK);
+	}
+	assert_true(atomic_load(&overlapped));         /* both began while the first group synced */
+	assert_int_equal(atomic_load(&syncs_done), 2); /* and were made durable together */
+	assert_int_equal(count_t(t->db), 3);
 	db_test_wal_sync(failing_sync);
-	assert_int_equal(db_exec(a, SQL_T_INSERT, "siIdn", "third", 3, (int64_t)3, 3.0), DB_ERROR);
+	assert_int_equal(db_exec(a, SQL_T_INSERT, "siIdn", "fourth", 3, (int64_t)3, 3.0), DB_ERROR);
 	assert_true(db_request_end(a));
 	db_test_wal_sync(NULL);
 	db_close(a);
-	db_close(b.db);
+	for (int i = 0; i < 2; i++)
+		db_close(later[i].db);
 	db_close(w);
 }
 
