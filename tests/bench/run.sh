@@ -184,6 +184,9 @@ kill -TERM $runner
 wait $runner || true
 trap bench_pg_stop EXIT
 commit_limit
+ENGINE=${BENCH_DB:-sqlite}
+rm -f "$OUT/two_hosts.txt"
+[ "$ENGINE" != postgresql ] || two_hosts_measure "$BENCH_PG_URI"
 bench_pg_stop
 trap - EXIT
 commit_line=$(sort -t= -k2 -n -r "$OUT/commit.raw" | head -1)
@@ -193,7 +196,7 @@ served() { # requests answered 2xx or 3xx in the kill line's runs of one mode, a
 		END { print s + 0 }' "$OUT/kill.raw"
 }
 kills_calm=$(served calm) kills_kill=$(served kill)
-awk -v commit="$commit_line" -v hwm="$hwm_kib" -v pss="$pss_peak_kib" -v calm="$kills_calm" -v killed="$kills_kill" -v ksecs="$KILL_SECS" -v gen="$gen_seconds" -v mib="$db_mib" -v scale="$SCALE" \
+awk -v engine="$ENGINE" -v commit="$commit_line" -v hwm="$hwm_kib" -v pss="$pss_peak_kib" -v calm="$kills_calm" -v killed="$kills_kill" -v ksecs="$KILL_SECS" -v gen="$gen_seconds" -v mib="$db_mib" -v scale="$SCALE" \
 	-v secs="$SECS" -v rounds="$ROUNDS" -v csv="$OUT/results.csv" '
 function field(s, k,   m) { return match(s, k "=[0-9.]+") ? substr(s, RSTART + length(k) + 1, RLENGTH - length(k) - 1) : "" }
 {
@@ -234,7 +237,9 @@ END {
 	printf "  peak resident (VmHWM) added up %.1f MiB (shared pages counted once per process)\n", hwm / 1024
 	printf "session list served while a serving process is killed every 3 s: %d of %d without kills\n", killed, calm
 	printf "data set: scale %s, generated in %s s, %s MiB; best of %s rounds of %s s per measurement\n\n", scale, gen, mib, rounds, secs
-	aim("session list >= 0.5 x /healthz (32 connections)", sessions / health[32], 0.5, 1)
+	# PostgreSQL's aim is lower: each page's statements go to another process over a socket.
+	list_aim = engine == "postgresql" ? 0.4 : 0.5
+	aim("session list >= " list_aim " x /healthz (32 connections)", sessions / health[32], list_aim, 1)
 	aim("scan redirect >= 0.7 x /healthz (32 connections)", scan / health[32], 0.7, 1)
 	aim("booking POST >= 0.5 x commit limit (32 connections)", booking / limit, 0.5, 1)
 	if (dash_p99 != "") aim("dashboard p99 < 50 ms", dash_p99, 50, -1)
@@ -245,4 +250,13 @@ END {
 function aim(what, value, target, dir) {
 	printf "aim: %-52s %8.3f  %s\n", what, value, (dir > 0 ? value + 0 >= target + 0 : value + 0 < target + 0) ? "met" : "NOT MET"
 }' "$results" | tee "$OUT/results.txt"
+if [ -s "$OUT/two_hosts.txt" ]; then
+	awk '$1 == "sessions_hosts_1" { one = $2 } $1 == "sessions_hosts_2" { two = $2 } $1 == "sessions_two_hosts_x" { x = $2 }
+		END { printf "two application hosts: session list %.0f req/s against %.0f with one: %.3f x (aim 1.6 where the machine has the cores; %d here)\n", two, one, x, cores }' \
+		cores="$(nproc)" "$OUT/two_hosts.txt" | tee -a "$OUT/results.txt"
+	awk '{ printf "%s,32,%s,,,,,,\n", $1, $2 }' "$OUT/two_hosts.txt" >>"$OUT/results.csv"
+fi
+# Each engine's results are kept; once both have run, their tables are printed side by side.
+cp "$OUT/results.csv" "$OUT/results-$ENGINE.csv"
+"$ROOT/tests/bench/side_by_side.sh" "$OUT"
 echo "bench: wrote $OUT/results.csv and $OUT/results.txt"
