@@ -232,12 +232,12 @@ END {
 	printf "fastcgi_peak_pss_mib,,%.1f,,,,,,\n", pss / 1024 > csv
 	printf "fastcgi_peak_rss_sum_mib,,%.1f,,,,,,\n", hwm / 1024 > csv
 	printf "sessions_killed_every_3s,32,%.1f,,,,%.3f,,\n", killed / ksecs / (rounds * 3), killed / calm > csv
-	printf "\ncommit limit (one-row INSERT transactions, WAL, synchronous=FULL): %s/s\n", limit
+	printf "\ncommit limit (one-row INSERT transactions, %s): %s/s\n", engine == "postgresql" ? "synchronous_commit=on" : "WAL, synchronous=FULL", limit
 	printf "FastCGI server memory, master and serving processes: peak Pss added up %.1f MiB (sampled each second);\n", pss / 1024
 	printf "  peak resident (VmHWM) added up %.1f MiB (shared pages counted once per process)\n", hwm / 1024
 	printf "session list served while a serving process is killed every 3 s: %d of %d without kills\n", killed, calm
 	printf "data set: scale %s, generated in %s s, %s MiB; best of %s rounds of %s s per measurement\n\n", scale, gen, mib, rounds, secs
-	# PostgreSQL's aim is lower: each page's statements go to another process over a socket.
+	# On PostgreSQL the aim is lower: each statement of a page goes to another process over a socket.
 	list_aim = engine == "postgresql" ? 0.4 : 0.5
 	aim("session list >= " list_aim " x /healthz (32 connections)", sessions / health[32], list_aim, 1)
 	aim("scan redirect >= 0.7 x /healthz (32 connections)", scan / health[32], 0.7, 1)
