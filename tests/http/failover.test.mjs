@@ -12,11 +12,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { api, childPids, onPostgres, sqlite, startStack, tempDataDir, tokenFor, waitUntil } from './lib.mjs';
 import { dutyHolderPid } from './postgres.mjs';
+import { newSession } from './writes.mjs';
 import { startPair } from './pg_pair.mjs';
 
 const onlyPostgres = { skip: !onPostgres && 'failover is between PostgreSQL servers' };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const CAMPAIGN = 'sixteen-days-2026';
 const ANSWER_BOUND_S = 30; // generous: a loaded 2-core machine under ASan (the figure is printed)
 const CAPACITY = 8; // each streamed session's places
@@ -43,16 +43,7 @@ after(async () => {
   pair?.stop();
 });
 
-async function session(capacity) {
-  const starts = Date.now() + 20 * 86400e3;
-  const res = await admin.post('/api/v1/sessions', {
-    course: 'recognising-and-responding', starts_at: iso(starts), ends_at: iso(starts + 3 * 3600e3), capacity,
-    trainers: ['trainer@lantern.example'],
-    venue: { name: 'Civic Centre', address: 'Victoria Avenue', postcode: 'SS2 6ER', area: 'southend' },
-  });
-  assert.equal(res.status, 201, res.text);
-  return res.json.id;
-}
+const session = (capacity) => newSession(admin, Date.now() + 20 * 86400e3, capacity);
 
 /** n practitioners' e-mail addresses (made four at a time). */
 async function people(n, prefix) {

@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { api, childPids, onPostgres, sqlite, startStack, tempDataDir, tokenFor } from './lib.mjs';
 import { createDatabase, dropDatabase, dutyHolderPid } from './postgres.mjs';
+import { newSession } from './writes.mjs';
 
 const onlyPostgres = { skip: !onPostgres && 'two hosts share a database only on PostgreSQL' };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
 let database, hosts = [], mailbox, admin;
 
@@ -34,16 +34,7 @@ after(async () => {
   if (database) dropDatabase(database);
 });
 
-async function session(capacity) {
-  const starts = Date.now() + 20 * 86400e3;
-  const res = await admin.post('/api/v1/sessions', {
-    course: 'recognising-and-responding', starts_at: iso(starts), ends_at: iso(starts + 3 * 3600e3), capacity,
-    trainers: ['trainer@lantern.example'],
-    venue: { name: 'Civic Centre', address: 'Victoria Avenue', postcode: 'SS2 6ER', area: 'southend' },
-  });
-  assert.equal(res.status, 201, res.text);
-  return res.json.id;
-}
+const session = (capacity) => newSession(admin, Date.now() + 20 * 86400e3, capacity);
 
 /** n practitioners, each with an API token on every host. */
 async function people(n, prefix) {
