@@ -219,13 +219,13 @@ int auth_tokens_revoke_user(struct db *db, int64_t user_id)
 }
 
 static const char SQL_SESSION_USER[] =
-	"SELECT u.id, u.email, u.name, u.role, coalesce(u.org_id, 0), u.school_urn, s.csrf, s.created_at,"
+	"SELECT u.id, u.email, u.name, u.role, coalesce(u.org_id, 0), u.school_urn, o.sector, s.csrf, s.created_at,"
 	" s.last_seen_at FROM login_sessions s JOIN users u ON u.id = s.user_id"
-	" WHERE s.token_hash = ? AND u.active = 1";
+	" LEFT JOIN organisations o ON o.id = u.org_id WHERE s.token_hash = ? AND u.active = 1";
 static const char SQL_SESSION_TOUCH[] = "UPDATE login_sessions SET last_seen_at = ? WHERE token_hash = ?";
 static const char SQL_TOKEN_USER[] =
-	"SELECT u.id, u.email, u.name, u.role, coalesce(u.org_id, 0), u.school_urn, t.id, t.last_used_at"
-	" FROM api_tokens t JOIN users u ON u.id = t.user_id"
+	"SELECT u.id, u.email, u.name, u.role, coalesce(u.org_id, 0), u.school_urn, o.sector, t.id, t.last_used_at"
+	" FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN organisations o ON o.id = u.org_id"
 	" WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active = 1";
 static const char SQL_TOKEN_TOUCH[] = "UPDATE api_tokens SET last_used_at = ? WHERE id = ?";
 
@@ -239,6 +239,9 @@ static struct user *user_from_row(struct arena *a, struct db_stmt *st)
 	u->role = role < 0 ? ROLE__MAX : (enum role)role;
 	u->org_id = db_col_int64(st, 4);
 	u->school_urn = arena_strdup(a, db_col_text(st, 5));
+	/* Read here, with the person, because pages that show places need it and each read is a round trip
+	 * on PostgreSQL. */
+	u->sector = arena_strdup(a, db_col_text(st, 6));
 	return u;
 }
 
@@ -252,7 +255,7 @@ static int identify_by_token(struct req *r)
 	if (!db_next(st))
 		return 401;
 	r->user = user_from_row(r->arena, st);
-	int64_t token_id = db_col_int64(st, 6), last_used = db_col_int64(st, 7);
+	int64_t token_id = db_col_int64(st, 7), last_used = db_col_int64(st, 8);
 	db_done(st);
 	r->via_token = true;
 	int64_t now = now_utc();
@@ -272,13 +275,13 @@ static void identify_by_cookie(struct req *r)
 	if (!db_next(st))
 		return;
 	int64_t now = now_utc();
-	int64_t created = db_col_int64(st, 7), seen = db_col_int64(st, 8);
+	int64_t created = db_col_int64(st, 8), seen = db_col_int64(st, 9);
 	if (now - created > SESSION_ABSOLUTE_SECONDS || now - seen > SESSION_IDLE_SECONDS) {
 		db_done(st);
 		return;
 	}
 	r->user = user_from_row(r->arena, st);
-	r->csrf = arena_strdup(r->arena, db_col_text(st, 6));
+	r->csrf = arena_strdup(r->arena, db_col_text(st, 7));
 	db_done(st);
 	/* Sliding expiry without a write on every page view. */
 	if (now - seen > 300)

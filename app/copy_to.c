@@ -488,6 +488,13 @@ int copy_to_command(const char *source, const char *target)
 	fprintf(stderr, "lantern: copy-to: copied %lld rows of %d tables in %.1f s; new ids continue past the copied ones\n",
 		(long long)total, s.n, seconds_since(&t0));
 	rc = 0;
+	/* COPY leaves the planner no statistics, and autovacuum may take minutes to gather them: until then
+	 * it guesses, and a page's query can read thousands of rows where it needs twenty. */
+	fprintf(stderr, "lantern: copy-to: gathering the planner's statistics (ANALYZE)\n");
+	if (db_exec_script(dst, "ANALYZE") != 0)
+		fprintf(stderr, "lantern: copy-to: ANALYZE failed: the copy stands; run ANALYZE on %s before serving\n", shown);
+	else
+		fprintf(stderr, "lantern: copy-to: statistics gathered (%.1f s in all)\n", seconds_since(&t0));
 out:
 	if (reading)
 		db_exec_script(src, "ROLLBACK"); /* ends the read transaction */

@@ -899,6 +899,16 @@ static enum db_rc run(struct db *w, const char *sql)
 	return classify(w, sqlite3_exec(w->h, sql, NULL, NULL, NULL));
 }
 
+/* Runs transaction control whose answer nobody needs at once: on PostgreSQL it goes with the next
+ * statement, in its round trip, and a failure is that statement's (or the COMMIT's). */
+static enum db_rc run_soon(struct db *w, const char *sql)
+{
+	if (w->pg == NULL)
+		return run(w, sql);
+	pg_run_later(w->pg, sql);
+	return DB_OK;
+}
+
 enum db_rc db_begin(struct db *db)
 {
 	struct db *w = db->writer;
@@ -940,7 +950,7 @@ enum db_rc db_begin(struct db *db)
 	/* A group transaction that ended here (its connection lost) stays marked open, so that finish()
 	 * fails the group's members waiting for its COMMIT rather than tell them it committed. */
 	if (rc == DB_OK)
-		rc = run(w, "SAVEPOINT member");
+		rc = run_soon(w, "SAVEPOINT member");
 	if (rc != DB_OK)
 		db_rollback(db);
 	return rc;
@@ -1006,7 +1016,7 @@ static enum db_rc finish(struct db *db, bool keep)
 {
 	struct db *w = db->writer;
 	enum db_rc rc = DB_OK;
-	if (keep && (rc = run(w, "RELEASE member")) != DB_OK)
+	if (keep && (rc = run_soon(w, "RELEASE member")) != DB_OK)
 		keep = false;
 	if (!keep && in_transaction(w)) {
 		quietly(w, "ROLLBACK TO member");

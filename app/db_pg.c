@@ -23,7 +23,10 @@ enum {
 	OID_FLOAT8 = 701,
 	CONNECT_TIMEOUT_S = 5,
 	COPY_CHUNK = 256 * 1024, /* bytes of COPY rows sent at a time */
+	PENDING_MAX = 4,
 };
+
+static const char SQL_BEGIN_SNAPSHOT[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 struct pg {
 	PGconn *conn;
@@ -37,6 +40,11 @@ struct pg {
 	struct buf copy;     /* rows of a COPY not sent yet (pg_copy_row) */
 	bool duty_lost; /* the lock went with a lost connection: statements wait for pg_hold_duty */
 	bool txn;       /* a transaction was open before the last statement (connected) */
+	/* Commands whose answer nobody waits for (a snapshot's BEGIN, SAVEPOINT, RELEASE), not sent yet:
+	 * they go with the next statement in one round trip (libpq's pipeline mode), and a snapshot that
+	 * ran nothing never sends its BEGIN. String literals only. */
+	const char *pending[PENDING_MAX];
+	int npending;
 };
 
 struct pg_stmt {
@@ -122,7 +130,10 @@ static enum db_rc classify(const PGresult *r)
 
 /* Settings every connection has, whatever the server's defaults: the process's time zone (SQLite's
  * 'localtime' is the process's, and the triggers' months must be the same), commits durable before
- * they are acknowledged, and lock waits bounded like SQLite's busy timeout. */
+ * they are acknowledged, lock waits bounded like SQLite's busy timeout, and one plan per prepared
+ * statement. The statements are written for SQLite, which plans a statement once whatever its
+ * parameters ("? IS NULL OR ..." filters, an index to walk in order); left to choose, PostgreSQL plans
+ * such a statement afresh on every run, and the session list's planning cost twice its execution. */
 static int set_up(struct pg *c)
 {
 	char timeout[24];
@@ -132,7 +143,8 @@ static int set_up(struct pg *c)
 	PGresult *r = PQexecParams(c->conn,
 				   "SELECT set_config('TimeZone', coalesce($1, current_setting('TimeZone')), false),"
 				   " set_config('synchronous_commit', 'on', false), set_config('lock_timeout', $2, false),"
-				   " set_config('client_min_messages', 'warning', false)",
+				   " set_config('client_min_messages', 'warning', false),"
+				   " set_config('plan_cache_mode', 'force_generic_plan', false)",
 				   2, NULL, values, NULL, NULL, 0);
 	int rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : -1;
 	if (rc != 0)
@@ -183,18 +195,24 @@ void pg_disconnect(struct pg *c)
  * again, so a standby promoted since is found); what the old one had open is gone. The duty's lock
  * is gone with it: the duty holder's statements fail until it asks for the lock again (pg_hold_duty),
  * so a round of duties never goes on without it while another host may have taken it. */
-static bool connected(struct pg *c)
+static bool server_in_transaction(struct pg *c);
+static enum db_rc flush_pending(struct pg *c);
+
+static bool reachable(struct pg *c)
 {
 	if (c->duty_lost)
 		return false;
 	if (PQstatus(c->conn) == CONNECTION_OK) {
-		c->txn = pg_in_transaction(c);
+		c->txn = server_in_transaction(c);
 		return true;
 	}
 	/* Lost inside a transaction: the rest of it must not run on a new connection, each statement
 	 * committed alone; its COMMIT or ROLLBACK comes first (pg_run). */
 	if (c->txn)
 		return false;
+	/* Only a snapshot's BEGIN can wait outside a transaction: it goes on the new connection. */
+	if (!(c->npending == 1 && c->pending[0] == SQL_BEGIN_SNAPSHOT))
+		c->npending = 0;
 	PQreset(c->conn);
 	if (PQstatus(c->conn) != CONNECTION_OK || set_up(c) != 0) {
 		log_failure("the connection is lost and cannot be made again", NULL, c->conn);
@@ -213,19 +231,109 @@ static bool connected(struct pg *c)
 	return true;
 }
 
+/* Reachable, with every command still waiting sent: for everything but a statement, which takes them
+ * along (pg_execute, pg_run). */
+static bool connected(struct pg *c)
+{
+	return reachable(c) && flush_pending(c) == DB_OK;
+}
+
+/* Waits for the next result of a pipeline; NULL at the end of a query's results. */
+static PGresult *next_result(struct pg *c)
+{
+	return PQgetResult(c->conn);
+}
+
+/* Sends the commands waiting and then the caller's statement (st prepared, with its values, or one
+ * command sql) in one round trip, and returns the first failure among them, else the statement's
+ * result. The commands waiting are sent whatever comes of it, unless the connection was lost. */
+static PGresult *pipelined(struct pg *c, struct pg_stmt *st, const char *sql)
+{
+	int queries = c->npending + 1;
+	bool sent = PQenterPipelineMode(c->conn) == 1;
+	for (int i = 0; sent && i < c->npending; i++)
+		sent = PQsendQueryParams(c->conn, c->pending[i], 0, NULL, NULL, NULL, NULL, 0) == 1;
+	if (sent)
+		sent = st ? PQsendQueryPrepared(c->conn, st->name, st->count, st->values, NULL, NULL, 0) == 1
+			  : PQsendQueryParams(c->conn, sql, 0, NULL, NULL, NULL, NULL, 0) == 1;
+	sent = sent && PQpipelineSync(c->conn) == 1;
+	PGresult *answer = NULL; /* the first failure, else the last query's result */
+	for (int q = 0; sent && q < queries; q++) {
+		PGresult *r = next_result(c);
+		if (r == NULL) {
+			sent = false; /* the connection went */
+			break;
+		}
+		bool failed = classify(r) != DB_OK;
+		if ((q == queries - 1 || failed) && (answer == NULL || classify(answer) == DB_OK)) {
+			PQclear(answer);
+			answer = r;
+		} else {
+			PQclear(r);
+		}
+		while ((r = next_result(c)) != NULL) /* a query's results end with NULL */
+			PQclear(r);
+	}
+	if (sent) {
+		PGresult *sync = next_result(c);
+		if (PQresultStatus(sync) != PGRES_PIPELINE_SYNC)
+			sent = false;
+		PQclear(sync);
+	}
+	PQexitPipelineMode(c->conn);
+	if (PQstatus(c->conn) == CONNECTION_OK)
+		c->npending = 0;
+	return answer ? answer : PQmakeEmptyPGresult(c->conn, PGRES_FATAL_ERROR);
+}
+
+/* Sends the commands waiting, alone (before a statement that cannot take them along). */
+static enum db_rc flush_pending(struct pg *c)
+{
+	if (c->npending == 0)
+		return DB_OK;
+	const char *last = c->pending[--c->npending];
+	PGresult *r = pipelined(c, NULL, last);
+	enum db_rc rc = classify(r);
+	if (rc != DB_OK)
+		log_failure("exec", r, c->conn);
+	PQclear(r);
+	return rc;
+}
+
+/* Keeps a command whose answer nobody waits for until the next statement (sql: a string literal). */
+static void run_later(struct pg *c, const char *sql)
+{
+	if (c->npending == PENDING_MAX)
+		flush_pending(c);
+	c->pending[c->npending++] = sql;
+}
+
+/* Nothing of a snapshot ran: its BEGIN was never sent. */
+static bool snapshot_unsent(const struct pg *c)
+{
+	return c->npending == 1 && c->pending[0] == SQL_BEGIN_SNAPSHOT;
+}
+
 enum db_rc pg_run(struct pg *c, const char *sql)
 {
-	if (PQstatus(c->conn) != CONNECTION_OK && c->txn &&
-	    (strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0)) {
+	bool ends = strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0;
+	if (ends && snapshot_unsent(c)) {
+		c->npending = 0;
+		return DB_OK;
+	}
+	if (PQstatus(c->conn) != CONNECTION_OK && c->txn && ends) {
+		c->npending = 0;
 		c->txn = false; /* the transaction went with the connection: whether it committed is unknown */
 		if (strcmp(sql, "COMMIT") != 0)
 			return DB_OK;
 		log_error("postgresql: the connection was lost inside a transaction: it is not known to have committed");
 		return DB_ERROR;
 	}
-	if (!connected(c))
+	/* One command goes with those waiting; several (a script) go alone, after them. */
+	bool along = c->npending > 0 && strchr(sql, ';') == NULL;
+	if (!(along ? reachable(c) : connected(c)))
 		return DB_ERROR;
-	PGresult *r = PQexec(c->conn, sql);
+	PGresult *r = along ? pipelined(c, NULL, sql) : PQexec(c->conn, sql);
 	enum db_rc rc = classify(r);
 	if (rc != DB_OK && rc != DB_CONSTRAINT)
 		log_failure("exec", r, c->conn);
@@ -244,12 +352,23 @@ void pg_schema_changed(struct pg *c)
 	c->id_tables = NULL;
 }
 
-bool pg_in_transaction(struct pg *c)
+/* As the server sees it, leaving aside a snapshot's BEGIN not sent yet. */
+static bool server_in_transaction(struct pg *c)
 {
 	if (PQstatus(c->conn) != CONNECTION_OK)
 		return c->txn;
 	PGTransactionStatusType s = PQtransactionStatus(c->conn);
 	return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
+}
+
+bool pg_in_transaction(struct pg *c)
+{
+	return snapshot_unsent(c) || server_in_transaction(c);
+}
+
+void pg_run_later(struct pg *c, const char *sql)
+{
+	run_later(c, sql);
 }
 
 /* A transaction that cannot begin because the connection was lost just now (a failover) begins again
@@ -274,7 +393,12 @@ enum db_rc pg_begin_write(struct pg *c)
 
 enum db_rc pg_begin_snapshot(struct pg *c)
 {
-	return begin(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+	/* Sent with the snapshot's first statement, which is sent again on a new connection if the old one
+	 * was lost (pg_execute), as begin() would. */
+	if (server_in_transaction(c) || c->npending > 0)
+		return begin(c, SQL_BEGIN_SNAPSHOT);
+	run_later(c, SQL_BEGIN_SNAPSHOT);
+	return DB_OK;
 }
 
 bool pg_hold_duty(struct pg *c)
@@ -461,7 +585,7 @@ static bool wants_id(struct pg *c, const char *sql)
 static PGresult *prepare_once(struct pg_stmt *st)
 {
 	struct pg *c = st->c;
-	bool guard = pg_in_transaction(c);
+	bool guard = server_in_transaction(c);
 	if (guard)
 		PQclear(PQexec(c->conn, "SAVEPOINT lantern_prepare"));
 	PGresult *r = PQprepare(c->conn, st->name, st->sql, st->count, st->types);
@@ -610,12 +734,16 @@ enum db_rc pg_execute(struct pg_stmt *st)
 	st->res = NULL;
 	st->row = -1;
 	st->rows = 0;
-	/* A read outside a transaction may be sent again on a new connection (after a failover). */
-	bool retry = st->readonly && !pg_in_transaction(c);
+	/* A read outside a transaction (or first in a snapshot) may be sent again on a new connection
+	 * (after a failover). */
+	bool retry = st->readonly && !server_in_transaction(c);
 	for (int attempt = 0;; attempt++) {
-		if (!connected(c) || (st->generation != c->generation && prepare(st) != 0))
+		/* A statement not prepared on this connection yet is prepared after the commands waiting. */
+		if (!reachable(c) ||
+		    (st->generation != c->generation && (flush_pending(c) != DB_OK || prepare(st) != 0)))
 			return DB_ERROR;
-		PGresult *r = PQexecPrepared(c->conn, st->name, st->count, st->values, NULL, NULL, 0);
+		PGresult *r = c->npending ? pipelined(c, st, NULL)
+					  : PQexecPrepared(c->conn, st->name, st->count, st->values, NULL, NULL, 0);
 		enum db_rc rc = classify(r);
 		if (rc == DB_OK) {
 			const char *tuples = PQcmdTuples(r);

@@ -670,7 +670,7 @@ int requests_api_confirm(const struct req *r, struct resp *o)
 	struct session s;
 	if (!sessions_load(r->db, r->arena, sid, &s))
 		return resp_error(o, 500, "The session was created but could not be read back.", NULL);
-	json_t *j = session_json(&s, now_utc(), sessions_viewer_sector(r->db, r->arena, r->user));
+	json_t *j = session_json(&s, now_utc(), sessions_viewer_sector(r->user));
 	json_object_set_new(j, "request", json_integer(rq.id));
 	return resp_json(o, 201, j);
 }

@@ -287,7 +287,7 @@ static void search_from(const struct req *r, struct search *q, enum search_kind 
 {
 	memset(q, 0, sizeof *q);
 	q->after = q->now = now_utc();
-	q->sector = sessions_viewer_sector(r->db, r->arena, r->user);
+	q->sector = sessions_viewer_sector(r->user);
 	q->kind = kind;
 	q->limit = PAGE_SIZE;
 	const char *course = req_query(r, "course"), *area = req_query(r, "area"), *from = req_query(r, "from"),
@@ -480,7 +480,7 @@ static void course_sessions(const struct req *r, struct resp *o, const struct co
 	html_lit(o, "<h2 class=\"govuk-heading-m\" id=\"sessions\">Upcoming sessions</h2>");
 	int64_t now = now_utc();
 	struct search q = {.after = now, .now = now, .course = c->id, .kind = KIND_ALL, .limit = PAGE_SIZE,
-			   .sector = sessions_viewer_sector(r->db, r->arena, r->user)};
+			   .sector = sessions_viewer_sector(r->user)};
 	struct session *list;
 	int n = search_run(r, &q, false, &list);
 	if (n == 0)
@@ -978,7 +978,7 @@ int session_page_render(const struct req *r, struct resp *o, int64_t id, const s
 	htmlf(o, "<span class=\"govuk-caption-l\">%h</span><h1 class=\"govuk-heading-l\">%h</h1>", date, title);
 	if (strcmp(state, "cancelled") == 0)
 		html_warning(o, "This session has been cancelled.");
-	const char *sector = sessions_viewer_sector(r->db, r->arena, r->user);
+	const char *sector = sessions_viewer_sector(r->user);
 	details(r, o, &s, state, sector, now);
 	const struct user *u = r->user;
 	if (u->role == ROLE_PRACTITIONER && s.school_urn == NULL)
@@ -1393,7 +1393,7 @@ static int api_saved(const struct req *r, struct resp *o, int64_t id, int status
 	struct session s;
 	if (!sessions_load(r->db, r->arena, id, &s))
 		return resp_error(o, 500, "The session was saved but could not be read back.", NULL);
-	return resp_json(o, status, session_json(&s, now_utc(), sessions_viewer_sector(r->db, r->arena, r->user)));
+	return resp_json(o, status, session_json(&s, now_utc(), sessions_viewer_sector(r->user)));
 }
 
 static int api_save_failed(struct resp *o, const struct form_errors *fe)
@@ -1422,7 +1422,7 @@ int sessions_api_get(const struct req *r, struct resp *o)
 	struct session s;
 	if (!load_param(r, &s))
 		return resp_error(o, 404, "There is no such session.", NULL);
-	return resp_json(o, 200, session_json(&s, now_utc(), sessions_viewer_sector(r->db, r->arena, r->user)));
+	return resp_json(o, 200, session_json(&s, now_utc(), sessions_viewer_sector(r->user)));
 }
 
 int sessions_api_update(const struct req *r, struct resp *o)

@@ -121,16 +121,9 @@ int session_places_for(const struct session *s, const char *sector, int64_t now)
 	return left > 0 ? left : 0;
 }
 
-static const char SQL_VIEWER_SECTOR[] = "SELECT sector FROM organisations WHERE id = ?";
-
-const char *sessions_viewer_sector(struct db *db, struct arena *a, const struct user *u)
+const char *sessions_viewer_sector(const struct user *u)
 {
-	if (u == NULL || u->role != ROLE_PRACTITIONER || u->org_id == 0)
-		return NULL;
-	struct db_stmt *st = db_query(db, SQL_VIEWER_SECTOR, "I", u->org_id);
-	const char *sector = db_next(st) ? arena_strdup(a, db_col_text(st, 0)) : NULL;
-	db_done(st);
-	return sector;
+	return u && u->role == ROLE_PRACTITIONER && u->org_id != 0 ? u->sector : NULL;
 }
 
 const char *session_title(const struct session *s, bool show_course_name)

@@ -28,6 +28,7 @@ struct user {
 	enum role role;
 	int64_t org_id; /* 0 when none */
 	const char *school_urn; /* NULL when none */
+	const char *sector;     /* the organisation's sector, read with the sign-in; NULL when none */
 };
 
 const char *role_name(enum role r);

@@ -29,6 +29,9 @@ void pg_disconnect(struct pg *c);
 
 /* Runs SQL without parameters (several statements allowed); failures are logged. */
 enum db_rc pg_run(struct pg *c, const char *sql);
+/* Runs one command whose answer nobody waits for (SAVEPOINT, RELEASE; a string literal) with the next
+ * statement, in the same round trip: its failure is that statement's. */
+void pg_run_later(struct pg *c, const char *sql);
 /* After DDL: the tables whose INSERTs return an id are read again when next needed. */
 void pg_schema_changed(struct pg *c);
 /* True for SQL that cannot write (a SELECT). */
@@ -36,7 +39,8 @@ bool pg_sql_readonly(const char *sql);
 /* Begins a transaction holding the write lock (one writer at a time, across processes and hosts, as
  * SQLite's BEGIN IMMEDIATE); on failure nothing is left open. */
 enum db_rc pg_begin_write(struct pg *c);
-/* Begins a read-only transaction that sees one snapshot throughout. */
+/* Begins a read-only transaction that sees one snapshot throughout: its BEGIN goes with its first
+ * statement, and a snapshot that runs none costs no round trip. */
 enum db_rc pg_begin_snapshot(struct pg *c);
 /* Takes the background duty's lock for as long as this connection lives, if nobody holds it: true
  * while this connection has it. */

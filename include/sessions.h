@@ -77,8 +77,8 @@ int session_places_held(const struct session *s, int64_t now);
 /* Places left that someone of this sector (NULL: none) may take: a held place counts only for the
  * sector it is held for. */
 int session_places_for(const struct session *s, const char *sector, int64_t now);
-/* The sector of a practitioner's organisation, in the arena; NULL for anyone else. */
-const char *sessions_viewer_sector(struct db *db, struct arena *a, const struct user *u);
+/* The sector of a practitioner's organisation, as read with the sign-in; NULL for anyone else. */
+const char *sessions_viewer_sector(const struct user *u);
 /* The session in the API's shape (spec §9), with seats_left as the viewer of that sector sees it. */
 json_t *session_json(const struct session *s, int64_t now, const char *viewer_sector);
 /* The course title, with the module's for a pupil session of one module; in a. */

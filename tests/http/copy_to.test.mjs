@@ -82,6 +82,9 @@ test('copy-to migrates the target and copies every row of every table in foreign
   assert.deepEqual(tables.map((m) => Number(m[1])), names.map((_, i) => i + 1), 'numbered in order');
   assert.ok(tables.every((m) => Number(m[2]) === names.length));
   assert.match(r.stderr, /copy-to: copied \d+ rows of \d+ tables in [\d.]+ s/);
+  // The planner has statistics for every copied table at once, not when autovacuum comes round.
+  assert.equal(psql(into, `SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_stat_user_tables
+    WHERE last_analyze IS NULL AND last_autoanalyze IS NULL`), '', 'every table analysed');
   // Foreign-key order: every table after the tables it refers to.
   const position = Object.fromEntries(tables.map((m, i) => [m[3], i]));
   const refs = psql(into, `SELECT c.relname, f.relname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
