@@ -261,7 +261,7 @@ static int identify_by_token(struct req *r)
 	int64_t now = now_utc();
 	/* Recording use costs a durable write: once an hour is enough to show a token is alive. */
 	if (now - last_used > 3600)
-		db_exec(r->db, SQL_TOKEN_TOUCH, "II", now, token_id);
+		db_exec_aside(r->db, SQL_TOKEN_TOUCH, "II", now, token_id);
 	return 0;
 }
 
@@ -285,7 +285,7 @@ static void identify_by_cookie(struct req *r)
 	db_done(st);
 	/* Sliding expiry without a write on every page view. */
 	if (now - seen > 300)
-		db_exec(r->db, SQL_SESSION_TOUCH, "Is", now, hash);
+		db_exec_aside(r->db, SQL_SESSION_TOUCH, "Is", now, hash);
 }
 
 int auth_identify(struct req *r)

@@ -818,7 +818,7 @@ static enum db_rc classify(struct db *db, int rc)
 	}
 }
 
-enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...)
+static enum db_rc vexec(struct db *db, const char *sql, const char *fmt, va_list ap)
 {
 	/* A write outside a transaction is a transaction of its own, through the writer; on PostgreSQL
 	 * always, so that every write holds the write lock (db_begin). */
@@ -830,10 +830,7 @@ enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...)
 			return rc;
 	}
 	struct db *t = target(db);
-	va_list ap;
-	va_start(ap, fmt);
 	struct db_stmt *st = vquery(db, sql, fmt, ap);
-	va_end(ap);
 	enum db_rc rc;
 	if (st->broken) {
 		rc = DB_ERROR;
@@ -856,6 +853,25 @@ enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...)
 			db_rollback(db);
 	}
 	return rc;
+}
+
+enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	enum db_rc rc = vexec(db, sql, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void db_exec_aside(struct db *db, const char *sql, const char *fmt, ...)
+{
+	bool failed = db->failed;
+	va_list ap;
+	va_start(ap, fmt);
+	vexec(db, sql, fmt, ap);
+	va_end(ap);
+	db->failed = failed;
 }
 
 int64_t db_int(struct db *db, int64_t fallback, const char *sql, const char *fmt, ...)
@@ -967,6 +983,9 @@ static enum db_rc commit_group(struct db *w, struct member *group, bool lost)
 	} else if (w->w.open && (group_rc = run(w, "COMMIT")) != DB_OK && in_transaction(w)) {
 		quietly(w, "ROLLBACK");
 	}
+	/* The group's members hear of a failed COMMIT through group_rc; left on the writer, it would fail
+	 * the request of whoever finishes next, in a later group, though its work was committed. */
+	w->failed = false;
 	w->w.committed_us = monotonic_us();
 	bool sync = group_rc == DB_OK && group != NULL && w->w.wal_path != NULL;
 	pthread_mutex_lock(&w->w.m);

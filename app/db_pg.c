@@ -45,6 +45,9 @@ struct pg {
 	 * ran nothing never sends its BEGIN. String literals only. */
 	const char *pending[PENDING_MAX];
 	int npending;
+	/* One of them failed inside a transaction: whoever sent it was told all was well (a member of a
+	 * group whose RELEASE failed), so the transaction must not commit. */
+	bool doomed;
 };
 
 struct pg_stmt {
@@ -213,6 +216,7 @@ static bool reachable(struct pg *c)
 	/* Only a snapshot's BEGIN can wait outside a transaction: it goes on the new connection. */
 	if (!(c->npending == 1 && c->pending[0] == SQL_BEGIN_SNAPSHOT))
 		c->npending = 0;
+	c->doomed = false;
 	PQreset(c->conn);
 	if (PQstatus(c->conn) != CONNECTION_OK || set_up(c) != 0) {
 		log_failure("the connection is lost and cannot be made again", NULL, c->conn);
@@ -244,6 +248,17 @@ static PGresult *next_result(struct pg *c)
 	return PQgetResult(c->conn);
 }
 
+/* A command sent along failed: it is logged, the transaction it was in is doomed, and the statement
+ * that carried it fails as an error of its own (never as its constraint or lock, which it was not). */
+static PGresult *failed_along(struct pg *c, PGresult *r)
+{
+	log_failure("a command sent with the next statement", r, c->conn);
+	PQclear(r);
+	if (server_in_transaction(c))
+		c->doomed = true;
+	return PQmakeEmptyPGresult(c->conn, PGRES_FATAL_ERROR);
+}
+
 /* Sends the commands waiting and then the caller's statement (st prepared, with its values, or one
  * command sql) in one round trip, and returns the first failure among them, else the statement's
  * result. The commands waiting are sent whatever comes of it, unless the connection was lost. */
@@ -258,6 +273,7 @@ static PGresult *pipelined(struct pg *c, struct pg_stmt *st, const char *sql)
 			  : PQsendQueryParams(c->conn, sql, 0, NULL, NULL, NULL, NULL, 0) == 1;
 	sent = sent && PQpipelineSync(c->conn) == 1;
 	PGresult *answer = NULL; /* the first failure, else the last query's result */
+	bool along = false;      /* the first failure was a command's sent along */
 	for (int q = 0; sent && q < queries; q++) {
 		PGresult *r = next_result(c);
 		if (r == NULL) {
@@ -268,6 +284,7 @@ static PGresult *pipelined(struct pg *c, struct pg_stmt *st, const char *sql)
 		if ((q == queries - 1 || failed) && (answer == NULL || classify(answer) == DB_OK)) {
 			PQclear(answer);
 			answer = r;
+			along = failed && q < queries - 1;
 		} else {
 			PQclear(r);
 		}
@@ -283,6 +300,8 @@ static PGresult *pipelined(struct pg *c, struct pg_stmt *st, const char *sql)
 	PQexitPipelineMode(c->conn);
 	if (PQstatus(c->conn) == CONNECTION_OK)
 		c->npending = 0;
+	if (along)
+		return failed_along(c, answer);
 	return answer ? answer : PQmakeEmptyPGresult(c->conn, PGRES_FATAL_ERROR);
 }
 
@@ -295,8 +314,9 @@ static enum db_rc flush_pending(struct pg *c)
 	PGresult *r = pipelined(c, NULL, last);
 	enum db_rc rc = classify(r);
 	if (rc != DB_OK)
-		log_failure("exec", r, c->conn);
-	PQclear(r);
+		PQclear(failed_along(c, r));
+	else
+		PQclear(r);
 	return rc;
 }
 
@@ -327,6 +347,14 @@ enum db_rc pg_run(struct pg *c, const char *sql)
 		if (strcmp(sql, "COMMIT") != 0)
 			return DB_OK;
 		log_error("postgresql: the connection was lost inside a transaction: it is not known to have committed");
+		return DB_ERROR;
+	}
+	if (ends && c->doomed) {
+		c->doomed = false;
+		enum db_rc undone = pg_run(c, "ROLLBACK");
+		if (strcmp(sql, "COMMIT") != 0)
+			return undone;
+		log_error("postgresql: a command sent with a later statement failed: the transaction is rolled back");
 		return DB_ERROR;
 	}
 	/* One command goes with those waiting; several (a script) go alone, after them. */

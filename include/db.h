@@ -107,6 +107,10 @@ const void *db_col_blob(struct db_stmt *st, int col, int *len);
 
 /* Runs a statement that returns no rows. */
 enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...);
+/* A write outside a transaction whose failure (logged as any) the request does not answer for: a
+ * "last used" time, which must not turn a request whose own work was done into a 500. On PostgreSQL
+ * it can fail for another's reason: its group may carry a failure from a member before it. */
+void db_exec_aside(struct db *db, const char *sql, const char *fmt, ...);
 /* First column of the first row as an integer, or fallback when there is no row. */
 int64_t db_int(struct db *db, int64_t fallback, const char *sql, const char *fmt, ...);
 int64_t db_last_id(struct db *db);
