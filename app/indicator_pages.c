@@ -509,19 +509,9 @@ struct dashboard {
 	struct indicator_ctx child[16];
 };
 
-static const char SQL_CHILD_AREAS[] = "SELECT id, name FROM areas WHERE parent = ? ORDER BY name";
-
 static void children_init(struct indicator_reads *reads, const struct scope *s, int64_t now, struct dashboard *d)
 {
-	struct db *db = indicator_reads_db(reads);
-	struct arena *a = indicator_reads_arena(reads);
-	struct db_stmt *st = db_query(db, SQL_CHILD_AREAS, "s", s->area);
-	while (d->nchildren < 16 && db_next(st)) {
-		int k = d->nchildren++;
-		d->child_ids[k] = arena_strdup(a, db_col_text(st, 0));
-		d->child_names[k] = arena_strdup(a, db_col_text(st, 1));
-	}
-	db_done(st);
+	d->nchildren = ref_area_children(indicator_reads_db(reads), s->area, d->child_ids, d->child_names, 16);
 	for (int k = 0; k < d->nchildren; k++)
 		indicator_ctx_init(&d->child[k], reads, &s->period, d->child_ids[k], now);
 }
