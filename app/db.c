@@ -633,9 +633,18 @@ static void bind_args(struct db_stmt *st, const char *fmt, va_list ap)
 	}
 }
 
+/* Statements this thread has run (db_statements_run). */
+static _Thread_local int64_t statements_run;
+
+int64_t db_statements_run(void)
+{
+	return statements_run;
+}
+
 /* Readies a cached statement for new values; false for the stand-in of one that did not prepare. */
 static bool rearm(struct db_stmt *st)
 {
+	statements_run++;
 	if (st->pg) {
 		pg_clear(st->pg);
 		st->active = st->broken = false;

@@ -14,6 +14,7 @@
 #include "adx.h"
 #include "csv.h"
 #include "db.h"
+#include "indicator_reads.h"
 #include "indicators.h"
 
 int export_format_parse(const char *s)
@@ -97,15 +98,16 @@ int indicators_export(struct db *db, struct arena *a, const struct period *p, co
 	struct adx_group *groups = arena_alloc(a, (size_t)nareas * sizeof *groups);
 	char iso[32];
 	period_iso_range(p, iso);
+	struct indicator_reads *reads = indicator_reads_new(db, a);
 	for (int k = 0; k < nareas; k++) {
 		struct indicator_ctx c;
-		indicator_ctx_init(&c, db, a, p, areas[k], now);
+		indicator_ctx_init(&c, reads, p, areas[k], now);
 		struct adx_value *values = arena_alloc(a, (size_t)indicators_count * sizeof *values);
 		int nvalues = 0;
 		for (int i = 0; i < indicators_count; i++) {
 			struct indicator_value v;
 			indicator_compute(&indicators[i], &c, &v);
-			json_array_append_new(list, indicator_json(db, a, &indicators[i], &c, &v));
+			json_array_append_new(list, indicator_json(&indicators[i], &c, &v));
 			if (v.available && !v.suppressed)
 				values[nvalues++] =
 					(struct adx_value){indicators[i].id, v.value, annotation_of(a, &indicators[i], &v)};

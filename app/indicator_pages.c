@@ -18,6 +18,7 @@
 #include "html.h"
 #include "indicator_export.h"
 #include "indicator_periods.h"
+#include "indicator_reads.h"
 #include "indicator_summary.h"
 #include "indicators.h"
 #include "ref.h"
@@ -156,14 +157,15 @@ int indicators_api_series(const struct req *r, struct resp *o)
 	if (count < 1 || count > 40)
 		return resp_error(o, 400, "A series runs forwards, over at most 40 quarters.", "from");
 	json_t *list = json_array();
+	struct indicator_reads *reads = indicator_reads_new(r->db, r->arena);
 	for (int i = 0; i < count; i++) {
 		struct period q;
 		period_quarter_step(&from, i, &q);
 		struct indicator_ctx c;
 		struct indicator_value v;
-		indicator_ctx_init(&c, r->db, r->arena, &q, area, now_utc());
+		indicator_ctx_init(&c, reads, &q, area, now_utc());
 		indicator_compute(ind, &c, &v);
-		json_array_append_new(list, indicator_json(r->db, r->arena, ind, &c, &v));
+		json_array_append_new(list, indicator_json(ind, &c, &v));
 	}
 	return resp_json(o, 200, list);
 }
@@ -379,9 +381,9 @@ int indicators_api_put_figure(const struct req *r, struct resp *o)
 	period_parse(in.period, &p);
 	struct indicator_ctx c;
 	struct indicator_value v;
-	indicator_ctx_init(&c, r->db, r->arena, &p, in.area, now_utc());
+	indicator_ctx_init(&c, indicator_reads_new(r->db, r->arena), &p, in.area, now_utc());
 	indicator_compute(indicator_find(in.indicator), &c, &v);
-	return resp_json(o, 200, indicator_json(r->db, r->arena, indicator_find(in.indicator), &c, &v));
+	return resp_json(o, 200, indicator_json(indicator_find(in.indicator), &c, &v));
 }
 
 int indicators_api_put_target(const struct req *r, struct resp *o)
@@ -507,33 +509,27 @@ struct dashboard {
 	struct indicator_ctx child[16];
 };
 
-static const char SQL_CHILD_AREAS[] = "SELECT id, name FROM areas WHERE parent = ? ORDER BY name";
-
-static void children_init(struct db *db, struct arena *a, const struct scope *s, int64_t now, struct dashboard *d)
+static void children_init(struct indicator_reads *reads, const struct scope *s, int64_t now, struct dashboard *d)
 {
-	struct db_stmt *st = db_query(db, SQL_CHILD_AREAS, "s", s->area);
-	while (d->nchildren < 16 && db_next(st)) {
-		int k = d->nchildren++;
-		d->child_ids[k] = arena_strdup(a, db_col_text(st, 0));
-		d->child_names[k] = arena_strdup(a, db_col_text(st, 1));
-	}
-	db_done(st);
+	d->nchildren = ref_area_children(indicator_reads_db(reads), s->area, d->child_ids, d->child_names, 16);
 	for (int k = 0; k < d->nchildren; k++)
-		indicator_ctx_init(&d->child[k], db, a, &s->period, d->child_ids[k], now);
+		indicator_ctx_init(&d->child[k], reads, &s->period, d->child_ids[k], now);
 }
 
 static void dashboard_init(struct db *db, struct arena *a, const struct scope *s, bool with_breakdown,
 			   struct dashboard *d)
 {
 	int64_t now = now_utc();
+	/* One set of reads for every context: the page reads versions and entered figures once. */
+	struct indicator_reads *reads = indicator_reads_new(db, a);
 	d->nchildren = 0;
 	if (with_breakdown)
-		children_init(db, a, s, now, d);
-	indicator_ctx_init(&d->period, db, a, &s->period, s->area, now);
+		children_init(reads, s, now, d);
+	indicator_ctx_init(&d->period, reads, &s->period, s->area, now);
 	struct period prior;
 	d->has_prior = period_year_before(&s->period, &prior);
 	if (d->has_prior)
-		indicator_ctx_init(&d->prior, db, a, &prior, s->area, now);
+		indicator_ctx_init(&d->prior, reads, &prior, s->area, now);
 	struct period last, current;
 	struct period_date end;
 	period_last_day(&s->period, &end);
@@ -544,7 +540,7 @@ static void dashboard_init(struct db *db, struct arena *a, const struct scope *s
 		last = current;
 	for (int i = 0; i < 8; i++) {
 		period_quarter_step(&last, i - 7, &d->quarters[i]);
-		indicator_ctx_init(&d->quarter[i], db, a, &d->quarters[i], s->area, now);
+		indicator_ctx_init(&d->quarter[i], reads, &d->quarters[i], s->area, now);
 	}
 }
 
@@ -586,8 +582,7 @@ static void indicator_section(const struct req *r, struct resp *o, const struct 
 	bool has_baseline, has_target;
 	double baseline = 0, target = 0;
 	const char *baseline_period = NULL;
-	indicator_targets(r->db, r->arena, ind, &s->period, s->area, &has_baseline, &baseline, &baseline_period,
-			  &has_target, &target);
+	indicator_targets(&d->period, ind, &has_baseline, &baseline, &baseline_period, &has_target, &target);
 	htmlf(o, "<section class=\"lantern-indicator\" id=\"%h\"><h3 class=\"govuk-heading-m\">"
 		 "<span class=\"govuk-caption-m\">%h</span>%h</h3>"
 		 "<p class=\"govuk-body lantern-indicator__value\"><span class=\"govuk-!-font-size-48 govuk-!-font-weight-bold\">%h</span>",

@@ -33,16 +33,16 @@ void indicator_latest_quarter(int64_t now, struct period *p)
  * delivered sessions are indexed by area first, so they are sought area by area. */
 #define SPAN_OF(col, from_where) \
 	" SELECT (SELECT min(" col ") FROM " from_where ") AS first, (SELECT max(" col ") FROM " from_where ") AS last"
-static const char SQL_RECORD_DAYS[] =
-	"SELECT min(first), max(last) FROM ("
+/* Both kinds in one statement (one round trip on PostgreSQL): the days' first and last, then the times'. */
+static const char SQL_RECORD_SPAN[] =
+	"SELECT d.first, d.last, t.first, t.last FROM (SELECT min(first) AS first, max(last) AS last FROM ("
 	SPAN_OF("delivered_on", "deliveries WHERE delivered_on <= :today")
 	" UNION ALL" SPAN_OF("day", "scan_daily WHERE area = a.id AND day <= :today") " FROM areas a"
-	" UNION ALL" SPAN_OF("signed_on", "employer_pledges WHERE signed_on <= :today") ") days";
-static const char SQL_RECORD_TIMES[] =
-	"SELECT min(first), max(last) FROM ("
+	" UNION ALL" SPAN_OF("signed_on", "employer_pledges WHERE signed_on <= :today") ") days) d,"
+	" (SELECT min(first) AS first, max(last) AS last FROM ("
 	SPAN_OF("ends_at", "sessions WHERE area = a.id AND status = 'scheduled' AND school_urn IS NULL AND ends_at <= :now")
 	" FROM areas a"
-	" UNION ALL" SPAN_OF("opened_at", "survey_runs WHERE opened_at <= :now") ") times";
+	" UNION ALL" SPAN_OF("opened_at", "survey_runs WHERE opened_at <= :now") ") times) t";
 
 void indicator_record_span(struct db *db, int64_t now, struct indicator_span *span)
 {
@@ -54,8 +54,12 @@ void indicator_record_span(struct db *db, int64_t now, struct indicator_span *sp
 	period_date_text(&today, today_text);
 	const struct db_named vals[] = {{":today", today_text, 0}, {":now", NULL, now}};
 	bool any = false;
-	struct db_stmt *st = db_query_named(db, SQL_RECORD_DAYS, vals, (int)ARRAY_LEN(vals));
-	if (db_next(st) && !db_col_null(st, 0) && !db_col_null(st, 1)) {
+	struct db_stmt *st = db_query_named(db, SQL_RECORD_SPAN, vals, (int)ARRAY_LEN(vals));
+	if (!db_next(st)) {
+		db_done(st);
+		return;
+	}
+	if (!db_col_null(st, 0) && !db_col_null(st, 1)) {
 		int y, m, d;
 		if (valid_date(db_col_text(st, 0), &y, &m, &d)) {
 			*first = (struct period_date){y, m, d};
@@ -63,12 +67,10 @@ void indicator_record_span(struct db *db, int64_t now, struct indicator_span *sp
 			*last = (struct period_date){y, m, d};
 		}
 	}
-	db_done(st);
-	st = db_query_named(db, SQL_RECORD_TIMES, vals, (int)ARRAY_LEN(vals));
-	if (db_next(st) && !db_col_null(st, 0) && !db_col_null(st, 1)) {
+	if (!db_col_null(st, 2) && !db_col_null(st, 3)) {
 		struct period_date a, b;
-		local_date(db_col_int64(st, 0), &a);
-		local_date(db_col_int64(st, 1), &b);
+		local_date(db_col_int64(st, 2), &a);
+		local_date(db_col_int64(st, 3), &b);
 		struct period pa = {.from = a}, pb = {.from = b}, pf = {.from = *first}, pl = {.from = *last};
 		if (!any || period_starts_before(&pa, &pf))
 			*first = a;

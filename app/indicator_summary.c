@@ -85,8 +85,7 @@ void indicator_summary(const struct req *r, struct resp *o, const struct indicat
 		bool has_baseline, has_target;
 		double baseline = 0, target = 0;
 		const char *baseline_period = NULL;
-		indicator_targets(period->db, r->arena, ind, &period->period, period->area, &has_baseline, &baseline,
-				  &baseline_period, &has_target, &target);
+		indicator_targets(period, ind, &has_baseline, &baseline, &baseline_period, &has_target, &target);
 		htmlf(o, "<tr class=\"govuk-table__row\" data-indicator=\"%h\"><th scope=\"row\" class=\"govuk-table__header\">"
 			 "<a class=\"govuk-link\" href=\"#%h\">%h<span class=\"lantern-summary__title\"> %h</span></a></th>"
 			 "<td class=\"govuk-table__cell govuk-table__cell--numeric\" data-label=\"%h\">%h</td>",

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "disclosure.h"
 #include "evaluations.h"
+#include "indicator_reads.h"
 #include "ref.h"
 #include "survey_results.h"
 #include "util.h"
@@ -66,8 +67,6 @@ static const char SQL_SURVEY_HELD[] =
 static const char SQL_EVALUATIONS_HELD[] =
 	"SELECT EXISTS (SELECT 1 FROM evaluations e JOIN bookings b ON b.id = e.booking_id JOIN sessions s ON s.id = b.session_id"
 	" WHERE" DELIVERED("s") ")";
-static const char SQL_EXTERNAL[] = "SELECT value, source, note FROM external_figures"
-				   " WHERE indicator = ? AND period = ? AND area = ?";
 
 /* Runs one of the queries above with the context's named values; extra names (:phase,
  * :campaign) are given by the caller. Fills up to two integer columns of the first row. */
@@ -181,14 +180,7 @@ static void o5_4(const struct indicator_ctx *c, struct indicator_value *v)
 /* Externally sourced: exactly what an analyst entered for this period and area, or nothing. */
 static void external(const struct indicator *ind, const struct indicator_ctx *c, struct indicator_value *v)
 {
-	struct db_stmt *st = db_query(c->db, SQL_EXTERNAL, "sss", ind->id, c->period.name, c->area);
-	if (db_next(st)) {
-		v->available = true;
-		v->value = db_col_double(st, 0);
-		v->source = arena_strdup(c->arena, db_col_text(st, 1));
-		v->note = arena_strdup(c->arena, db_col_text(st, 2));
-	}
-	db_done(st);
+	v->available = indicator_reads_figure(c->reads, ind->id, c->period.name, c->area, &v->value, &v->source, &v->note);
 }
 
 const struct indicator indicators[] = {
@@ -298,11 +290,6 @@ static void lock_cache(void)
 	}
 }
 
-static const char SQL_VERSIONS[] = "SELECT source, version FROM data_versions";
-/* Versions only grow, so the sum over a period's months changes whenever one of them does. */
-static const char SQL_MONTH_VERSIONS[] =
-	"SELECT source, sum(version) FROM data_month_versions WHERE source IN (SELECT source FROM data_versions)"
-	" AND month >= ? AND month <= ? GROUP BY source";
 /* The sources figures are cached against, as named in data_versions (migration 008). */
 static const char *const sources[] = {"schools", "survey", "training", "campaigns", "pledges"};
 
@@ -324,23 +311,13 @@ static int source_index(const char *source)
 	return -1;
 }
 
-/* Fills versions from the rows (source, version) a statement gives. */
-static void read_sources(struct db_stmt *st, int64_t *versions)
-{
-	while (db_next(st)) {
-		int i = source_index(db_col_text(st, 0));
-		if (i >= 0)
-			versions[i] = db_col_int64(st, 1);
-	}
-	db_done(st);
-}
-
-/* One read of every version per context, rather than one per figure. */
+/* The versions a context's figures are cached against, from the versions its request read once (at
+ * its first context, so before any figure of the request is counted). Versions only grow, so the sum
+ * over a period's months changes whenever one of them does. */
 static void read_versions(struct indicator_ctx *c)
 {
 	for (size_t i = 0; i < ARRAY_LEN(c->versions); i++)
 		c->versions[i] = -1;
-	read_sources(db_query(c->db, SQL_VERSIONS, ""), c->versions);
 	/* The months from the first to the last day of the period, as "YYYY-MM". */
 	struct period_date last;
 	period_last_day(&c->period, &last);
@@ -348,15 +325,19 @@ static void read_versions(struct indicator_ctx *c)
 	period_date_text(&c->period.from, first_month);
 	period_date_text(&last, last_month);
 	first_month[7] = last_month[7] = '\0';
-	read_sources(db_query(c->db, SQL_MONTH_VERSIONS, "ss", first_month, last_month), c->month_versions);
+	for (size_t i = 0; i < ARRAY_LEN(sources); i++) {
+		c->versions[i] = indicator_reads_version(c->reads, sources[i]);
+		c->month_versions[i] = indicator_reads_months(c->reads, sources[i], first_month, last_month);
+	}
 }
 
-void indicator_ctx_init(struct indicator_ctx *c, struct db *db, struct arena *a, const struct period *p,
+void indicator_ctx_init(struct indicator_ctx *c, struct indicator_reads *reads, const struct period *p,
 			const char *area, int64_t now)
 {
 	memset(c, 0, sizeof *c);
-	c->db = db;
-	c->arena = a;
+	c->db = indicator_reads_db(reads);
+	c->arena = indicator_reads_arena(reads);
+	c->reads = reads;
 	c->period = *p;
 	c->area = area;
 	c->now = now;
@@ -435,36 +416,18 @@ static void compute_uncached(const struct indicator *ind, const struct indicator
 	}
 }
 
-static const char SQL_BASELINE[] = "SELECT value, period FROM indicator_targets WHERE indicator = ? AND kind = 'baseline'"
-				   " AND area = ? ORDER BY set_at DESC LIMIT 1";
-static const char SQL_TARGET[] = "SELECT value FROM indicator_targets WHERE indicator = ? AND kind = 'target'"
-				 " AND area = ? AND period = ?";
-
-void indicator_targets(struct db *db, struct arena *a, const struct indicator *ind, const struct period *p,
-		       const char *area, bool *has_baseline, double *baseline, const char **baseline_period,
-		       bool *has_target, double *target)
+void indicator_targets(const struct indicator_ctx *c, const struct indicator *ind, bool *has_baseline,
+		       double *baseline, const char **baseline_period, bool *has_target, double *target)
 {
-	*has_baseline = *has_target = false;
-	struct db_stmt *st = db_query(db, SQL_BASELINE, "ss", ind->id, area);
-	if (db_next(st)) {
-		*has_baseline = true;
-		*baseline = db_col_double(st, 0);
-		*baseline_period = arena_strdup(a, db_col_text(st, 1));
-	}
-	db_done(st);
+	*has_baseline = indicator_reads_baseline(c->reads, ind->id, c->area, baseline, baseline_period);
 	/* A target for the period itself, else for the financial year a quarter belongs to. */
 	char fy[16] = "";
-	if (p->kind == PERIOD_FY_QUARTER)
-		snprintf(fy, sizeof fy, "%.9s", p->name);
-	const char *names[] = {p->name, fy};
-	for (int i = 0; i < 2 && !*has_target && names[i][0]; i++) {
-		st = db_query(db, SQL_TARGET, "sss", ind->id, area, names[i]);
-		if (db_next(st)) {
-			*has_target = true;
-			*target = db_col_double(st, 0);
-		}
-		db_done(st);
-	}
+	if (c->period.kind == PERIOD_FY_QUARTER)
+		snprintf(fy, sizeof fy, "%.9s", c->period.name);
+	const char *names[] = {c->period.name, fy};
+	*has_target = false;
+	for (int i = 0; i < 2 && !*has_target && names[i][0]; i++)
+		*has_target = indicator_reads_target(c->reads, ind->id, c->area, names[i], target);
 }
 
 int indicator_decimals(const struct indicator *ind)
@@ -543,14 +506,12 @@ static json_t *figure(const struct indicator *ind, double v)
 	return number(indicator_round(ind, v));
 }
 
-json_t *indicator_json(struct db *db, struct arena *a, const struct indicator *ind, const struct indicator_ctx *c,
-		       const struct indicator_value *v)
+json_t *indicator_json(const struct indicator *ind, const struct indicator_ctx *c, const struct indicator_value *v)
 {
 	bool has_baseline, has_target;
 	double baseline = 0, target = 0;
 	const char *baseline_period = NULL;
-	indicator_targets(db, a, ind, &c->period, c->area, &has_baseline, &baseline, &baseline_period, &has_target,
-			  &target);
+	indicator_targets(c, ind, &has_baseline, &baseline, &baseline_period, &has_target, &target);
 	bool shown = v->available && !v->suppressed;
 	json_t *j = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:o, s:b, s:o, s:o, s:s, s:s}", "id", ind->id, "outcome",
 			      ind->outcome, "title", ind->title, "unit", ind->unit, "period", c->period.name, "area", c->area,
@@ -561,7 +522,7 @@ json_t *indicator_json(struct db *db, struct arena *a, const struct indicator *i
 	/* Suppressed figures give away nothing: not even the counts they would rest on. */
 	json_object_set_new(j, "numerator", v->ratio && !v->suppressed ? json_integer(v->numerator) : json_null());
 	json_object_set_new(j, "denominator", v->ratio && !v->suppressed ? json_integer(v->denominator) : json_null());
-	json_object_set_new(j, "area_name", json_string(ref_area_name(db, c->area)));
+	json_object_set_new(j, "area_name", json_string(ref_area_name(c->db, c->area)));
 	enum indicator_rag rag = indicator_rag(ind, v, has_target, target);
 	json_object_set_new(j, "rag", rag == RAG_NONE ? json_null() : json_string(indicator_rag_name(rag)));
 	/* Figures resting on answers say when there were none at all, which suppression alone does not. */

@@ -11,7 +11,7 @@
 static const char SQL_SECTOR[] = "SELECT 1 FROM sectors WHERE id = ?";
 /* Greater Essex first, then the county and unitaries by name, each county followed by its districts. */
 static const char SQL_AREAS[] = "SELECT a.id, CASE WHEN p.parent IS NOT NULL THEN '— ' || a.name ELSE a.name END,"
-				" a.name, a.is_leaf FROM areas a LEFT JOIN areas p ON p.id = a.parent"
+				" a.name, a.is_leaf, a.parent FROM areas a LEFT JOIN areas p ON p.id = a.parent"
 				" ORDER BY CASE WHEN a.parent IS NULL THEN '0' WHEN p.parent IS NULL THEN '1' || a.name"
 				" ELSE '1' || p.name || '~' || a.name END";
 static const char SQL_SECTORS[] = "SELECT id, name FROM sectors ORDER BY rowid";
@@ -26,6 +26,7 @@ static struct {
 	struct arena *arena;
 	struct option option[AREAS_MAX]; /* value: id, label: indented name */
 	const char *name[AREAS_MAX];
+	const char *parent[AREAS_MAX]; /* NULL for the top */
 	bool leaf[AREAS_MAX];
 	int n;
 } areas = {.lock = PTHREAD_MUTEX_INITIALIZER};
@@ -47,6 +48,7 @@ static bool areas_ready(struct db *db)
 			areas.option[i].label = arena_strdup(areas.arena, db_col_text(st, 1));
 			areas.name[i] = arena_strdup(areas.arena, db_col_text(st, 2));
 			areas.leaf[i] = db_col_int(st, 3) != 0;
+			areas.parent[i] = arena_strdup(areas.arena, db_col_text(st, 4));
 		}
 		db_done(st);
 		atomic_store_explicit(&areas.loaded, areas.n > 0, memory_order_release);
@@ -82,6 +84,18 @@ const char *ref_area_by_name(struct db *db, const char *text)
 		if (str_same_name(areas.option[i].value, text) || str_same_name(areas.name[i], text))
 			return areas.option[i].value;
 	return NULL;
+}
+
+int ref_area_children(struct db *db, const char *id, const char **ids, const char **names, int max)
+{
+	int n = 0;
+	/* In display order, an area's children come by name. */
+	for (int i = 0; id && areas_ready(db) && i < areas.n && n < max; i++)
+		if (areas.parent[i] && strcmp(areas.parent[i], id) == 0) {
+			ids[n] = areas.option[i].value;
+			names[n++] = areas.name[i];
+		}
+	return n;
 }
 
 bool ref_sector_exists(struct db *db, const char *id)

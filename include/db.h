@@ -105,6 +105,10 @@ bool db_col_null(struct db_stmt *st, int col);
 const char *db_col_text(struct db_stmt *st, int col);
 const void *db_col_blob(struct db_stmt *st, int col, int *len);
 
+/* How many statements this thread has run so far (db_query, db_query_named, db_exec, db_int): on
+ * PostgreSQL each is a round trip, so tests pin how many a page takes. */
+int64_t db_statements_run(void);
+
 /* Runs a statement that returns no rows. */
 enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...);
 /* A write outside a transaction whose failure (logged as any) the request does not answer for: a

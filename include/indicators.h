@@ -13,6 +13,7 @@
 
 struct db;
 struct arena;
+struct indicator_reads;
 
 enum indicator_kind { IND_COUNT, IND_RATE, IND_EXTERNAL };
 
@@ -41,6 +42,7 @@ struct indicator_ctx {
 	int64_t from, to;             /* UTC instants at local midnight: [from, to) */
 	char from_date[11], to_date[11]; /* the same as local dates, for TEXT date columns */
 	int64_t now;                  /* "delivered" sessions are those whose end has passed */
+	struct indicator_reads *reads; /* the request's versions, baselines, targets and external figures */
 	int64_t versions[8];          /* data_versions at init, in the order of indicator_sources */
 	int64_t month_versions[8];    /* the sum of data_month_versions over the period's months, likewise */
 };
@@ -79,16 +81,16 @@ int indicators_share_cache(void);
  * they race (the bench's booking, 1,970/s with them and 2,360/s without). */
 bool indicator_records_still(struct db *db, int64_t *seen);
 const struct indicator *indicator_find(const char *id);
-/* Prepares a context for a period and area (the area must exist). */
-void indicator_ctx_init(struct indicator_ctx *c, struct db *db, struct arena *a, const struct period *p,
+/* Prepares a context for a period and area (the area must exist), reading through the request's
+ * reads (indicator_reads.h: every context of a request shares one). */
+void indicator_ctx_init(struct indicator_ctx *c, struct indicator_reads *reads, const struct period *p,
 			const char *area, int64_t now);
 void indicator_compute(const struct indicator *ind, const struct indicator_ctx *c, struct indicator_value *v);
 
-/* Baseline (latest set for the indicator and area) and target (for the period, else its
- * financial year); *has_* false when none is set. */
-void indicator_targets(struct db *db, struct arena *a, const struct indicator *ind, const struct period *p,
-		       const char *area, bool *has_baseline, double *baseline, const char **baseline_period,
-		       bool *has_target, double *target);
+/* Baseline (latest set for the indicator and the context's area) and target (for the context's
+ * period, else its financial year); *has_* false when none is set. */
+void indicator_targets(const struct indicator_ctx *c, const struct indicator *ind, bool *has_baseline,
+		       double *baseline, const char **baseline_period, bool *has_target, double *target);
 /* on-track, off-track, no-target or no-value */
 const char *indicator_status(const struct indicator *ind, const struct indicator_value *v, bool has_target,
 			     double target);
@@ -112,7 +114,6 @@ double indicator_round(const struct indicator *ind, double v);
 void indicator_number_text(const struct indicator *ind, double v, char out[32]);
 
 /* The indicator in the API's shape (spec §9), with baseline, target and status. */
-json_t *indicator_json(struct db *db, struct arena *a, const struct indicator *ind, const struct indicator_ctx *c,
-		       const struct indicator_value *v);
+json_t *indicator_json(const struct indicator *ind, const struct indicator_ctx *c, const struct indicator_value *v);
 
 #endif

@@ -17,6 +17,9 @@ const char *ref_area_name(struct db *db, const char *id);
 /* The id of the area that text names, by its id or its name as the pages show it, in any case and with
  * spaces or hyphens alike ("Southend-on-Sea", "castle point"); NULL when none does. Not allocated. */
 const char *ref_area_by_name(struct db *db, const char *text);
+/* The areas directly below id, by name: up to max ids and names (not allocated: valid for the process);
+ * returns how many. */
+int ref_area_children(struct db *db, const char *id, const char **ids, const char **names, int max);
 bool ref_sector_exists(struct db *db, const char *id);
 /* Options for a select, in display order; returns the count. Allocated in the arena. */
 size_t ref_area_options(struct db *db, struct arena *a, bool leaf_only, const struct option **out);

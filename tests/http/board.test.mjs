@@ -273,3 +273,28 @@ test('reach: the chart ends at today and labels every other month at most', asyn
   const dash = await web.get('/indicators');
   assert.match(dash.text, /<option value="FY2026-27-Q3" selected>/);
 });
+
+// What people enter is read once a request (app/indicator_reads.c) and never kept past it: an edit
+// shows on the very next view, in the summary, the section, the breakdown above and the export.
+test('an edited target, baseline or external figure shows on the very next view of the dashboard', async () => {
+  const shown = async () => {
+    const essex = (await web.get(`/indicators?period=${FY}&area=essex`)).text;
+    const [value, , target] = summaryRows(essex).find((r) => r.id === 'O1.7').cells;
+    const s = section(essex, 'O1.7');
+    const above = (await web.get(`/indicators?period=${FY}&area=greater-essex`)).text.split('id="breakdown"')[1];
+    const row = above.match(/<tr[^>]*><th[^>]*>O1\.7 [\s\S]*?<\/tr>/)[0];
+    const exported = (await analyst.get(`/api/v1/indicators?period=${FY}&area=essex`)).json.find((r) => r.id === 'O1.7');
+    return { value, target, section: s.value, baseline: text(s.rows.Baseline), source: text(s.rows.Source),
+      breakdown: [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => text(c[1])).filter((c) => c !== 'Not yet provided'),
+      exported: [exported.value, exported.target, exported.baseline, exported.source, exported.note] };
+  };
+  for (const [target, baseline, figure, note] of [[10, 20, 12, 'First count'], [9, 21, 11, 'Corrected']]) {
+    await ok(admin.put(`/api/v1/targets/O1.7/target/${FY}/essex`, { value: target }), 200);
+    await ok(admin.put('/api/v1/targets/O1.7/baseline/FY2024-25/essex', { value: baseline }), 200);
+    await ok(analyst.put(`/api/v1/figures/O1.7/${FY}/essex`, { value: figure, source: 'Essex Police', note }), 200);
+    assert.deepEqual(await shown(), {
+      value: String(figure), target: String(target), section: String(figure), baseline: `${baseline} (FY2024-25)`,
+      source: `Essex Police. ${note}`, breakdown: [String(figure)], exported: [figure, target, baseline, 'Essex Police', note],
+    });
+  }
+});

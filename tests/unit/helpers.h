@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "db.h"
 #include "util.h"
 
@@ -37,6 +38,18 @@ static inline void test_pin_now(int64_t t)
 static inline void test_unpin_now(void)
 {
 	unsetenv("LANTERN_NOW");
+}
+
+/* Loads the courses and campaigns of the repository (the tests run from its root); fails the test
+ * on any problem. */
+static inline void test_load_catalog(void)
+{
+	struct buf errors = {0};
+	int problems = catalog_load(".", &errors);
+	if (problems)
+		fprintf(stderr, "%s", errors.data);
+	buf_free(&errors);
+	assert_int_equal(problems, 0);
 }
 
 /* A temporary database file under /tmp, removed (with its WAL files) by test_db_free. */

@@ -30,12 +30,7 @@ static int setup(void **state)
 {
 	test_uk_time();
 	test_pin_now(1767268800); /* 2026-01-01 12:00 UTC */
-	struct buf errors = {0};
-	int problems = catalog_load(".", &errors);
-	if (problems)
-		fprintf(stderr, "%s", errors.data);
-	buf_free(&errors);
-	assert_int_equal(problems, 0);
+	test_load_catalog();
 	struct test_db *t = test_db_new(true);
 	assert_int_equal(db_exec_script(t->db, SETUP), 0);
 	*state = t;
