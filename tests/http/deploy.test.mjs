@@ -60,6 +60,8 @@ describe('systemd units', () => {
     assert.match(service, /^ExecStartPre=\S+\/nginx\/lantern-backup .*\n(.*\n)*ExecStartPre=\S+\/bin\/lantern .* init$/m,
       'a backup before the migrations');
     assert.match(service, new RegExp(`serve --socket /run/lantern/lantern.sock --base-url https://${NAME}$`, 'm'));
+    assert.match(service, /^ExecStart=\S+ --db \/var\/lib\/lantern\/lantern.db serve /m);
+    assert.doesNotMatch(service, /^(Environment|LoadCredential)=/m, 'no FastCGI address list or password file on SQLite');
   });
 });
 

@@ -17,6 +17,8 @@ import { createDatabase, dropDatabase } from './postgres.mjs';
 
 const URI = 'postgresql://lantern@db1,db2/lantern?target_session_attrs=read-write';
 const WITH_PASSWORD = 'postgresql://lantern:pa%3As%5Cs%40x@db1,db2/lantern?target_session_attrs=read-write';
+// On a Unix socket of another port: systemd reads a % as a specifier, so the unit doubles each one.
+const SOCKET_URI = 'postgresql://lantern@/lantern?host=%2Fvar%2Frun%2Fpostgresql&port=5433';
 const BIN = path.join(ROOT, 'bin', 'lantern');
 
 let kit;
@@ -84,10 +86,11 @@ describe('what each role installs', () => {
   });
 
   test('an application host: lantern on TCP for the nginx machines named, no site', () => {
-    const dest = kit.install('app', ['--db', URI, '--app-listen', '10.0.0.11:9000', '--web-server', '10.0.0.10',
+    const dest = kit.install('app', ['--db', SOCKET_URI, '--app-listen', '10.0.0.11:9000', '--web-server', '10.0.0.10',
       '--web-server', '10.0.0.9'], { site: false });
     const unit = read(dest, `${UNITS}/lantern.service`);
-    assert.deepEqual(settings(unit, 'ExecStart'), [`${ROOT}/bin/lantern --db ${URI} serve --socket 10.0.0.11:9000 --base-url https://${NAME}`]);
+    const inUnit = SOCKET_URI.replaceAll('%', '%%');
+    assert.deepEqual(settings(unit, 'ExecStart'), [`${ROOT}/bin/lantern --db ${inUnit} serve --socket 10.0.0.11:9000 --base-url https://${NAME}`]);
     assert.deepEqual(settings(unit, 'Environment'), ['FCGI_WEB_SERVER_ADDRS=10.0.0.10,10.0.0.9']);
     assert.deepEqual(settings(unit, 'RuntimeDirectory'), [], 'no socket directory');
     assert.deepEqual(settings(unit, 'LoadCredential'), [], 'no password file was given');
