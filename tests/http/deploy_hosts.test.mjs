@@ -53,7 +53,7 @@ function assertVerified(dest, names = ['lantern.service']) {
 }
 
 describe('what each role installs', () => {
-  test('PostgreSQL on one machine: the URI in the unit without its password, which only a root-only pgpass holds; no SQLite directory or backup timer', () => {
+  test('PostgreSQL on one machine: the URI in the unit without its password, which only a 0600 pgpass holds; no SQLite directory or backup timer', () => {
     kit.install('pg', []); // first on SQLite: the backup timer is there
     assert.ok(exists(path.join(kit.dir, 'pg'), `${UNITS}/lantern-backup.timer`));
     const dest = kit.install('pg', ['--db', WITH_PASSWORD]); // moved up: rewritten in place
@@ -62,8 +62,7 @@ describe('what each role installs', () => {
     assert.deepEqual(settings(unit, 'ExecStartPre'), [`${ROOT}/bin/lantern --db ${URI} init`], 'init alone: no SQLite copy first');
     assert.deepEqual(settings(unit, 'StateDirectory'), [], 'no SQLite data directory');
     assert.deepEqual(settings(unit, 'RuntimeDirectory'), ['lantern'], 'the socket\'s directory');
-    assert.deepEqual(settings(unit, 'LoadCredential'), ['pgpass:/etc/lantern/pgpass']);
-    assert.deepEqual(settings(unit, 'Environment'), ['PGPASSFILE=%d/pgpass']);
+    assert.deepEqual(settings(unit, 'Environment'), ['PGPASSFILE=/etc/lantern/pgpass']);
     assert.match(unit, /^Wants=network-online.target$/m);
     assert.ok(!exists(dest, `${UNITS}/lantern-backup.timer`) && !exists(dest, `${UNITS}/lantern-backup.service`),
       'the SQLite backup timer is gone');
@@ -76,10 +75,7 @@ describe('what each role installs', () => {
     }
     assertVerified(dest);
 
-    // Given again without a password (an upgrade), the pgpass written before is still given to it;
-    // without --db, the installer will not go back to SQLite by mistake.
-    kit.install('pg', ['--db', URI]);
-    assert.deepEqual(settings(read(dest, `${UNITS}/lantern.service`), 'LoadCredential'), ['pgpass:/etc/lantern/pgpass']);
+    // Run again without --db (an upgrade, the option forgotten): it does not go back to SQLite.
     const back = kit.run('pg', []);
     assert.equal(back.status, 2);
     assert.match(back.stderr, /pgpass is there .*give --db postgresql/);
@@ -91,9 +87,8 @@ describe('what each role installs', () => {
     const unit = read(dest, `${UNITS}/lantern.service`);
     const inUnit = SOCKET_URI.replaceAll('%', '%%');
     assert.deepEqual(settings(unit, 'ExecStart'), [`${ROOT}/bin/lantern --db ${inUnit} serve --socket 10.0.0.11:9000 --base-url https://${NAME}`]);
-    assert.deepEqual(settings(unit, 'Environment'), ['FCGI_WEB_SERVER_ADDRS=10.0.0.10,10.0.0.9']);
+    assert.deepEqual(settings(unit, 'Environment'), ['FCGI_WEB_SERVER_ADDRS=10.0.0.10,10.0.0.9', 'PGPASSFILE=/etc/lantern/pgpass']);
     assert.deepEqual(settings(unit, 'RuntimeDirectory'), [], 'no socket directory');
-    assert.deepEqual(settings(unit, 'LoadCredential'), [], 'no password file was given');
     assert.deepEqual(filesUnder(dest), [`${UNITS}/lantern.service`], 'the unit alone: no site, no backup timer, no pgpass');
     assertVerified(dest);
   });
@@ -140,16 +135,16 @@ describe('what each role installs', () => {
 
 /**
  * Runs the init and then the serve command of the lantern.service in `dest` as systemd would (its
- * Environment and EnvironmentFile, its credential at `credentials`), with the test build in place of
+ * Environment and EnvironmentFile, its /etc/lantern/pgpass the one in `dest`), with the test build in place of
  * bin/lantern; resolves once it listens.
  */
-async function runUnit(dest, credentials) {
+async function runUnit(dest) {
   const unit = read(dest, `${UNITS}/lantern.service`);
   const env = { ...process.env };
   for (const file of settings(unit, 'EnvironmentFile')) {
     for (const line of fs.readFileSync(file, 'utf8').split('\n').filter(Boolean)) env[line.split('=')[0]] = line.slice(line.indexOf('=') + 1);
   }
-  const unescape = (s) => s.replaceAll('%d', credentials).replaceAll('%%', '%');
+  const unescape = (s) => s.replaceAll('/etc/lantern/pgpass', path.join(dest, 'etc/lantern/pgpass')).replaceAll('%%', '%');
   for (const setting of settings(unit, 'Environment')) env[setting.split('=')[0]] = unescape(setting.slice(setting.indexOf('=') + 1));
   const argv = (line) => {
     const [bin, ...args] = unescape(line).split(' ');
@@ -179,7 +174,7 @@ test('two application hosts on TCP, as installed, behind the nginx machine\'s si
     const dest = kit.install(`host-${i}`, ['--db', withPassword, '--app-listen', `127.0.0.1:${port}`,
       '--web-server', '127.0.0.1', '--https-port', String(https)], { site: false });
     assert.doesNotMatch(read(dest, `${UNITS}/lantern.service`), /secret/);
-    hosts.push(await runUnit(dest, path.join(dest, 'etc/lantern')));
+    hosts.push(await runUnit(dest));
   }
   const site = kit.install('front', ['--https-port', String(https), '--http-port', String(await freePort()),
     '--listen', '127.0.0.1', ...ports.flatMap((p) => ['--upstream', `127.0.0.1:${p}`])]);
