@@ -48,13 +48,14 @@ struct scope {
 	const char *area;
 	bool span_read; /* span holds the records' dates: read at most once a request (scope_span) */
 	struct indicator_span span;
+	struct indicator_reads *reads; /* the request's: versions and entered figures read once */
 };
 
 /* The dates of the records, for the default period and the periods offered. */
 static const struct indicator_span *scope_span(const struct req *r, struct scope *s)
 {
 	if (!s->span_read) {
-		indicator_record_span(r->db, now_utc(), &s->span);
+		indicator_record_span(r->db, now_utc(), indicator_reads_total(s->reads), &s->span);
 		s->span_read = true;
 	}
 	return &s->span;
@@ -66,6 +67,7 @@ static int read_scope(const struct req *r, struct scope *s, const char **field, 
 {
 	const char *period = req_query(r, "period"), *area = req_query(r, "area");
 	s->span_read = false;
+	s->reads = indicator_reads_new(r->db, r->arena);
 	if (period && *period) {
 		if (!period_parse(period, &s->period)) {
 			*field = "period";
@@ -516,12 +518,11 @@ static void children_init(struct indicator_reads *reads, const struct scope *s, 
 		indicator_ctx_init(&d->child[k], reads, &s->period, d->child_ids[k], now);
 }
 
-static void dashboard_init(struct db *db, struct arena *a, const struct scope *s, bool with_breakdown,
-			   struct dashboard *d)
+static void dashboard_init(const struct scope *s, bool with_breakdown, struct dashboard *d)
 {
 	int64_t now = now_utc();
 	/* One set of reads for every context: the page reads versions and entered figures once. */
-	struct indicator_reads *reads = indicator_reads_new(db, a);
+	struct indicator_reads *reads = s->reads;
 	d->nchildren = 0;
 	if (with_breakdown)
 		children_init(reads, s, now, d);
@@ -674,7 +675,7 @@ int indicators_dashboard(const struct req *r, struct resp *o)
 		 "it. <a class=\"govuk-link\" href=\"#filters\">Change the period or area</a></p>",
 	      ref_area_name(r->db, s.area), s.period.name, days);
 	struct dashboard d;
-	dashboard_init(r->db, r->arena, &s, true, &d);
+	dashboard_init(&s, true, &d);
 	indicator_summary(r, o, &d.period, d.has_prior ? &d.prior : NULL);
 	htmlf(o, "<p class=\"govuk-body-s\">Met: the target is reached. Nearly met: within %d%% of it. Not met: further "
 		 "from it. A quarter without a target of its own is judged against its financial year's.</p>"
@@ -705,7 +706,7 @@ void indicators_warm(struct db *db, struct arena *a)
 	struct scope scopes[2] = {{.area = "greater-essex"}, {.area = "greater-essex"}};
 	db_snapshot_begin(db);
 	struct indicator_span span;
-	indicator_record_span(db, now, &span);
+	indicator_record_span(db, now, -1, &span);
 	indicator_default_period(&span, now, &scopes[0].period);
 	struct period latest, this_year;
 	indicator_latest_quarter(now, &latest);
@@ -717,7 +718,8 @@ void indicators_warm(struct db *db, struct arena *a)
 	}
 	for (int k = 0; k < 2; k++) {
 		struct dashboard d;
-		dashboard_init(db, a, &scopes[k], true, &d);
+		scopes[k].reads = indicator_reads_new(db, a);
+		dashboard_init(&scopes[k], true, &d);
 		/* Every context the page counts in; the cache keeps what indicator_compute finds. */
 		const struct indicator_ctx *all[2 + 8 + 16];
 		int n = 0;
@@ -971,7 +973,7 @@ int indicators_detail_page(const struct req *r, struct resp *o)
 	      ind->id, ref_area_name(r->db, s.area), s.period.name, ind->title, days);
 	scope_form(r, o, &s, arena_printf(r->arena, "/indicators/%s", ind->id), NULL);
 	struct dashboard d;
-	dashboard_init(r->db, r->arena, &s, false, &d);
+	dashboard_init(&s, false, &d);
 	indicator_section(r, o, ind, &s, &d);
 	htmlf(o, "<h2 class=\"govuk-heading-l\">What is counted</h2><p class=\"govuk-body\">%h</p>", ind->how);
 	int rows = drill_rows(r, o, ind, &s);

@@ -2,6 +2,7 @@
  * the records the indicators count. */
 #include "indicator_periods.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -44,7 +45,40 @@ static const char SQL_RECORD_SPAN[] =
 	" FROM areas a"
 	" UNION ALL" SPAN_OF("opened_at", "survey_runs WHERE opened_at <= :now") ") times) t";
 
-void indicator_record_span(struct db *db, int64_t now, struct indicator_span *span)
+static void read_span(struct db *db, int64_t now, struct indicator_span *span);
+
+/* The span read last in this process, and what it was read under. Its statement seeks about seventy
+ * index ends (a millisecond and more on PostgreSQL, the dashboard's dearest statement), and its answer
+ * changes only when records do or the clock passes one: so it is kept against the versions of every
+ * record source and the minute, as the figures are (indicators.c). */
+static struct {
+	pthread_mutex_t lock;
+	int64_t versions, minute;
+	struct indicator_span span;
+} kept = {.lock = PTHREAD_MUTEX_INITIALIZER, .versions = -1};
+
+void indicator_record_span(struct db *db, int64_t now, int64_t versions, struct indicator_span *span)
+{
+	if (versions >= 0) {
+		pthread_mutex_lock(&kept.lock);
+		bool hit = kept.versions == versions && kept.minute == now / 60;
+		if (hit)
+			*span = kept.span;
+		pthread_mutex_unlock(&kept.lock);
+		if (hit)
+			return;
+	}
+	read_span(db, now, span);
+	if (versions >= 0) {
+		pthread_mutex_lock(&kept.lock);
+		kept.versions = versions;
+		kept.minute = now / 60;
+		kept.span = *span;
+		pthread_mutex_unlock(&kept.lock);
+	}
+}
+
+static void read_span(struct db *db, int64_t now, struct indicator_span *span)
 {
 	*span = (struct indicator_span){0};
 	struct period_date *first = &span->first, *last = &span->last;

@@ -98,6 +98,16 @@ int64_t indicator_reads_version(struct indicator_reads *r, const char *source)
 	return -1;
 }
 
+int64_t indicator_reads_total(struct indicator_reads *r)
+{
+	read_versions(r);
+	const struct version_row *v = r->versions.at;
+	int64_t sum = 0;
+	for (int i = 0; i < r->versions.n; i++)
+		sum += v[i].version;
+	return sum;
+}
+
 int64_t indicator_reads_months(struct indicator_reads *r, const char *source, const char *first, const char *last)
 {
 	read_versions(r);

@@ -22,7 +22,9 @@ struct indicator_span {
 	bool any; /* false: no records, and first and last are unset */
 	struct period_date first, last;
 };
-void indicator_record_span(struct db *db, int64_t now, struct indicator_span *span);
+/* versions: the total of every record source's version numbers (indicator_reads_total), under which
+ * the span is kept for the minute; -1 to read it afresh. */
+void indicator_record_span(struct db *db, int64_t now, int64_t versions, struct indicator_span *span);
 
 /* The last quarter that has ended by now: what a quarterly Board meeting reports on. */
 void indicator_latest_quarter(int64_t now, struct period *p);

@@ -23,6 +23,9 @@ struct arena *indicator_reads_arena(const struct indicator_reads *r);
 /* source's version in data_versions, -1 when it has none. Every version, of every source and month,
  * is read in one statement at the first call and held for the request. */
 int64_t indicator_reads_version(struct indicator_reads *r, const char *source);
+/* Every version number added up, whole sources and months: versions only grow, so the total changes
+ * whenever any record the indicators count does. */
+int64_t indicator_reads_total(struct indicator_reads *r);
 /* The sum of source's data_month_versions over the months first..last ("YYYY-MM"), 0 when none. */
 int64_t indicator_reads_months(struct indicator_reads *r, const char *source, const char *first, const char *last);
 

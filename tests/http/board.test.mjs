@@ -298,3 +298,24 @@ test('an edited target, baseline or external figure shows on the very next view 
     });
   }
 });
+
+test('the periods offered follow a new record at once, though the records\' dates are kept between requests', async () => {
+  const quarters = async () => {
+    const page = await web.get('/indicators');
+    assert.equal(page.status, 200);
+    const select = page.text.match(/<select class="govuk-select" id="period" name="period"[\s\S]*?<\/select>/)[0];
+    return [...select.matchAll(/<option value="(FY[^"]+-Q\d)"/g)].map((m) => m[1]);
+  };
+  const before = await quarters();
+  assert.equal(before.at(-1), 'FY2025-26-Q1', 'the first record is in May 2025');
+  assert.deepEqual(await quarters(), before, 'the same again (kept, with the clock pinned)');
+  // A pledge signed a year before anything else: the list reaches back to its quarter on the next view.
+  const lead = api(stack.base, await tokenFor(stack, 'campaign@lantern.example'));
+  const pledge = await ok(lead.post('/api/v1/pledges', { employer: 'Early Pledge Ltd', sector: 'employer', area: 'basildon', signed_on: '2024-05-10', contact_role: 'Owner' }));
+  const after = await quarters();
+  assert.equal(after.at(-1), 'FY2024-25-Q1');
+  assert.deepEqual(after.slice(0, before.length), before);
+  // And back when it goes (its removal is another version).
+  sqlite(stack.dbPath, `DELETE FROM employer_pledges WHERE id = ${pledge.id}`);
+  assert.deepEqual(await quarters(), before);
+});
