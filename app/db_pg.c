@@ -634,11 +634,10 @@ static int prepare(struct pg_stmt *st)
 	return -1;
 }
 
-struct pg_stmt *pg_prepare(struct pg *c, const char *sql, const char *fmt)
+/* pg_prepare on a connection that was reachable. */
+static struct pg_stmt *prepare_new(struct pg *c, const char *sql, const char *fmt)
 {
 	struct sql_params p;
-	if (!connected(c))
-		return NULL;
 	if (sql_params_rewrite(sql, &p) != 0) {
 		log_error("postgresql: a parameter number beyond %d", SQL_PARAMS_MAX);
 		return NULL;
@@ -662,6 +661,20 @@ struct pg_stmt *pg_prepare(struct pg *c, const char *sql, const char *fmt)
 		pg_stmt_free(st);
 		return NULL;
 	}
+	return st;
+}
+
+struct pg_stmt *pg_prepare(struct pg *c, const char *sql, const char *fmt)
+{
+	if (!connected(c))
+		return NULL;
+	/* A connection the server ended while it was idle is found lost only when used: a statement first
+	 * used then is prepared again on a new one, as pg_execute sends a read again (nothing was open on
+	 * the lost one). Else a request whose first statement was new to its connection failed. */
+	bool idle = !server_in_transaction(c);
+	struct pg_stmt *st = prepare_new(c, sql, fmt);
+	if (st == NULL && idle && PQstatus(c->conn) != CONNECTION_OK && reachable(c))
+		st = prepare_new(c, sql, fmt);
 	return st;
 }
 
