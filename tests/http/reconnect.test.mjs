@@ -1,0 +1,169 @@
+// Lost connections, not a lost server (issue 16): the server ends lantern's connections
+// (pg_terminate_backend, as an administrator, a pooler's restart or an idle timeout would) and stays
+// up. app/db_pg.c makes a lost connection again before the next statement, runs nothing more of a
+// transaction whose connection was lost, answers an error for a COMMIT whose outcome is unknown, sends
+// a read that had not begun again on a new connection (a snapshot's BEGIN, which waits to go with its
+// first statement, included), and asks for the duty lock again. Checked, each while clients stream:
+// what was acknowledged is kept, a booking answered with an error is not (unless its COMMIT's outcome
+// was unknown), reads and writes are answered again, and the background duty is taken again and runs.
+// PostgreSQL only, so it runs once, in make test-http-postgres.
+import test, { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { childPids, loggedIn, onPostgres, sqlite, sqliteAsync, startStack, tempDataDir, waitUntil } from './lib.mjs';
+import { dutyHolder } from './postgres.mjs';
+import { checkWrites, newSession, prepareWrites, startWrites } from './writes.mjs';
+
+const onlyPostgres = { skip: !onPostgres && 'the connections to a PostgreSQL server' };
+const KILLS = 4; // times every connection is ended in each test
+const BACK_MS = 30_000; // generous: a loaded 2-core machine under ASan
+
+let stack, fx, mailbox;
+
+before(async () => {
+  if (!onPostgres) return;
+  const dir = tempDataDir();
+  mailbox = path.join(dir, 'mailbox');
+  const sendmail = path.join(dir, 'sendmail');
+  fs.mkdirSync(mailbox);
+  fs.writeFileSync(sendmail, `#!/bin/sh\ncat > "$(mktemp "${mailbox}/XXXXXXXX")"\n`, { mode: 0o755 });
+  stack = await startStack({ demo: true, env: { LANTERN_SENDMAIL: sendmail } });
+  fx = await prepareWrites(stack);
+});
+
+after(async () => {
+  await stack?.stop();
+});
+
+/** Ends lantern's connections to the stack's database (those `where` picks) and waits until their
+ * server processes are gone: { start, end, count }, when it began and ended (ms) and how many. */
+async function terminate(where = 'true') {
+  const start = Date.now();
+  const rows = await sqliteAsync(stack.dbPath, `SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity
+    WHERE application_name LIKE 'lantern %' AND datname = current_database() AND ${where}`);
+  const pids = rows.split('\n').filter((l) => l.endsWith('|1')).map((l) => l.split('|')[0]);
+  assert.ok(pids.length > 0, `lantern connections to end (${where})`);
+  await waitUntil(async () => await sqliteAsync(stack.dbPath,
+    `SELECT count(*) FROM pg_stat_activity WHERE pid IN (${pids.join(',')})`) === '0', 'the ended connections gone', BACK_MS);
+  return { start, end: Date.now(), count: pids.length };
+}
+
+const unknownCommits = () => (stack.output().match(/it is not known to have committed/g) ?? []).length;
+
+test('every lantern connection ended again and again under a stream of writes: none acknowledged lost, none refused kept, no rule broken, writes answered again', onlyPostgres, async (t) => {
+  let going = true;
+  const stream = startWrites(stack, fx, () => going);
+  const { acked } = stream;
+  const kills = [];
+  try {
+    await waitUntil(stream.enough, 'writes acknowledged before the first kill', 60_000);
+    for (let i = 0; i < KILLS; i++) {
+      const before = acked.booked.size;
+      kills.push(await terminate());
+      // Four bookers: of five bookings acknowledged, one at least was sent after the kill.
+      await waitUntil(() => acked.booked.size >= before + 5, `bookings acknowledged after kill ${i + 1}`, BACK_MS);
+    }
+  } finally {
+    going = false;
+    await stream.loops;
+  }
+  const failed = stream.errors.filter((e) => e.what === 'book').length;
+  t.diagnostic(`${kills.map((k) => k.count).join(', ')} connections ended; ${stream.summary()}; ${stream.errors.length} `
+    + `errors (${failed} bookings), ${unknownCommits()} COMMITs of unknown outcome`);
+
+  // Everything acknowledged is there; capacity, one live booking a person, the waiting list's order.
+  checkWrites(stack.dbPath, fx, acked);
+
+  // A booking not acknowledged is there only if its request got an error or no answer (one each), and
+  // then only because a COMMIT's outcome was unknown: a transaction whose connection was lost before
+  // its COMMIT was sent is rolled back.
+  const rows = sqlite(stack.dbPath, `SELECT b.id, b.session_id, u.email FROM bookings b JOIN users u ON u.id = b.user_id
+    WHERE b.session_id IN (${fx.upcoming.join(',')})`).split('\n').filter(Boolean).map((l) => l.split('|'));
+  const unsure = [...acked.unanswered];
+  const kept = rows.filter(([id]) => !acked.booked.has(Number(id)));
+  for (const [id, sid, email] of kept) {
+    const i = unsure.findIndex((u) => u.session === Number(sid) && u.email === email);
+    assert.ok(i >= 0, `booking ${id} (${email}, session ${sid}) was never acknowledged nor refused with an error`);
+    unsure.splice(i, 1);
+  }
+  if (kept.length) assert.ok(unknownCommits() > 0, `${kept.length} bookings answered with an error are kept`);
+
+  // Connections ended while idle: the next booking is answered at once (its BEGIN, sent on a dead
+  // connection, is sent again on a new one), and so is a read.
+  const sid = await newSession(fx.admin, Date.now() + 30 * 86400e3);
+  await terminate();
+  const res = await fx.admin.post(`/api/v1/sessions/${sid}/bookings`, { email: fx.people[0] });
+  assert.equal(res.status, 201, res.text);
+  await terminate();
+  assert.equal((await fx.admin.get(`/api/v1/sessions/${sid}`)).status, 200);
+});
+
+test('lantern connections ended while snapshot pages are read: only reads under way fail, the rest are answered', onlyPostgres, async (t) => {
+  const web = await loggedIn(stack, 'analyst@lantern.example');
+  const pages = [() => fx.admin.get('/api/v1/sessions'), () => web.get('/indicators?period=FY2025-26&area=essex')];
+  const reads = []; // { start, end, status, page }
+  let going = true;
+  const reader = async (k) => {
+    for (let i = k; going; i++) {
+      const start = Date.now();
+      let status;
+      try {
+        status = (await pages[i % pages.length]()).status;
+      } catch (err) {
+        status = `${err.message} (${err.cause?.code ?? err.name})`;
+      }
+      reads.push({ start, end: Date.now(), status, page: i % pages.length });
+    }
+  };
+  const readers = [reader(0), reader(1), reader(0)];
+  const kills = [];
+  const ok = (since) => reads.filter((r) => r.status === 200 && r.start > since).length;
+  try {
+    await waitUntil(() => ok(0) >= 30, 'reads answered before the first kill', 60_000);
+    for (let i = 0; i < KILLS; i++) {
+      const kill = await terminate();
+      kills.push(kill);
+      await waitUntil(() => ok(kill.end) >= 6, `reads answered after kill ${i + 1}`, BACK_MS);
+    }
+  } finally {
+    going = false;
+    await Promise.all(readers);
+  }
+  const failed = reads.filter((r) => r.status !== 200);
+  t.diagnostic(`${reads.length} reads, ${failed.length} failed (${failed.map((r) => r.status).join(', ')}), `
+    + `${kills.map((k) => k.count).join(', ')} connections ended`);
+  // A read sent after its connection was lost is sent again on a new one (its snapshot's BEGIN with
+  // it); only a read whose connection was lost while it ran may fail, so every failure was under way
+  // while connections were being ended.
+  for (const r of failed) {
+    assert.ok(kills.some((k) => r.start < k.end && r.end > k.start),
+      `a read of ${r.page ? 'the dashboard' : 'the session list'} failed (${r.status}) with no connection ended while it ran`);
+  }
+  for (const page of [0, 1]) assert.ok(reads.some((r) => r.page === page && r.status === 200 && r.start > kills.at(-1).end));
+});
+
+test('the connection holding the duty lock ended: a lantern process holds it again and hands the mail on', onlyPostgres, async () => {
+  const holder = await waitUntil(() => dutyHolder(stack.dbPath), 'a lantern process holding the duty', BACK_MS);
+  await terminate(`pid = ${holder.backend}`);
+  // A message queued while nobody holds the lock, handed on once a process has taken it again.
+  const org = String((await fx.admin.get('/api/v1/organisations')).json[0].id);
+  const email = 'duty-after-kill@example.org';
+  assert.equal((await fx.admin.post('/api/v1/users', {
+    email, name: 'Duty after kill', role: 'practitioner', org, password: 'correct-horse-battery',
+  })).status, 201);
+  const sid = await newSession(fx.admin, Date.now() + 40 * 86400e3);
+  assert.equal((await fx.admin.post(`/api/v1/sessions/${sid}/bookings`, { email })).status, 201);
+  const again = await waitUntil(() => {
+    const h = dutyHolder(stack.dbPath);
+    return h && h.backend !== holder.backend ? h : null;
+  }, 'the duty lock held again', BACK_MS);
+  assert.ok(childPids(stack.appPid()).includes(again.pid), `the duty's holder ${again.pid} is a serving process of the stack`);
+  const queued = Number(sqlite(stack.dbPath, `SELECT count(*) FROM outbox WHERE to_email = '${email}'`));
+  assert.ok(queued > 0, 'the booking queued a message');
+  await waitUntil(() => sqlite(stack.dbPath, `SELECT count(*) FROM outbox WHERE to_email = '${email}' AND sent_at IS NULL`) === '0',
+    'the message sent', BACK_MS);
+  const handed = fs.readdirSync(mailbox).filter((f) =>
+    fs.readFileSync(path.join(mailbox, f), 'utf8').match(/^To: (.*)$/m)?.[1] === email).length;
+  assert.equal(handed, queued, `the messages to ${email} handed to the mail command`);
+});
