@@ -100,6 +100,12 @@ export function startCluster() {
   };
 }
 
+/** The server's log file, on a cluster startCluster made (it keeps the log beside its socket, in the
+ * directory the URI's host names). */
+export function serverLog(uri) {
+  return path.join(decodeURIComponent(uri.match(/[?&]host=([^&]*)/)[1]), 'log');
+}
+
 /** psql's arguments to run `query` on `uri` (or, without one, what comes on its input) and print the
  * rows as the sqlite3 shell does: fields joined by |, a row a line, nothing else. */
 export function psqlArgs(uri, query) {

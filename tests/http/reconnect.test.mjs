@@ -9,10 +9,13 @@
 // PostgreSQL only, so it runs once, in make test-http-postgres.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { childPids, loggedIn, onPostgres, sqlite, sqliteAsync, startStack, tempDataDir, waitUntil } from './lib.mjs';
-import { dutyHolder } from './postgres.mjs';
+import {
+  api, childPids, loggedIn, onPostgres, sqlite, sqliteAsync, startStack, tempDataDir, tokenFor, waitUntil,
+} from './lib.mjs';
+import { WRITE_LOCK, dutyHolder, psql, psqlArgs, serverLog } from './postgres.mjs';
 import { checkWrites, newSession, prepareWrites, startWrites } from './writes.mjs';
 
 const onlyPostgres = { skip: !onPostgres && 'the connections to a PostgreSQL server' };
@@ -49,6 +52,18 @@ async function terminate(where = 'true') {
   return { start, end: Date.now(), count: pids.length };
 }
 
+/** Runs `sql` in a transaction of its own from psql and keeps it open (what it locks stays locked)
+ * until release(). */
+function holdOpen(sql) {
+  const psqlChild = spawn('psql', psqlArgs(stack.dbPath), { stdio: ['pipe', 'ignore', 'inherit'] });
+  psqlChild.stdin.write(`BEGIN;\n${sql};\n`);
+  return { release: () => psqlChild.stdin.end('COMMIT;\n') };
+}
+
+/** Resolves once a lantern connection waits for a lock: a transaction under way, held in the middle. */
+const lanternWaits = (what) => waitUntil(async () => await sqliteAsync(stack.dbPath, `SELECT count(*) FROM pg_stat_activity
+  WHERE application_name LIKE 'lantern %' AND wait_event_type = 'Lock'`) !== '0', what, BACK_MS);
+
 const unknownCommits = () => (stack.output().match(/it is not known to have committed/g) ?? []).length;
 
 test('every lantern connection ended again and again under a stream of writes: none acknowledged lost, none refused kept, no rule broken, writes answered again', onlyPostgres, async (t) => {
@@ -59,9 +74,15 @@ test('every lantern connection ended again and again under a stream of writes: n
   try {
     await waitUntil(stream.enough, 'writes acknowledged before the first kill', 60_000);
     for (let i = 0; i < KILLS; i++) {
-      const before = acked.booked.size;
+      // Every other time in the middle of a transaction: a booking of a session whose row is held
+      // waits inside the writer's group transaction, which the kill ends.
+      const held = i % 2 ? holdOpen(`SELECT 1 FROM sessions WHERE id = ${fx.upcoming[0]} FOR UPDATE`) : null;
+      if (held) await lanternWaits(`a write waiting for session ${fx.upcoming[0]}'s row`);
       kills.push(await terminate());
-      // Four bookers: of five bookings acknowledged, one at least was sent after the kill.
+      held?.release();
+      // Four bookers: of five bookings acknowledged once the connections are gone, one at least was
+      // sent after.
+      const before = acked.booked.size;
       await waitUntil(() => acked.booked.size >= before + 5, `bookings acknowledged after kill ${i + 1}`, BACK_MS);
     }
   } finally {
@@ -141,6 +162,34 @@ test('lantern connections ended while snapshot pages are read: only reads under 
       `a read of ${r.page ? 'the dashboard' : 'the session list'} failed (${r.status}) with no connection ended while it ran`);
   }
   for (const page of [0, 1]) assert.ok(reads.some((r) => r.page === page && r.status === 200 && r.start > kills.at(-1).end));
+});
+
+test('a snapshot read whose connection was lost after its sign-in: sent again on a new connection, its BEGIN with it', onlyPostgres, async () => {
+  const db = stack.dbPath;
+  // The server's log, with the statements of connections made from now on.
+  const log = serverLog(db);
+  const name = psql(db, 'SELECT current_database()');
+  psql(db, `ALTER DATABASE ${name} SET log_statement = 'all'`);
+  // A new token's first use is recorded, a write: it waits for the write lock, held here, between
+  // the request's sign-in (a read on its own connection) and its snapshot.
+  const token = await tokenFor(stack, 'admin@lantern.example');
+  const held = holdOpen(`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
+  try {
+    await waitUntil(() => sqlite(db, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
+      AND (classid, objid) = (${WRITE_LOCK})`) === '1', 'the write lock held from psql');
+    const read = api(stack.base, token).get('/api/v1/sessions');
+    await lanternWaits('the token\'s recording waiting for the write lock');
+    const from = fs.statSync(log).size;
+    await terminate(`state = 'idle'`); // the request's own connection, not its writer's
+    held.release();
+    const res = await read;
+    assert.equal(res.status, 200, res.text);
+    const logged = fs.readFileSync(log, 'utf8').slice(from);
+    assert.match(logged, /BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY/, 'the snapshot begun on the new connection');
+  } finally {
+    held.release();
+    psql(db, `ALTER DATABASE ${name} RESET log_statement`);
+  }
 });
 
 test('the connection holding the duty lock ended: a lantern process holds it again and hands the mail on', onlyPostgres, async () => {
