@@ -11,9 +11,8 @@ import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import {
-  api, childPids, loggedIn, onPostgres, sqlite, sqliteAsync, startStack, tempDataDir, tokenFor, waitUntil,
+  api, childPids, loggedIn, mailCatcher, onPostgres, sqlite, sqliteAsync, startStack, tokenFor, waitUntil,
 } from './lib.mjs';
 import { WRITE_LOCK, dutyHolder, psql, psqlArgs, serverLog } from './postgres.mjs';
 import { checkWrites, newSession, prepareWrites, startWrites } from './writes.mjs';
@@ -22,16 +21,12 @@ const onlyPostgres = { skip: !onPostgres && 'the connections to a PostgreSQL ser
 const KILLS = 4; // times every connection is ended in each test
 const BACK_MS = 30_000; // generous: a loaded 2-core machine under ASan
 
-let stack, fx, mailbox;
+let stack, fx, mail;
 
 before(async () => {
   if (!onPostgres) return;
-  const dir = tempDataDir();
-  mailbox = path.join(dir, 'mailbox');
-  const sendmail = path.join(dir, 'sendmail');
-  fs.mkdirSync(mailbox);
-  fs.writeFileSync(sendmail, `#!/bin/sh\ncat > "$(mktemp "${mailbox}/XXXXXXXX")"\n`, { mode: 0o755 });
-  stack = await startStack({ demo: true, env: { LANTERN_SENDMAIL: sendmail } });
+  mail = mailCatcher();
+  stack = await startStack({ demo: true, env: { LANTERN_SENDMAIL: mail.sendmail } });
   fx = await prepareWrites(stack);
 });
 
@@ -212,7 +207,6 @@ test('the connection holding the duty lock ended: a lantern process holds it aga
   assert.ok(queued > 0, 'the booking queued a message');
   await waitUntil(() => sqlite(stack.dbPath, `SELECT count(*) FROM outbox WHERE to_email = '${email}' AND sent_at IS NULL`) === '0',
     'the message sent', BACK_MS);
-  const handed = fs.readdirSync(mailbox).filter((f) =>
-    fs.readFileSync(path.join(mailbox, f), 'utf8').match(/^To: (.*)$/m)?.[1] === email).length;
+  const handed = mail.recipients().filter((to) => to === email).length;
   assert.equal(handed, queued, `the messages to ${email} handed to the mail command`);
 });
