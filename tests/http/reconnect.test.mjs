@@ -159,7 +159,11 @@ test('lantern connections ended while snapshot pages are read: only reads under 
   for (const page of [0, 1]) assert.ok(reads.some((r) => r.page === page && r.status === 200 && r.start > kills.at(-1).end));
 });
 
-test('a snapshot read whose connection was lost after its sign-in: sent again on a new connection, its BEGIN with it', onlyPostgres, async () => {
+/** A snapshot read (the session list) whose connection is ended between its sign-in and its snapshot
+ * is answered, its snapshot begun on the new connection. `afterKill`: every connection ended first,
+ * so the request's connection is made again by its sign-in and prepares the snapshot's statements
+ * again after the snapshot's BEGIN. */
+async function snapshotAfterSignIn({ afterKill }) {
   const db = stack.dbPath;
   // The server's log, with the statements of connections made from now on.
   const log = serverLog(db);
@@ -168,6 +172,7 @@ test('a snapshot read whose connection was lost after its sign-in: sent again on
   // A new token's first use is recorded, a write: it waits for the write lock, held here, between
   // the request's sign-in (a read on its own connection) and its snapshot.
   const token = await tokenFor(stack, 'admin@lantern.example');
+  if (afterKill) await terminate();
   const held = holdOpen(`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
   try {
     await waitUntil(() => sqlite(db, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
@@ -185,7 +190,15 @@ test('a snapshot read whose connection was lost after its sign-in: sent again on
     held.release();
     psql(db, `ALTER DATABASE ${name} RESET log_statement`);
   }
-});
+}
+
+test('a snapshot read whose connection was lost after its sign-in: sent again on a new connection, its BEGIN with it', onlyPostgres,
+  () => snapshotAfterSignIn({ afterKill: false }));
+
+// Not yet: in about half the runs the read is answered but its statements ran on the new connection
+// without the snapshot's BEGIN (the server's log shows none); the cause is not found yet.
+test('the same, every connection ended before the sign-in too', { ...onlyPostgres, todo: onPostgres && 'the BEGIN is sometimes missing' },
+  () => snapshotAfterSignIn({ afterKill: true }));
 
 test('the connection holding the duty lock ended: a lantern process holds it again and hands the mail on', onlyPostgres, async () => {
   const holder = await waitUntil(() => dutyHolder(stack.dbPath), 'a lantern process holding the duty', BACK_MS);
