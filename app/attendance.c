@@ -81,7 +81,10 @@ static int mark_in_txn(struct db *db, struct arena *a, const struct user *actor,
 	const char *old = arena_strdup(a, db_col_text(st, 1));
 	db_done(st);
 	struct session s;
-	sessions_load(db, a, session_id, &s);
+	if (!sessions_load(db, a, session_id, &s)) { /* the booking's session: only a failed read misses it */
+		e->message = "The service is busy; try again.";
+		return 503;
+	}
 	if (actor->role != ROLE_ADMIN && !session_is_trainer(&s, actor->id)) {
 		e->message = "Only this session's trainers and admins take its attendance.";
 		return 403;

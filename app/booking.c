@@ -301,7 +301,10 @@ static bool may_cancel(struct db *db, struct arena *a, int64_t booking_id, const
 		return false;
 	}
 	out->status = status;
-	sessions_load(db, a, out->session_id, s);
+	if (!sessions_load(db, a, out->session_id, s)) { /* the booking's session: only a failed read misses it */
+		fail(out, 503, "The service is busy; try again.", NULL);
+		return false;
+	}
 	if (admin)
 		return true;
 	int64_t now = now_utc();

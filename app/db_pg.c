@@ -312,6 +312,10 @@ static enum db_rc flush_pending(struct pg *c)
 		return DB_OK;
 	const char *last = c->pending[--c->npending];
 	PGresult *r = pipelined(c, NULL, last);
+	/* Lost with the connection, they all still wait, as pipelined keeps the others: reachable decides
+	 * what goes on a new one (a snapshot's BEGIN does). */
+	if (PQstatus(c->conn) != CONNECTION_OK)
+		c->npending++;
 	enum db_rc rc = classify(r);
 	if (rc != DB_OK)
 		PQclear(failed_along(c, r));
@@ -325,6 +329,8 @@ static void run_later(struct pg *c, const char *sql)
 {
 	if (c->npending == PENDING_MAX)
 		flush_pending(c);
+	if (c->npending == PENDING_MAX)
+		return; /* lost inside a transaction: nothing more of it is sent, and its COMMIT fails */
 	c->pending[c->npending++] = sql;
 }
 
@@ -662,11 +668,10 @@ static int prepare(struct pg_stmt *st)
 	return -1;
 }
 
-struct pg_stmt *pg_prepare(struct pg *c, const char *sql, const char *fmt)
+/* pg_prepare on a connection that was reachable. */
+static struct pg_stmt *prepare_new(struct pg *c, const char *sql, const char *fmt)
 {
 	struct sql_params p;
-	if (!connected(c))
-		return NULL;
 	if (sql_params_rewrite(sql, &p) != 0) {
 		log_error("postgresql: a parameter number beyond %d", SQL_PARAMS_MAX);
 		return NULL;
@@ -690,6 +695,22 @@ struct pg_stmt *pg_prepare(struct pg *c, const char *sql, const char *fmt)
 		pg_stmt_free(st);
 		return NULL;
 	}
+	return st;
+}
+
+struct pg_stmt *pg_prepare(struct pg *c, const char *sql, const char *fmt)
+{
+	/* A connection the server ended while it was idle is found lost only when used: a statement first
+	 * used then is prepared again on a new one (after a snapshot's BEGIN waiting), as pg_execute sends
+	 * a read again; not once a transaction is open on the server, whose work went with the connection.
+	 * Else a request whose first statement was new to its connection failed. */
+	bool idle = !server_in_transaction(c);
+	if (!connected(c) && !(idle && PQstatus(c->conn) != CONNECTION_OK && connected(c)))
+		return NULL;
+	idle = !server_in_transaction(c);
+	struct pg_stmt *st = prepare_new(c, sql, fmt);
+	if (st == NULL && idle && PQstatus(c->conn) != CONNECTION_OK && connected(c))
+		st = prepare_new(c, sql, fmt);
 	return st;
 }
 
@@ -766,10 +787,15 @@ enum db_rc pg_execute(struct pg_stmt *st)
 	 * (after a failover). */
 	bool retry = st->readonly && !server_in_transaction(c);
 	for (int attempt = 0;; attempt++) {
-		/* A statement not prepared on this connection yet is prepared after the commands waiting. */
-		if (!reachable(c) ||
-		    (st->generation != c->generation && (flush_pending(c) != DB_OK || prepare(st) != 0)))
+		/* A statement not prepared on this connection yet is prepared after the commands waiting; the
+		 * connection found lost then, the read is sent again as below. */
+		if (!reachable(c))
 			return DB_ERROR;
+		if (st->generation != c->generation && (flush_pending(c) != DB_OK || prepare(st) != 0)) {
+			if (retry && attempt == 0 && PQstatus(c->conn) != CONNECTION_OK)
+				continue;
+			return DB_ERROR;
+		}
 		PGresult *r = c->npending ? pipelined(c, st, NULL)
 					  : PQexecPrepared(c->conn, st->name, st->count, st->values, NULL, NULL, 0);
 		enum db_rc rc = classify(r);

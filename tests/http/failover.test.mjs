@@ -8,9 +8,7 @@
 // the outbox) runs on the new primary. PostgreSQL only, so it runs once, in make test-http-postgres.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { api, childPids, onPostgres, sqlite, startStack, tempDataDir, tokenFor, waitUntil } from './lib.mjs';
+import { api, childPids, mailCatcher, onPostgres, sqlite, startStack, tokenFor, waitUntil } from './lib.mjs';
 import { dutyHolderPid } from './postgres.mjs';
 import { newSession } from './writes.mjs';
 import { startPair } from './pg_pair.mjs';
@@ -21,19 +19,15 @@ const CAMPAIGN = 'sixteen-days-2026';
 const ANSWER_BOUND_S = 30; // generous: a loaded 2-core machine under ASan (the figure is printed)
 const CAPACITY = 8; // each streamed session's places
 
-let pair, stack, admin, mailbox, run;
+let pair, stack, admin, mail, run;
 
 before(async () => {
   if (!onPostgres) return;
   pair = await startPair();
-  const dir = tempDataDir();
-  mailbox = path.join(dir, 'mailbox');
-  const sendmail = path.join(dir, 'sendmail');
-  fs.mkdirSync(mailbox);
-  fs.writeFileSync(sendmail, `#!/bin/sh\ncat > "$(mktemp "${mailbox}/XXXXXXXX")"\n`, { mode: 0o755 });
+  mail = mailCatcher();
   // Threads enough that scans are answered while every writer waits for the standby: they are queued
   // then, and their batch is written only after the failover.
-  stack = await startStack({ database: pair.uri, env: { LANTERN_SENDMAIL: sendmail }, demo: true, threads: 8 });
+  stack = await startStack({ database: pair.uri, env: { LANTERN_SENDMAIL: mail.sendmail }, demo: true, threads: 8 });
   admin = api(stack.base, await tokenFor(stack, 'admin@lantern.example'));
 });
 
@@ -238,6 +232,6 @@ test('the primary killed and the standby promoted: writes answered again, none a
   assert.ok(queuedLate.length > 0, 'bookings made after the promotion queued their messages');
   await waitUntil(() => q(`SELECT count(*) FROM outbox WHERE sent_at IS NULL AND to_email IN (${late})`) === '0',
     'their messages sent on the new primary', 30_000);
-  const handed = fs.readdirSync(mailbox).map((f) => fs.readFileSync(path.join(mailbox, f), 'utf8').match(/^To: (.*)$/m)?.[1]);
+  const handed = mail.recipients();
   for (const email of queuedLate) assert.ok(handed.includes(email), `the message to ${email} handed to the mail command`);
 });

@@ -88,6 +88,18 @@ function installCleanup() {
   }
 }
 
+/** A mail command for LANTERN_SENDMAIL that keeps each message it is handed, in a temporary directory:
+ * { sendmail, recipients() }, recipients() the To: address of every message handed so far. */
+export function mailCatcher() {
+  const dir = tempDataDir();
+  const mailbox = path.join(dir, 'mailbox');
+  const sendmail = path.join(dir, 'sendmail');
+  fs.mkdirSync(mailbox);
+  fs.writeFileSync(sendmail, `#!/bin/sh\ncat > "$(mktemp "${mailbox}/XXXXXXXX")"\n`, { mode: 0o755 });
+  const to = (f) => fs.readFileSync(path.join(mailbox, f), 'utf8').match(/^To: (.*)$/m)?.[1];
+  return { sendmail, recipients: () => fs.readdirSync(mailbox).map(to) };
+}
+
 /** A temporary data directory for startStack({ dataDir }), removed when the test process exits. */
 export function tempDataDir() {
   installCleanup();

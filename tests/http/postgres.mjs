@@ -100,6 +100,12 @@ export function startCluster() {
   };
 }
 
+/** The server's log file, on a cluster startCluster made (it keeps the log beside its socket, in the
+ * directory the URI's host names). */
+export function serverLog(uri) {
+  return path.join(decodeURIComponent(uri.match(/[?&]host=([^&]*)/)[1]), 'log');
+}
+
 /** psql's arguments to run `query` on `uri` (or, without one, what comes on its input) and print the
  * rows as the sqlite3 shell does: fields joined by |, a row a line, nothing else. */
 export function psqlArgs(uri, query) {
@@ -112,14 +118,20 @@ export function psql(uri, query) {
   return execFileSync('psql', psqlArgs(uri, query), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
-/** The pid of the lantern process holding the background duty (app/db_pg.c's LOCK_DUTY) on the
- * database of `uri`, from its connection's application name ("lantern PID"), or undefined. */
-export function dutyHolderPid(uri) {
-  const name = psql(uri, `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+/** The connection holding the background duty (app/db_pg.c's LOCK_DUTY) on the database of `uri`, or
+ * undefined: { backend, pid }, its server process and the lantern process it serves, from its
+ * application name ("lantern PID"). */
+export function dutyHolder(uri) {
+  const row = psql(uri, `SELECT a.pid, a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
     WHERE l.locktype = 'advisory' AND l.granted AND (l.classid, l.objid) = (${DUTY_LOCK})
     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
-  const m = name.match(/^lantern (\d+)$/);
-  return m ? Number(m[1]) : undefined;
+  const m = row.match(/^(\d+)\|lantern (\d+)$/);
+  return m ? { backend: Number(m[1]), pid: Number(m[2]) } : undefined;
+}
+
+/** The pid of the lantern process holding the background duty on the database of `uri`, or undefined. */
+export function dutyHolderPid(uri) {
+  return dutyHolder(uri)?.pid;
 }
 
 // ---------------------------------------------------------------------------

@@ -4,26 +4,20 @@
 // the other host when the one doing it stops. PostgreSQL only: a SQLite file has one host.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { api, childPids, onPostgres, sqlite, startStack, tempDataDir, tokenFor } from './lib.mjs';
+import { api, childPids, mailCatcher, onPostgres, sqlite, startStack, tokenFor } from './lib.mjs';
 import { createDatabase, dropDatabase, dutyHolderPid } from './postgres.mjs';
 import { newSession } from './writes.mjs';
 
 const onlyPostgres = { skip: !onPostgres && 'two hosts share a database only on PostgreSQL' };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let database, hosts = [], mailbox, admin;
+let database, hosts = [], mail, admin;
 
 before(async () => {
   if (!onPostgres) return;
-  const dir = tempDataDir();
-  mailbox = path.join(dir, 'mailbox');
-  const sendmail = path.join(dir, 'sendmail');
-  fs.mkdirSync(mailbox);
-  fs.writeFileSync(sendmail, `#!/bin/sh\ncat > "$(mktemp "${mailbox}/XXXXXXXX")"\n`, { mode: 0o755 });
+  mail = mailCatcher();
   database = createDatabase();
-  const env = { LANTERN_SENDMAIL: sendmail };
+  const env = { LANTERN_SENDMAIL: mail.sendmail };
   hosts = [await startStack({ database, env, demo: true })];
   hosts.push(await startStack({ database, env }));
   admin = api(hosts[0].base, await tokenFor(hosts[0], 'admin@lantern.example'));
@@ -91,7 +85,7 @@ async function deliveredOnce(emails) {
   for (const until = Date.now() + 30_000; sent() < queued && Date.now() < until;) await sleep(200);
   assert.equal(sent(), queued, 'not every message was handed over within 30 s');
   await sleep(1000); // a second process sending the same messages would have done so by now
-  const to = fs.readdirSync(mailbox).map((f) => fs.readFileSync(path.join(mailbox, f), 'utf8').match(/^To: (.*)$/m)?.[1]);
+  const to = mail.recipients();
   for (const email of emails) {
     const n = to.filter((t) => t === email).length;
     const expected = Number(sqlite(database, `SELECT count(*) FROM outbox WHERE to_email = '${email}'`));

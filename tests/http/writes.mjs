@@ -67,6 +67,7 @@ export async function prepareWrites(stack) {
 export function startWrites(stack, fx, running) {
   const acked = {
     booked: new Map(), // booking id -> session id
+    unanswered: [], // { session, email } of each booking answered 5xx or not at all: it may have committed
     cancelled: new Set(),
     marks: new Map(), // booking id -> { status: last acknowledged, maybe: statuses sent since, unacknowledged }
     scansSent: 0, // scan requests sent (each may have reached the server)
@@ -91,8 +92,10 @@ export function startWrites(stack, fx, running) {
     loops.push((async () => {
       while (running()) {
         const sid = pick(fx.upcoming);
-        const res = await attempt('book', () => fx.admin.post(`/api/v1/sessions/${sid}/bookings`, { email: pick(fx.people) }));
+        const email = pick(fx.people);
+        const res = await attempt('book', () => fx.admin.post(`/api/v1/sessions/${sid}/bookings`, { email }));
         if (res?.status === 201) acked.booked.set(res.json.id, sid);
+        else if (!res || res.status >= 500) acked.unanswered.push({ session: sid, email });
         const mine = [...acked.booked.keys()].filter((id) => !acked.cancelled.has(id));
         if (mine.length && Math.random() < 0.4) {
           const id = pick(mine);
