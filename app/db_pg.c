@@ -48,7 +48,16 @@ struct pg {
 	/* One of them failed inside a transaction: whoever sent it was told all was well (a member of a
 	 * group whose RELEASE failed), so the transaction must not commit. */
 	bool doomed;
+	/* A pipeline did not come back whole: the connection cannot be trusted, whatever libpq says yet
+	 * (a backend ended by the server sends its FATAL before libpq sees the socket close). */
+	bool broken;
 };
+
+/* The connection is gone, or as good as gone. */
+static bool lost(const struct pg *c)
+{
+	return c->broken || PQstatus(c->conn) != CONNECTION_OK;
+}
 
 struct pg_stmt {
 	struct pg *c;
@@ -205,7 +214,7 @@ static bool reachable(struct pg *c)
 {
 	if (c->duty_lost)
 		return false;
-	if (PQstatus(c->conn) == CONNECTION_OK) {
+	if (!lost(c)) {
 		c->txn = server_in_transaction(c);
 		return true;
 	}
@@ -217,6 +226,7 @@ static bool reachable(struct pg *c)
 	if (!(c->npending == 1 && c->pending[0] == SQL_BEGIN_SNAPSHOT))
 		c->npending = 0;
 	c->doomed = false;
+	c->broken = false;
 	PQreset(c->conn);
 	if (PQstatus(c->conn) != CONNECTION_OK || set_up(c) != 0) {
 		log_failure("the connection is lost and cannot be made again", NULL, c->conn);
@@ -298,8 +308,12 @@ static PGresult *pipelined(struct pg *c, struct pg_stmt *st, const char *sql)
 		PQclear(sync);
 	}
 	PQexitPipelineMode(c->conn);
-	if (PQstatus(c->conn) == CONNECTION_OK)
+	/* The commands waiting were answered, each one, only if the pipeline's end came back; else they
+	 * still wait, and reachable() sends a snapshot's BEGIN again on a new connection. */
+	if (sent)
 		c->npending = 0;
+	else
+		c->broken = true;
 	if (along)
 		return failed_along(c, answer);
 	return answer ? answer : PQmakeEmptyPGresult(c->conn, PGRES_FATAL_ERROR);
@@ -314,7 +328,7 @@ static enum db_rc flush_pending(struct pg *c)
 	PGresult *r = pipelined(c, NULL, last);
 	/* Lost with the connection, they all still wait, as pipelined keeps the others: reachable decides
 	 * what goes on a new one (a snapshot's BEGIN does). */
-	if (PQstatus(c->conn) != CONNECTION_OK)
+	if (lost(c))
 		c->npending++;
 	enum db_rc rc = classify(r);
 	if (rc != DB_OK)
@@ -347,7 +361,7 @@ enum db_rc pg_run(struct pg *c, const char *sql)
 		c->npending = 0;
 		return DB_OK;
 	}
-	if (PQstatus(c->conn) != CONNECTION_OK && c->txn && ends) {
+	if (lost(c) && c->txn && ends) {
 		c->npending = 0;
 		c->txn = false; /* the transaction went with the connection: whether it committed is unknown */
 		if (strcmp(sql, "COMMIT") != 0)
@@ -389,7 +403,7 @@ void pg_schema_changed(struct pg *c)
 /* As the server sees it, leaving aside a snapshot's BEGIN not sent yet. */
 static bool server_in_transaction(struct pg *c)
 {
-	if (PQstatus(c->conn) != CONNECTION_OK)
+	if (lost(c))
 		return c->txn;
 	PGTransactionStatusType s = PQtransactionStatus(c->conn);
 	return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
@@ -409,11 +423,11 @@ void pg_run_later(struct pg *c, const char *sql)
  * once on a new one: nothing of it was done yet. */
 static enum db_rc begin(struct pg *c, const char *sql)
 {
-	if (PQstatus(c->conn) != CONNECTION_OK)
+	if (lost(c))
 		c->txn = false; /* a transaction lost before is over: this one begins on a new connection */
-	bool was_up = PQstatus(c->conn) == CONNECTION_OK;
+	bool was_up = !lost(c);
 	enum db_rc rc = pg_run(c, sql);
-	if (rc != DB_OK && was_up && PQstatus(c->conn) != CONNECTION_OK)
+	if (rc != DB_OK && was_up && lost(c))
 		rc = pg_run(c, sql);
 	if (rc != DB_OK && pg_in_transaction(c))
 		pg_run(c, "ROLLBACK");
@@ -705,11 +719,11 @@ struct pg_stmt *pg_prepare(struct pg *c, const char *sql, const char *fmt)
 	 * a read again; not once a transaction is open on the server, whose work went with the connection.
 	 * Else a request whose first statement was new to its connection failed. */
 	bool idle = !server_in_transaction(c);
-	if (!connected(c) && !(idle && PQstatus(c->conn) != CONNECTION_OK && connected(c)))
+	if (!connected(c) && !(idle && lost(c) && connected(c)))
 		return NULL;
 	idle = !server_in_transaction(c);
 	struct pg_stmt *st = prepare_new(c, sql, fmt);
-	if (st == NULL && idle && PQstatus(c->conn) != CONNECTION_OK && connected(c))
+	if (st == NULL && idle && lost(c) && connected(c))
 		st = prepare_new(c, sql, fmt);
 	return st;
 }
@@ -792,7 +806,7 @@ enum db_rc pg_execute(struct pg_stmt *st)
 		if (!reachable(c))
 			return DB_ERROR;
 		if (st->generation != c->generation && (flush_pending(c) != DB_OK || prepare(st) != 0)) {
-			if (retry && attempt == 0 && PQstatus(c->conn) != CONNECTION_OK)
+			if (retry && attempt == 0 && lost(c))
 				continue;
 			return DB_ERROR;
 		}
@@ -811,7 +825,7 @@ enum db_rc pg_execute(struct pg_stmt *st)
 			}
 			return DB_OK;
 		}
-		if (retry && attempt == 0 && PQstatus(c->conn) != CONNECTION_OK) {
+		if (retry && attempt == 0 && lost(c)) {
 			PQclear(r);
 			continue;
 		}

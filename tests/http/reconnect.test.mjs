@@ -195,9 +195,12 @@ async function snapshotAfterSignIn({ afterKill }) {
 test('a snapshot read whose connection was lost after its sign-in: sent again on a new connection, its BEGIN with it', onlyPostgres,
   () => snapshotAfterSignIn({ afterKill: false }));
 
-// Not yet: in about half the runs the read is answered but its statements ran on the new connection
-// without the snapshot's BEGIN (the server's log shows none); the cause is not found yet.
-test('the same, every connection ended before the sign-in too', { ...onlyPostgres, todo: onPostgres && 'the BEGIN is sometimes missing' },
+// This one twice saw the BEGIN missing when it ran straight after the test above. The one path found
+// that could do it: an ended backend sends its FATAL before libpq sees the socket close, so a pipeline
+// could fail while the connection still looked up, and its waiting BEGIN be taken as sent. pipelined()
+// now keeps the commands unless the pipeline's end came back. Not reproduced since, nor before the
+// change in later runs: kept as a check, not as proof of the cause.
+test('the same, every connection ended before the sign-in too', onlyPostgres,
   () => snapshotAfterSignIn({ afterKill: true }));
 
 test('the connection holding the duty lock ended: a lantern process holds it again and hands the mail on', onlyPostgres, async () => {
