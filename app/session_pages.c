@@ -1380,11 +1380,10 @@ int sessions_api_list(const struct req *r, struct resp *o)
 		n = (int)limit;
 	}
 	int64_t now = now_utc();
+	sessions_load_trainers_list(r->db, r->arena, found, n);
 	resp_json_list_begin(o);
-	for (int i = 0; i < n; i++) {
-		sessions_load_trainers(r->db, r->arena, &found[i]);
+	for (int i = 0; i < n; i++)
 		resp_json_list_add(o, session_json(&found[i], now, q.sector));
-	}
 	return resp_json_list_end(o, 200);
 }
 

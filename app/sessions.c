@@ -65,6 +65,51 @@ void sessions_load_trainers(struct db *db, struct arena *a, struct session *s)
 	db_done(st);
 }
 
+/* The trainers of every session starting in a window: a list in start order covers its own window, so
+ * one statement serves the whole list (a statement per session is a round trip each on PostgreSQL). */
+static const char SQL_TRAINERS_WINDOW[] =
+	"SELECT t.session_id, u.id, u.email, u.name FROM sessions s JOIN session_trainers t ON t.session_id = s.id"
+	" JOIN users u ON u.id = t.user_id WHERE s.starts_at >= ? AND s.starts_at <= ? ORDER BY t.session_id, u.name";
+
+struct by_id {
+	int64_t id;
+	struct session *s;
+};
+
+static int by_id_order(const void *a, const void *b)
+{
+	int64_t x = ((const struct by_id *)a)->id, y = ((const struct by_id *)b)->id;
+	return (x > y) - (x < y);
+}
+
+void sessions_load_trainers_list(struct db *db, struct arena *a, struct session *list, int n)
+{
+	if (n <= 0)
+		return;
+	struct by_id *index = arena_alloc(a, (size_t)n * sizeof *index);
+	int64_t from = list[0].starts_at, to = list[0].starts_at;
+	for (int i = 0; i < n; i++) {
+		list[i].ntrainers = 0;
+		index[i] = (struct by_id){list[i].id, &list[i]};
+		from = list[i].starts_at < from ? list[i].starts_at : from;
+		to = list[i].starts_at > to ? list[i].starts_at : to;
+	}
+	qsort(index, (size_t)n, sizeof *index, by_id_order);
+	struct db_stmt *st = db_query(db, SQL_TRAINERS_WINDOW, "II", from, to);
+	while (db_next(st)) {
+		struct by_id key = {.id = db_col_int64(st, 0)};
+		struct by_id *hit = bsearch(&key, index, (size_t)n, sizeof *index, by_id_order);
+		if (hit == NULL || hit->s->ntrainers >= SESSION_MAX_TRAINERS)
+			continue; /* a session in the window the list left out */
+		struct session *s = hit->s;
+		s->trainer_ids[s->ntrainers] = db_col_int64(st, 1);
+		s->trainer_emails[s->ntrainers] = arena_strdup(a, db_col_text(st, 2));
+		s->trainer_names[s->ntrainers] = arena_strdup(a, db_col_text(st, 3));
+		s->ntrainers++;
+	}
+	db_done(st);
+}
+
 bool sessions_find(struct db *db, struct arena *a, int64_t id, struct session *s)
 {
 	struct db_stmt *st = db_query(db, SQL_SESSION, "I", id);

@@ -63,6 +63,8 @@ struct session {
 int sessions_from_row(struct db_stmt *st, struct arena *a, struct session *s);
 /* Adds the session's trainers to s. */
 void sessions_load_trainers(struct db *db, struct arena *a, struct session *s);
+/* The same for each of n sessions, in one statement. */
+void sessions_load_trainers_list(struct db *db, struct arena *a, struct session *list, int n);
 /* Loads a session with its counts and trainers into the arena; false if there is none. */
 bool sessions_load(struct db *db, struct arena *a, int64_t id, struct session *s);
 /* The same without the trainers (ntrainers 0), for a transaction that does not need them. */

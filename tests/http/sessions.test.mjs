@@ -141,6 +141,23 @@ test('a session reads delivered once its end has passed, scheduled until then, a
   }
 });
 
+test('the list names each session\'s trainers as the session itself does (read for the whole list at once)', async () => {
+  const day = inDays(60);
+  const at = (hours) => new Date(day.getTime() + hours * 3600e3);
+  const one = await createSession({ start: day });
+  // Between the two, a session the filter leaves out, with a trainer of its own that must not leak.
+  const between = await createSession({ start: at(1), trainers: ['trainer2@example.org'],
+    venue: { name: 'Civic Centre', address: 'Victoria Avenue', postcode: 'SS2 6ER', area: 'southend' } });
+  const two = await createSession({ start: at(2), trainers: ['trainer2@example.org', 'trainer@lantern.example'] });
+  const listed = (await admin.get(`/api/v1/sessions?from=${ymd(day)}&to=${ymd(day)}&area=basildon`)).json;
+  const ours = listed.filter((x) => [one.id, between.id, two.id].includes(x.id));
+  assert.deepEqual(ours.map((x) => x.id), [one.id, two.id]);
+  for (const x of listed) {
+    assert.deepEqual(x.trainers, (await admin.get(`/api/v1/sessions/${x.id}`)).json.trainers, `session ${x.id}`);
+  }
+  assert.deepEqual(ours.map((x) => x.trainers.slice().sort()), [['trainer@lantern.example'], ['trainer2@example.org', 'trainer@lantern.example']]);
+});
+
 test('GET /api/v1/sessions filters by course, dates and area, and an area includes its districts', async () => {
   const start = inDays(45);
   const s = await createSession({ course: 'honour-based-abuse-forced-marriage-fgm', start });
