@@ -719,11 +719,12 @@ struct pg_stmt *pg_prepare(struct pg *c, const char *sql, const char *fmt)
 	 * a read again; not once a transaction is open on the server, whose work went with the connection.
 	 * Else a request whose first statement was new to its connection failed. */
 	bool idle = !server_in_transaction(c);
-	if (!connected(c) && !(idle && lost(c) && connected(c)))
+	bool up = connected(c) || (idle && lost(c) && connected(c)); /* found lost: once more */
+	if (!up)
 		return NULL;
 	idle = !server_in_transaction(c);
 	struct pg_stmt *st = prepare_new(c, sql, fmt);
-	if (st == NULL && idle && lost(c) && connected(c))
+	if (st == NULL && idle && lost(c) && connected(c)) /* lost while preparing: once more */
 		st = prepare_new(c, sql, fmt);
 	return st;
 }

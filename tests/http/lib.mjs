@@ -744,13 +744,17 @@ export async function waitFor(what, check, ms = 45_000) {
   await waitUntil(check, what, ms);
 }
 
+/** The shell waits for a lock as the server does, rather than fail at once: a writer's commit, or the
+ * recovery of the WAL after a serving process was killed, holds one for a moment. */
+const SQLITE_WAIT = '.timeout 5000';
+
 /** Runs SQL against the stack's database with the sqlite3 shell, or psql when dbPath is a PostgreSQL
  * URI; returns the trimmed output, rows a line each with fields joined by |. SQL both engines take
  * (app/sql/pg/compat.sql gives PostgreSQL SQLite's functions). PostgreSQL's true and false (a field
  * that is t or f) read 1 and 0, as SQLite prints a comparison. */
 export function sqlite(dbPath, query) {
   if (isPostgres(dbPath)) return asSqlitePrints(psql(dbPath, query));
-  return execFileSync('sqlite3', [dbPath, query], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', SQLITE_WAIT, dbPath, query], { encoding: 'utf8' }).trim();
 }
 
 function asSqlitePrints(out) {
@@ -761,7 +765,7 @@ function asSqlitePrints(out) {
 export function sqliteJson(dbPath, query) {
   const text = isPostgres(dbPath)
     ? psql(dbPath, `SELECT coalesce(json_agg(q), '[]') FROM (${query}) q`)
-    : execFileSync('sqlite3', ['-json', dbPath, query], { encoding: 'utf8' });
+    : execFileSync('sqlite3', ['-json', '-cmd', SQLITE_WAIT, dbPath, query], { encoding: 'utf8' });
   return JSON.parse(text || '[]');
 }
 
@@ -773,7 +777,7 @@ function isPostgres(dbPath) {
 export function sqliteAsync(dbPath, query) {
   const [cmd, argv] = isPostgres(dbPath)
     ? ['psql', psqlArgs(dbPath, query)]
-    : ['sqlite3', ['-readonly', dbPath, query]];
+    : ['sqlite3', ['-readonly', '-cmd', SQLITE_WAIT, dbPath, query]];
   return new Promise((resolve, reject) => {
     execFile(cmd, argv, { encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${cmd}: ${stderr || err.message}`));
