@@ -11,7 +11,6 @@
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
-#include "ics.h"
 #include "outbox.h"
 #include "sessions.h"
 #include "site.h"
@@ -92,25 +91,22 @@ int booking_position(struct db *db, int64_t booking_id)
 }
 
 static void notify(struct db *db, struct arena *a, const struct session *s, const struct booker *b, const char *what,
-		   const char *body, enum ics_method method, bool cancelled, bool tentative)
+		   const char *body, const char *calendar_status)
 {
 	const char *title = session_title(s, b->show_course_names);
 	char when[80];
 	time_human(s->starts_at, when, sizeof when);
-	struct ics_event ev = {.session = s, .title = title, .cancelled = cancelled, .tentative = tentative};
-	char *ics = ics_calendar(method, &ev, 1);
 	struct outbox_message m = {
 		.to = b->email,
 		.subject = arena_printf(a, "%s: %s, %s", what, title, when),
 		.body = arena_printf(a, "%s\n\n%s\n%s\n%s, %s %s\n\nThe session: %s/sessions/%lld\nYour bookings: %s/bookings",
 				     body, title, when, s->venue_name, s->venue_address, s->venue_postcode, site_base_url(),
 				     (long long)s->id, site_base_url()),
-		.attachment_name = "session.ics",
-		.attachment_type = method == ICS_CANCEL ? "text/calendar; method=CANCEL" : "text/calendar; method=REQUEST",
-		.attachment = ics,
+		.calendar_session = s->id,
+		.calendar_status = calendar_status,
+		.calendar_title = title,
 	};
 	outbox_put(db, &m);
-	free(ics);
 }
 
 static const char *id_text(struct arena *a, int64_t id)
@@ -215,13 +211,13 @@ void booking_book(struct db *db, struct arena *a, int64_t session_id, int64_t us
 	out->position = seat ? 0 : s.waitlisted + 1;
 	audit(db, actor->id, "booking", id_text(a, out->id), "create", NULL, out->status);
 	if (seat)
-		notify(db, a, &s, &b, "Booking confirmed", "Your place is booked.", ICS_REQUEST, false, false);
+		notify(db, a, &s, &b, "Booking confirmed", "Your place is booked.", "confirmed");
 	else
 		notify(db, a, &s, &b, "On the waiting list",
 		       arena_printf(a, "The session is full. You are number %d on the waiting list; we will tell you if a "
 				       "place comes free.",
 				    out->position),
-		       ICS_REQUEST, false, true);
+		       "tentative");
 	commit(db, out, 201, out->id, out->status);
 	/* A warning, not a rule: read after the commit, so the writer is not held for it. */
 	if (out->http == 201)
@@ -266,8 +262,7 @@ int booking_fill(struct db *db, struct arena *a, int64_t session_id)
 		struct booker b = {0};
 		if (load_booker(db, a, users[i], &b))
 			notify(db, a, &s, &b, "A place is now yours",
-			       "A place came free and you have been moved off the waiting list: you are booked.", ICS_REQUEST,
-			       false, false);
+			       "A place came free and you have been moved off the waiting list: you are booked.", "confirmed");
 		audit(db, 0, "booking", id_text(a, ids[i]), "promote", "waitlisted", "booked");
 	}
 	return promoted;
@@ -348,7 +343,7 @@ void booking_cancel(struct db *db, struct arena *a, int64_t booking_id, const st
 	audit(db, actor->id, "booking", id_text(a, booking_id), "cancel", status, "cancelled");
 	struct booker b = {0};
 	if (load_booker(db, a, user_id, &b))
-		notify(db, a, &s, &b, "Booking cancelled", "Your booking has been cancelled.", ICS_CANCEL, true, false);
+		notify(db, a, &s, &b, "Booking cancelled", "Your booking has been cancelled.", "cancelled");
 	if (strcmp(status, "booked") == 0)
 		out->promoted = booking_fill(db, a, out->session_id);
 	commit(db, out, 200, booking_id, "cancelled");
@@ -392,7 +387,7 @@ void booking_cancel_session(struct db *db, struct arena *a, int64_t session_id, 
 			notify(db, a, &s, &b, "Session cancelled",
 			       "We are sorry: this session has been cancelled. Your booking is cancelled too; please book "
 			       "another date.",
-			       ICS_CANCEL, true, false);
+			       "cancelled");
 	}
 	commit(db, out, 200, session_id, "cancelled");
 	return;

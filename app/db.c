@@ -1160,6 +1160,11 @@ void db_fail(struct db *db)
 	db->failed = true;
 }
 
+bool db_failed(const struct db *db)
+{
+	return db->failed || misused;
+}
+
 void db_cache_kib(struct db *db, int kib)
 {
 	if (db->pg)

@@ -1,4 +1,5 @@
-/* main.c — the command line: init, serve, user add, token create, schools import, demo, backup, copy-to, routes. */
+/* main.c — the command line: init, serve, user add, token create, schools import, demo, outbox, backup, copy-to,
+ * routes. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "catalog.h"
 #include "copy_to.h"
 #include "html.h"
+#include "outbox.h"
 #include "indicator_pages.h"
 #include "placements.h"
 #include "print.h"
@@ -33,6 +35,7 @@ static const char usage[] =
 	"  lantern --db PATH schools import FILE.csv     add or update settings (" SCHOOLS_CSV_HEADER ")\n"
 	"  lantern --db PATH demo                        load a demonstration data set\n"
 	"  lantern --db PATH indicators --period P [--area A] [--breakdown] [--format json|csv|adx]\n"
+	"  lantern --db PATH outbox --base-url URL [--to E]  queued and sent e-mail as JSON, as handed to the mail command\n"
 	"  lantern --db PATH backup FILE                 online, consistent copy (file mode 0600)\n"
 	"  lantern --db PATH copy-to postgresql://...    copy a SQLite database into a new PostgreSQL one (all or nothing)\n"
 	"  lantern --catalog check                       validate courses/ and campaigns/\n"
@@ -164,6 +167,22 @@ static int load_catalog(bool print)
 			problems == 1 ? "" : "s");
 	buf_free(&errors);
 	return problems ? 1 : 0;
+}
+
+static int cmd_outbox(const char *path, int argc, char **argv)
+{
+	/* Calendar entries not yet written carry the public address, as the mailer would write them. */
+	const char *base_url = opt(argc, argv, 0, "--base-url");
+	if (base_url == NULL || site_set_base_url(base_url) != 0) {
+		fputs("lantern: outbox needs --base-url, the address serve was given (http or https, a host and an "
+		      "optional port)\n",
+		      stderr);
+		return 2;
+	}
+	struct db *db = open_current(path);
+	int rc = db ? outbox_print(db, opt(argc, argv, 0, "--to")) : 1;
+	db_close(db);
+	return rc;
 }
 
 static int cmd_catalog_check(void)
@@ -373,6 +392,8 @@ int main(int argc, char **argv)
 		code = cmd_schools_import(db_path, argv[i + 2]);
 	else if (strcmp(cmd, "demo") == 0)
 		code = cmd_demo(db_path);
+	else if (strcmp(cmd, "outbox") == 0)
+		code = cmd_outbox(db_path, rest, rargv);
 	else if (strcmp(cmd, "bench-data") == 0)
 		code = cmd_bench_data(db_path, rest, rargv);
 	else if (strcmp(cmd, "bench-commit") == 0)

@@ -12,7 +12,6 @@
 #include "auth.h"
 #include "catalog.h"
 #include "db.h"
-#include "ics.h"
 #include "outbox.h"
 #include "session_pages.h"
 #include "sessions.h"
@@ -169,20 +168,13 @@ static struct request_input input_from(const struct req *r)
 static int notify_school(struct db *db, const struct request *rq, const char *subject, const char *body,
 			 const struct session *s)
 {
-	char *ics = NULL;
-	if (s) {
-		struct ics_event ev = {.session = s, .title = session_title(s, true)};
-		ics = ics_calendar(ICS_REQUEST, &ev, 1);
-	}
 	struct outbox_message m = {.to = rq->requester_email,
 				   .subject = subject,
 				   .body = body,
-				   .attachment_name = ics ? "session.ics" : NULL,
-				   .attachment_type = ics ? "text/calendar; method=REQUEST" : NULL,
-				   .attachment = ics};
-	int rc = outbox_put(db, &m);
-	free(ics);
-	return rc;
+				   .calendar_session = s ? s->id : 0,
+				   .calendar_status = s ? "confirmed" : NULL,
+				   .calendar_title = s ? session_title(s, true) : NULL};
+	return outbox_put(db, &m);
 }
 
 static const char *confirmed_body(struct arena *a, const struct request *rq, const struct session *s)

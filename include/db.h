@@ -140,6 +140,8 @@ void db_snapshot_end(struct db *db);
 bool db_request_end(struct db *db);
 /* Marks the connection failed (a handler saw an unexpected result). */
 void db_fail(struct db *db);
+/* Whether a statement failed since the last db_request_end (a row not found is not a failure). */
+bool db_failed(const struct db *db);
 
 /* True while db holds the background duty, taking it if nobody does: on SQLite an flock on the file
  * path-lock, which the kernel drops when the process dies; on PostgreSQL a session advisory lock,

@@ -89,15 +89,31 @@ function installCleanup() {
 }
 
 /** A mail command for LANTERN_SENDMAIL that keeps each message it is handed, in a temporary directory:
- * { sendmail, recipients() }, recipients() the To: address of every message handed so far. */
+ * { sendmail, recipients(), messages() }: the To: address of every message handed so far, and each whole. */
 export function mailCatcher() {
   const dir = tempDataDir();
   const mailbox = path.join(dir, 'mailbox');
   const sendmail = path.join(dir, 'sendmail');
   fs.mkdirSync(mailbox);
-  fs.writeFileSync(sendmail, `#!/bin/sh\ncat > "$(mktemp "${mailbox}/XXXXXXXX")"\n`, { mode: 0o755 });
-  const to = (f) => fs.readFileSync(path.join(mailbox, f), 'utf8').match(/^To: (.*)$/m)?.[1];
-  return { sendmail, recipients: () => fs.readdirSync(mailbox).map(to) };
+  // Each message is written aside and then moved in, so a test never reads one half written.
+  fs.writeFileSync(sendmail, `#!/bin/sh\nt=$(mktemp "${mailbox}/.part.XXXXXXXX") && cat > "$t" && ` +
+    `mv "$t" "${mailbox}/$(date +%s%N).$$"\n`, { mode: 0o755 });
+  const read = (f) => fs.readFileSync(path.join(mailbox, f), 'utf8');
+  const whole = () => fs.readdirSync(mailbox).filter((f) => !f.startsWith('.'));
+  return {
+    sendmail,
+    recipients: () => whole().map((f) => read(f).match(/^To: (.*)$/m)?.[1]),
+    /** Every message handed over so far, whole, in no particular order. */
+    messages: () => whole().map(read),
+  };
+}
+
+/** Every e-mail to `email` (all when null), oldest first, as the mail command gets it or got it: the
+ * queued message's calendar file written from its session as it is now (`lantern outbox`). */
+export async function mailTo(stack, email) {
+  const r = await stack.cli(['outbox', '--base-url', stack.base, ...(email ? ['--to', email] : [])]);
+  if (r.code !== 0) throw new Error(`lantern outbox: ${r.stderr}`);
+  return JSON.parse(r.stdout);
 }
 
 /** A temporary data directory for startStack({ dataDir }), removed when the test process exits. */

@@ -46,4 +46,8 @@ test('a booking confirmation reaches the mail command with its calendar attachme
   const sent = () => sqlite(stack.dbPath, "SELECT count(*) FROM outbox WHERE to_email = 'practitioner@lantern.example' AND sent_at IS NOT NULL");
   await waitUntil(() => sent() !== '0', 'the message marked sent');
   assert.equal(sent(), '1');
+  // The calendar file is written as the message is handed over, and kept with it as it was sent.
+  const kept = sqlite(stack.dbPath, "SELECT attachment FROM outbox WHERE to_email = 'practitioner@lantern.example'");
+  assert.match(kept, /^BEGIN:VCALENDAR/);
+  assert.ok(msg.replace(/\r\n/g, '\n').includes(kept.replace(/\r\n/g, '\n').trim()), 'the kept file is the one handed over');
 });

@@ -3,7 +3,7 @@
 // booked, school request → confirmed pupil session with the school notified, and cancelling.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, api, tokenFor, addUser, loggedIn, sqlite } from './lib.mjs';
+import { startStack, api, tokenFor, addUser, loggedIn, sqlite, mailTo } from './lib.mjs';
 
 let stack, admin, trainer, otherTrainer, practitioner, school;
 const sql = (q) => sqlite(stack.dbPath, q);
@@ -336,9 +336,9 @@ test('a school request, confirmed, becomes a pupil session and the school is tol
   assert.equal(session.pupils_expected, 150);
   assert.equal(session.venue.area, 'southend', "a pupil session takes the school's area");
 
-  const mail = sql(`SELECT count(*) FROM outbox WHERE to_email = 'school@lantern.example'
-    AND subject LIKE 'Session confirmed%' AND attachment LIKE '%BEGIN:VCALENDAR%'`);
-  assert.equal(mail, '1');
+  const mail = (await mailTo(stack, 'school@lantern.example')).filter((m) => m.subject.startsWith('Session confirmed'));
+  assert.equal(mail.length, 1);
+  assert.match(mail[0].attachment, /BEGIN:VCALENDAR[\s\S]*UID:session-\d+@lantern\.example[\s\S]*END:VCALENDAR/);
   assert.equal(sql(`SELECT status || ' ' || session_id FROM session_requests WHERE id = ${requestId}`),
     `confirmed ${session.id}`);
   const again = await trainer.post(`/api/v1/session-requests/${requestId}/confirm`, confirmBody);
