@@ -21,9 +21,13 @@ static const char SQL_INSERT[] = "INSERT INTO bookings (session_id, user_id, sec
 				 " VALUES (?, ?, ?, ?, ?, nullif(?, 0), ?)";
 static const char SQL_POSITION[] = "SELECT count(*) FROM bookings w JOIN bookings b ON b.session_id = w.session_id"
 				   " WHERE b.id = ?1 AND b.status = 'waitlisted' AND w.status = 'waitlisted' AND w.id <= b.id";
-static const char SQL_OVERLAP[] = "SELECT count(*) FROM bookings b JOIN sessions s ON s.id = b.session_id"
-				  " WHERE b.user_id = ? AND b.status = 'booked' AND s.status = 'scheduled' AND s.id <> ?"
-				  " AND s.starts_at < ? AND s.ends_at > ?";
+/* The person's other booked sessions that overlap [?4, ?3): looked for among the sessions starting in that
+ * window less the longest session (session_span, migration 007), a handful, rather than among every
+ * booking the person ever made. */
+static const char SQL_OVERLAP[] = "SELECT count(*) FROM sessions s WHERE s.starts_at < ?3"
+				  " AND s.starts_at >= ?4 - (SELECT longest FROM session_span) AND s.ends_at > ?4"
+				  " AND s.status = 'scheduled' AND s.id <> ?2 AND EXISTS (SELECT 1 FROM bookings b"
+				  " WHERE b.session_id = s.id AND b.status = 'booked' AND b.user_id = ?1)";
 static const char SQL_BOOKING[] = "SELECT session_id, user_id, status FROM bookings WHERE id = ?";
 static const char SQL_SET_STATUS[] = "UPDATE bookings SET status = ?, cancelled_at = nullif(?, 0) WHERE id = ?";
 static const char SQL_WAITING[] = "SELECT b.id, b.user_id, coalesce(b.sector, '') FROM bookings b"

@@ -256,6 +256,23 @@ test('an overlapping booking is allowed but warned about', async () => {
   assert.match(second.json.warning, /overlaps/);
 });
 
+test('the overlap warning names a session that began hours before, and not one that just ended or was cancelled', async () => {
+  const start = inDays(22, 13);
+  const at = (hours) => new Date(start.getTime() + hours * 3600e3);
+  const target = await createSession({ start });
+  // Six hours, from five hours before the target's start: a long session overlaps from far back.
+  const long = await createSession({ start: at(-5), body: { ends_at: iso(at(1)) + ':00Z' } });
+  const adjacent = await createSession({ start: at(-3) }); // ends as the target begins
+  const [early, next, changed] = await practitioners(3, 'overlap-edges');
+  assert.equal((await early.api.post(`/api/v1/sessions/${long}/bookings`, {})).json.warning, undefined);
+  assert.match((await early.api.post(`/api/v1/sessions/${target}/bookings`, {})).json.warning ?? '', /overlaps/);
+  assert.equal((await next.api.post(`/api/v1/sessions/${adjacent}/bookings`, {})).json.warning, undefined);
+  assert.equal((await next.api.post(`/api/v1/sessions/${target}/bookings`, {})).json.warning, undefined);
+  const gone = await changed.api.post(`/api/v1/sessions/${long}/bookings`, {});
+  assert.equal((await changed.api.delete(`/api/v1/bookings/${gone.json.id}`)).status, 200);
+  assert.equal((await changed.api.post(`/api/v1/sessions/${target}/bookings`, {})).json.warning, undefined);
+});
+
 test('the web: a practitioner books, sees the booking and its calendar feed, and cancels', async () => {
   const id = await createSession();
   const web = new Client(stack.base);
