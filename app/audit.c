@@ -10,7 +10,7 @@ static const char SQL_AUDIT[] = "INSERT INTO audit_log (at, actor_id, entity, en
 int audit(struct db *db, int64_t actor, const char *entity, const char *entity_id, const char *action,
 	  const char *old_value, const char *new_value)
 {
-	return db_exec(db, SQL_AUDIT, "IIsssss", now_utc(), actor, entity, entity_id, action, old_value, new_value) ==
+	return db_exec_along(db, SQL_AUDIT, "IIsssss", now_utc(), actor, entity, entity_id, action, old_value, new_value) ==
 			       DB_OK
 		       ? 0
 		       : -1;

@@ -883,6 +883,23 @@ void db_exec_aside(struct db *db, const char *sql, const char *fmt, ...)
 	db->failed = failed;
 }
 
+enum db_rc db_exec_along(struct db *db, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	enum db_rc rc;
+	if (db->holding && db->writer->pg) {
+		struct db_stmt *st = vquery(db, sql, fmt, ap);
+		rc = st->broken ? DB_ERROR : pg_execute_later(st->pg);
+		if (rc != DB_OK)
+			db->writer->failed = true;
+	} else {
+		rc = vexec(db, sql, fmt, ap);
+	}
+	va_end(ap);
+	return rc;
+}
+
 int64_t db_int(struct db *db, int64_t fallback, const char *sql, const char *fmt, ...)
 {
 	va_list ap;

@@ -23,10 +23,17 @@ enum {
 	OID_FLOAT8 = 701,
 	CONNECT_TIMEOUT_S = 5,
 	COPY_CHUNK = 256 * 1024, /* bytes of COPY rows sent at a time */
-	PENDING_MAX = 4,
+	PENDING_MAX = 16,
 };
 
 static const char SQL_BEGIN_SNAPSHOT[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
+/* A command waiting: a string literal, or a prepared statement with a copy of its values. */
+struct pending {
+	const char *sql;
+	struct pg_stmt *st;
+	char **values; /* st->count of them, malloc'd (NULL: SQL NULL) */
+};
 
 struct pg {
 	PGconn *conn;
@@ -40,10 +47,10 @@ struct pg {
 	struct buf copy;     /* rows of a COPY not sent yet (pg_copy_row) */
 	bool duty_lost; /* the lock went with a lost connection: statements wait for pg_hold_duty */
 	bool txn;       /* a transaction was open before the last statement (connected) */
-	/* Commands whose answer nobody waits for (a snapshot's BEGIN, SAVEPOINT, RELEASE), not sent yet:
-	 * they go with the next statement in one round trip (libpq's pipeline mode), and a snapshot that
-	 * ran nothing never sends its BEGIN. String literals only. */
-	const char *pending[PENDING_MAX];
+	/* Commands whose answer nobody waits for (a snapshot's BEGIN, SAVEPOINT, RELEASE, and writes sent
+	 * along: pg_execute_later), not sent yet: they go with the next statement in one round trip
+	 * (libpq's pipeline mode), and a snapshot that ran nothing never sends its BEGIN. */
+	struct pending pending[PENDING_MAX];
 	int npending;
 	/* One of them failed inside a transaction: whoever sent it was told all was well (a member of a
 	 * group whose RELEASE failed), so the transaction must not commit. */
@@ -193,11 +200,14 @@ struct pg *pg_connect(const char *conninfo, int timeout_ms)
 	return c;
 }
 
+static void drop_pending(struct pg *c);
+
 void pg_disconnect(struct pg *c)
 {
 	if (c == NULL)
 		return;
 	PQfinish(c->conn);
+	drop_pending(c);
 	free(c->id_tables);
 	buf_free(&c->copy);
 	free(c);
@@ -209,6 +219,28 @@ void pg_disconnect(struct pg *c)
  * so a round of duties never goes on without it while another host may have taken it. */
 static bool server_in_transaction(struct pg *c);
 static enum db_rc flush_pending(struct pg *c);
+
+static void free_values(struct pending *p)
+{
+	for (int i = 0; p->values && i < p->st->count; i++)
+		free(p->values[i]);
+	free(p->values);
+	p->values = NULL;
+}
+
+/* Forgets the commands waiting (answered, or lost with their connection). */
+static void drop_pending(struct pg *c)
+{
+	for (int i = 0; i < c->npending; i++)
+		free_values(&c->pending[i]);
+	c->npending = 0;
+}
+
+/* Nothing of a snapshot ran: its BEGIN was never sent. */
+static bool snapshot_unsent(const struct pg *c)
+{
+	return c->npending == 1 && c->pending[0].sql == SQL_BEGIN_SNAPSHOT;
+}
 
 static bool reachable(struct pg *c)
 {
@@ -223,8 +255,8 @@ static bool reachable(struct pg *c)
 	if (c->txn)
 		return false;
 	/* Only a snapshot's BEGIN can wait outside a transaction: it goes on the new connection. */
-	if (!(c->npending == 1 && c->pending[0] == SQL_BEGIN_SNAPSHOT))
-		c->npending = 0;
+	if (!snapshot_unsent(c))
+		drop_pending(c);
 	c->doomed = false;
 	c->broken = false;
 	PQreset(c->conn);
@@ -269,19 +301,24 @@ static PGresult *failed_along(struct pg *c, PGresult *r)
 	return PQmakeEmptyPGresult(c->conn, PGRES_FATAL_ERROR);
 }
 
-/* Sends the commands waiting and then the caller's statement (st prepared, with its values, or one
- * command sql) in one round trip, and returns the first failure among them, else the statement's
- * result. The commands waiting are sent whatever comes of it, unless the connection was lost. */
-static PGresult *pipelined(struct pg *c, struct pg_stmt *st, const char *sql)
+static bool send(struct pg *c, const struct pending *q)
+{
+	if (q->st == NULL)
+		return PQsendQueryParams(c->conn, q->sql, 0, NULL, NULL, NULL, NULL, 0) == 1;
+	const char *const *values = q->values ? (const char *const *)q->values : q->st->values;
+	return PQsendQueryPrepared(c->conn, q->st->name, q->st->count, values, NULL, NULL, 0) == 1;
+}
+
+/* Sends the commands waiting and then the caller's statement (a prepared one with its values, or one
+ * command) in one round trip, and returns the first failure among them, else the statement's result.
+ * The commands waiting are sent whatever comes of it, unless the connection was lost. */
+static PGresult *pipelined(struct pg *c, const struct pending *last)
 {
 	int queries = c->npending + 1;
 	bool sent = PQenterPipelineMode(c->conn) == 1;
 	for (int i = 0; sent && i < c->npending; i++)
-		sent = PQsendQueryParams(c->conn, c->pending[i], 0, NULL, NULL, NULL, NULL, 0) == 1;
-	if (sent)
-		sent = st ? PQsendQueryPrepared(c->conn, st->name, st->count, st->values, NULL, NULL, 0) == 1
-			  : PQsendQueryParams(c->conn, sql, 0, NULL, NULL, NULL, NULL, 0) == 1;
-	sent = sent && PQpipelineSync(c->conn) == 1;
+		sent = send(c, &c->pending[i]);
+	sent = sent && send(c, last) && PQpipelineSync(c->conn) == 1;
 	PGresult *answer = NULL; /* the first failure, else the last query's result */
 	bool along = false;      /* the first failure was a command's sent along */
 	for (int q = 0; sent && q < queries; q++) {
@@ -311,7 +348,7 @@ static PGresult *pipelined(struct pg *c, struct pg_stmt *st, const char *sql)
 	/* The commands waiting were answered, each one, only if the pipeline's end came back; else they
 	 * still wait, and reachable() sends a snapshot's BEGIN again on a new connection. */
 	if (sent)
-		c->npending = 0;
+		drop_pending(c);
 	else
 		c->broken = true;
 	if (along)
@@ -324,12 +361,14 @@ static enum db_rc flush_pending(struct pg *c)
 {
 	if (c->npending == 0)
 		return DB_OK;
-	const char *last = c->pending[--c->npending];
-	PGresult *r = pipelined(c, NULL, last);
+	struct pending last = c->pending[--c->npending];
+	PGresult *r = pipelined(c, &last);
 	/* Lost with the connection, they all still wait, as pipelined keeps the others: reachable decides
 	 * what goes on a new one (a snapshot's BEGIN does). */
 	if (lost(c))
 		c->npending++;
+	else
+		free_values(&last);
 	enum db_rc rc = classify(r);
 	if (rc != DB_OK)
 		PQclear(failed_along(c, r));
@@ -345,24 +384,18 @@ static void run_later(struct pg *c, const char *sql)
 		flush_pending(c);
 	if (c->npending == PENDING_MAX)
 		return; /* lost inside a transaction: nothing more of it is sent, and its COMMIT fails */
-	c->pending[c->npending++] = sql;
-}
-
-/* Nothing of a snapshot ran: its BEGIN was never sent. */
-static bool snapshot_unsent(const struct pg *c)
-{
-	return c->npending == 1 && c->pending[0] == SQL_BEGIN_SNAPSHOT;
+	c->pending[c->npending++] = (struct pending){.sql = sql};
 }
 
 enum db_rc pg_run(struct pg *c, const char *sql)
 {
 	bool ends = strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0;
 	if (ends && snapshot_unsent(c)) {
-		c->npending = 0;
+		drop_pending(c);
 		return DB_OK;
 	}
 	if (lost(c) && c->txn && ends) {
-		c->npending = 0;
+		drop_pending(c);
 		c->txn = false; /* the transaction went with the connection: whether it committed is unknown */
 		if (strcmp(sql, "COMMIT") != 0)
 			return DB_OK;
@@ -381,7 +414,7 @@ enum db_rc pg_run(struct pg *c, const char *sql)
 	bool along = c->npending > 0 && strchr(sql, ';') == NULL;
 	if (!(along ? reachable(c) : connected(c)))
 		return DB_ERROR;
-	PGresult *r = along ? pipelined(c, NULL, sql) : PQexec(c->conn, sql);
+	PGresult *r = along ? pipelined(c, &(struct pending){.sql = sql}) : PQexec(c->conn, sql);
 	enum db_rc rc = classify(r);
 	if (rc != DB_OK && rc != DB_CONSTRAINT)
 		log_failure("exec", r, c->conn);
@@ -811,7 +844,7 @@ enum db_rc pg_execute(struct pg_stmt *st)
 				continue;
 			return DB_ERROR;
 		}
-		PGresult *r = c->npending ? pipelined(c, st, NULL)
+		PGresult *r = c->npending ? pipelined(c, &(struct pending){.st = st})
 					  : PQexecPrepared(c->conn, st->name, st->count, st->values, NULL, NULL, 0);
 		enum db_rc rc = classify(r);
 		if (rc == DB_OK) {
@@ -835,6 +868,22 @@ enum db_rc pg_execute(struct pg_stmt *st)
 		PQclear(r);
 		return rc;
 	}
+}
+
+enum db_rc pg_execute_later(struct pg_stmt *st)
+{
+	struct pg *c = st->c;
+	if (!reachable(c))
+		return DB_ERROR;
+	if (st->generation != c->generation && (flush_pending(c) != DB_OK || prepare(st) != 0))
+		return DB_ERROR;
+	if (c->npending == PENDING_MAX && flush_pending(c) != DB_OK)
+		return DB_ERROR;
+	char **values = xcalloc((size_t)(st->count ? st->count : 1), sizeof *values);
+	for (int i = 0; i < st->count; i++)
+		values[i] = st->values[i] ? xstrdup(st->values[i]) : NULL;
+	c->pending[c->npending++] = (struct pending){.st = st, .values = values};
+	return DB_OK;
 }
 
 bool pg_row(struct pg_stmt *st)

@@ -23,7 +23,7 @@ static const char SQL_PUT[] = "INSERT INTO outbox (created_at, to_email, subject
 
 int outbox_put(struct db *db, const struct outbox_message *m)
 {
-	return db_exec(db, SQL_PUT, "Isssss" "sIss", now_utc(), m->to, m->subject, m->body, m->attachment_name,
+	return db_exec_along(db, SQL_PUT, "Isssss" "sIss", now_utc(), m->to, m->subject, m->body, m->attachment_name,
 		       m->attachment_type, m->attachment, m->calendar_session, m->calendar_status,
 		       m->calendar_title) == DB_OK
 		       ? 0

@@ -15,8 +15,6 @@
 #include "venues.h"
 
 static const char SQL_SESSION[] = "SELECT " SESSION_COLUMNS " FROM sessions s WHERE id = ?";
-static const char SQL_TRAINERS[] = "SELECT u.id, u.email, u.name FROM session_trainers t JOIN users u ON u.id = t.user_id"
-				   " WHERE t.session_id = ? ORDER BY u.name";
 
 int sessions_from_row(struct db_stmt *st, struct arena *a, struct session *s)
 {
@@ -50,19 +48,6 @@ int sessions_from_row(struct db_stmt *st, struct arena *a, struct session *s)
 	s->reserve_released_at = db_col_int64(st, c++);
 	s->venue_id = db_col_int64(st, c++);
 	return c;
-}
-
-void sessions_load_trainers(struct db *db, struct arena *a, struct session *s)
-{
-	struct db_stmt *st = db_query(db, SQL_TRAINERS, "I", s->id);
-	s->ntrainers = 0;
-	while (s->ntrainers < SESSION_MAX_TRAINERS && db_next(st)) {
-		s->trainer_ids[s->ntrainers] = db_col_int64(st, 0);
-		s->trainer_emails[s->ntrainers] = arena_strdup(a, db_col_text(st, 1));
-		s->trainer_names[s->ntrainers] = arena_strdup(a, db_col_text(st, 2));
-		s->ntrainers++;
-	}
-	db_done(st);
 }
 
 /* The trainers of every session starting in a window: a list in start order covers its own window, so
@@ -108,6 +93,11 @@ void sessions_load_trainers_list(struct db *db, struct arena *a, struct session 
 		s->ntrainers++;
 	}
 	db_done(st);
+}
+
+void sessions_load_trainers(struct db *db, struct arena *a, struct session *s)
+{
+	sessions_load_trainers_list(db, a, s, 1);
 }
 
 bool sessions_find(struct db *db, struct arena *a, int64_t id, struct session *s)

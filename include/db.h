@@ -115,6 +115,11 @@ enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...);
  * "last used" time, which must not turn a request whose own work was done into a 500. On PostgreSQL
  * it can fail for another's reason: its group may carry a failure from a member before it. */
 void db_exec_aside(struct db *db, const char *sql, const char *fmt, ...);
+/* A write inside the caller's transaction whose result the caller does not read (an audit entry, a
+ * queued e-mail): on PostgreSQL it goes with the transaction's next statement, in one round trip, and
+ * should it fail the transaction does not commit (db_commit fails); on SQLite, and outside a
+ * transaction, it is db_exec. */
+enum db_rc db_exec_along(struct db *db, const char *sql, const char *fmt, ...);
 /* First column of the first row as an integer, or fallback when there is no row. */
 int64_t db_int(struct db *db, int64_t fallback, const char *sql, const char *fmt, ...);
 int64_t db_last_id(struct db *db);

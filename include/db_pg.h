@@ -76,6 +76,10 @@ void pg_bind_double(struct pg_stmt *st, int i, double v);
 void pg_bind_null(struct pg_stmt *st, int i);
 /* Runs the statement with its values; the rows are then read with pg_row. Failures are logged. */
 enum db_rc pg_execute(struct pg_stmt *st);
+/* Keeps the statement with a copy of its values, to go with the next statement in one round trip; its
+ * result is never read, and its failure dooms the transaction it is in (pg_run's COMMIT fails). Call
+ * inside a transaction only. */
+enum db_rc pg_execute_later(struct pg_stmt *st);
 /* Moves to the next row of the result: false when there is none. */
 bool pg_row(struct pg_stmt *st);
 
