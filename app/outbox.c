@@ -69,11 +69,12 @@ static bool write_calendar(struct db *db, struct arena *a, struct message *m)
 	struct session s;
 	if (!sessions_find(db, a, m->calendar_session, &s))
 		return !db_failed(db);
-	bool cancelled = strcmp(m->calendar_status, "cancelled") == 0;
+	const char *status = m->calendar_status ? m->calendar_status : "confirmed";
+	bool cancelled = strcmp(status, "cancelled") == 0;
 	struct ics_event ev = {.session = &s,
-			       .title = m->calendar_title,
+			       .title = m->calendar_title ? m->calendar_title : "Training session",
 			       .cancelled = cancelled,
-			       .tentative = strcmp(m->calendar_status, "tentative") == 0};
+			       .tentative = strcmp(status, "tentative") == 0};
 	char *ics = ics_calendar(cancelled ? ICS_CANCEL : ICS_REQUEST, &ev, 1);
 	m->att = arena_strdup(a, ics);
 	free(ics);

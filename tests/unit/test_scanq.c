@@ -123,9 +123,10 @@ static void *push_a_batch_later(void *arg)
 {
 	(void)arg;
 	usleep(DELAY_US);
-	for (int i = 0; i < SCANQ_BATCH; i++)
+	for (int i = 0; i < SCANQ_BATCH - 1; i++)
 		scanq_push(1, i);
-	acted = true;
+	acted = true; /* before the push that fills the batch, so the wait it ends sees it */
+	scanq_push(1, SCANQ_BATCH - 1);
 	return NULL;
 }
 
