@@ -101,7 +101,11 @@ after(async () => {
 
 describe('migration 018', () => {
   test('every venue sessions were held at is kept once, with its latest details', async () => {
-    assert.equal(schemaVersion(stack.dbPath), '18');
+    // Migrated to the newest migration there is, 018 and every one after it.
+    const newest = Math.max(...fs.readdirSync(path.join(ROOT, 'app', 'sql')).filter((f) => /^\d{3}_\w+\.sql$/.test(f))
+      .map((f) => Number(f.slice(0, 3))));
+    assert.ok(newest >= 18);
+    assert.equal(schemaVersion(stack.dbPath), String(newest));
     assert.equal(sql("SELECT group_concat(name || '|' || postcode || '|' || area || '|' || coalesce(access, '-'), ';')" +
       ' FROM (SELECT * FROM venues ORDER BY name) kept'),
     'Civic Suite|SS2 6AA|southend|Lift to all floors;Grays Community Hall|RM17 6AA|thurrock|-');
