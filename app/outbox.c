@@ -69,10 +69,11 @@ static bool write_calendar(struct db *db, struct arena *a, struct message *m)
 	struct session s;
 	if (!sessions_find(db, a, m->calendar_session, &s))
 		return !db_failed(db);
+	/* A row without them (written by hand): a confirmed entry under the neutral title. */
 	const char *status = m->calendar_status ? m->calendar_status : "confirmed";
 	bool cancelled = strcmp(status, "cancelled") == 0;
 	struct ics_event ev = {.session = &s,
-			       .title = m->calendar_title ? m->calendar_title : "Training session",
+			       .title = m->calendar_title ? m->calendar_title : session_title(&s, false),
 			       .cancelled = cancelled,
 			       .tentative = strcmp(status, "tentative") == 0};
 	char *ics = ics_calendar(cancelled ? ICS_CANCEL : ICS_REQUEST, &ev, 1);
