@@ -90,18 +90,33 @@ export async function withSocketsAway(stack, fn) {
 
 /** 504 (with a short --upstream-timeout): every application process is stopped while fn runs. */
 export async function withAppStopped(stack, fn) {
-  const pids = pidsMentioning(stack.dataDir).filter((pid) => {
+  const serving = () => pidsMentioning(stack.dataDir).filter((pid) => {
     try {
       return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('serve');
     } catch {
       return false;
     }
   });
-  if (!pids.length) throw new Error('no lantern serve process');
-  for (const pid of pids) process.kill(pid, 'SIGSTOP');
+  const pids = new Set();
+  // Until a listing finds none running: a serving process forked while the others were being stopped
+  // (the supervisor replacing one) would otherwise answer (seen: a 200 where the 504 was wanted).
+  for (let round = 0; round < 50; round++) {
+    const fresh = serving().filter((pid) => !pids.has(pid));
+    if (round > 0 && !fresh.length) break;
+    for (const pid of fresh) {
+      process.kill(pid, 'SIGSTOP');
+      pids.add(pid);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  if (!pids.size) throw new Error('no lantern serve process');
   try {
     return await fn();
   } finally {
-    for (const pid of pids) process.kill(pid, 'SIGCONT');
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch { /* gone meanwhile */ }
+    }
   }
 }
