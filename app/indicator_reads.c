@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "disclosure.h"
 #include "util.h"
 
 /* month NULL: the source's own version (data_versions); else one month's (data_month_versions). */
@@ -43,6 +44,8 @@ static void *row_add(struct arena *a, struct rows *rows, size_t size)
 struct indicator_reads {
 	struct db *db;
 	struct arena *arena;
+	bool passed_read;
+	int64_t passed_now, passed_training, passed_survey; /* indicator_reads_passed at passed_now */
 	bool versions_read;
 	struct rows versions; /* struct version_row */
 	struct rows areas;    /* const char *: the areas whose entered rows are read */
@@ -118,6 +121,35 @@ int64_t indicator_reads_months(struct indicator_reads *r, const char *source, co
 		    strcmp(v[i].month, last) <= 0)
 			sum += v[i].version;
 	return sum;
+}
+
+/* ---- the clock: the last instant a figure changed with no write ---- */
+
+/* A session counts once it has ended (ends_at <= now) and its evaluations once their window is over;
+ * a survey run once it has closed. The latest of those instants passed is the last time the figures
+ * changed with the clock alone: two readings that find the same one count the same. Index seeks on
+ * sessions_ends and survey_runs_closes (migration 021). */
+static const char SQL_PASSED[] =
+	"SELECT max(coalesce((SELECT max(ends_at) FROM sessions WHERE ends_at <= ?1), 0),"
+	" coalesce((SELECT max(ends_at) FROM sessions WHERE" DISCLOSURE_WINDOW_OVER("sessions", "?1") ")"
+	" + " DISCLOSURE_STR(EVALUATION_WINDOW) " + " DISCLOSURE_STR(DISCLOSURE_GRACE) ", 0)),"
+	" coalesce((SELECT max(closes_at) FROM survey_runs WHERE closes_at + " DISCLOSURE_STR(DISCLOSURE_GRACE)
+	" <= ?1) + " DISCLOSURE_STR(DISCLOSURE_GRACE) ", 0)";
+
+int64_t indicator_reads_passed(struct indicator_reads *r, const char *source, int64_t now)
+{
+	if (!r->passed_read || r->passed_now != now) {
+		struct db_stmt *st = db_query(r->db, SQL_PASSED, "I", now);
+		r->passed_training = r->passed_survey = 0;
+		if (db_next(st)) {
+			r->passed_training = db_col_int64(st, 0);
+			r->passed_survey = db_col_int64(st, 1);
+		}
+		db_done(st);
+		r->passed_now = now;
+		r->passed_read = true;
+	}
+	return strcmp(source, "survey") == 0 ? r->passed_survey : r->passed_training;
 }
 
 /* ---- what people entered ---- */

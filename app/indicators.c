@@ -253,7 +253,7 @@ struct cache_slot {
 	char key[48];     /* "O5.1|FY2025-26|essex" */
 	int64_t version;  /* of the indicator's source when it was counted */
 	int64_t months;   /* and the sum of its versions over the period's months (010) */
-	int64_t minute;   /* for figures that change as time passes (sessions ending): when */
+	int64_t passed;   /* for figures that change as time passes: the last such instant (time_key) */
 	struct indicator_value v;
 };
 
@@ -349,11 +349,13 @@ void indicator_ctx_init(struct indicator_ctx *c, struct indicator_reads *reads, 
 
 /* Sessions count once their end has passed, survey runs once they close, evaluations once their
  * window is over: a figure for a period not over by that long can change with the clock alone, so
- * those are keyed by the minute too. */
+ * those are keyed by the last such instant passed too (a figure counted then stands until the next). */
 static int64_t time_key(const struct indicator *ind, const struct indicator_ctx *c)
 {
 	bool timed = strcmp(ind->source, "training") == 0 || strcmp(ind->source, "survey") == 0;
-	return timed && c->to + disclosure_settles_after(ind->records) > c->now ? c->now / 60 : 0;
+	return timed && c->to + disclosure_settles_after(ind->records) > c->now
+		       ? indicator_reads_passed(c->reads, ind->source, c->now)
+		       : 0;
 }
 
 static size_t slot_of(const char *key)
@@ -375,11 +377,11 @@ void indicator_compute(const struct indicator *ind, const struct indicator_ctx *
 	char key[48];
 	snprintf(key, sizeof key, "%s|%s|%s", ind->id, c->period.name, c->area);
 	int source = source_index(ind->source);
-	int64_t version = source >= 0 ? c->versions[source] : -1, minute = time_key(ind, c);
+	int64_t version = source >= 0 ? c->versions[source] : -1, passed = time_key(ind, c);
 	int64_t months = source >= 0 ? c->month_versions[source] : 0;
 	struct cache_slot *slot = &cache->slot[slot_of(key)];
 	lock_cache();
-	bool hit = version >= 0 && slot->version == version && slot->months == months && slot->minute == minute &&
+	bool hit = version >= 0 && slot->version == version && slot->months == months && slot->passed == passed &&
 		   strcmp(slot->key, key) == 0;
 	if (hit)
 		*v = slot->v;
@@ -393,7 +395,7 @@ void indicator_compute(const struct indicator *ind, const struct indicator_ctx *
 	snprintf(slot->key, sizeof slot->key, "%s", key);
 	slot->version = version;
 	slot->months = months;
-	slot->minute = minute;
+	slot->passed = passed;
 	slot->v = *v;
 	pthread_mutex_unlock(&cache->lock);
 }

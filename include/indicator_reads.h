@@ -29,6 +29,11 @@ int64_t indicator_reads_total(struct indicator_reads *r);
 /* The sum of source's data_month_versions over the months first..last ("YYYY-MM"), 0 when none. */
 int64_t indicator_reads_months(struct indicator_reads *r, const char *source, const char *first, const char *last);
 
+/* The last instant by now at which source's figures changed with the clock alone ("training": a session
+ * ended or its evaluation window closed; "survey": a run closed), 0 if none has: a figure counted at
+ * another now that finds the same instant is still right. Read in one statement, again for a new now. */
+int64_t indicator_reads_passed(struct indicator_reads *r, const char *source, int64_t now);
+
 /* What people entered for area, read with everything entered for the areas below it at the first
  * question about an area not yet read (a dashboard's or export's first question is its own area's). */
 /* The baseline set last for the indicator and area (the later period when two were set together). */

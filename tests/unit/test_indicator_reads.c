@@ -5,6 +5,7 @@
 #include "helpers.h"
 
 #include "catalog.h"
+#include "disclosure.h"
 #include "indicator_export.h"
 #include "indicator_pages.h"
 #include "indicator_reads.h"
@@ -168,6 +169,75 @@ static void test_dashboard_runs_a_handful_of_statements(void **state)
 	assert_int_equal(dashboard_statements(f, "period=FY2025-26-Q3&area=essex"), 2);
 }
 
+/* O5.1 for essex in the quarter now is in, as counted by a request of its own; *statements how many
+ * it ran. */
+static double sessions_delivered_now(struct fixture *f, int64_t *statements)
+{
+	int64_t before = db_statements_run();
+	struct indicator_ctx c = context(indicator_reads_new(f->t->db, f->a), "FY2026-27-Q1", "essex");
+	struct indicator_value v;
+	indicator_compute(indicator_find("O5.1"), &c, &v);
+	*statements = db_statements_run() - before;
+	return v.value;
+}
+
+/* A figure for a period not yet over changes with the clock only when a session in it ends: counted
+ * once, it is kept however many minutes pass until then, and counted again at that instant. */
+static void test_a_current_figure_stands_until_a_session_ends(void **state)
+{
+	struct fixture *f = *state;
+	const int64_t now = 1780000000, ends = now + 3600; /* FY2026-27-Q1 */
+	char *sql = arena_printf(f->a, "INSERT INTO sessions (course_id, starts_at, ends_at, capacity, venue_name, venue_address,"
+				       " venue_postcode, area, status, created_at) VALUES ('recognising-and-responding', %lld, %lld,"
+				       " 9, 'Hall', '1 Road', 'CM1 1AA', 'chelmsford', 'scheduled', 0)",
+				 (long long)(ends - 7200), (long long)ends);
+	assert_int_equal(db_exec_script(f->t->db, sql), 0);
+	int64_t n;
+	assert_true(sessions_delivered_now(f, &n) == 0);
+	assert_true(n > 2); /* counted */
+	test_pin_now(now + 1800); /* half an hour on, the session not yet over: the same figure, kept */
+	assert_true(sessions_delivered_now(f, &n) == 0);
+	assert_int_equal(n, 2); /* the versions and the last instant passed, no count */
+	test_pin_now(ends); /* it has ended */
+	assert_true(sessions_delivered_now(f, &n) == 1);
+	assert_true(n > 2);
+	test_pin_now(ends + 600);
+	assert_true(sessions_delivered_now(f, &n) == 1);
+	assert_int_equal(n, 2);
+}
+
+/* The instants the clock alone changes figures at: a session's end, its evaluation window's close
+ * (EVALUATION_WINDOW and the grace after it), a survey run's close (and the grace). */
+static void test_the_last_instant_passed(void **state)
+{
+	struct fixture *f = *state;
+	const int64_t ends = 1780000000, window = ends + EVALUATION_WINDOW + DISCLOSURE_GRACE, closes = ends + 86400;
+	char *sql = arena_printf(f->a, "INSERT INTO sessions (course_id, starts_at, ends_at, capacity, venue_name, venue_address,"
+				       " venue_postcode, area, status, created_at) VALUES ('recognising-and-responding', %lld, %lld,"
+				       " 9, 'Hall', '1 Road', 'CM1 1AA', 'chelmsford', 'scheduled', 0);"
+				       "INSERT INTO settings (urn, name, phase, area) VALUES ('100001', 'Oak', 'secondary', 'southend');"
+				       "INSERT INTO survey_runs (urn, year_group, phase, code, opened_at, closes_at, max_responses)"
+				       " VALUES ('100001', 9, 'post', 'abcdefgh', %lld, %lld, 30)",
+				 (long long)(ends - 7200), (long long)ends, (long long)(closes - 86400), (long long)closes);
+	assert_int_equal(db_exec_script(f->t->db, sql), 0);
+	const struct {
+		int64_t at, training, survey;
+	} seen[] = {
+		{ends - 1, 0, 0},
+		{ends, ends, 0},
+		{closes + DISCLOSURE_GRACE - 1, ends, 0},
+		{closes + DISCLOSURE_GRACE, ends, closes + DISCLOSURE_GRACE},
+		{window - 1, ends, closes + DISCLOSURE_GRACE},
+		{window, window, closes + DISCLOSURE_GRACE},
+		{window + 86400, window, closes + DISCLOSURE_GRACE},
+	};
+	struct indicator_reads *reads = indicator_reads_new(f->t->db, f->a);
+	for (size_t i = 0; i < ARRAY_LEN(seen); i++) {
+		assert_int_equal(indicator_reads_passed(reads, "training", seen[i].at), seen[i].training);
+		assert_int_equal(indicator_reads_passed(reads, "survey", seen[i].at), seen[i].survey);
+	}
+}
+
 static void test_export_runs_a_handful_of_statements(void **state)
 {
 	struct fixture *f = *state;
@@ -192,6 +262,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dashboard_runs_a_handful_of_statements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_runs_a_handful_of_statements, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_current_figure_stands_until_a_session_ends, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_the_last_instant_passed, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
