@@ -279,7 +279,7 @@ int coverage_page(const struct req *r, struct resp *o)
 /* ---- the area overview ---- */
 
 static const char SQL_AREA_PHASES[] =
-	"SELECT x.area, a.name, x.phase, count(*), sum(x.n > 0), sum(x.reached) FROM"
+	"SELECT x.area, a.name, x.phase, count(*), count(*) FILTER (WHERE x.n > 0), sum(x.reached) FROM"
 	" (SELECT s.urn, s.area, s.phase, count(d.id) AS n, coalesce(sum(d.pupils_reached), 0) AS reached"
 	"  FROM settings s LEFT JOIN deliveries d ON d.urn = s.urn AND d.course_id = ?1 AND d.delivered_on >= ?2"
 	"  AND d.delivered_on < ?3 WHERE s.area IN (SELECT descendant FROM area_tree WHERE ancestor = ?4)"

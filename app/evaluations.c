@@ -207,7 +207,7 @@ static const char SQL_TALLY[] =
 	" sum(ra), sum(ab), sum(aa), sum(c)"
 	" FROM (SELECT s.id AS sid, s.course_id AS course, s.ends_at AS ends, count(*) AS n, sum(e.usefulness) AS u,"
 	" sum(e.recognise_before) AS rb, sum(e.recognise_after) AS ra, sum(e.act_before) AS ab, sum(e.act_after) AS aa,"
-	" sum(e.act_after >= 4) AS c"
+	" count(*) FILTER (WHERE e.act_after >= 4) AS c"
 	" FROM sessions s JOIN bookings b ON b.session_id = s.id JOIN evaluations e ON e.booking_id = b.id"
 	" WHERE s.status = 'scheduled' AND s.school_urn IS NULL AND (?2 = '' OR s.course_id = ?2)"
 	" AND (?3 = '' OR s.area IN (SELECT descendant FROM area_tree WHERE ancestor = ?3))"

@@ -51,7 +51,7 @@ static const char SQL_O5_2[] = "SELECT count(DISTINCT b.user_id) FROM bookings b
 /* Bookings holding a place when the session began: booked by then, not cancelled before it. */
 #define LIVE_AT_START " b.booked_at IS NOT NULL AND b.booked_at <= s.starts_at AND (b.cancelled_at IS NULL OR b.cancelled_at > s.starts_at)"
 static const char SQL_O5_3[] =
-	"SELECT count(*), coalesce(sum(b.status IN ('attended', 'late', 'partial')), 0)"
+	"SELECT count(*), count(*) FILTER (WHERE b.status IN ('attended', 'late', 'partial'))"
 	" FROM bookings b JOIN sessions s ON s.id = b.session_id WHERE" LIVE_AT_START " AND" DELIVERED("s");
 static const char SQL_CAMPAIGN_PLACED[] =
 	"SELECT count(*) FROM placements p WHERE p.campaign_id = :campaign AND p.placed_on < :to AND" IN_AREA("p.area");

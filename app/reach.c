@@ -118,16 +118,16 @@ static const char SQL_BY_PLACEMENT[] =
 	" FROM placements p JOIN areas a ON a.id = p.area WHERE p.campaign_id = ?1 AND p.placed_on < ?3"
 	" ORDER BY n DESC, p.placed_on DESC LIMIT 500";
 static const char SQL_BY_MATERIAL[] =
-	"SELECT p.material_id, sum(p.placed_on >= ?2 AND p.placed_on < ?3),"
-	" sum(p.quantity * (p.placed_on >= ?2 AND p.placed_on < ?3)),"
+	"SELECT p.material_id, count(*) FILTER (WHERE p.placed_on >= ?2 AND p.placed_on < ?3),"
+	" coalesce(sum(p.quantity) FILTER (WHERE p.placed_on >= ?2 AND p.placed_on < ?3), 0),"
 	" (SELECT count(*) FROM scans s JOIN placements q ON q.id = s.placement_id WHERE q.campaign_id = ?1"
 	"  AND q.material_id = p.material_id AND s.scanned_at >= ?4 AND s.scanned_at < ?5)"
 	" FROM placements p WHERE p.campaign_id = ?1 AND p.placed_on < ?3 GROUP BY p.material_id ORDER BY p.material_id";
 /* Every district, with what the campaign placed and scanned there; covered means a placement there
  * by the end of the period. */
 static const char SQL_BY_AREA[] =
-	"SELECT a.id, a.name, coalesce(sum(p.placed_on >= ?2 AND p.placed_on < ?3), 0),"
-	" coalesce(sum(p.quantity * (p.placed_on >= ?2 AND p.placed_on < ?3)), 0),"
+	"SELECT a.id, a.name, count(*) FILTER (WHERE p.placed_on >= ?2 AND p.placed_on < ?3),"
+	" coalesce(sum(p.quantity) FILTER (WHERE p.placed_on >= ?2 AND p.placed_on < ?3), 0),"
 	" (SELECT count(*) FROM scans s JOIN placements q ON q.id = s.placement_id WHERE q.campaign_id = ?1"
 	"  AND q.area = a.id AND s.scanned_at >= ?4 AND s.scanned_at < ?5), count(p.id)"
 	" FROM areas a LEFT JOIN placements p ON p.area = a.id AND p.campaign_id = ?1 AND p.placed_on < ?3"

@@ -29,8 +29,11 @@
 /* Agreeing is 4 or 5 (spec §6); the right answers come from the instrument, bound as ?6 … ?9. */
 static const char SQL_TALLY[] =
 	"SELECT phase, sum(n), sum(a1), sum(a2), sum(a3), sum(a4), sum(r1), sum(r2), sum(r3), sum(r4), sum(good)"
-	" FROM (SELECT r.phase, count(*) AS n, sum(x.q1 >= 4) AS a1, sum(x.q2 >= 4) AS a2, sum(x.q3 >= 4) AS a3,"
-	" sum(x.q4 >= 4) AS a4, sum(x.s1 = ?6) AS r1, sum(x.s2 = ?7) AS r2, sum(x.s3 = ?8) AS r3, sum(x.s4 = ?9) AS r4,"
+	" FROM (SELECT r.phase, count(*) AS n, count(*) FILTER (WHERE x.q1 >= 4) AS a1,"
+	" count(*) FILTER (WHERE x.q2 >= 4) AS a2, count(*) FILTER (WHERE x.q3 >= 4) AS a3,"
+	" count(*) FILTER (WHERE x.q4 >= 4) AS a4, count(*) FILTER (WHERE x.s1 = ?6) AS r1,"
+	" count(*) FILTER (WHERE x.s2 = ?7) AS r2, count(*) FILTER (WHERE x.s3 = ?8) AS r3,"
+	" count(*) FILTER (WHERE x.s4 = ?9) AS r4,"
 	" sum(x.good_understanding) AS good" RELEASED_RUNS_IN_SCOPE ") runs GROUP BY phase";
 /* The same runs, counting only good understanding: read from an index alone (012), for O1.5. */
 static const char SQL_TALLY_GOOD[] =

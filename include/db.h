@@ -11,13 +11,13 @@
  *
  * A statement is written once, in SQLite's dialect, for both engines. On PostgreSQL, db_pg.c numbers
  * its parameters ($n for ?, ?NNN, :name), app/sql/pg/compat.sql defines the SQLite functions queries
- * use (date(t, 'unixepoch', 'localtime'), scalar max and min, sum of a comparison, group_concat ...),
+ * use (date(t, 'unixepoch', 'localtime'), scalar max and min, a number times a comparison, group_concat ...),
  * and an INSERT of VALUES returns its row's id for db_last_id. Keep to SQL both engines take: ON CONFLICT
  * rather than INSERT OR IGNORE/REPLACE, IS DISTINCT FROM rather than IS NOT between values, every
  * subquery in FROM named, every selected column grouped or aggregated, lower() rather than COLLATE
- * NOCASE, and a comparison only where a boolean goes (sum() and * of one work; a CASE's arms must be
- * of one type). Where a statement truly differs, db_sql() picks its text for the engine, so the
- * difference stays in one place.
+ * NOCASE, and a comparison only where a boolean goes (count it with count(*) FILTER (WHERE ...), not
+ * sum(); * of one works; a CASE's arms must be of one type). Where a statement truly differs, db_sql()
+ * picks its text for the engine, so the difference stays in one place.
  *
  * Guarantees are the same on both. SQLite's BEGIN IMMEDIATE lets one writer in at a time; on
  * PostgreSQL db_begin takes one advisory lock that every writer, of every process and host, takes
