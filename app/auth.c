@@ -259,9 +259,10 @@ static int identify_by_token(struct req *r)
 	db_done(st);
 	r->via_token = true;
 	int64_t now = now_utc();
-	/* Recording use costs a durable write: once an hour is enough to show a token is alive. */
+	/* Recording use costs a durable write: once an hour is enough to show a token is alive. It goes
+	 * with the request's own write, if it makes one (a booking: one commit, not two). */
 	if (now - last_used > 3600)
-		db_exec_aside(r->db, SQL_TOKEN_TOUCH, "II", now, token_id);
+		db_exec_aside_soon(r->db, SQL_TOKEN_TOUCH, "II", now, token_id);
 	return 0;
 }
 
@@ -283,9 +284,9 @@ static void identify_by_cookie(struct req *r)
 	r->user = user_from_row(r->arena, st);
 	r->csrf = arena_strdup(r->arena, db_col_text(st, 7));
 	db_done(st);
-	/* Sliding expiry without a write on every page view. */
+	/* Sliding expiry without a write on every page view, and with the request's own write if any. */
 	if (now - seen > 300)
-		db_exec_aside(r->db, SQL_SESSION_TOUCH, "Is", now, hash);
+		db_exec_aside_soon(r->db, SQL_SESSION_TOUCH, "Is", now, hash);
 }
 
 int auth_identify(struct req *r)

@@ -100,6 +100,15 @@ struct checkpointer {
 	int woken; /* the WAL's size in pages when a commit last woke the thread */
 };
 
+/* A write db_exec_aside_soon keeps for the request's own transaction or its end: a time and a key. */
+struct aside_soon {
+	const char *sql;  /* NULL when none waits */
+	bool sent;        /* inside the transaction now open */
+	char key_kind;    /* 'I' or 's': the key's bind letter */
+	int64_t at, key_id;
+	char key_text[160];
+};
+
 struct db {
 	sqlite3 *h;
 	struct pg *pg; /* instead of h, on PostgreSQL */
@@ -114,6 +123,7 @@ struct db {
 	struct timespec busy_since;       /* when the current wait for another process's lock began */
 	struct db_stmt dead;              /* stands in for a statement that could not be prepared */
 	int duty_fd;                      /* SQLite: the flock that holds the background duty, or -1 */
+	struct aside_soon soon;           /* db_exec_aside_soon's write, until it is made */
 };
 
 /* The writer this thread has, if any. */
@@ -883,6 +893,28 @@ void db_exec_aside(struct db *db, const char *sql, const char *fmt, ...)
 	db->failed = failed;
 }
 
+static void soon_made(struct db *db, bool along);
+
+void db_exec_aside_soon(struct db *db, const char *sql, const char *fmt, ...)
+{
+	if (strcmp(fmt, "II") != 0 && strcmp(fmt, "Is") != 0) {
+		log_error("db: db_exec_aside_soon takes \"II\" or \"Is\", not \"%s\"", fmt);
+		db->failed = true;
+		return;
+	}
+	soon_made(db, false); /* one kept at a time: an earlier one is made now */
+	struct aside_soon *p = &db->soon;
+	*p = (struct aside_soon){.sql = sql, .key_kind = fmt[1]};
+	va_list ap;
+	va_start(ap, fmt);
+	p->at = va_arg(ap, int64_t);
+	if (p->key_kind == 'I')
+		p->key_id = va_arg(ap, int64_t);
+	else
+		snprintf(p->key_text, sizeof p->key_text, "%s", va_arg(ap, const char *));
+	va_end(ap);
+}
+
 enum db_rc db_exec_along(struct db *db, const char *sql, const char *fmt, ...)
 {
 	va_list ap;
@@ -951,6 +983,39 @@ static enum db_rc run_soon(struct db *w, const char *sql)
 	return DB_OK;
 }
 
+/* Makes the write db_exec_aside_soon keeps: inside the transaction db has just begun (along), or
+ * aside, on its own. */
+static void soon_made(struct db *db, bool along)
+{
+	struct aside_soon *p = &db->soon;
+	const char *sql = p->sql;
+	if (sql == NULL)
+		return;
+	if (along) {
+		p->sent = true;
+		if (p->key_kind == 'I')
+			db_exec_along(db, sql, "II", p->at, p->key_id);
+		else
+			db_exec_along(db, sql, "Is", p->at, p->key_text);
+		return;
+	}
+	p->sql = NULL;
+	if (p->key_kind == 'I')
+		db_exec_aside(db, sql, "II", p->at, p->key_id);
+	else
+		db_exec_aside(db, sql, "Is", p->at, p->key_text);
+}
+
+/* The transaction that carried the kept write has ended: made if it committed, else still to make. */
+static void soon_settled(struct db *db, bool committed)
+{
+	if (!db->soon.sent)
+		return;
+	db->soon.sent = false;
+	if (committed)
+		db->soon.sql = NULL;
+}
+
 enum db_rc db_begin(struct db *db)
 {
 	struct db *w = db->writer;
@@ -993,6 +1058,8 @@ enum db_rc db_begin(struct db *db)
 	 * fails the group's members waiting for its COMMIT rather than tell them it committed. */
 	if (rc == DB_OK)
 		rc = run_soon(w, "SAVEPOINT member");
+	if (rc == DB_OK)
+		soon_made(db, true);
 	if (rc != DB_OK)
 		db_rollback(db);
 	return rc;
@@ -1123,13 +1190,17 @@ enum db_rc db_commit(struct db *db)
 {
 	if (!db->holding)
 		return DB_ERROR;
-	return finish(db, true);
+	enum db_rc rc = finish(db, true);
+	soon_settled(db, rc == DB_OK);
+	return rc;
 }
 
 void db_rollback(struct db *db)
 {
-	if (db->holding)
-		finish(db, false);
+	if (!db->holding)
+		return;
+	finish(db, false);
+	soon_settled(db, false);
 }
 
 void db_snapshot_begin(struct db *db)
@@ -1167,6 +1238,7 @@ bool db_request_end(struct db *db)
 		quietly(db, "ROLLBACK");
 		db->failed = true;
 	}
+	soon_made(db, false);
 	bool failed = db->failed || misused;
 	db->failed = misused = false;
 	return failed;

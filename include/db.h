@@ -115,6 +115,10 @@ enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...);
  * "last used" time, which must not turn a request whose own work was done into a 500. On PostgreSQL
  * it can fail for another's reason: its group may carry a failure from a member before it. */
 void db_exec_aside(struct db *db, const char *sql, const char *fmt, ...);
+/* The same write, made later: inside the request's own transaction if one begins (one commit for
+ * both, and on PostgreSQL no round trip of its own in the writer), else at db_request_end. fmt is
+ * "II" or "Is": a time, then the row's key. Made on its own if the transaction does not commit. */
+void db_exec_aside_soon(struct db *db, const char *sql, const char *fmt, ...);
 /* A write inside the caller's transaction whose result the caller does not read (an audit entry, a
  * queued e-mail): on PostgreSQL it goes with the transaction's next statement, in one round trip, and
  * should it fail the transaction does not commit (db_commit fails); on SQLite, and outside a

@@ -1,0 +1,84 @@
+// When a token was last used, and when a sign-in was last active (its idle expiry slides from it), are
+// written at most once an hour and once in five minutes. The write waits for the request's own
+// transaction and goes in it, one commit for both (db_exec_aside_soon); a request that writes nothing,
+// or whose write is refused, makes it on its own at its end. Each case through nginx, on both engines.
+import test, { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, api, tokenFor, loggedIn, sqlite } from './lib.mjs';
+
+let stack, admin;
+const sql = (q) => sqlite(stack.dbPath, q);
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+before(async () => {
+  stack = await startStack({ demo: true });
+  admin = api(stack.base, await tokenFor(stack, 'admin@lantern.example'));
+});
+after(async () => {
+  await stack?.stop();
+});
+
+async function newSession() {
+  const start = new Date(Date.now() + 30 * 86400e3);
+  start.setUTCHours(10, 0, 0, 0);
+  const res = await admin.post('/api/v1/sessions', {
+    course: 'recognising-and-responding',
+    starts_at: start.toISOString().replace(/\.\d+Z$/, 'Z'),
+    ends_at: new Date(start.getTime() + 3 * 3600e3).toISOString().replace(/\.\d+Z$/, 'Z'),
+    capacity: 10,
+    venue: { name: 'Civic Centre', address: 'Victoria Avenue', postcode: 'SS2 6ER', area: 'southend' },
+    trainers: ['trainer@lantern.example'],
+  });
+  assert.equal(res.status, 201, res.text);
+  return res.json.id;
+}
+
+test("a token's last use is written by a read, with a booking, and after a booking refused", async () => {
+  const me = api(stack.base, await tokenFor(stack, 'practitioner@lantern.example'));
+  const id = sql('SELECT max(id) FROM api_tokens');
+  const lastUsed = () => Number(sql(`SELECT coalesce(last_used_at, 0) FROM api_tokens WHERE id = ${id}`));
+  const longAgo = () => sql(`UPDATE api_tokens SET last_used_at = 1 WHERE id = ${id}`);
+  const session = await newSession();
+
+  longAgo();
+  let since = nowSeconds();
+  assert.equal((await me.get('/api/v1/sessions')).status, 200);
+  assert.ok(lastUsed() >= since, 'a read that writes nothing: written at its end');
+
+  longAgo();
+  since = nowSeconds();
+  const booked = await me.post(`/api/v1/sessions/${session}/bookings`, {});
+  assert.equal(booked.status, 201, booked.text);
+  assert.ok(lastUsed() >= since, 'written with the booking');
+  assert.equal(sql(`SELECT count(*) FROM bookings WHERE session_id = ${session} AND status = 'booked'`), '1');
+
+  longAgo();
+  since = nowSeconds();
+  const again = await me.post(`/api/v1/sessions/${session}/bookings`, {});
+  assert.equal(again.status, 409, again.text);
+  assert.ok(lastUsed() >= since, 'the booking refused and rolled back: written on its own');
+
+  // Within the hour nothing is written: the time stays as it was.
+  sql(`UPDATE api_tokens SET last_used_at = ${nowSeconds() - 60} WHERE id = ${id}`);
+  const recent = lastUsed();
+  assert.equal((await me.get('/api/v1/sessions')).status, 200);
+  assert.equal(lastUsed(), recent);
+});
+
+test("a sign-in's last activity is written by a page view after five minutes, and not before", async () => {
+  const web = await loggedIn(stack, 'practitioner@lantern.example');
+  const hash = sql(`SELECT token_hash FROM login_sessions WHERE user_id = (SELECT id FROM users
+    WHERE email = 'practitioner@lantern.example') ORDER BY created_at DESC LIMIT 1`);
+  const lastSeen = () => Number(sql(`SELECT last_seen_at FROM login_sessions WHERE token_hash = '${hash}'`));
+  const seenAgo = (s) => sql(`UPDATE login_sessions SET last_seen_at = ${nowSeconds() - s} WHERE token_hash = '${hash}'`);
+
+  seenAgo(400);
+  const since = nowSeconds();
+  assert.equal((await web.get('/sessions')).status, 200);
+  assert.ok(lastSeen() >= since, 'written after five minutes idle');
+
+  seenAgo(100);
+  const recent = lastSeen();
+  assert.equal((await web.get('/sessions')).status, 200);
+  assert.equal(lastSeen(), recent, 'not written within five minutes');
+});
