@@ -290,11 +290,14 @@ static void test_csrf_session(void **state)
 
 static const char SQL_TOKEN_ID[] = "SELECT max(id) FROM api_tokens WHERE user_id = ?";
 
+/* A request that only identifies its sender, to its end (where a last use or activity is written). */
 static int identify(struct fixture *f, const char *path, const char *token, struct req *r)
 {
 	*r = new_req(f, path);
 	r->authorization = token ? arena_printf(f->arena, "Bearer %s", token) : NULL;
-	return auth_identify(r);
+	int rc = auth_identify(r);
+	assert_false(db_request_end(f->db));
+	return rc;
 }
 
 static void test_api_token(void **state)
@@ -396,7 +399,9 @@ static int identify_cookie(struct fixture *f, const char *token, struct req *r)
 {
 	*r = new_req(f, "/");
 	req_parse_cookies(f->arena, arena_printf(f->arena, "other=1; %s=%s", SESSION_COOKIE, token), &r->cookies);
-	return auth_identify(r);
+	int rc = auth_identify(r);
+	assert_false(db_request_end(f->db));
+	return rc;
 }
 
 static void test_session(void **state)
