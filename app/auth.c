@@ -245,6 +245,22 @@ static struct user *user_from_row(struct arena *a, struct db_stmt *st)
 	return u;
 }
 
+/* Writes when a token or sign-in was last used (sql: the time, then key_id or, if given, key_text). A
+ * request that may write keeps it for its own transaction, one commit for both (a booking: not two);
+ * a read writes nothing of its own, so it is made at once. */
+static void record_use(struct req *r, const char *sql, int64_t now, int64_t key_id, const char *key_text)
+{
+	bool may_write = r->method == M_POST || r->method == M_PUT || r->method == M_DELETE;
+	if (may_write && key_text)
+		db_exec_aside_soon(r->db, sql, "Is", now, key_text);
+	else if (may_write)
+		db_exec_aside_soon(r->db, sql, "II", now, key_id);
+	else if (key_text)
+		db_exec_aside(r->db, sql, "Is", now, key_text);
+	else
+		db_exec_aside(r->db, sql, "II", now, key_id);
+}
+
 static int identify_by_token(struct req *r)
 {
 	const char *h = r->authorization;
@@ -259,10 +275,9 @@ static int identify_by_token(struct req *r)
 	db_done(st);
 	r->via_token = true;
 	int64_t now = now_utc();
-	/* Recording use costs a durable write: once an hour is enough to show a token is alive. It goes
-	 * with the request's own write, if it makes one (a booking: one commit, not two). */
+	/* Recording use costs a durable write: once an hour is enough to show a token is alive. */
 	if (now - last_used > 3600)
-		db_exec_aside_soon(r->db, SQL_TOKEN_TOUCH, "II", now, token_id);
+		record_use(r, SQL_TOKEN_TOUCH, now, token_id, NULL);
 	return 0;
 }
 
@@ -284,9 +299,9 @@ static void identify_by_cookie(struct req *r)
 	r->user = user_from_row(r->arena, st);
 	r->csrf = arena_strdup(r->arena, db_col_text(st, 7));
 	db_done(st);
-	/* Sliding expiry without a write on every page view, and with the request's own write if any. */
+	/* Sliding expiry without a write on every page view. */
 	if (now - seen > 300)
-		db_exec_aside_soon(r->db, SQL_SESSION_TOUCH, "Is", now, hash);
+		record_use(r, SQL_SESSION_TOUCH, now, 0, hash);
 }
 
 int auth_identify(struct req *r)

@@ -496,6 +496,10 @@ static int dispatch(struct req *r, struct resp *o, const struct req_raw *raw)
 int route_handle(struct req *r, struct resp *o, const struct req_raw *raw)
 {
 	int status = dispatch(r, o, raw);
+	/* A request refused before its handler ends here too: what it kept for later (a token's last use)
+	 * is written, and nothing of it is left on the connection for the next. */
+	if (r->db)
+		db_request_end(r->db);
 	if (o->fault) {
 		/* The answer as built cannot go out (resp_fail logged what): this request gets the house 500
 		 * page instead, and the worker goes on to the next. */

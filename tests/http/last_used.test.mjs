@@ -1,7 +1,8 @@
 // When a token was last used, and when a sign-in was last active (its idle expiry slides from it), are
-// written at most once an hour and once in five minutes. The write waits for the request's own
-// transaction and goes in it, one commit for both (db_exec_aside_soon); a request that writes nothing,
-// or whose write is refused, makes it on its own at its end. Each case through nginx, on both engines.
+// written at most once an hour and once in five minutes. A read makes the write at once; a request that
+// may write keeps it for its own transaction, one commit for both (auth.c, db_exec_aside_soon), and
+// makes it on its own at its end if it has none or its own is refused. Each case through nginx, on
+// both engines.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, api, tokenFor, loggedIn, sqlite } from './lib.mjs';
@@ -43,7 +44,7 @@ test("a token's last use is written by a read, with a booking, and after a booki
   longAgo();
   let since = nowSeconds();
   assert.equal((await me.get('/api/v1/sessions')).status, 200);
-  assert.ok(lastUsed() >= since, 'a read that writes nothing: written at its end');
+  assert.ok(lastUsed() >= since, 'a read: written at once');
 
   longAgo();
   since = nowSeconds();
@@ -57,6 +58,12 @@ test("a token's last use is written by a read, with a booking, and after a booki
   const again = await me.post(`/api/v1/sessions/${session}/bookings`, {});
   assert.equal(again.status, 409, again.text);
   assert.ok(lastUsed() >= since, 'the booking refused and rolled back: written on its own');
+
+  longAgo();
+  since = nowSeconds();
+  const refused = await me.post('/api/v1/sessions', {});
+  assert.equal(refused.status, 403, 'a practitioner may not schedule sessions');
+  assert.ok(lastUsed() >= since, 'refused before its handler ran: written all the same');
 
   // Within the hour nothing is written: the time stays as it was.
   sql(`UPDATE api_tokens SET last_used_at = ${nowSeconds() - 60} WHERE id = ${id}`);
