@@ -9,7 +9,7 @@
 # Environment: BENCH_SCALE (default 10), BENCH_SECONDS per measurement (default 5), BENCH_ROUNDS
 # (default 2: every measurement is taken that many times, rounds interleaved, and the best kept, as a
 # shared machine's noise only ever slows a run down), BENCH_PROCESSES and BENCH_THREADS (the app's
-# --processes and --threads, default 1 and 8 as in the app), BENCH_KILL_SECONDS (each run of the kill
+# --processes and --threads, by default the app's own), BENCH_KILL_SECONDS (each run of the kill
 # line, default 6, three with kills and three without per round; a process is killed every 3 s, first
 # 1.5 s in), BENCH_REUSE=1 to keep the last run's data set (quicker: the bookings, their e-mails and
 # audit entries earlier runs made are removed and its sign-ins renewed, so it starts as a fresh one),
@@ -24,7 +24,7 @@ SCALE=${BENCH_SCALE:-10}
 SECS=${BENCH_SECONDS:-5}
 ROUNDS=${BENCH_ROUNDS:-2}
 PROCESSES=${BENCH_PROCESSES:-1}
-THREADS=${BENCH_THREADS:-8}
+THREADS=${BENCH_THREADS:-}
 KILL_SECS=${BENCH_KILL_SECONDS:-6}
 LANTERN=$ROOT/bin/lantern
 LUA=$ROOT/tests/bench/bench.lua
@@ -101,7 +101,7 @@ port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{
 base=http://127.0.0.1:$port
 log=$OUT/stack.log
 # The rate limits are nginx's job and are tested elsewhere; here they must not hide the app's speed.
-"$ROOT/nginx/run" --port "$port" --data "$DATA" "${db_args[@]}" --processes "$PROCESSES" --threads "$THREADS" --login-rate 1000r/s --login-burst 1000 \
+"$ROOT/nginx/run" --port "$port" --data "$DATA" "${db_args[@]}" --processes "$PROCESSES" ${THREADS:+--threads "$THREADS"} --login-rate 1000r/s --login-burst 1000 \
 	--survey-rate 100000r/s --scan-rate 100000r/s >"$log" 2>&1 &
 runner=$!
 trap 'kill -TERM $runner 2>/dev/null || true; wait $runner 2>/dev/null || true; bench_pg_stop' EXIT

@@ -20,7 +20,7 @@ two_hosts_measure() {
 			port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 			log=$OUT/two_hosts-$hosts.log
 			"$ROOT/nginx/run" --port "$port" --data "$OUT/two_hosts-$hosts" --db "$uri" --hosts "$hosts" \
-				--processes "$PROCESSES" --threads "$THREADS" --login-rate 1000r/s --login-burst 1000 >"$log" 2>&1 &
+				--processes "$PROCESSES" ${THREADS:+--threads "$THREADS"} --login-rate 1000r/s --login-burst 1000 >"$log" 2>&1 &
 			runner=$!
 			for _ in $(seq 1 300); do
 				grep -q '^lantern: serving' "$log" && break
