@@ -486,20 +486,19 @@ static int dispatch(struct req *r, struct resp *o, const struct req_raw *raw)
 	status = rt->handler(r, o);
 	if (rt->flags & ROUTE_SNAPSHOT)
 		db_snapshot_end(r->db);
-	if (db_request_end(r->db)) {
-		log_error("database failure during %s %s", req_method_name(m), rt->pattern);
-		return route_error(r, o, 500, "Try again later.");
-	}
 	return status;
 }
 
 int route_handle(struct req *r, struct resp *o, const struct req_raw *raw)
 {
 	int status = dispatch(r, o, raw);
-	/* A request refused before its handler ends here too: what it kept for later (a token's last use)
-	 * is written, and nothing of it is left on the connection for the next. */
-	if (r->db)
-		db_request_end(r->db);
+	/* Every request ends here, one refused before its handler too: what it kept for later (a token's
+	 * last use) is written, nothing of it is left on the connection for the next, and a database
+	 * failure on its way, even in the sign-in, is its own 500. */
+	if (r->db && db_request_end(r->db)) {
+		log_error("database failure during %s %s", req_method_name(r->method), route_log_name(r));
+		status = route_error(r, o, 500, "Try again later.");
+	}
 	if (o->fault) {
 		/* The answer as built cannot go out (resp_fail logged what): this request gets the house 500
 		 * page instead, and the worker goes on to the next. */
