@@ -190,7 +190,7 @@ export function runLantern(dbPath, args, { input, env } = {}) {
 /**
  * Start nginx + lantern via nginx/run on a free port with a fresh data dir.
  * Options:
- *   threads      --threads for the app (default 4)
+ *   threads      --threads for the app (default 4; null: none, the app's own default)
  *   loginRate    nginx rate for POST /login (default '100r/s': the production
  *   loginBurst   30r/m burst 20 would make tests that log in often flaky;
  *                pass loginRate: '30r/m', loginBurst: 20 to test the limit)
@@ -264,7 +264,8 @@ async function startOnce({ threads, limits, env, dataDir: given, extra, ca, base
   dataDirs.add(dataDir);
   const dbPath = database ?? (onPostgres ? stackDatabase(dataDir, given) : path.join(dataDir, 'lantern.db'));
   const base = `${ca ? 'https' : 'http'}://127.0.0.1:${port}`;
-  const args = ['--port', String(port), '--data', dataDir, '--threads', String(threads)];
+  const args = ['--port', String(port), '--data', dataDir];
+  if (threads !== null) args.push('--threads', String(threads));
   if (baseUrl) args.push('--base-url', baseUrl);
   if (limits) {
     args.push('--login-rate', limits.loginRate, '--login-burst', String(limits.loginBurst),
