@@ -224,10 +224,10 @@ static const char SQL_SESSION_USER[] =
 	" LEFT JOIN organisations o ON o.id = u.org_id WHERE s.token_hash = ? AND u.active = 1";
 static const char SQL_SESSION_TOUCH[] = "UPDATE login_sessions SET last_seen_at = ? WHERE token_hash = ?";
 static const char SQL_TOKEN_USER[] =
-	"SELECT u.id, u.email, u.name, u.role, coalesce(u.org_id, 0), u.school_urn, o.sector, t.id, t.last_used_at"
+	"SELECT u.id, u.email, u.name, u.role, coalesce(u.org_id, 0), u.school_urn, o.sector, t.last_used_at"
 	" FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN organisations o ON o.id = u.org_id"
 	" WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active = 1";
-static const char SQL_TOKEN_TOUCH[] = "UPDATE api_tokens SET last_used_at = ? WHERE id = ?";
+static const char SQL_TOKEN_TOUCH[] = "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?";
 
 static struct user *user_from_row(struct arena *a, struct db_stmt *st)
 {
@@ -245,20 +245,15 @@ static struct user *user_from_row(struct arena *a, struct db_stmt *st)
 	return u;
 }
 
-/* Writes when a token or sign-in was last used (sql: the time, then key_id or, if given, key_text). A
- * request that may write keeps it for its own transaction, one commit for both (a booking: not two);
- * a read writes nothing of its own, so it is made at once. */
-static void record_use(struct req *r, const char *sql, int64_t now, int64_t key_id, const char *key_text)
+/* Writes when a token or sign-in was last used (sql: the time, then the token's hash). A request that
+ * may write keeps it for its own transaction, one commit for both (a booking: not two); a read writes
+ * nothing of its own, so it is made at once. */
+static void record_use(struct req *r, const char *sql, int64_t now, const char *hash)
 {
-	bool may_write = r->method == M_POST || r->method == M_PUT || r->method == M_DELETE;
-	if (may_write && key_text)
-		db_exec_aside_soon(r->db, sql, "Is", now, key_text);
-	else if (may_write)
-		db_exec_aside_soon(r->db, sql, "II", now, key_id);
-	else if (key_text)
-		db_exec_aside(r->db, sql, "Is", now, key_text);
+	if (r->method == M_POST || r->method == M_PUT || r->method == M_DELETE)
+		db_exec_aside_soon(r->db, sql, now, hash);
 	else
-		db_exec_aside(r->db, sql, "II", now, key_id);
+		db_exec_aside(r->db, sql, "Is", now, hash);
 }
 
 static int identify_by_token(struct req *r)
@@ -271,13 +266,13 @@ static int identify_by_token(struct req *r)
 	if (!db_next(st))
 		return 401;
 	r->user = user_from_row(r->arena, st);
-	int64_t token_id = db_col_int64(st, 7), last_used = db_col_int64(st, 8);
+	int64_t last_used = db_col_int64(st, 7);
 	db_done(st);
 	r->via_token = true;
 	int64_t now = now_utc();
 	/* Recording use costs a durable write: once an hour is enough to show a token is alive. */
 	if (now - last_used > 3600)
-		record_use(r, SQL_TOKEN_TOUCH, now, token_id, NULL);
+		record_use(r, SQL_TOKEN_TOUCH, now, hash);
 	return 0;
 }
 
@@ -301,7 +296,7 @@ static void identify_by_cookie(struct req *r)
 	db_done(st);
 	/* Sliding expiry without a write on every page view. */
 	if (now - seen > 300)
-		record_use(r, SQL_SESSION_TOUCH, now, 0, hash);
+		record_use(r, SQL_SESSION_TOUCH, now, hash);
 }
 
 int auth_identify(struct req *r)

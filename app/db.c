@@ -102,11 +102,10 @@ struct checkpointer {
 
 /* A write db_exec_aside_soon keeps for the request's own transaction or its end: a time and a key. */
 struct aside_soon {
-	const char *sql;  /* NULL when none waits */
-	bool sent;        /* inside the transaction now open */
-	char key_kind;    /* 'I' or 's': the key's bind letter */
-	int64_t at, key_id;
-	char key_text[160];
+	const char *sql; /* NULL when none waits */
+	bool sent;       /* inside the transaction now open */
+	int64_t at;
+	char key[160];
 };
 
 struct db {
@@ -895,24 +894,12 @@ void db_exec_aside(struct db *db, const char *sql, const char *fmt, ...)
 
 static void soon_made(struct db *db, bool along);
 
-void db_exec_aside_soon(struct db *db, const char *sql, const char *fmt, ...)
+void db_exec_aside_soon(struct db *db, const char *sql, int64_t at, const char *key)
 {
-	if (strcmp(fmt, "II") != 0 && strcmp(fmt, "Is") != 0) {
-		log_error("db: db_exec_aside_soon takes \"II\" or \"Is\", not \"%s\"", fmt);
-		db->failed = true;
-		return;
-	}
 	soon_made(db, false); /* one kept at a time: an earlier one is made now */
 	struct aside_soon *p = &db->soon;
-	*p = (struct aside_soon){.sql = sql, .key_kind = fmt[1]};
-	va_list ap;
-	va_start(ap, fmt);
-	p->at = va_arg(ap, int64_t);
-	if (p->key_kind == 'I')
-		p->key_id = va_arg(ap, int64_t);
-	else
-		snprintf(p->key_text, sizeof p->key_text, "%s", va_arg(ap, const char *));
-	va_end(ap);
+	*p = (struct aside_soon){.sql = sql, .at = at};
+	snprintf(p->key, sizeof p->key, "%s", key);
 }
 
 enum db_rc db_exec_along(struct db *db, const char *sql, const char *fmt, ...)
@@ -993,17 +980,11 @@ static void soon_made(struct db *db, bool along)
 		return;
 	if (along) {
 		p->sent = true;
-		if (p->key_kind == 'I')
-			db_exec_along(db, sql, "II", p->at, p->key_id);
-		else
-			db_exec_along(db, sql, "Is", p->at, p->key_text);
+		db_exec_along(db, sql, "Is", p->at, p->key);
 		return;
 	}
 	p->sql = NULL;
-	if (p->key_kind == 'I')
-		db_exec_aside(db, sql, "II", p->at, p->key_id);
-	else
-		db_exec_aside(db, sql, "Is", p->at, p->key_text);
+	db_exec_aside(db, sql, "Is", p->at, p->key);
 }
 
 /* The transaction that carried the kept write has ended: made if it committed, else still to make. */

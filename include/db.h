@@ -116,9 +116,9 @@ enum db_rc db_exec(struct db *db, const char *sql, const char *fmt, ...);
  * it can fail for another's reason: its group may carry a failure from a member before it. */
 void db_exec_aside(struct db *db, const char *sql, const char *fmt, ...);
 /* The same write, made later: inside the request's own transaction if one begins (one commit for
- * both, and on PostgreSQL no round trip of its own in the writer), else at db_request_end. fmt is
- * "II" or "Is": a time, then the row's key. Made on its own if the transaction does not commit. */
-void db_exec_aside_soon(struct db *db, const char *sql, const char *fmt, ...);
+ * both, and on PostgreSQL no round trip of its own in the writer), else at db_request_end; on its own
+ * if that transaction does not commit. sql takes a time, then a text key (a hash, under 160 bytes). */
+void db_exec_aside_soon(struct db *db, const char *sql, int64_t at, const char *key);
 /* A write inside the caller's transaction whose result the caller does not read (an audit entry, a
  * queued e-mail): on PostgreSQL it goes with the transaction's next statement, in one round trip, and
  * should it fail the transaction does not commit (db_commit fails); on SQLite, and outside a
