@@ -6,6 +6,7 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, api, tokenFor, loggedIn, sqlite } from './lib.mjs';
+import { makeSession } from './records.mjs';
 
 let stack, admin;
 const sql = (q) => sqlite(stack.dbPath, q);
@@ -19,27 +20,12 @@ after(async () => {
   await stack?.stop();
 });
 
-async function newSession() {
-  const start = new Date(Date.now() + 30 * 86400e3);
-  start.setUTCHours(10, 0, 0, 0);
-  const res = await admin.post('/api/v1/sessions', {
-    course: 'recognising-and-responding',
-    starts_at: start.toISOString().replace(/\.\d+Z$/, 'Z'),
-    ends_at: new Date(start.getTime() + 3 * 3600e3).toISOString().replace(/\.\d+Z$/, 'Z'),
-    capacity: 10,
-    venue: { name: 'Civic Centre', address: 'Victoria Avenue', postcode: 'SS2 6ER', area: 'southend' },
-    trainers: ['trainer@lantern.example'],
-  });
-  assert.equal(res.status, 201, res.text);
-  return res.json.id;
-}
-
 test("a token's last use is written by a read, with a booking, and after a booking refused", async () => {
   const me = api(stack.base, await tokenFor(stack, 'practitioner@lantern.example'));
   const id = sql('SELECT max(id) FROM api_tokens');
   const lastUsed = () => Number(sql(`SELECT coalesce(last_used_at, 0) FROM api_tokens WHERE id = ${id}`));
   const longAgo = () => sql(`UPDATE api_tokens SET last_used_at = 1 WHERE id = ${id}`);
-  const session = await newSession();
+  const session = await makeSession(admin, { startMs: Date.now() + 30 * 86400e3 });
 
   longAgo();
   let since = nowSeconds();

@@ -169,6 +169,16 @@ static void test_dashboard_runs_a_handful_of_statements(void **state)
 	assert_int_equal(dashboard_statements(f, "period=FY2025-26-Q3&area=essex"), 2);
 }
 
+/* A two-hour practitioner session in Chelmsford (Essex) that ends at ends. */
+static void add_session(struct fixture *f, int64_t ends)
+{
+	char *sql = arena_printf(f->a, "INSERT INTO sessions (course_id, starts_at, ends_at, capacity, venue_name, venue_address,"
+				       " venue_postcode, area, status, created_at) VALUES ('recognising-and-responding', %lld, %lld,"
+				       " 9, 'Hall', '1 Road', 'CM1 1AA', 'chelmsford', 'scheduled', 0)",
+				 (long long)(ends - 7200), (long long)ends);
+	assert_int_equal(db_exec_script(f->t->db, sql), 0);
+}
+
 /* O5.1 for essex in the quarter now is in, as counted by a request of its own; *statements how many
  * it ran. */
 static double sessions_delivered_now(struct fixture *f, int64_t *statements)
@@ -187,11 +197,7 @@ static void test_a_current_figure_stands_until_a_session_ends(void **state)
 {
 	struct fixture *f = *state;
 	const int64_t now = 1780000000, ends = now + 3600; /* FY2026-27-Q1 */
-	char *sql = arena_printf(f->a, "INSERT INTO sessions (course_id, starts_at, ends_at, capacity, venue_name, venue_address,"
-				       " venue_postcode, area, status, created_at) VALUES ('recognising-and-responding', %lld, %lld,"
-				       " 9, 'Hall', '1 Road', 'CM1 1AA', 'chelmsford', 'scheduled', 0)",
-				 (long long)(ends - 7200), (long long)ends);
-	assert_int_equal(db_exec_script(f->t->db, sql), 0);
+	add_session(f, ends);
 	int64_t n;
 	assert_true(sessions_delivered_now(f, &n) == 0);
 	assert_true(n > 2); /* counted */
@@ -212,13 +218,11 @@ static void test_the_last_instant_passed(void **state)
 {
 	struct fixture *f = *state;
 	const int64_t ends = 1780000000, window = ends + EVALUATION_WINDOW + DISCLOSURE_GRACE, closes = ends + 86400;
-	char *sql = arena_printf(f->a, "INSERT INTO sessions (course_id, starts_at, ends_at, capacity, venue_name, venue_address,"
-				       " venue_postcode, area, status, created_at) VALUES ('recognising-and-responding', %lld, %lld,"
-				       " 9, 'Hall', '1 Road', 'CM1 1AA', 'chelmsford', 'scheduled', 0);"
-				       "INSERT INTO settings (urn, name, phase, area) VALUES ('100001', 'Oak', 'secondary', 'southend');"
+	add_session(f, ends);
+	char *sql = arena_printf(f->a, "INSERT INTO settings (urn, name, phase, area) VALUES ('100001', 'Oak', 'secondary', 'southend');"
 				       "INSERT INTO survey_runs (urn, year_group, phase, code, opened_at, closes_at, max_responses)"
 				       " VALUES ('100001', 9, 'post', 'abcdefgh', %lld, %lld, 30)",
-				 (long long)(ends - 7200), (long long)ends, (long long)(closes - 86400), (long long)closes);
+				 (long long)(closes - 86400), (long long)closes);
 	assert_int_equal(db_exec_script(f->t->db, sql), 0);
 	const struct {
 		int64_t at, training, survey;
