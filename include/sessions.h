@@ -52,11 +52,9 @@ struct session {
 	" s.status, s.booked, s.waitlisted, " SESSION_RESERVED_BOOKED ", coalesce(s.reserve_released_at, 0),"     \
 	" coalesce(s.venue_id, 0)"
 
-/* Booked places the reserved sector holds, for a query over "sessions s" (0 without a reserve): a
- * short walk of the session's booked rows (bookings_session_status), only where places are held. */
-#define SESSION_RESERVED_BOOKED                                                                                      \
-	"(CASE WHEN s.reserved_places > 0 THEN (SELECT count(*) FROM bookings rb WHERE rb.session_id = s.id"            \
-	" AND rb.status = 'booked' AND rb.sector = s.reserved_sector) ELSE 0 END)"
+/* Booked places the reserved sector holds, for a query over "sessions s" (0 without a reserve): kept on
+ * the session's row by triggers (migration 022). */
+#define SESSION_RESERVED_BOOKED "(CASE WHEN s.reserved_places > 0 THEN s.reserved_booked ELSE 0 END)"
 
 /* Fills s (without trainers) from a row that starts with SESSION_COLUMNS; strings go in the arena.
  * Returns how many columns it read: the index of a query's own first column after them. */

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startStack, api, tokenFor, Client, waitUntil, sqlite, mailTo } from './lib.mjs';
 import { parseIcs } from './ics.mjs';
+import { wrongCounts } from './writes.mjs';
 
 let stack, admin;
 const sql = (q) => sqlite(stack.dbPath, q);
@@ -426,11 +427,24 @@ test('held places are shown as left only to the sector they are held for', async
   assert.doesNotMatch((await officerWeb.get(`/sessions?from=${day}&to=${day}&seats=1`)).text, new RegExp(`href="/sessions/${id}"`));
 
   // The nurse takes a held place; the other officer still waits, and one held place is left for health.
-  assert.equal((await nurse.api.post(`/api/v1/sessions/${id}/bookings`, {})).json.status, 'booked');
+  const nurseBooking = await nurse.api.post(`/api/v1/sessions/${id}/bookings`, {});
+  assert.equal(nurseBooking.json.status, 'booked');
   assert.equal((await other.api.post(`/api/v1/sessions/${id}/bookings`, {})).json.status, 'waitlisted');
   assert.equal((await seen(admin)).reserved.held, 1);
   const [colleague] = await practitioners(1, 'heldhealthtwo', 2);
   assert.equal((await seen(colleague.api)).seats_left, 1);
+
+  // The nurse cancels: both places are held for health again.
+  assert.equal((await nurse.api.delete(`/api/v1/bookings/${nurseBooking.json.id}`)).status, 200);
+  assert.equal((await seen(admin)).reserved.held, 2);
+  assert.equal((await seen(colleague.api)).seats_left, 2);
+  // The places held for police instead: the police places already booked count against them.
+  assert.equal((await admin.put(`/api/v1/sessions/${id}`, { reserved_sector: 'police' })).status, 200);
+  const policeBooked = Number(sql(`SELECT count(*) FROM bookings WHERE session_id = ${id} AND status = 'booked' AND sector = 'police'`));
+  assert.ok(policeBooked >= 1);
+  const staffNow = await seen(admin);
+  assert.equal(staffNow.reserved.sector, 'police');
+  assert.equal(staffNow.reserved.held, Math.max(0, 2 - policeBooked));
 });
 
 test('admins see who is due or overdue a refresher, by organisation', async () => {
@@ -446,4 +460,10 @@ test('admins see who is due or overdue a refresher, by organisation', async () =
   const page = await web.get('/admin/training');
   assert.equal(page.status, 200);
   assert.match(page.text, /Thurrock Council Housing[\s\S]*Practitioner due0[\s\S]*Recognising and responding to domestic abuse[\s\S]*Due soon/);
+});
+
+// Last, after every booking, cancellation, promotion, release and change of reserve above.
+test('every session\'s booked, waiting and reserved-booked counts, kept by triggers, match its bookings', () => {
+  assert.ok(Number(sql('SELECT count(*) FROM sessions WHERE reserved_booked > 0')) > 0);
+  assert.equal(wrongCounts(stack.dbPath), '0');
 });
