@@ -237,7 +237,7 @@ struct search {
 	/* With places left for the viewer: held places count only for their sector (session_places_for). */ \
 	" AND (?7 = 0 OR s.capacity - s.booked > (CASE WHEN s.reserved_places > 0"                               \
 	"  AND (s.reserved_until IS NULL OR s.reserved_until > ?13) AND s.reserved_sector IS DISTINCT FROM ?14"   \
-	"  THEN max(0, s.reserved_places - " SESSION_RESERVED_BOOKED ") ELSE 0 END))"                           \
+	"  THEN max(0, s.reserved_places - s.reserved_booked) ELSE 0 END))"                                      \
 	" AND (?8 <> 1 OR s.school_urn IS NULL) AND (?8 <> 2 OR s.school_urn IS NOT NULL)"                       \
 	" AND (s.school_urn IS NULL OR ?9 = 1 OR s.school_urn = ?10)"
 #define SEARCH_WHERE                                                                                               \
@@ -253,7 +253,7 @@ struct search {
 #define SEARCH_ROW_COLUMNS                                                                                         \
 	"s.id, s.course_id, s.module_id, s.starts_at, s.ends_at, s.capacity, s.venue_name, s.venue_postcode, s.area,"  \
 	" s.school_urn, coalesce(s.year_group, 0), s.status, s.booked, s.reserved_sector, s.reserved_places,"           \
-	" coalesce(s.reserved_until, 0), " SESSION_RESERVED_BOOKED
+	" coalesce(s.reserved_until, 0), s.reserved_booked"
 /* The API's sessions, whole; the pages' rows need only what a table row shows (list_from_row). */
 static const char SQL_SEARCH[] = "SELECT " SESSION_COLUMNS " FROM sessions s" SEARCH_WHERE;
 static const char SQL_SEARCH_ROWS[] = "SELECT " SEARCH_ROW_COLUMNS " FROM sessions s" SEARCH_WHERE;

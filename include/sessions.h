@@ -35,7 +35,7 @@ struct session {
 	int pupils_expected;    /* -1: none */
 	const char *status;     /* as stored: scheduled or cancelled */
 	int booked, waitlisted;
-	int reserved_booked;          /* booked places taken by the reserved sector */
+	int reserved_booked;          /* booked places taken by the reserved sector (kept by triggers: 022) */
 	int64_t reserve_released_at;  /* 0 until a lapsed reservation's places went to the waiting list */
 	int ntrainers;
 	int64_t trainer_ids[SESSION_MAX_TRAINERS];
@@ -49,12 +49,8 @@ struct session {
 	" s.venue_postcode, s.venue_room, s.venue_access, s.area, coalesce(s.booking_opens_at, 0),"                     \
 	" coalesce(s.booking_closes_at, 0), coalesce(s.cancel_cutoff_at, 0), s.reserved_sector, s.reserved_places,"      \
 	" coalesce(s.reserved_until, 0), s.school_urn, coalesce(s.year_group, 0), coalesce(s.pupils_expected, -1),"      \
-	" s.status, s.booked, s.waitlisted, " SESSION_RESERVED_BOOKED ", coalesce(s.reserve_released_at, 0),"     \
+	" s.status, s.booked, s.waitlisted, s.reserved_booked, coalesce(s.reserve_released_at, 0),"              \
 	" coalesce(s.venue_id, 0)"
-
-/* Booked places the reserved sector holds, for a query over "sessions s" (0 without a reserve): kept on
- * the session's row by triggers (migration 022). */
-#define SESSION_RESERVED_BOOKED "(CASE WHEN s.reserved_places > 0 THEN s.reserved_booked ELSE 0 END)"
 
 /* Fills s (without trainers) from a row that starts with SESSION_COLUMNS; strings go in the arena.
  * Returns how many columns it read: the index of a query's own first column after them. */
