@@ -32,11 +32,12 @@ all: bin/lantern assets errors build/lantern.env
 
 include app/assets/assets.mk
 
-# nginx's own error pages (413, 429, 500, 502, 504) in the house layout, linking this build's assets.
+# nginx's own error pages (413, 429, 500, 502, 504) in the house layout, linking this build's assets,
+# with the helplines from the catalogue (app/error_pages.c).
 ERROR_PAGES := $(foreach c,413 429 500 502 504,build/errors/$(c).html build/errors/$(c).json)
 errors: $(ERROR_PAGES)
-$(ERROR_PAGES) &: nginx/error-pages $(ASSETS_VERSION_FILE)
-	nginx/error-pages build/errors
+$(ERROR_PAGES) &: bin/lantern campaigns/help.xml $(ASSETS_VERSION_FILE)
+	LANTERN_ASSET_VERSION=$$(cat $(ASSETS_VERSION_FILE)) bin/lantern error-pages build/errors
 
 # The build's asset version for the systemd unit (EnvironmentFile=; nginx/run reads VERSION itself).
 build/lantern.env: $(ASSETS_VERSION_FILE)

@@ -109,15 +109,27 @@ static void feedback(const struct req *r, struct resp *o, const struct help_page
 	html_lit(o, "</div>");
 }
 
-/* The parts every help page shares, after its own introduction. */
-static void shared_parts(struct resp *o, const struct help_page *h)
+static void emergency(struct resp *o, const struct help_page *h)
 {
 	htmlf(o, "<div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" aria-hidden=\"true\">!</span>"
 		 "<div class=\"govuk-warning-text__text\"><h2 class=\"govuk-heading-m\">%h</h2>",
 	      h->labels[HL_EMERGENCY_HEADING]);
 	paragraphs(o, h->emergency, h->nemergency, "govuk-body");
-	htmlf(o, "</div></div><h2 class=\"govuk-heading-m\">%h</h2>", h->labels[HL_SIGNS_HEADING]);
+	html_lit(o, "</div></div>");
+}
+
+/* The parts every help page shares, after its own introduction. */
+static void shared_parts(struct resp *o, const struct help_page *h)
+{
+	emergency(o, h);
+	htmlf(o, "<h2 class=\"govuk-heading-m\">%h</h2>", h->labels[HL_SIGNS_HEADING]);
 	bullets(o, h->signs, h->nsigns);
+}
+
+void help_contacts(struct resp *o, const struct help_page *h)
+{
+	emergency(o, h);
+	services(o, h, h->services, h->nservices);
 }
 
 static void tracks(struct resp *o, const struct help_page *h)

@@ -19,6 +19,7 @@
 #include "route.h"
 #include "db.h"
 #include "demo.h"
+#include "error_pages.h"
 #include "schools_import.h"
 #include "server.h"
 #include "site.h"
@@ -40,6 +41,7 @@ static const char usage[] =
 	"  lantern --db PATH copy-to postgresql://...    copy a SQLite database into a new PostgreSQL one (all or nothing)\n"
 	"  lantern --catalog check                       validate courses/ and campaigns/\n"
 	"  lantern routes                                print the route table (method, pattern, roles) as JSON\n"
+	"  lantern error-pages DIR                       write nginx's own error pages (413, 429, 500, 502, 504) into DIR\n"
 	"  lantern --db PATH bench-data [--scale N] [--out DIR]   fill an empty database for make bench\n"
 	"  lantern --db PATH bench-commit [--seconds S]  one-row commits per second on a scratch database\n";
 
@@ -372,6 +374,13 @@ int main(int argc, char **argv)
 		char *table = route_table_json();
 		int rc = table && puts(table) >= 0 ? 0 : 1;
 		free(table);
+		return rc;
+	}
+	if (i + 1 < argc && strcmp(argv[i], "error-pages") == 0) {
+		if (load_catalog(false) != 0)
+			return 1;
+		int rc = error_pages_write(argv[i + 1]);
+		catalog_free();
 		return rc;
 	}
 	if (i >= argc || db_path == NULL) {

@@ -4,6 +4,7 @@
 #ifndef LANTERN_HELP_H
 #define LANTERN_HELP_H
 
+#include "catalog.h"
 #include "req.h"
 #include "resp.h"
 
@@ -11,5 +12,8 @@ int help_page(const struct req *r, struct resp *o);
 int help_campaign_page(const struct req *r, struct resp *o);
 int help_scan(const struct req *r, struct resp *o);
 int help_feedback(const struct req *r, struct resp *o);
+/* What to do in an emergency and the services to call, with their numbers: for pages that must stand
+ * on their own when the app cannot answer (error_pages.c). */
+void help_contacts(struct resp *o, const struct help_page *h);
 
 #endif

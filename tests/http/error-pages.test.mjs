@@ -1,8 +1,11 @@
 // nginx's own refusals and failures (413, 429, 500, 502, 504) answer with the house pages from
-// build/errors (issue 12): the GOV.UK layout with this build's stylesheet, the help link, nothing
-// that names the software; JSON for /api/ clients. Each is provoked for real.
+// build/errors (issue 12): the GOV.UK layout with this build's stylesheet, nothing that names the
+// software; JSON for /api/ clients. Each is provoked for real. The app cannot answer when they are
+// shown, so each carries on its own what a person looking for help needs: Exit this page, and the
+// helplines' numbers from the catalogue.
 import test, { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { assertSecurityHeaders, assetVersion, Client, startStack } from './lib.mjs';
 import { BIG_FORM_FIELD, oversized, withAppStopped, withBodyTempClosed, withSocketsAway } from './provoke.mjs';
 
@@ -14,6 +17,13 @@ const TITLES = {
   504: 'Sorry, the service is taking too long to answer',
 };
 
+/** The English help page's phone numbers, as campaigns/help.xml gives them. */
+function helplines() {
+  const xml = readFileSync(new URL('../../campaigns/help.xml', import.meta.url), 'utf8');
+  const english = xml.slice(xml.indexOf('<page lang="en"'), xml.indexOf('</page>'));
+  return [...english.matchAll(/<service>[^]*?<phone>([^<]+)<\/phone>/g)].map((m) => m[1]);
+}
+
 /** The house page for `status`, and its stylesheet is this build's. */
 async function assertHousePage(stack, res, status) {
   assert.equal(res.status, status, res.text.slice(0, 300));
@@ -21,6 +31,14 @@ async function assertHousePage(stack, res, status) {
   assert.ok(res.text.includes(`<title>${TITLES[status]} – lantern</title>`), `title of the ${status} page:\n${res.text.slice(0, 400)}`);
   assert.ok(res.text.includes(`<h1 class="govuk-heading-l">${TITLES[status]}</h1>`), `heading of the ${status} page`);
   assert.match(res.text, /<a class="govuk-link" href="\/help">/, 'the help link');
+  assert.match(res.text, /<a href="https:\/\/www\.bbc\.co\.uk\/weather" role="button"[^>]*govuk-exit-this-page__button/,
+    'Exit this page');
+  const phones = helplines();
+  assert.ok(phones.length >= 3, `helplines read from campaigns/help.xml: ${phones}`);
+  for (const phone of phones)
+    assert.ok(res.text.includes(`href="tel:${phone.replaceAll(' ', '')}">${phone}</a>`), `the ${status} page calls ${phone}`);
+  assert.ok(res.text.includes('call 999'), 'what to do in an emergency');
+  assert.equal(res.headers.get('set-cookie'), null, 'no cookie');
   assert.match(res.text, /class="govuk-template__body"/, 'the GOV.UK layout');
   assert.doesNotMatch(res.text, /nginx|fastcgi|upstream|\.sock|\/tmp\//i, 'internal detail on the page');
   assert.equal(res.headers.get('cache-control'), 'no-store');
