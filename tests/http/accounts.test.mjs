@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStack, Client, addUser, api, loggedIn, tokenFor, sqlite, SESSION_COOKIE } from './lib.mjs';
+import { startStack, Client, addUser, api, loggedIn, tokenFor, sqlite, onPostgres, SESSION_COOKIE } from './lib.mjs';
 
 const clockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-clock-')), 'now');
 const T0 = Math.floor(Date.now() / 1000) + 86400;
@@ -197,6 +197,32 @@ test('an admin\'s password reset or deactivation ends every session and token of
   assert.equal((await admin.put(`/api/v1/users/${id}`, { active: true })).status, 200);
   assert.equal(await tokenWorks(token), false);
   assert.equal(ended(), '3');
+});
+
+test('a database failure while signing in answers the house 500 with no session, and names nobody in the log', async () => {
+  const email = 'fay@example.org', password = 'copper-meadow-kettle-8';
+  await addUser(stack, { email, name: 'Fay Failing', role: 'analyst', password });
+  const id = sql(`SELECT id FROM users WHERE email = '${email}'`);
+  // The database refuses her new session, as a full disk or a lost connection would.
+  sql(onPostgres
+    ? `CREATE FUNCTION refuse_sign_in() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
+       CREATE TRIGGER refuse_sign_in BEFORE INSERT ON login_sessions FOR EACH ROW WHEN (NEW.user_id = ${id}) EXECUTE FUNCTION refuse_sign_in()`
+    : `CREATE TRIGGER refuse_sign_in BEFORE INSERT ON login_sessions WHEN NEW.user_id = ${id} BEGIN SELECT RAISE(ABORT, 'refused for the test'); END`);
+  const c = new Client(stack.base, { localAddress: '127.0.0.9' });
+  for (let i = 0; i < 3; i++) {
+    const res = await signIn(c, email, password);
+    assert.equal(res.status, 500, res.text.slice(0, 300));
+    assert.match(res.text, /<h1 class="govuk-heading-l">Sorry, there is a problem with the service<\/h1>/);
+    assert.ok(!c.lastSetCookies.some((h) => h.startsWith(`${SESSION_COOKIE}=`)), `no session cookie: ${c.lastSetCookies}`);
+    assert.equal(sql(`SELECT count(*) FROM login_sessions WHERE user_id = ${id}`), '0');
+  }
+  assert.ok(!stack.output().includes(email), 'her address is not in the log');
+  // The failures were the service's, not wrong passwords: once it is back she signs in at once.
+  sql(onPostgres ? 'DROP TRIGGER refuse_sign_in ON login_sessions; DROP FUNCTION refuse_sign_in()' : 'DROP TRIGGER refuse_sign_in');
+  const res = await signIn(c, email, password);
+  assert.equal(res.status, 303, res.text.slice(0, 300));
+  assert.ok(c.cookie(SESSION_COOKIE), 'signed in');
+  assert.equal((await c.get('/account')).status, 200);
 });
 
 test('weak passwords are refused wherever a password is set, saying why in plain words', async () => {
