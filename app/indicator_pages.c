@@ -21,6 +21,7 @@
 #include "indicator_reads.h"
 #include "indicator_summary.h"
 #include "indicators.h"
+#include "period_select.h"
 #include "ref.h"
 #include "route.h"
 #include "schools.h"
@@ -419,57 +420,17 @@ static const char *scope_query(struct arena *a, const struct scope *s)
 	return q;
 }
 
-/* "FY2026-27-Q3: October to December 2026": the period's name, as everywhere, and its months. */
-static void period_option(struct resp *o, const struct period *p, const struct period *chosen)
-{
-	char months[64];
-	period_months_human(p, months, sizeof months);
-	htmlf(o, "<option value=\"%h\"%h>%h: %h</option>", p->name, strcmp(p->name, chosen->name) == 0 ? " selected" : "",
-	      p->name, months);
-}
-
-/* The period as a choice among those indicator_periods.c offers, grouped by kind; a period named
- * in the address that is not among them (a month, an older year) leads the list, chosen. */
+/* The period as a choice among those indicator_periods.c offers; a period named in the address that is
+ * not among them (a month, an older year) leads the list, chosen. */
 static void period_select(const struct req *r, struct resp *o, struct scope *s, const struct form_errors *fe)
 {
-	const struct period *chosen = &s->period;
 	struct period *choices;
 	int n = indicator_period_choices(scope_span(r, s), r->arena, now_utc(), &choices);
-	bool listed = false;
-	for (int i = 0; i < n; i++)
-		listed |= strcmp(choices[i].name, chosen->name) == 0;
-	const char *err = form_error_for(fe, "period");
-	htmlf(o, "<div class=\"govuk-form-group%h\"><label class=\"govuk-label\" for=\"period\">Period</label>"
-		 "<div id=\"period-hint\" class=\"govuk-hint\">Financial years, their quarters, academic and calendar "
-		 "years, from the first record to today</div>",
-	      err ? " govuk-form-group--error" : "");
-	if (err)
-		htmlf(o, "<p id=\"period-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:"
-			 "</span> %h</p>",
-		      err);
-	htmlf(o, "<select class=\"govuk-select%h\" id=\"period\" name=\"period\" aria-describedby=\"period-hint%h\">",
-	      err ? " govuk-select--error" : "", err ? " period-error" : "");
-	static const char *const groups[PERIOD__MAX] = {[PERIOD_FY_QUARTER] = "Quarters of financial years",
-							[PERIOD_FY] = "Financial years",
-							[PERIOD_AY] = "Academic years",
-							[PERIOD_YEAR] = "Calendar years",
-							[PERIOD_MONTH] = "Months"};
-	if (!listed) {
-		html_lit(o, "<optgroup label=\"Chosen\">");
-		period_option(o, chosen, chosen);
-		html_lit(o, "</optgroup>");
-	}
-	for (int i = 0; i < n; i++) {
-		if (i == 0 || choices[i].kind != choices[i - 1].kind) {
-			if (i)
-				html_lit(o, "</optgroup>");
-			htmlf(o, "<optgroup label=\"%h\">", groups[choices[i].kind]);
-		}
-		period_option(o, &choices[i], chosen);
-	}
-	if (n)
-		html_lit(o, "</optgroup>");
-	html_lit(o, "</select></div>");
+	period_select_html(o,
+			   &(struct period_select){.choices = choices, .n = n, .chosen = s->period.name,
+						   .hint = "Financial years, their quarters, academic and calendar years, "
+							   "from the first record to today"},
+			   fe);
 }
 
 static void scope_form(const struct req *r, struct resp *o, struct scope *s, const char *action,

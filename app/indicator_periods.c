@@ -126,8 +126,8 @@ void indicator_default_period(const struct indicator_span *span, int64_t now, st
 int indicator_period_choices_max(void)
 {
 	/* Each kind holds at most one period per year of the span, quarters four; the span's two ends
-	 * may each add a partial year. */
-	return 7 * (INDICATOR_CHOICE_YEARS + 2);
+	 * may each add a partial year. Months stop where quarters do (add_kind). */
+	return 11 * (INDICATOR_CHOICE_YEARS + 2);
 }
 
 /* Appends the periods of one kind from the one holding `first` to the one holding `today`, newest
@@ -175,6 +175,20 @@ static bool ay_at(const struct period_date *d, struct period *p)
 	return split_year_at(d, "AY", 9, p);
 }
 
+static bool month_at(const struct period_date *d, struct period *p)
+{
+	char name[24];
+	snprintf(name, sizeof name, "%04d-%02d", d->y, d->m);
+	return period_parse(name, p);
+}
+
+static bool month_before(const struct period *month, struct period *p)
+{
+	struct period_date d = month->from;
+	d = d.m == 1 ? (struct period_date){d.y - 1, 12, 1} : (struct period_date){d.y, d.m - 1, 1};
+	return month_at(&d, p);
+}
+
 static bool year_at(const struct period_date *d, struct period *p)
 {
 	char name[24];
@@ -182,7 +196,7 @@ static bool year_at(const struct period_date *d, struct period *p)
 	return period_parse(name, p);
 }
 
-int indicator_period_choices_between(const struct period_date *first, const struct period_date *today,
+int indicator_period_choices_between(const struct period_date *first, const struct period_date *today, bool months,
 				     struct period *out)
 {
 	/* No records: the financial year so far and the one before, to compare with. Records older than
@@ -198,6 +212,8 @@ int indicator_period_choices_between(const struct period_date *first, const stru
 	n = add_kind(out, n, &from, today, fy_at, period_year_before);
 	n = add_kind(out, n, &from, today, ay_at, period_year_before);
 	n = add_kind(out, n, &from, today, year_at, period_year_before);
+	if (months)
+		n = add_kind(out, n, &from, today, month_at, month_before);
 	return n;
 }
 
@@ -206,5 +222,5 @@ int indicator_period_choices(const struct indicator_span *span, struct arena *a,
 	struct period_date today;
 	local_date(now, &today);
 	*out = arena_alloc(a, (size_t)indicator_period_choices_max() * sizeof **out);
-	return indicator_period_choices_between(span->any ? &span->first : NULL, &today, *out);
+	return indicator_period_choices_between(span->any ? &span->first : NULL, &today, false, *out);
 }

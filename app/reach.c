@@ -14,6 +14,8 @@
 #include "catalog.h"
 #include "chart.h"
 #include "db.h"
+#include "indicator_periods.h"
+#include "period_select.h"
 #include "ref.h"
 #include "valid.h"
 
@@ -46,6 +48,7 @@ struct reach {
 	const char *period; /* the name asked for, or NULL for the campaign's whole life so far */
 	char from[16], to[16]; /* dates, half-open */
 	char until[16];        /* the end of what is counted and drawn: to, or tomorrow if sooner */
+	char first[16];        /* the campaign's first day: its start, or its first placement if earlier */
 	int64_t from_at, to_at;
 	struct bucket buckets[REACH_MAX_BUCKETS];
 	int nbuckets;
@@ -233,11 +236,12 @@ static bool gather(struct db *db, struct arena *a, const struct campaign *c, con
 	time_iso_local(now_utc(), today);
 	today[10] = '\0';
 	date_add_days(today, 1, tomorrow);
+	struct db_stmt *st = db_query(db, SQL_FIRST_PLACED, "s", c->id);
+	const char *first = db_next(st) ? db_col_text(st, 0) : NULL;
+	snprintf(rc->first, sizeof rc->first, "%s", first && strcmp(first, c->starts) < 0 ? first : c->starts);
+	db_done(st);
 	if (!rc->period) {
-		struct db_stmt *st = db_query(db, SQL_FIRST_PLACED, "s", c->id);
-		const char *first = db_next(st) ? db_col_text(st, 0) : NULL;
-		snprintf(rc->from, sizeof rc->from, "%s", first && strcmp(first, c->starts) < 0 ? first : c->starts);
-		db_done(st);
+		memcpy(rc->from, rc->first, sizeof rc->from);
 		memcpy(rc->to, tomorrow, sizeof rc->to);
 	}
 	/* A period still running is drawn to today; one not begun (or a campaign yet to start) shows its
@@ -423,6 +427,25 @@ static void other_form(const struct req *r, struct resp *o, const struct reach_i
 	html_form_end(o);
 }
 
+/* The periods from the campaign's first day to today, months too, or the whole campaign; any other
+ * period stays reachable by name in the address and the API. */
+static void period_choice(const struct req *r, struct resp *o, const struct reach *rc, const struct form_errors *fe)
+{
+	struct period_date first = {0}, today = {0};
+	char now[32];
+	time_iso_local(now_utc(), now);
+	now[10] = '\0';
+	valid_date(now, &today.y, &today.m, &today.d);
+	if (!valid_date(rc->first, &first.y, &first.m, &first.d))
+		first.y = 0;
+	struct period *choices = arena_alloc(r->arena, (size_t)indicator_period_choices_max() * sizeof *choices);
+	int n = indicator_period_choices_between(first.y ? &first : NULL, &today, true, choices);
+	period_select_html(o,
+			   &(struct period_select){.choices = choices, .n = n, .chosen = rc->period, .blank = "The whole campaign",
+						   .hint = "From the campaign's first day to today"},
+			   fe);
+}
+
 static int render(const struct req *r, struct resp *o, const struct reach *rc, const struct reach_input *v,
 		  const struct form_errors *fe, const char *period_error, int status)
 {
@@ -437,10 +460,7 @@ static int render(const struct req *r, struct resp *o, const struct reach *rc, c
 	if (req_query(r, "done"))
 		html_notice(o, "The reach has been recorded", NULL);
 	htmlf(o, "<form method=\"get\" action=\"/campaigns/%h/reach\" novalidate>", c->id);
-	html_input(o, &perr, &(struct field){.name = "period", .label = "Period", .value = rc->period,
-					     .width = "govuk-input--width-10",
-					     .hint = "For example 2025, 2025-11, FY2025-26 or FY2025-26-Q3. Leave blank for the "
-						     "whole campaign."});
+	period_choice(r, o, rc, &perr);
 	html_button_secondary(o, "Show");
 	char first[32], last[32], through[16];
 	date_add_days(rc->until, -1, through);

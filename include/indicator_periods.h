@@ -1,6 +1,7 @@
-/* indicator_periods.h — which periods the Board's dashboard offers and opens on: the financial years,
- * their quarters, the academic and calendar years from the first record to today (never a period
- * that has not begun), and by default the latest quarter that holds a record. Rules only: no HTML. */
+/* indicator_periods.h — which periods the Board's dashboard (and a campaign's reach) offers and opens
+ * on: the financial years, their quarters, the academic and calendar years from the first record to
+ * today (never a period that has not begun), and by default the latest quarter that holds a record.
+ * Rules only: no HTML. */
 #ifndef LANTERN_INDICATOR_PERIODS_H
 #define LANTERN_INDICATOR_PERIODS_H
 
@@ -37,8 +38,9 @@ void indicator_default_period(const struct indicator_span *span, int64_t now, st
 int indicator_period_choices(const struct indicator_span *span, struct arena *a, int64_t now, struct period **out);
 
 /* Pure: the choices for records dated first..last (local dates; first NULL: none) seen at the local
- * date today; out holds at least indicator_period_choices_max() periods. Returns how many. */
-int indicator_period_choices_between(const struct period_date *first, const struct period_date *today,
+ * date today, and with months the calendar months after them (a campaign's reach reads by the month);
+ * out holds at least indicator_period_choices_max() periods. Returns how many. */
+int indicator_period_choices_between(const struct period_date *first, const struct period_date *today, bool months,
 				     struct period *out);
 int indicator_period_choices_max(void);
 

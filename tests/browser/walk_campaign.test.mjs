@@ -10,6 +10,7 @@ const ctx = useWalkStack(before, after);
 
 const CAMPAIGN = '16 Days of Action 2026: Name it. Get help.';
 const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date()); // as a date box takes it
+const MONTH = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', month: 'long' }).format(new Date());
 const PLACE = { desktop: 'Rayleigh library, front desk', phone: 'Hadleigh pharmacy window' };
 const EMPLOYER = { desktop: 'Desk Walk Joinery Ltd', phone: 'Phone Walk Bakery Ltd' };
 
@@ -46,6 +47,12 @@ for (const width of WIDTHS) {
       await w.submit(page.getByRole('button', { name: 'Save' }), 'Reach');
       assert.match(await page.locator('.govuk-notification-banner').innerText(), /The reach has been recorded/);
       assert.match(await w.main(), new RegExp(`${width} walk sign-in sheet`));
+      // This month's reach, chosen from the list of periods.
+      await page.getByLabel('Period', { exact: true }).selectOption(today.slice(0, 7));
+      await w.submit(page.getByRole('button', { name: 'Show' }), 'Reach');
+      assert.equal(await page.getByLabel('Period', { exact: true }).inputValue(), today.slice(0, 7));
+      assert.match(await w.main(), new RegExp(`From 1 ${MONTH} `));
+      assert.match(await page.getByRole('row', { name: new RegExp(PLACE[width]) }).innerText(), /Rochford[\s\S]*40/);
 
       // An employer signs the pledge.
       await w.menu('Employer pledges', 'Employer pledges');

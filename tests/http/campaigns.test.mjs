@@ -416,9 +416,31 @@ describe('campaigns through nginx', () => {
     assert.match(page.text, /Districts not covered/);
     assert.doesNotMatch(page.text, /style="/, 'no inline styles (the CSP forbids them)');
     assert.doesNotMatch(page.text, /Record other reach/, 'analysts read only');
+    // The period is chosen from a list: the whole campaign, or a period from its first day to today,
+    // months too, newest first.
+    const choices = (html) => {
+      const select = html.match(/<select class="govuk-select[^"]*" id="period" name="period"[\s\S]*?<\/select>/)?.[0];
+      assert.ok(select, 'a select named period');
+      return [...select.matchAll(/<option value="([^"]*)"( selected)?>([^<]*)<\/option>/g)].map(([, v, sel, label]) => ({ v, sel: !!sel, label }));
+    };
+    const offered = choices(page.text);
+    assert.deepEqual(offered[0], { v: '', sel: true, label: 'The whole campaign' });
+    const [fy, fm] = all.json.from.split('-').map(Number);
+    const months = [];
+    for (let k = y * 12 + m - 1; k >= fy * 12 + fm - 1; k--) months.push(`${Math.floor(k / 12)}-${String(k % 12 + 1).padStart(2, '0')}`);
+    assert.deepEqual(offered.filter((o) => /^\d{4}-\d\d$/.test(o.v)).map((o) => o.v), months, `months from ${all.json.from}`);
+    assert.ok(offered.some((o) => o.v === 'FY2026-27' && o.label === 'FY2026-27: April 2026 to March 2027'), 'the financial year');
+    assert.ok(offered.some((o) => o.v === 'FY2026-27-Q3'), 'its quarters');
+    const chosen = choices((await c.get('/campaigns/workplace-coercive-control/reach?period=FY2026-27-Q3')).text);
+    assert.deepEqual(chosen.filter((o) => o.sel).map((o) => o.v), ['FY2026-27-Q3']);
+    // A period before the list begins, named in the address, leads it, chosen.
+    const older = await c.get('/campaigns/workplace-coercive-control/reach?period=2025');
+    assert.equal(older.status, 200);
+    assert.match(older.text, /<optgroup label="Chosen"><option value="2025" selected>2025: January to December 2025<\/option><\/optgroup>/);
     const leadPage = await (await loggedIn(stack, 'campaign@lantern.example')).get('/campaigns/workplace-coercive-control/reach?period=nonsense');
     assert.equal(leadPage.status, 400);
     assert.match(leadPage.text, /href="#period"/);
+    assert.match(leadPage.text, /<select class="govuk-select govuk-select--error" id="period"/);
   });
 
   test('employer pledges: register, validation, roles', async () => {

@@ -77,11 +77,12 @@ static void test_periods_for_people(void **state)
 }
 
 /* The names offered, in order, as one string. */
-static void choices_text(const struct period_date *first, const struct period_date *today, char *out, size_t n)
+static void choices_text(const struct period_date *first, const struct period_date *today, bool months, char *out,
+			 size_t n)
 {
 	struct period *list = calloc((size_t)indicator_period_choices_max(), sizeof *list);
 	assert_non_null(list);
-	int count = indicator_period_choices_between(first, today, list);
+	int count = indicator_period_choices_between(first, today, months, list);
 	assert_true(count > 0 && count <= indicator_period_choices_max());
 	out[0] = '\0';
 	for (int i = 0; i < count; i++)
@@ -95,21 +96,29 @@ static void test_periods_offered(void **state)
 	char text[2048];
 	/* Records from May 2025, seen on 30 November 2026: every quarter and year from then to now,
 	 * newest first, and nothing that has not begun (no FY2026-27-Q4, no 2027). */
-	choices_text(&(struct period_date){2025, 5, 10}, &(struct period_date){2026, 11, 30}, text, sizeof text);
+	choices_text(&(struct period_date){2025, 5, 10}, &(struct period_date){2026, 11, 30}, false, text, sizeof text);
 	assert_string_equal(text, "FY2026-27-Q3 FY2026-27-Q2 FY2026-27-Q1 FY2025-26-Q4 FY2025-26-Q3 FY2025-26-Q2 "
 				  "FY2025-26-Q1 FY2026-27 FY2025-26 AY2026-27 AY2025-26 AY2024-25 2026 2025");
 	/* No records: the year up to today, so this financial year so far and the one before. */
-	choices_text(NULL, &(struct period_date){2026, 4, 2}, text, sizeof text);
+	choices_text(NULL, &(struct period_date){2026, 4, 2}, false, text, sizeof text);
 	assert_string_equal(text, "FY2026-27-Q1 FY2025-26-Q4 FY2025-26-Q3 FY2025-26-Q2 FY2025-26-Q1 FY2026-27 "
 				  "FY2025-26 AY2025-26 AY2024-25 2026 2025");
 	/* Records from long ago: the list stops INDICATOR_CHOICE_YEARS back and still fits. */
-	choices_text(&(struct period_date){1990, 1, 1}, &(struct period_date){2026, 11, 30}, text, sizeof text);
+	choices_text(&(struct period_date){1990, 1, 1}, &(struct period_date){2026, 11, 30}, false, text, sizeof text);
 	/* (from 1 January 2016: its quarter, financial and academic years, and the calendar year) */
 	assert_non_null(strstr(text, "FY2015-16-Q4 FY2026-27"));
 	assert_null(strstr(text, "FY2015-16-Q3"));
 	assert_non_null(strstr(text, "FY2015-16 AY2026-27"));
 	assert_non_null(strstr(text, "AY2015-16 2026"));
 	assert_string_equal(text + strlen(text) - 10, " 2017 2016");
+	/* With months (a campaign's reach): after the years, every month from the first, newest first,
+	 * across the turn of the year. */
+	choices_text(&(struct period_date){2025, 11, 20}, &(struct period_date){2026, 2, 3}, true, text, sizeof text);
+	assert_string_equal(text, "FY2025-26-Q4 FY2025-26-Q3 FY2025-26 AY2025-26 2026 2025 2026-02 2026-01 2025-12 2025-11");
+	/* And over many years they stop where the quarters do, within the room the list has. */
+	choices_text(&(struct period_date){1990, 1, 1}, &(struct period_date){2026, 11, 30}, true, text, sizeof text);
+	assert_non_null(strstr(text, " 2016 2026-11 2026-10 "));
+	assert_string_equal(text + strlen(text) - 8, " 2022-12");
 }
 
 static const struct indicator *find(const char *id)
