@@ -359,6 +359,60 @@ out:
 	db_rollback(db);
 }
 
+/* A booked or waiting place on a session. */
+struct live {
+	int64_t id, user_id;
+	bool booked;
+};
+
+/* The session's booked and waiting places, read whole before anything is written to them; in a. */
+static int live_bookings(struct db *db, struct arena *a, int64_t session_id, struct live **out)
+{
+	int n = 0, cap = 16;
+	struct live *list = arena_alloc(a, (size_t)cap * sizeof *list);
+	struct db_stmt *st = db_query(db, SQL_LIVE_BOOKINGS, "I", session_id);
+	while (db_next(st)) {
+		if (n == cap) {
+			struct live *more = arena_alloc(a, 2 * (size_t)cap * sizeof *more);
+			memcpy(more, list, (size_t)n * sizeof *list);
+			list = more, cap *= 2;
+		}
+		list[n++] = (struct live){db_col_int64(st, 0), db_col_int64(st, 1), strcmp(db_col_text(st, 2), "booked") == 0};
+	}
+	db_done(st);
+	*out = list;
+	return n;
+}
+
+static bool same_text(const char *x, const char *y)
+{
+	return strcmp(x ? x : "", y ? y : "") == 0;
+}
+
+int booking_tell_changed(struct db *db, struct arena *a, const struct session *old)
+{
+	struct session s;
+	if (!sessions_load(db, a, old->id, &s) || strcmp(s.status, "scheduled") != 0 || s.ends_at <= now_utc())
+		return 0;
+	bool moved = s.starts_at != old->starts_at || s.ends_at != old->ends_at;
+	bool elsewhere = !same_text(s.venue_name, old->venue_name) || !same_text(s.venue_address, old->venue_address) ||
+			 !same_text(s.venue_postcode, old->venue_postcode);
+	if (!moved && !elsewhere)
+		return 0;
+	const char *body = moved && elsewhere ? "This session has moved to another date, time and place."
+			   : moved	      ? "This session has moved to another date or time."
+					      : "This session has moved to another place.";
+	body = arena_printf(a, "%s The details below are the new ones; your place is kept.", body);
+	struct live *live;
+	int n = live_bookings(db, a, s.id, &live);
+	for (int i = 0; i < n; i++) {
+		struct booker b = {0};
+		if (load_booker(db, a, live[i].user_id, &b))
+			notify(db, a, &s, &b, "Session changed", body, live[i].booked ? "confirmed" : "tentative");
+	}
+	return n;
+}
+
 void booking_cancel_session(struct db *db, struct arena *a, int64_t session_id, const struct user *actor,
 			    struct booking_result *out)
 {
@@ -378,19 +432,12 @@ void booking_cancel_session(struct db *db, struct arena *a, int64_t session_id, 
 	db_exec(db, SQL_CANCEL_SESSION, "II", now, session_id);
 	s.status = "cancelled";
 	audit(db, actor->id, "session", id_text(a, session_id), "cancel", "scheduled", "cancelled");
-	int64_t ids[1024], users[1024];
-	int n = 0;
-	struct db_stmt *st = db_query(db, SQL_LIVE_BOOKINGS, "I", session_id);
-	while (n < 1024 && db_next(st)) {
-		ids[n] = db_col_int64(st, 0);
-		users[n] = db_col_int64(st, 1);
-		n++;
-	}
-	db_done(st);
+	struct live *live;
+	int n = live_bookings(db, a, session_id, &live);
 	for (int i = 0; i < n; i++) {
-		db_exec(db, SQL_SET_STATUS, "sII", "cancelled", now, ids[i]);
+		db_exec(db, SQL_SET_STATUS, "sII", "cancelled", now, live[i].id);
 		struct booker b = {0};
-		if (load_booker(db, a, users[i], &b))
+		if (load_booker(db, a, live[i].user_id, &b))
 			notify(db, a, &s, &b, "Session cancelled",
 			       "We are sorry: this session has been cancelled. Your booking is cancelled too; please book "
 			       "another date.",

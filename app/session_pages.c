@@ -1196,15 +1196,17 @@ static void default_capacity(struct arena *a, struct session_input *in)
 		in->capacity = arena_printf(a, "%d", c->default_capacity);
 }
 
-/* sessions_save commits on its own; places a change freed (a capacity rise, a smaller reserve)
- * then go to the waiting list in a transaction of their own. */
-static void fill_waiting(struct db *db, struct arena *a, int64_t id)
+/* sessions_save commits on its own; then, in a transaction of their own, the people booked or waiting
+ * are told if the session moved in time or place (old: as it was), and places the change freed (a
+ * capacity rise, a smaller reserve) go to the waiting list. */
+static void settle_change(struct db *db, struct arena *a, const struct session *old)
 {
 	if (db_begin(db) != DB_OK) {
-		log_error("session %lld: could not fill from the waiting list", (long long)id);
+		log_error("session %lld: could not tell its people or fill from the waiting list", (long long)old->id);
 		return;
 	}
-	booking_fill(db, a, id);
+	booking_tell_changed(db, a, old);
+	booking_fill(db, a, old->id);
 	if (db_commit(db) != DB_OK)
 		db_rollback(db);
 }
@@ -1285,7 +1287,7 @@ int sessions_update(const struct req *r, struct resp *o)
 			return page_error(r, o, 500, "Sorry, there is a problem with the service", "Try again later.");
 		return render_form(r, o, s.id, &in, &fe, 400);
 	}
-	fill_waiting(r->db, r->arena, s.id);
+	settle_change(r->db, r->arena, &s);
 	return resp_redirect(o, arena_printf(r->arena, "/sessions/%lld?done=updated", (long long)s.id));
 }
 
@@ -1438,7 +1440,7 @@ int sessions_api_update(const struct req *r, struct resp *o)
 	struct form_errors fe = {0};
 	if (sessions_save(r->db, r->arena, r->user, s.id, &in, &fe) == 0)
 		return api_save_failed(o, &fe);
-	fill_waiting(r->db, r->arena, s.id);
+	settle_change(r->db, r->arena, &s);
 	return api_saved(r, o, s.id, 200);
 }
 

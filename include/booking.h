@@ -42,6 +42,10 @@ void booking_cancel_session(struct db *db, struct arena *a, int64_t session_id, 
 /* Fills free places from the waiting list (after a capacity rise or a reserve release); call
  * inside a transaction. Returns how many were promoted. */
 int booking_fill(struct db *db, struct arena *a, int64_t session_id);
+/* After a session was changed (old: as it was before): when it moved to another date or time, or to
+ * another venue, and has not ended, everyone booked or waiting on it is told, with their calendar
+ * entry brought up to date. Call inside a transaction. Returns how many were told. */
+int booking_tell_changed(struct db *db, struct arena *a, const struct session *old);
 enum { BOOKING_RELEASE_BATCH = 100 };
 /* Releases lapsed sector reservations, each once, never to be looked at again: those with nobody to
  * promote all at once; those with people waiting for free places the oldest first, at most

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStack, api, tokenFor, Client, waitUntil, sqlite, mailTo } from './lib.mjs';
+import { startStack, api, tokenFor, Client, waitUntil, sqlite, mailTo, loggedIn } from './lib.mjs';
 import { parseIcs } from './ics.mjs';
 import { wrongCounts } from './writes.mjs';
 
@@ -243,6 +243,76 @@ test('cancelling a session cancels its bookings and sends each person a calendar
   assert.equal(s.json.status, 'cancelled');
   const late = await people[0].api.post(`/api/v1/sessions/${id}/bookings`, {});
   assert.equal(late.status, 409);
+});
+
+test('moving a session in time or place tells everyone booked or waiting, with the calendar entry brought up to date; other changes tell nobody', async () => {
+  const start = inDays(21);
+  const id = await createSession({ start, body: { capacity: 1 } });
+  const people = await practitioners(3, 'moved');
+  const statuses = [];
+  for (const p of people) statuses.push((await p.api.post(`/api/v1/sessions/${id}/bookings`, {})).json.status);
+  assert.deepEqual(statuses, ['booked', 'waitlisted', 'waitlisted']);
+  // The third leaves the waiting list: nobody tells them of a session they are no longer on.
+  const theirs = sql(`SELECT id FROM bookings WHERE session_id = ${id} AND user_id = (SELECT id FROM users WHERE email = '${people[2].email}')`);
+  assert.equal((await people[2].api.delete(`/api/v1/bookings/${theirs}`)).status, 200);
+  const count = async (p) => (await outbox(p.email)).length;
+  const before = await Promise.all(people.map(count));
+  const basicUtc = (d) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+
+  // A change of capacity, trainers or booking window moves nobody: no message.
+  const same = await admin.put(`/api/v1/sessions/${id}`, { capacity: 1, booking_closes_at: iso(inDays(20)) + ':00Z' });
+  assert.equal(same.status, 200, same.text);
+  assert.deepEqual(await Promise.all(people.map(count)), before, 'nobody told of a change that does not move the session');
+
+  // A day later: the booked and the waiting are told, each with the entry they hold, at the new time.
+  const later = new Date(start.getTime() + 86400e3);
+  const moved = await admin.put(`/api/v1/sessions/${id}`, {
+    starts_at: iso(later) + ':00Z', ends_at: iso(new Date(later.getTime() + 3 * 3600e3)) + ':00Z',
+  });
+  assert.equal(moved.status, 200, moved.text);
+  for (const [i, p] of people.slice(0, 2).entries()) {
+    const mail = await outbox(p.email);
+    assert.equal(mail.length, before[i] + 1, `${p.email}: ${mail.map((m) => m.subject).join('; ')}`);
+    const notice = mail.at(-1);
+    assert.match(notice.subject, /^Session changed: /);
+    assert.match(notice.body, /moved to another date or time\. The details below are the new ones; your place is kept\./);
+    const event = parseIcs(notice.attachment).events[0];
+    assert.equal(event.UID, `session-${id}@lantern.example`);
+    assert.equal(event.DTSTART, basicUtc(later));
+    assert.equal(event.STATUS, i === 0 ? 'CONFIRMED' : 'TENTATIVE');
+  }
+  assert.equal(await count(people[2]), before[2], 'the one who cancelled is not told');
+
+  // Another venue: told again, with the new place.
+  const elsewhere = await admin.put(`/api/v1/sessions/${id}`, {
+    venue: { name: 'Beecroft Gallery', address: 'Victoria Avenue', postcode: 'SS2 6EX', area: 'southend' },
+  });
+  assert.equal(elsewhere.status, 200, elsewhere.text);
+  for (const [i, p] of people.slice(0, 2).entries()) {
+    const mail = await outbox(p.email);
+    assert.equal(mail.length, before[i] + 2);
+    assert.match(mail.at(-1).body, /moved to another place\.[\s\S]*Beecroft Gallery, Victoria Avenue SS2 6EX/);
+    assert.match(parseIcs(mail.at(-1).attachment).events[0].LOCATION, /^Beecroft Gallery/);
+  }
+
+  // Through the web form too: the trainer moves it an hour on, and the two are told.
+  const web = await loggedIn(stack, 'trainer@lantern.example');
+  const form = await web.get(`/sessions/${id}/edit`);
+  assert.equal(form.status, 200);
+  const field = (name) => form.text.match(new RegExp(`name="${name}"[^>]*value="([^"]*)"`))?.[1] ?? '';
+  const hourOn = (v) => {
+    const [d, t] = v.split('T');
+    return `${d}T${String(Number(t.slice(0, 2)) + 1).padStart(2, '0')}${t.slice(2)}`;
+  };
+  const saved = await web.postForm(`/sessions/${id}/edit`, {
+    csrf: web.csrfFrom(form.text), course: 'recognising-and-responding', capacity: '1',
+    starts_at: hourOn(field('starts_at')), ends_at: hourOn(field('ends_at')),
+    venue_choice: 'new', venue_name: 'Beecroft Gallery', venue_address: 'Victoria Avenue', venue_postcode: 'SS2 6EX',
+    area: 'southend', trainers: 'trainer@lantern.example',
+  });
+  assert.equal(saved.status, 303, saved.text.slice(0, 400));
+  for (const [i, p] of people.slice(0, 2).entries())
+    assert.equal((await outbox(p.email)).length, before[i] + 3, `${p.email} told of the web change`);
 });
 
 test('an overlapping booking is allowed but warned about', async () => {
