@@ -20,6 +20,7 @@ static const struct home_link {
 	{R_ADMIN | R_TRAINER, "/requests", "School requests", "Confirm or decline the sessions schools have asked for."},
 	{R_ADMIN, "/admin/users", "Users", "Create accounts, change roles and deactivate people who have left."},
 	{R_ADMIN, "/admin/organisations", "Organisations", "The partner organisations practitioners belong to."},
+	{R_ADMIN, "/admin/venues", "Venues", "Where sessions are held: correct an address or the access notes."},
 	{R_PRACTITIONER, "/bookings", "Your bookings", "Sessions you are booked on or waiting for, what became of past ones, and your calendar feed."},
 	{R_PRACTITIONER, "/training", "Training record", "What you have attended, with certificates, feedback and when refreshers fall due."},
 	{R_ADMIN, "/admin/training", "Refreshers due", "Who in each organisation is due or overdue refresher training."},

@@ -40,6 +40,7 @@
 #include "survey_voids.h"
 #include "trainer_sessions_pages.h"
 #include "users.h"
+#include "venue_edit.h"
 #include "venue_pages.h"
 
 #define ANY R_ANY_USER
@@ -74,6 +75,9 @@ static const struct route routes[] = {
 	{M_POST, "/admin/users/{}", R_ADMIN, 0, users_update},
 	{M_GET, "/admin/users/{}/deactivate", R_ADMIN, 0, users_deactivate_page},
 	{M_POST, "/admin/users/{}/deactivate", R_ADMIN, 0, users_deactivate},
+	{M_GET, "/admin/venues", R_ADMIN, 0, venues_admin_page},
+	{M_GET, "/admin/venues/{}", R_ADMIN, 0, venues_edit_page},
+	{M_POST, "/admin/venues/{}", R_ADMIN, 0, venues_update},
 	{M_GET, "/admin/organisations", R_ADMIN, 0, organisations_list_page},
 	{M_GET, "/admin/organisations/new", R_ADMIN, 0, organisations_new_page},
 	{M_POST, "/admin/organisations/new", R_ADMIN, 0, organisations_create},
@@ -107,6 +111,8 @@ static const struct route routes[] = {
 	{M_POST, "/api/v1/sessions/{}/cancel", R_ADMIN, 0, sessions_api_cancel},
 	{M_GET, "/api/v1/sessions/{}/bookings", STAFF, 0, sessions_api_bookings},
 	{M_GET, "/api/v1/venues", STAFF, 0, venues_api_list},
+	{M_GET, "/api/v1/venues/{}", STAFF, 0, venues_api_get},
+	{M_PUT, "/api/v1/venues/{}", R_ADMIN, 0, venues_api_update},
 	{M_POST, "/api/v1/session-requests", R_SCHOOL, 0, requests_api_create},
 	{M_GET, "/api/v1/session-requests", R_SCHOOL | STAFF, 0, requests_api_list},
 	/* a trainer's own sessions: today, waiting for marks, coming (trainer_sessions_pages.c) */

@@ -25,32 +25,41 @@ static void radio_open(struct resp *o, const char *value, const char *label, con
 	      checked ? "" : " govuk-radios__conditional--hidden", id);
 }
 
-static void new_venue_fields(const struct req *r, struct resp *o, const struct session_input *v,
-			     const struct form_errors *fe, bool with_area)
+void venue_fields(const struct req *r, struct resp *o, const char *prefix, const struct venue_input *v,
+		  const struct form_errors *fe, const char *area_hint)
 {
-	html_input(o, fe, &(struct field){.name = "venue_name", .label = "Venue name", .value = v->venue_name});
-	html_textarea(o, fe, &(struct field){.name = "venue_address", .label = "Address", .value = v->venue_address});
-	html_input(o, fe, &(struct field){.name = "venue_postcode", .label = "Postcode", .value = v->venue_postcode,
-					  .width = "govuk-input--width-10", .autocomplete = "postal-code"});
+	html_input(o, fe,
+		   &(struct field){.name = arena_printf(r->arena, "%sname", prefix), .label = "Venue name", .value = v->name});
 	html_textarea(o, fe,
-		      &(struct field){.name = "venue_access", .label = "Access notes (optional)", .value = v->venue_access,
-				      .hint = "Step-free access, parking, hearing loop, how to find the room"});
-	if (!with_area)
+		      &(struct field){.name = arena_printf(r->arena, "%saddress", prefix), .label = "Address",
+				      .value = v->address});
+	html_input(o, fe,
+		   &(struct field){.name = arena_printf(r->arena, "%spostcode", prefix), .label = "Postcode",
+				   .value = v->postcode, .width = "govuk-input--width-10", .autocomplete = "postal-code"});
+	html_textarea(o, fe,
+		      &(struct field){.name = arena_printf(r->arena, "%saccess", prefix), .label = "Access notes (optional)",
+				      .value = v->access, .hint = "Step-free access, parking, hearing loop, how to find the room"});
+	if (area_hint == NULL)
 		return;
 	const struct option *opts;
 	size_t n = ref_area_options(r->db, r->arena, true, &opts);
-	html_select(o, fe,
-		    &(struct field){.name = "area", .label = "Area", .value = v->area,
-				    .hint = "The district or unitary area the venue is in. Pupil sessions take the "
-					    "school's area."},
-		    opts, n);
+	html_select(o, fe, &(struct field){.name = "area", .label = "Area", .value = v->area, .hint = area_hint}, opts, n);
+}
+
+static void new_venue_fields(const struct req *r, struct resp *o, const struct session_input *v,
+			     const struct form_errors *fe, bool with_area)
+{
+	struct venue_input typed = {v->venue_name, v->venue_address, v->venue_postcode, v->venue_access, v->area};
+	venue_fields(r, o, "venue_", &typed, fe,
+		     with_area ? "The district or unitary area the venue is in. Pupil sessions take the school's area."
+			       : NULL);
 }
 
 void venue_choice_fields(const struct req *r, struct resp *o, const struct session_input *v,
 			 const struct form_errors *fe, bool with_area)
 {
 	struct venue *list;
-	size_t n = venues_list(r->db, r->arena, &list);
+	size_t n = venues_list(r->db, r->arena, false, &list);
 	html_lit(o, "<h2 class=\"govuk-heading-m\">Venue</h2>");
 	if (n == 0) {
 		/* Nothing to choose from yet: the first session's venue becomes the first kept one. */
@@ -113,7 +122,7 @@ void venue_choice_suggest(const struct req *r, const char *name, struct session_
 int venues_api_list(const struct req *r, struct resp *o)
 {
 	struct venue *list;
-	size_t n = venues_list(r->db, r->arena, &list);
+	size_t n = venues_list(r->db, r->arena, false, &list);
 	resp_json_list_begin(o);
 	for (size_t i = 0; i < n; i++)
 		resp_json_list_add(o, venue_json(&list[i]));

@@ -9,12 +9,17 @@
 #include "req.h"
 #include "resp.h"
 #include "sessions.h"
+#include "venues.h"
 
 /* The venue part of a session form: fields venue ("saved" or "new"), venue_id, and the new venue's
  * venue_name, venue_address, venue_postcode, venue_access and (with_area) area. The room is the
  * session's own, not the venue's: the caller asks for it. */
 void venue_choice_fields(const struct req *r, struct resp *o, const struct session_input *v,
 			 const struct form_errors *fe, bool with_area);
+/* A venue's details as form fields: prefix+"name", prefix+"address", prefix+"postcode" and
+ * prefix+"access", and, given a hint, the select "area". */
+void venue_fields(const struct req *r, struct resp *o, const char *prefix, const struct venue_input *v,
+		  const struct form_errors *fe, const char *area_hint);
 /* For an edit form: the stored session's venue as the choice shows it. A session whose own copy
  * still matches its kept venue shows that venue chosen; one whose details differ (a venue kept
  * from another session's text) shows them as typed, so saving changes nothing unasked. */

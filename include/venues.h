@@ -13,6 +13,7 @@
 struct db;
 struct arena;
 struct form_errors;
+struct session;
 struct session_input;
 
 enum { VENUES_LISTED_MAX = 1000 }; /* far above any programme's venues: a list to choose from */
@@ -20,11 +21,20 @@ enum { VENUES_LISTED_MAX = 1000 }; /* far above any programme's venues: a list t
 struct venue {
 	int64_t id;
 	const char *name, *address, *postcode, *access, *area; /* access may be NULL */
+	int64_t to_come; /* its scheduled sessions not yet ended (venues_list, when asked) */
+};
+
+/* A venue's details as a person corrects them; NULL keeps what the venue has. */
+struct venue_input {
+	const char *name, *address, *postcode, *access, *area;
 };
 
 bool venues_load(struct db *db, struct arena *a, int64_t id, struct venue *v);
-/* Every venue by name (at most VENUES_LISTED_MAX), in the arena; returns the count. */
-size_t venues_list(struct db *db, struct arena *a, struct venue **out);
+/* Every venue by name (at most VENUES_LISTED_MAX), in the arena, with to_come counted when asked;
+ * returns the count. */
+size_t venues_list(struct db *db, struct arena *a, bool to_come, struct venue **out);
+/* How many of its sessions are scheduled and not yet ended. */
+int64_t venues_to_come(struct db *db, int64_t id);
 /* The venue with this name at this postcode (spaces and case aside), or 0. */
 int64_t venues_find(struct db *db, const char *name, const char *postcode);
 /* A kept venue of this name (spaces and case aside), the oldest if several; 0 if none. */
@@ -44,5 +54,12 @@ const char *venues_choice_from(const struct session_input *in);
  * API, where a venue id wins over a venue's details. */
 void venues_resolve(struct db *db, struct arena *a, struct session_input *in, struct form_errors *fe);
 json_t *venue_json(const struct venue *v);
+/* Corrects kept venue id (an admin's), and the copies its sessions to come hold, in one transaction:
+ * their name, address, postcode and area (a pupil session keeps its school's), and their access notes
+ * where they were the venue's own. *moved gets those sessions as they were (in a), for their people to
+ * be told (booking_tell_changed). False with fe naming the field at fault ("id": no such venue), or
+ * with none when the database failed. */
+bool venues_save(struct db *db, struct arena *a, int64_t actor, int64_t id, const struct venue_input *in,
+		 struct form_errors *fe, struct session **moved, int *nmoved);
 
 #endif

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { addUser, api, loggedIn, onPostgres, ROOT, sqlite, startStack, tempDataDir, tokenFor } from './lib.mjs';
+import { addUser, api, loggedIn, mailTo, onPostgres, ROOT, sqlite, startStack, tempDataDir, tokenFor } from './lib.mjs';
 import { createDatabase, dropDatabase, psqlArgs } from './postgres.mjs';
 
 const PASSWORD = 'lantern-test-password';
@@ -270,5 +270,81 @@ describe('the venues API', () => {
     res = await adminApi.post('/api/v1/sessions', apiSession({ venue_id: 99999 }));
     assert.equal(res.status, 422);
     assert.equal(res.json.field, 'venue_id');
+  });
+});
+
+describe('correcting a venue', () => {
+  test('an admin corrects a venue: its sessions to come follow and their people are told; past sessions keep theirs', async () => {
+    const org = await adminApi.post('/api/v1/organisations', { name: 'Rochford Housing', sector: 'housing', area: 'rochford' });
+    assert.equal(org.status, 201, org.text);
+    await addUser(stack, { email: 'pat@test.example', name: 'Pat Practitioner', role: 'practitioner', org: String(org.json.id) });
+    const pat = api(stack.base, await tokenFor(stack, 'pat@test.example'));
+    const place = { name: 'Rochford Library', address: 'Back Lane, Rochford', postcode: 'SS4 1AX', area: 'rochford' };
+    const first = await adminApi.post('/api/v1/sessions', apiSession({ venue: place }));
+    assert.equal(first.status, 201, first.text);
+    const venueId = first.json.venue.id;
+    // Another to come, with access notes of its own; and one that has been held there already.
+    const own = await adminApi.post('/api/v1/sessions', apiSession({ starts_at: iso(40), ends_at: iso(40, 13),
+      venue: { id: venueId, access: 'Use the side door for this one' } }));
+    assert.equal(own.status, 201, own.text);
+    const held = await adminApi.post('/api/v1/sessions', apiSession({ starts_at: iso(-10), ends_at: iso(-10, 13), venue_id: venueId }));
+    assert.equal(held.status, 201, held.text);
+    assert.equal((await pat.post(`/api/v1/sessions/${first.json.id}/bookings`, {})).status, 201);
+    const mails = async () => mailTo(stack, 'pat@test.example');
+    const before = (await mails()).length;
+
+    // The list names it with its sessions to come; the form shows what it holds.
+    const list = await admin.get('/admin/venues');
+    assert.equal(list.status, 200);
+    assert.match(list.text, new RegExp(`<a class="govuk-link" href="/admin/venues/${venueId}">Rochford Library</a></td>` +
+      '<td[^>]*>Back Lane, Rochford, SS4 1AX</td><td[^>]*>2</td>'));
+    const form = await admin.get(`/admin/venues/${venueId}`);
+    assert.equal(form.status, 200);
+    assert.match(form.text, /2 sessions to come are here/);
+    assert.match(form.text, /name="postcode"[^>]*value="SS4 1AX"/);
+    // A blank postcode is named, and nothing changes.
+    const fields = { name: 'Rochford Library', address: 'Back Lane, Rochford', postcode: '', access: '', area: 'rochford' };
+    const bad = await admin.submit(`/admin/venues/${venueId}`, fields);
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /<a href="#postcode">Enter the venue&#39;s postcode<\/a>/);
+    assert.equal(sql(`SELECT postcode FROM venues WHERE id = ${venueId}`), 'SS4 1AX');
+
+    // The right address: the venue and the two sessions to come take it; Pat is told.
+    const saved = await admin.submit(`/admin/venues/${venueId}`, { ...fields, address: '3 Back Lane, Rochford', postcode: 'SS4 1AY' });
+    assert.equal(saved.status, 303, saved.text.slice(0, 300));
+    assert.equal(saved.headers.get('location'), '/admin/venues?done=2');
+    assert.match((await admin.get('/admin/venues?done=2')).text, /2 sessions to come now have the new details/);
+    const copies = () => sql(`SELECT group_concat(venue_address || '|' || venue_postcode || '|' || coalesce(venue_access, '-'), ';')` +
+      ` FROM (SELECT * FROM sessions WHERE id IN (${first.json.id}, ${own.json.id}, ${held.json.id}) ORDER BY id) s`);
+    assert.equal(copies(), '3 Back Lane, Rochford|SS4 1AY|-;3 Back Lane, Rochford|SS4 1AY|Use the side door for this one;' +
+      'Back Lane, Rochford|SS4 1AX|-');
+    const told = await mails();
+    assert.equal(told.length, before + 1, told.map((m) => m.subject).join('; '));
+    assert.match(told.at(-1).subject, /^Session changed: /);
+    assert.match(told.at(-1).body, /moved to another place\.[\s\S]*3 Back Lane, Rochford SS4 1AY/);
+
+    // Through the API: access notes for the venue reach the session that had none of its own, and
+    // tell nobody (the place is the same).
+    const put = await adminApi.put(`/api/v1/venues/${venueId}`, { access: 'Step-free from the car park' });
+    assert.equal(put.status, 200, put.text);
+    assert.equal(put.json.access, 'Step-free from the car park');
+    assert.equal(put.json.postcode, 'SS4 1AY', 'what was not sent is kept');
+    assert.equal(put.json.sessions_updated, 2);
+    assert.equal(copies(), '3 Back Lane, Rochford|SS4 1AY|Step-free from the car park;' +
+      '3 Back Lane, Rochford|SS4 1AY|Use the side door for this one;Back Lane, Rochford|SS4 1AX|-');
+    assert.equal((await mails()).length, before + 1, 'nobody told of access notes');
+    assert.equal((await trainerApi.get(`/api/v1/venues/${venueId}`)).json.access, 'Step-free from the car park');
+
+    // Two venues cannot become one; roles; an unknown venue.
+    const clash = await adminApi.put(`/api/v1/venues/${venueId}`, { name: 'grays community hall', postcode: 'rm17 6aa' });
+    assert.equal(clash.status, 422);
+    assert.equal(clash.json.field, 'name');
+    assert.equal((await trainerApi.put(`/api/v1/venues/${venueId}`, { access: 'x' })).status, 403);
+    const trainerWeb = await loggedIn(stack, 'trainer@test.example', PASSWORD);
+    assert.equal((await trainerWeb.get('/admin/venues')).status, 403);
+    assert.equal((await adminApi.get('/api/v1/venues/99999')).status, 404);
+    assert.equal((await admin.get('/admin/venues/99999')).status, 404);
+    assert.match(sql(`SELECT new_value FROM audit_log WHERE entity = 'venue' AND entity_id = '${venueId}' ORDER BY id DESC LIMIT 1`),
+      /^Rochford Library, 3 Back Lane, Rochford SS4 1AY \(rochford\)$/);
   });
 });
