@@ -89,14 +89,17 @@ function installCleanup() {
 }
 
 /** A mail command for LANTERN_SENDMAIL that keeps each message it is handed, in a temporary directory:
- * { sendmail, recipients(), messages() }: the To: address of every message handed so far, and each whole. */
+ * { sendmail, recipients(), messages() }: the To: address of every message handed so far, and each whole.
+ * Called as the server calls sendmail (-t -i: recipients from the headers, a lone dot is not the end),
+ * or it refuses the message (exit 64). */
 export function mailCatcher() {
   const dir = tempDataDir();
   const mailbox = path.join(dir, 'mailbox');
   const sendmail = path.join(dir, 'sendmail');
   fs.mkdirSync(mailbox);
   // Each message is written aside and then moved in, so a test never reads one half written.
-  fs.writeFileSync(sendmail, `#!/bin/sh\nt=$(mktemp "${mailbox}/.part.XXXXXXXX") && cat > "$t" && ` +
+  fs.writeFileSync(sendmail, '#!/bin/sh\n[ "$1" = "-t" ] && [ "$2" = "-i" ] || exit 64\n' +
+    `t=$(mktemp "${mailbox}/.part.XXXXXXXX") && cat > "$t" && ` +
     `mv "$t" "${mailbox}/$(date +%s%N).$$"\n`, { mode: 0o755 });
   const read = (f) => fs.readFileSync(path.join(mailbox, f), 'utf8');
   const whole = () => fs.readdirSync(mailbox).filter((f) => !f.startsWith('.'));

@@ -3,24 +3,13 @@
 // accepted them. A stand-in command that files each message replaces the system's own.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startStack, api, tokenFor, sqlite, waitUntil } from './lib.mjs';
+import { startStack, api, tokenFor, sqlite, waitUntil, mailCatcher } from './lib.mjs';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-mail-'));
-const mailbox = path.join(dir, 'mailbox');
-const sendmail = path.join(dir, 'sendmail');
-fs.mkdirSync(mailbox);
-// Each message is written aside and then moved in, so the test never reads one half written.
-fs.writeFileSync(sendmail, `#!/bin/sh\n[ "$1" = "-t" ] && [ "$2" = "-i" ] || exit 64\n` +
-  `cat > "${mailbox}/.part.$$" && mv "${mailbox}/.part.$$" "${mailbox}/$(date +%s%N).eml"\n`, { mode: 0o755 });
-
+const mail = mailCatcher();
 let stack;
-before(async () => { stack = await startStack({ demo: true, env: { LANTERN_SENDMAIL: sendmail } }); });
+before(async () => { stack = await startStack({ demo: true, env: { LANTERN_SENDMAIL: mail.sendmail } }); });
 after(async () => {
   await stack?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('a booking confirmation reaches the mail command with its calendar attachment', async () => {
@@ -36,9 +25,9 @@ test('a booking confirmation reaches the mail command with its calendar attachme
   assert.equal(s.status, 201);
   const p = api(stack.base, await tokenFor(stack, 'practitioner@lantern.example'));
   assert.equal((await p.post(`/api/v1/sessions/${s.json.id}/bookings`, {})).status, 201);
-  const files = await waitUntil(() => { const f = fs.readdirSync(mailbox).filter((n) => n.endsWith('.eml')); return f.length ? f : null; }, 'the message handed over');
-  assert.equal(files.length, 1, 'one message handed over');
-  const msg = fs.readFileSync(path.join(mailbox, files[0]), 'utf8');
+  const handed = await waitUntil(() => { const m = mail.messages(); return m.length ? m : null; }, 'the message handed over');
+  assert.equal(handed.length, 1, 'one message handed over');
+  const msg = handed[0];
   assert.match(msg, /^To: practitioner@lantern\.example$/m);
   assert.match(msg, /^Subject: Booking confirmed: Training session/m);
   assert.match(msg, /Content-Type: text\/calendar; method=REQUEST/);
