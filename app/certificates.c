@@ -194,8 +194,47 @@ int certificates_verify_page(const struct req *r, struct resp *o)
 	return status;
 }
 
-/* The certificate as a PDF: an SVG drawn here (text escaped, the QR code nested in it) and laid
- * out by the print module. */
+/* The certificate's artwork: a border, and boxes whose words Pango fits (print_text.c), as on the
+ * campaign materials: a long name or course title shrinks, then wraps, rather than run off the page.
+ * Positions are in the artwork's units (842 by 595, A4 on its side); the QR code checks it. */
+static int certificate_art(struct arena *a, const struct certificate *c, const char *attended, struct buf *pdf)
+{
+	static const double ink[3] = {0x0b / 255.0, 0x0c / 255.0, 0x0c / 255.0}, grey[3] = {0x50 / 255.0, 0x5a / 255.0, 0x5f / 255.0};
+	const char *check = arena_printf(a, "Check this certificate at %s", c->url);
+	const struct print_block words[] = {
+		{PRINT_PARAGRAPH, "Southend, Essex and Thurrock domestic abuse training", NULL, 0},
+		{PRINT_PARAGRAPH, "Certificate of attendance", NULL, 0},
+		{PRINT_PARAGRAPH, "This certifies that", NULL, 0},
+		{PRINT_PARAGRAPH, c->name, NULL, 0},
+		{PRINT_PARAGRAPH, "attended the face-to-face course", NULL, 0},
+		{PRINT_PARAGRAPH, c->course ? c->course->title : "", NULL, 0},
+		{PRINT_PARAGRAPH, attended, NULL, 0},
+		{PRINT_PARAGRAPH, check, NULL, 0},
+	};
+	/* top, height, size, smallest size, bold, grey */
+	static const struct {
+		double top, height, size, min_size;
+		bool bold, grey;
+	} at[] = {
+		{62, 26, 18, 12, false, true}, {102, 48, 40, 28, true, false},  {184, 24, 18, 12, false, false},
+		{216, 70, 32, 14, true, false}, {290, 24, 18, 12, false, false}, {318, 60, 24, 12, true, false},
+		{380, 26, 18, 12, false, false}, {548, 18, 11, 7, false, true},
+	};
+	struct print_box boxes[sizeof at / sizeof at[0]];
+	for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+		boxes[i] = (struct print_box){.id = "certificate", .x = 40, .y = at[i].top, .width = 762, .height = at[i].height,
+					      .size = at[i].size, .min_size = at[i].min_size, .phone_size = at[i].size,
+					      .bold = at[i].bold, .centred = true, .blocks = &words[i], .nblocks = 1};
+		memcpy(boxes[i].rgb, at[i].grey ? grey : ink, sizeof boxes[i].rgb);
+	}
+	static char border[] = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"842\" height=\"595\" viewBox=\"0 0 842 595\">"
+			       "<rect x=\"12\" y=\"12\" width=\"818\" height=\"571\" fill=\"#ffffff\" stroke=\"#106165\" "
+			       "stroke-width=\"6\"/></svg>";
+	struct material m = {.id = "certificate", .file = "certificate", .tpl = {.svg = border, .width = 842, .height = 595,
+		.qr_x = 361, .qr_y = 410, .qr_size = 120, .boxes = boxes, .nboxes = (int)(sizeof boxes / sizeof boxes[0])}};
+	return print_material_pdf(&m, c->url, PAPER_A4, pdf);
+}
+
 int certificates_pdf(const struct req *r, struct resp *o)
 {
 	struct certificate c;
@@ -203,29 +242,8 @@ int certificates_pdf(const struct req *r, struct resp *o)
 	int rc = certificate_for(r, &c, &no);
 	if (rc)
 		return page_error(r, o, rc, no.title, no.why);
-	struct buf svg = {0};
-	buf_puts(&svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"842\" height=\"595\" viewBox=\"0 0 842 595\">"
-		       "<rect x=\"12\" y=\"12\" width=\"818\" height=\"571\" fill=\"#ffffff\" stroke=\"#106165\" stroke-width=\"6\"/>"
-		       "<g font-family=\"Arial, sans-serif\" fill=\"#0b0c0c\" text-anchor=\"middle\">"
-		       "<text x=\"421\" y=\"80\" font-size=\"18\" fill=\"#505a5f\">Southend, Essex and Thurrock domestic abuse training</text>"
-		       "<text x=\"421\" y=\"140\" font-size=\"40\" font-weight=\"bold\">Certificate of attendance</text>"
-		       "<text x=\"421\" y=\"200\" font-size=\"18\">This certifies that</text>"
-		       "<text x=\"421\" y=\"250\" font-size=\"32\" font-weight=\"bold\">");
-	html_escape_into(&svg, c.name);
-	buf_puts(&svg, "</text><text x=\"421\" y=\"300\" font-size=\"18\">attended the face-to-face course</text>"
-		       "<text x=\"421\" y=\"345\" font-size=\"24\" font-weight=\"bold\">");
-	html_escape_into(&svg, c.course ? c.course->title : "");
-	buf_puts(&svg, "</text><text x=\"421\" y=\"385\" font-size=\"18\">");
-	html_escape_into(&svg, attended_text(r->arena, &c));
-	buf_puts(&svg, "</text><text x=\"421\" y=\"560\" font-size=\"11\" fill=\"#505a5f\">Check this certificate at ");
-	html_escape_into(&svg, c.url);
-	buf_puts(&svg, "</text></g><g transform=\"translate(361 410)\">");
-	rc = qr_svg(&svg, c.url, QR_QUARTILE, 120, "QR code to check this certificate");
-	buf_puts(&svg, "</g></svg>");
 	struct buf pdf = {0};
-	if (rc == 0)
-		rc = print_pdf(svg.data, svg.len, PAPER_A4, &pdf);
-	buf_free(&svg);
+	rc = certificate_art(r->arena, &c, attended_text(r->arena, &c), &pdf);
 	if (rc != 0) {
 		buf_free(&pdf);
 		return route_error(r, o, 500, "The certificate could not be drawn; try again.");

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStack, api, tokenFor, loggedIn, decodeQrSvg, decodePdfQr, sqlite, waitFor } from './lib.mjs';
+import { startStack, api, tokenFor, loggedIn, decodeQrSvg, decodePdfQr, pdfWords, sqlite, waitFor } from './lib.mjs';
 
 const clockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-clock-')), 'now');
 const T0 = Math.floor(Date.now() / 1000 / 30) * 30 + 30 * 60 * 24 * 14; // a slot boundary 7 days ahead
@@ -273,7 +273,24 @@ test('certificates for attendees only, once the session has ended, verified publ
   const pdf = await fetch(`${stack.base}/certificates/${bp}/certificate.pdf`, { headers: { Cookie: p.web.cookieHeader() } });
   assert.equal(pdf.status, 200);
   assert.equal(pdf.headers.get('content-type'), 'application/pdf');
-  assert.equal(decodePdfQr(Buffer.from(await pdf.arrayBuffer())), `${stack.base}/verify/${code}`);
+  const pdfBytes = Buffer.from(await pdf.arrayBuffer());
+  assert.equal(decodePdfQr(pdfBytes), `${stack.base}/verify/${code}`);
+  // Its words are the person's and the course's, all inside the page's margins (10 mm), however long.
+  const inside = (bytes, expect) => {
+    const { width, words } = pdfWords(bytes);
+    const text = words.map((w) => w.text).join(' ');
+    for (const e of expect) assert.ok(text.includes(e), `"${e}" in: ${text}`);
+    const margin = 10 * 72 / 25.4;
+    const out = words.filter((w) => w.xMin < margin - 0.5 || w.xMax > width - margin + 0.5);
+    assert.deepEqual(out.map((w) => w.text), [], `words past the margins of a page ${width} wide`);
+  };
+  inside(pdfBytes, ['This certifies that certified Person', 'Risk assessment (DASH) and referral to MARAC']);
+  const long = 'Anna-Maria Konstantinopoulou-Featherstonehaugh Wójcik-Ní Mhaoldomhnaigh Abernethy-Cholmondeley';
+  sql(`UPDATE users SET name = '${long}' WHERE email = 'certified@example.org'`);
+  const longPdf = await fetch(`${stack.base}/certificates/${bp}/certificate.pdf`, { headers: { Cookie: p.web.cookieHeader() } });
+  assert.equal(longPdf.status, 200);
+  inside(Buffer.from(await longPdf.arrayBuffer()), [long]);
+  sql("UPDATE users SET name = 'certified Person' WHERE email = 'certified@example.org'");
   // The verification page is public, sets no cookie and says only name, course and date.
   const v = await fetch(`${stack.base}/verify/${code}`);
   assert.equal(v.status, 200);

@@ -751,6 +751,22 @@ export function decodePdfQrAll(pdf) {
   });
 }
 
+/** The words of a one-page PDF where they are drawn (pdftotext -bbox): { width, height, words: [{ text,
+ * xMin, yMin, xMax, yMax }] } in points. */
+export function pdfWords(pdf) {
+  return withTmp('lantern-pdf-', (dir) => {
+    fs.writeFileSync(path.join(dir, 'm.pdf'), pdf);
+    execFileSync('pdftotext', ['-bbox', path.join(dir, 'm.pdf'), path.join(dir, 'm.html')]);
+    const html = fs.readFileSync(path.join(dir, 'm.html'), 'utf8');
+    const pages = [...html.matchAll(/<page width="([\d.]+)" height="([\d.]+)">/g)];
+    assert.equal(pages.length, 1, 'one page');
+    const unescape = (t) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    const words = [...html.matchAll(/<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)<\/word>/g)]
+      .map(([, xMin, yMin, xMax, yMax, text]) => ({ text: unescape(text), xMin: +xMin, yMin: +yMin, xMax: +xMax, yMax: +yMax }));
+    return { width: Number(pages[0][1]), height: Number(pages[0][2]), words };
+  });
+}
+
 /** The one QR code on a one-page PDF. */
 export function decodePdfQr(pdf) {
   const codes = decodePdfQrAll(pdf);
