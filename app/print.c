@@ -93,15 +93,6 @@ static struct spots page_spots(RsvgHandle *h, enum paper paper)
 	return (struct spots){(pw - w * scale) / 2, (ph - ht * scale) / 2, w * scale, ht * scale, 0, 1, 1};
 }
 
-static bool draw_spots(RsvgHandle *h, cairo_t *cr, const struct spots *s)
-{
-	for (int r = 0; r < s->rows; r++)
-		for (int c = 0; c < s->cols; c++)
-			if (!draw(h, cr, s->x0 + c * (s->w + s->gap), s->y0 + r * (s->h + s->gap), s->w, s->h))
-				return false;
-	return true;
-}
-
 /* Finishes a one-page surface; false if anything failed on the way. */
 static bool finish(cairo_surface_t *surface, cairo_t *cr, bool ok)
 {
@@ -111,20 +102,6 @@ static bool finish(cairo_surface_t *surface, cairo_t *cr, bool ok)
 	ok = ok && cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
 	cairo_surface_destroy(surface);
 	return ok;
-}
-
-int print_pdf(const char *svg, size_t len, enum paper paper, struct buf *out)
-{
-	RsvgHandle *h = svg_open(svg, len);
-	if (h == NULL)
-		return -1;
-	cairo_surface_t *surface =
-		cairo_pdf_surface_create_for_stream(to_buf, out, papers[paper].width, papers[paper].height);
-	cairo_t *cr = cairo_create(surface);
-	struct spots s = page_spots(h, paper);
-	bool ok = finish(surface, cr, draw_spots(h, cr, &s));
-	g_object_unref(h);
-	return ok ? 0 : -1;
 }
 
 /* ---- campaign materials ---- */

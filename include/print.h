@@ -10,15 +10,11 @@
 
 enum paper { PAPER_A4, PAPER_A3, PAPER__MAX };
 
-/* Lays the SVG out on one portrait page of paper and appends the PDF to out. Artwork that fits on
- * the page at least twice at its own size (pocket cards) is repeated at that size with gaps to cut
- * along; anything larger is scaled to fit inside the margins. Returns 0, or -1 if the SVG cannot be
- * read or drawn. */
-int print_pdf(const char *svg, size_t len, enum paper paper, struct buf *out);
-
-/* A material as PDF on one page of paper, laid out as print_pdf does: its template's background, the
- * QR code of address in its square, and its words fitted to their boxes (print_text.h), address in
- * the address box. Appends to out; 0, or -1 (logged) if it cannot be drawn or its words do not fit. */
+/* A material as PDF on one portrait page of paper: its template's background, the QR code of address
+ * in its square, and its words fitted to their boxes (print_text.h), address in the address box.
+ * Artwork that fits on the page at least twice at its own size (pocket cards) is repeated at that size
+ * with gaps to cut along; anything larger is scaled to fit inside the margins. Appends to out; 0, or
+ * -1 (logged) if it cannot be drawn or its words do not fit. */
 int print_material_pdf(const struct material *m, const char *address, enum paper paper, struct buf *out);
 /* The same drawing of the material alone, at its own size, as SVG (the words as outlines, so it looks
  * the same wherever it is opened): the on-page preview, and the file for a designer. */
