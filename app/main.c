@@ -32,6 +32,7 @@ static const char usage[] =
 	"  lantern --db PATH init                        create or migrate the database\n"
 	"  lantern --db PATH serve --socket PATH|HOST:PORT --base-url URL [--processes N] [--threads N] [--sendmail CMD]\n"
 	"  lantern --db PATH user add --email E --name N --role R [--org ID | --school URN]  (password on stdin)\n"
+	"  lantern --db PATH user add ... --invite --base-url URL   e-mail them a link to choose their password instead\n"
 	"  lantern --db PATH token create --email E      print a new API token for that user\n"
 	"  lantern --db PATH schools import FILE.csv     add or update settings (" SCHOOLS_CSV_HEADER ")\n"
 	"  lantern --db PATH demo                        load a demonstration data set\n"
@@ -52,6 +53,15 @@ static const char *opt(int argc, char **argv, int from, const char *name)
 		if (strcmp(argv[i], name) == 0)
 			return argv[i + 1];
 	return NULL;
+}
+
+/* Whether argv holds the flag name. */
+static bool has_flag(int argc, char **argv, const char *name)
+{
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return true;
+	return false;
 }
 
 static struct db *open_current(const char *path)
@@ -101,10 +111,23 @@ static int cmd_user_add(const char *path, int argc, char **argv)
 		.org = opt(argc, argv, 0, "--org"),
 		.school = opt(argc, argv, 0, "--school"),
 	};
-	if (isatty(0))
-		fprintf(stderr, "Password: ");
-	char *password = read_password();
-	in.password = password;
+	char *password = NULL;
+	/* An invitation's link carries the public address, as the server would write it. */
+	if (has_flag(argc, argv, "--invite")) {
+		const char *base_url = opt(argc, argv, 0, "--base-url");
+		if (base_url == NULL || site_set_base_url(base_url) != 0) {
+			fputs("lantern: --invite needs --base-url, the address serve was given (http or https, a host and an "
+			      "optional port)\n",
+			      stderr);
+			return 2;
+		}
+		in.invite = true;
+	} else {
+		if (isatty(0))
+			fprintf(stderr, "Password: ");
+		password = read_password();
+		in.password = password;
+	}
 	struct db *db = open_current(path);
 	if (db == NULL) {
 		free(password);
@@ -116,7 +139,7 @@ static int cmd_user_add(const char *path, int argc, char **argv)
 		fprintf(stderr, "lantern: --%s: %s\n", strcmp(fe.e[i].field, "password") == 0 ? "password (stdin)" : fe.e[i].field,
 			fe.e[i].message);
 	if (id)
-		printf("added user %lld %s\n", (long long)id, in.email);
+		printf("added user %lld %s%s\n", (long long)id, in.email, in.invite ? ", invited by e-mail" : "");
 	free(password);
 	db_close(db);
 	return id ? 0 : 1;

@@ -157,4 +157,20 @@ test('an account an admin makes without a password gets an invitation to choose 
   setClock(T0 + 7 * 86400 + 1);
   assert.equal((await new Client(stack.base).get(linkIn('invited-web@example.org'))).status, 410);
   setClock(T0);
+
+  // From the command line: --invite reads no password and e-mails the link, written with the public
+  // address it is given.
+  const add = ['user', 'add', '--email', 'invited-cli@example.org', '--name', 'Cli Invited', '--role', 'analyst', '--invite'];
+  const noAddress = await stack.cli(add);
+  assert.equal(noAddress.code, 2);
+  assert.match(noAddress.stderr, /--invite needs --base-url/);
+  assert.equal(sql("SELECT count(*) FROM users WHERE email = 'invited-cli@example.org'"), '0');
+  const cli = await stack.cli([...add, '--base-url', stack.base]);
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.match(cli.stdout, /^added user \d+ invited-cli@example\.org, invited by e-mail$/m);
+  assert.equal(mails('invited-cli@example.org'), '1');
+  const cliPerson = new Client(stack.base);
+  const chosen = await choose(cliPerson, linkIn('invited-cli@example.org'), 'velvet-otter-harbour-5');
+  assert.equal(chosen.status, 303, chosen.text.slice(0, 300));
+  await loggedIn(stack, 'invited-cli@example.org', 'velvet-otter-harbour-5');
 });
