@@ -64,6 +64,19 @@ static bool has_flag(int argc, char **argv, const char *name)
 	return false;
 }
 
+/* Sets the public address from --base-url, for what writes it (links, calendar entries) as serve would;
+ * false, having said what needs it, when it is missing or not an address. */
+static bool public_address(int argc, char **argv, const char *needs)
+{
+	const char *base_url = opt(argc, argv, 0, "--base-url");
+	if (base_url && site_set_base_url(base_url) == 0)
+		return true;
+	fprintf(stderr, "lantern: %s needs --base-url, the address serve was given (http or https, a host and an optional "
+			"port)\n",
+		needs);
+	return false;
+}
+
 static struct db *open_current(const char *path)
 {
 	struct db *db = db_open(path, false);
@@ -114,13 +127,8 @@ static int cmd_user_add(const char *path, int argc, char **argv)
 	char *password = NULL;
 	/* An invitation's link carries the public address, as the server would write it. */
 	if (has_flag(argc, argv, "--invite")) {
-		const char *base_url = opt(argc, argv, 0, "--base-url");
-		if (base_url == NULL || site_set_base_url(base_url) != 0) {
-			fputs("lantern: --invite needs --base-url, the address serve was given (http or https, a host and an "
-			      "optional port)\n",
-			      stderr);
+		if (!public_address(argc, argv, "--invite"))
 			return 2;
-		}
 		in.invite = true;
 	} else {
 		if (isatty(0))
@@ -197,13 +205,8 @@ static int load_catalog(bool print)
 static int cmd_outbox(const char *path, int argc, char **argv)
 {
 	/* Calendar entries not yet written carry the public address, as the mailer would write them. */
-	const char *base_url = opt(argc, argv, 0, "--base-url");
-	if (base_url == NULL || site_set_base_url(base_url) != 0) {
-		fputs("lantern: outbox needs --base-url, the address serve was given (http or https, a host and an "
-		      "optional port)\n",
-		      stderr);
+	if (!public_address(argc, argv, "outbox"))
 		return 2;
-	}
 	struct db *db = open_current(path);
 	int rc = db ? outbox_print(db, opt(argc, argv, 0, "--to")) : 1;
 	db_close(db);
