@@ -48,6 +48,7 @@ const PLACEHOLDERS = {
   tokens: ({ role }) => [ids.spareToken[role ?? 'admin']],
   users: () => [ids.user],
   organisations: () => [ids.org],
+  venues: () => [ids.venue],
   courses: () => ['recognising-and-responding'],
   sessions: ({ spare }) => [spare ? ids.spareSession : ids.liveSession],
   requests: ({ spare }) => [spare ? ids.spareRequest : ids.request],
@@ -163,6 +164,7 @@ before(async () => {
   // (the practitioner attended: a certificate and an evaluation), and a spare one to cancel.
   const now = Date.now();
   ids.liveSession = await session(admin, now + 10 * 60e3, 4);
+  ids.venue = (await admin.get(`/api/v1/sessions/${ids.liveSession}`)).json.venue.id;
   ids.pastSession = await session(admin, now - 3 * 86400e3);
   ids.spareSession = await session(admin, now + 7 * 86400e3);
   const practitioner = bearer.practitioner;
