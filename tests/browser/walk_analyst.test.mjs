@@ -87,7 +87,7 @@ for (const width of WIDTHS) {
       await w.follow(page.getByRole('link', { name: 'Not OK at home, not OK at work: recognising coercive control' }),
         'Not OK at home, not OK at work: recognising coercive control');
       await w.follow(page.getByRole('link', { name: 'Reach', exact: true }), 'Reach');
-      await page.getByLabel('Period').fill(financialYear);
+      await page.getByLabel('Period').selectOption(financialYear);
       await w.submit(page.getByRole('button', { name: 'Show' }), 'Reach');
       const labels = await page.locator('svg.lantern-chart text.lantern-chart__label--middle').evaluateAll((texts) =>
         texts.map((t) => { const r = t.getBoundingClientRect(); return { text: t.textContent, left: r.left, right: r.right }; }));
