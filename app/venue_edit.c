@@ -94,14 +94,11 @@ static int render_form(const struct req *r, struct resp *o, int64_t id, const st
 	return status;
 }
 
-/* The venue the address names, with its sessions to come counted; false if there is none. */
+/* The venue the address names; false if there is none. */
 static bool load_param(const struct req *r, struct venue *v)
 {
 	int64_t id;
-	if (!valid_id(req_param(r, 0), &id) || !venues_load(r->db, r->arena, id, v))
-		return false;
-	v->to_come = venues_to_come(r->db, id);
-	return true;
+	return valid_id(req_param(r, 0), &id) && venues_load(r->db, r->arena, id, v);
 }
 
 int venues_edit_page(const struct req *r, struct resp *o)
@@ -110,7 +107,7 @@ int venues_edit_page(const struct req *r, struct resp *o)
 	if (!load_param(r, &v))
 		return page_error(r, o, 404, "Page not found", "There is no such venue.");
 	struct venue_input in = {v.name, v.address, v.postcode, v.access, v.area};
-	return render_form(r, o, v.id, &in, v.to_come, NULL, 200);
+	return render_form(r, o, v.id, &in, venues_to_come(r->db, v.id), NULL, 200);
 }
 
 int venues_update(const struct req *r, struct resp *o)
@@ -124,7 +121,7 @@ int venues_update(const struct req *r, struct resp *o)
 	if (!save(r, v.id, &in, &fe, &moved)) {
 		if (fe.n == 0)
 			return page_error(r, o, 500, "Sorry, there is a problem with the service", "Try again later.");
-		return render_form(r, o, v.id, &in, v.to_come, &fe, 400);
+		return render_form(r, o, v.id, &in, venues_to_come(r->db, v.id), &fe, 400);
 	}
 	return resp_redirect(o, arena_printf(r->arena, "/admin/venues?done=%d", moved));
 }
